@@ -1,0 +1,29 @@
+// `npm run bench`: runs every benchmark on PGlite and on Postgres and prints the figures.
+// Pick some with `npm run bench -- ledger lake` and one engine with BENCH_DB=pglite|postgres.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchLake } from './lake.bench.ts';
+import { benchLedger } from './ledger.bench.ts';
+import { figures } from './support.ts';
+
+const suites: Record<string, (kind: 'pglite' | 'postgres') => Promise<void>> = {
+  ledger: benchLedger,
+  lake: benchLake,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(suites);
+const kinds = (process.env.BENCH_DB ? [process.env.BENCH_DB] : ['postgres', 'pglite']) as ('pglite' | 'postgres')[];
+
+for (const name of names) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n## ${name}`);
+  for (const kind of kinds) await suite(kind);
+}
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+writeFileSync(file, JSON.stringify({ node: process.version, figures }, null, 2));
+console.log(`\nfigures written to ${file}`);

@@ -1,0 +1,15 @@
+// Types shared by the API's middleware and routes.
+import type { Services } from '../app/services.ts';
+
+export type Principal =
+  | { kind: 'admin'; id: string }
+  | { kind: 'user'; id: string; name: string; guildIds: string[] };
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    principal: Principal;
+    sessionId: string | undefined;
+    services: Services;
+  };
+}

@@ -1,0 +1,50 @@
+// Starts Cairn in this process: database (+migrations), demo guild, services, HTTP server.
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/app.ts';
+import type { Env } from '../config/env.ts';
+import { openFromEnv } from '../db/open.ts';
+import type { Logger } from '../log/logger.ts';
+import { resolveAdminToken, type AdminToken } from './admin-token.ts';
+import { ensureDemoGuild } from './demo.ts';
+import { createServices, type Services } from './services.ts';
+
+export interface RunningCairn {
+  url: string;
+  services: Services;
+  adminToken: AdminToken;
+  demoCreated: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startCairn(env: Env, logger: Logger): Promise<RunningCairn> {
+  const started = performance.now();
+  const database = await openFromEnv(env);
+  logger.info({ database: database.kind, location: database.location }, 'database ready (migrations applied)');
+  const demoCreated = env.CAIRN_DEMO_GUILD ? await ensureDemoGuild(database) : false;
+  if (demoCreated) logger.info('created the demo guild');
+  const adminToken = resolveAdminToken(env.CAIRN_ADMIN_TOKEN, env.DATA_DIR);
+  const services = await createServices({ env, logger, database, adminToken: adminToken.token });
+  const app = createApp(services);
+  const server = await new Promise<ServerType>((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolveServer(s));
+  });
+  const address = server.address() as AddressInfo;
+  const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  const url = env.CAIRN_BASE_URL ?? `http://${host}:${address.port}`;
+  logger.info({ url, ms: Math.round(performance.now() - started) }, 'Cairn is listening');
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    services,
+    adminToken,
+    demoCreated,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        await services.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// The `cairn` command: one file per command under commands/.
+import { Command, CommanderError } from 'commander';
+import { registerDoctor } from './commands/doctor.ts';
+import { registerMigrate } from './commands/migrate.ts';
+import { fail } from './output.ts';
+
+const program = new Command()
+  .name('cairn')
+  .description('Cairn: a Discord gamification bot whose behaviour is data')
+  .showHelpAfterError()
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+registerMigrate(program);
+registerDoctor(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // help and version exit 0; usage errors were already printed by commander
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  fail(error);
+}

@@ -1,0 +1,68 @@
+// The environment, parsed once at the entry point. Nothing else in Cairn reads process.env.
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const EnvSchema = z.object({
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  CAIRN_ADMIN_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  CAIRN_DEMO_GUILD: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  CAIRN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  CAIRN_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_API_URL: optionalString.pipe(z.string().url().optional()),
+  DISCORD_CLIENT_ID: optionalString,
+  DISCORD_CLIENT_SECRET: optionalString,
+  DISCORD_PRIVILEGED_INTENTS: z
+    .string()
+    .trim()
+    .default('GuildMembers,MessageContent')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  GEMINI_API_KEY: optionalString,
+  GEMINI_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  GEMINI_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
+  GEMINI_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(20),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** A bad variable, named, with what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration: ' + issues.map((i) => `${i.variable} ${i.message}`).join('; '),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? '(environment)'),
+      message: issue.message,
+    })),
+  );
+}

@@ -1,0 +1,120 @@
+// One database handle over either an embedded PGlite (default, under ./data) or a real Postgres.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Anything that runs queries: the database or a transaction in progress. */
+export type Executor = Db | Tx;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Listener {
+  close(): Promise<void>;
+}
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Db;
+  /** Where the data lives, for messages: a folder for PGlite, host/db for Postgres. */
+  readonly location: string;
+  /**
+   * Subscribes to NOTIFY on `channel`. `onConnect` runs each time the subscription is (re)established,
+   * which is when a listener must assume it missed notifications and reload everything.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onConnect?: () => void,
+  ): Promise<Listener>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob | File };
+
+/** Rows of a raw `db.execute()`: postgres.js returns an array, PGlite `{ rows }`. */
+export async function queryRows<T>(exec: Executor, query: SQL): Promise<T[]> {
+  const result = (await exec.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** The SQLSTATE of a driver error, unwrapping drizzle's wrapper. */
+export function sqlState(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let i = 0; i < 4 && current; i++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.kind === 'postgres' ? openPostgres(options) : openPglite(options);
+}
+
+async function openPostgres(options: { url: string; poolSize?: number }): Promise<Database> {
+  const client = postgres(options.url, {
+    max: options.poolSize ?? 10,
+    onnotice: () => {},
+    connection: { application_name: 'cairn' },
+  });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const url = new URL(options.url);
+  return {
+    kind: 'postgres',
+    db,
+    location: `${url.hostname}:${url.port || '5432'}${url.pathname}`,
+    async listen(channel, onNotify, onConnect) {
+      const sub = await client.listen(channel, (payload) => onNotify(payload), onConnect);
+      return { close: () => sub.unlisten() };
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File }): Promise<Database> {
+  let dataDir: string | undefined;
+  if (options.dataDir) {
+    dataDir = resolve(options.dataDir);
+    mkdirSync(dirname(dataDir), { recursive: true });
+  }
+  const client = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    location: dataDir ?? 'memory',
+    async listen(channel, onNotify, onConnect) {
+      const unsubscribe = await client.listen(channel, (payload) => onNotify(payload));
+      // One embedded connection: it cannot drop, so "connected" happens exactly once.
+      onConnect?.();
+      return { close: () => unsubscribe() };
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/** The PGlite client behind a Database, for dumping test templates. */
+export function pgliteClientOf(database: Database): PGlite | undefined {
+  const session = (database.db as unknown as { $client?: unknown }).$client;
+  return session instanceof PGlite ? session : undefined;
+}

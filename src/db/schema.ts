@@ -1,0 +1,400 @@
+// The one schema module: every table Cairn stores, shared by PGlite and postgres.js.
+// Discord ids are `snowflake` (bigint in SQL, string in TypeScript). Amounts are whole numbers.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core';
+import { snowflake } from './snowflake.ts';
+
+const amount = (name: string) => bigint(name, { mode: 'number' });
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const guilds = pgTable('guilds', {
+  id: snowflake('id').primaryKey(),
+  name: text('name').notNull(),
+  isDemo: boolean('is_demo').notNull().default(false),
+  timezone: text('timezone').notNull().default('UTC'),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  /** Bumped by a trigger whenever rules, zones, currencies or milestones change. */
+  configVersion: integer('config_version').notNull().default(0),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+export const currencies = pgTable(
+  'currencies',
+  {
+    id: serial('id').primaryKey(),
+    guildId: snowflake('guild_id')
+      .notNull()
+      .references(() => guilds.id, { onDelete: 'cascade' }),
+    key: varchar('key', { length: 32 }).notNull(),
+    name: text('name').notNull(),
+    symbol: text('symbol').notNull().default(''),
+    spendable: boolean('spendable').notNull().default(false),
+    seasonal: boolean('seasonal').notNull().default(false),
+    allowNegative: boolean('allow_negative').notNull().default(false),
+    levelCurve: jsonb('level_curve'),
+    displayOrder: integer('display_order').notNull().default(0),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('currencies_guild_key').on(t.guildId, t.key)],
+);
+
+export const wallets = pgTable(
+  'wallets',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    currencyId: integer('currency_id')
+      .notNull()
+      .references(() => currencies.id, { onDelete: 'cascade' }),
+    balance: amount('balance').notNull().default(0),
+    lifetimeEarned: amount('lifetime_earned').notNull().default(0),
+    /** Level on the currency's curve; null when the currency has none. */
+    level: integer('level'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.userId, t.currencyId] }),
+    // Currency ids are unique across guilds, so the leaderboard index needs no guild column.
+    index('wallets_leaderboard').on(t.currencyId, t.balance.desc()),
+  ],
+);
+
+/** Append-only: a trigger refuses UPDATE and DELETE. */
+export const transactions = pgTable(
+  'transactions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    currencyId: integer('currency_id').notNull(),
+    delta: amount('delta').notNull(),
+    balanceAfter: amount('balance_after').notNull(),
+    source: varchar('source', { length: 16 }).notNull(),
+    lakeEventId: bigint('lake_event_id', { mode: 'number' }),
+    ruleId: integer('rule_id'),
+    ruleVersion: integer('rule_version'),
+    seasonId: integer('season_id'),
+    reason: text('reason'),
+    /** Detail for explanations: computed amount, effect index, counterpart of a transfer. */
+    detail: jsonb('detail'),
+    idemKey: text('idem_key'),
+    /** Logical time: the event's occurred_at, or the moment of a manual change. */
+    at: at('at').notNull(),
+    recordedAt: at('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // Kept lean: every index is paid on each of the ledger's inserts.
+    index('transactions_member').on(t.guildId, t.userId, t.currencyId, t.id),
+    index('transactions_time').using('brin', t.at),
+    uniqueIndex('transactions_idem').on(t.guildId, t.idemKey).where(sql`${t.idemKey} IS NOT NULL`),
+  ],
+);
+
+/** The event lake. Content is never stored: only derived metadata in `data`. */
+export const lakeEvents = pgTable(
+  'lake_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    guildId: snowflake('guild_id').notNull(),
+    sourceId: varchar('source_id', { length: 128 }).notNull(),
+    type: varchar('type', { length: 40 }).notNull(),
+    actorId: snowflake('actor_id'),
+    targetId: snowflake('target_id'),
+    channelId: snowflake('channel_id'),
+    occurredAt: at('occurred_at').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    origin: varchar('origin', { length: 16 }).notNull().default('api'),
+    receivedAt: at('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('lake_events_source').on(t.guildId, t.sourceId),
+    index('lake_events_time').on(t.guildId, t.occurredAt),
+    index('lake_events_actor').on(t.guildId, t.actorId, t.occurredAt),
+  ],
+);
+
+/** Per member, per event type, per side (actor|target), per UTC day: how many, and a summed value. */
+export const eventCountersDaily = pgTable(
+  'event_counters_daily',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    eventType: varchar('event_type', { length: 40 }).notNull(),
+    side: varchar('side', { length: 6 }).notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    count: integer('count').notNull().default(0),
+    valueSum: amount('value_sum').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId, t.eventType, t.side, t.day] })],
+);
+
+/** Lifetime totals per member, event type, side and channel (channel 0 = none), for milestones. */
+export const eventCountersTotal = pgTable(
+  'event_counters_total',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    eventType: varchar('event_type', { length: 40 }).notNull(),
+    side: varchar('side', { length: 6 }).notNull(),
+    channelId: snowflake('channel_id').notNull(),
+    count: amount('count').notNull().default(0),
+    valueSum: amount('value_sum').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.userId, t.eventType, t.side, t.channelId] }),
+  ],
+);
+
+/** What Cairn knows of a member: roles (for rule filters), join state, preferences. */
+export const members = pgTable(
+  'members',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    displayName: text('display_name'),
+    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    isBot: boolean('is_bot').notNull().default(false),
+    joinedAt: at('joined_at'),
+    leftAt: at('left_at'),
+    announceOptOut: boolean('announce_opt_out').notNull().default(false),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+);
+
+export const zones = pgTable(
+  'zones',
+  {
+    id: serial('id').primaryKey(),
+    guildId: snowflake('guild_id')
+      .notNull()
+      .references(() => guilds.id, { onDelete: 'cascade' }),
+    key: varchar('key', { length: 48 }).notNull(),
+    name: text('name').notNull(),
+    /** Channel ids in this zone (strings). */
+    channelIds: text('channel_ids').array().notNull().default(sql`'{}'::text[]`),
+    /** Multipliers per currency key and event type: { xp: { message_create: 1.5, '*': 1 } }. */
+    multipliers: jsonb('multipliers').$type<Record<string, Record<string, number>>>().notNull().default({}),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('zones_guild_key').on(t.guildId, t.key)],
+);
+
+export const rules = pgTable(
+  'rules',
+  {
+    id: serial('id').primaryKey(),
+    guildId: snowflake('guild_id')
+      .notNull()
+      .references(() => guilds.id, { onDelete: 'cascade' }),
+    key: varchar('key', { length: 64 }).notNull(),
+    version: integer('version').notNull().default(1),
+    enabled: boolean('enabled').notNull().default(true),
+    /** The whole rule document (validated by the rule schema). */
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('rules_guild_key').on(t.guildId, t.key)],
+);
+
+export const ruleVersions = pgTable(
+  'rule_versions',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    changedBy: text('changed_by').notNull(),
+    changedAt: at('changed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.version] })],
+);
+
+/** Every applied rule firing: the history limits (cooldowns, rates, caps) are derived from. */
+export const ruleFirings = pgTable(
+  'rule_firings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    guildId: snowflake('guild_id').notNull(),
+    ruleId: integer('rule_id').notNull(),
+    ruleVersion: integer('rule_version').notNull(),
+    lakeEventId: bigint('lake_event_id', { mode: 'number' }),
+    actorId: snowflake('actor_id'),
+    targetId: snowflake('target_id'),
+    channelId: snowflake('channel_id'),
+    depth: smallint('depth').notNull().default(0),
+    /** Amount credited by this firing per currency key, for amount caps. */
+    amounts: jsonb('amounts').$type<Record<string, number>>().notNull().default({}),
+    at: at('at').notNull(),
+  },
+  (t) => [
+    index('rule_firings_actor').on(t.guildId, t.ruleId, t.actorId, t.at),
+    index('rule_firings_event').on(t.lakeEventId),
+  ],
+);
+
+export const seasons = pgTable(
+  'seasons',
+  {
+    id: serial('id').primaryKey(),
+    guildId: snowflake('guild_id')
+      .notNull()
+      .references(() => guilds.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    name: text('name').notNull(),
+    startedAt: at('started_at').notNull(),
+    endedAt: at('ended_at'),
+  },
+  (t) => [uniqueIndex('seasons_guild_number').on(t.guildId, t.number)],
+);
+
+/** Balances of seasonal wallets at the moment their season was rolled. */
+export const seasonSnapshots = pgTable(
+  'season_snapshots',
+  {
+    seasonId: integer('season_id')
+      .notNull()
+      .references(() => seasons.id, { onDelete: 'cascade' }),
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    currencyId: integer('currency_id').notNull(),
+    balance: amount('balance').notNull(),
+    lifetimeEarned: amount('lifetime_earned').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.seasonId, t.userId, t.currencyId] }),
+    index('season_snapshots_board').on(t.seasonId, t.currencyId, t.balance.desc()),
+  ],
+);
+
+export const milestones = pgTable(
+  'milestones',
+  {
+    id: serial('id').primaryKey(),
+    guildId: snowflake('guild_id')
+      .notNull()
+      .references(() => guilds.id, { onDelete: 'cascade' }),
+    key: varchar('key', { length: 64 }).notNull(),
+    version: integer('version').notNull().default(1),
+    enabled: boolean('enabled').notNull().default(true),
+    /** The whole milestone template (validated by the milestone schema). */
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('milestones_guild_key').on(t.guildId, t.key)],
+);
+
+/** Awards: at most once per member per milestone per season (season 0 = lifetime scope). */
+export const memberMilestones = pgTable(
+  'member_milestones',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    milestoneId: integer('milestone_id')
+      .notNull()
+      .references(() => milestones.id, { onDelete: 'cascade' }),
+    seasonId: integer('season_id').notNull().default(0),
+    lakeEventId: bigint('lake_event_id', { mode: 'number' }),
+    awardedBy: text('awarded_by'),
+    earnedAt: at('earned_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.userId, t.milestoneId, t.seasonId] }),
+    index('member_milestones_recent').on(t.guildId, t.earnedAt),
+  ],
+);
+
+export const shopItems = pgTable(
+  'shop_items',
+  {
+    id: serial('id').primaryKey(),
+    guildId: snowflake('guild_id')
+      .notNull()
+      .references(() => guilds.id, { onDelete: 'cascade' }),
+    key: varchar('key', { length: 48 }).notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Remaining stock; null = unlimited. Decremented atomically on purchase. */
+    stock: integer('stock'),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('shop_items_guild_key').on(t.guildId, t.key)],
+);
+
+export const purchases = pgTable(
+  'purchases',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    guildId: snowflake('guild_id').notNull(),
+    itemId: integer('item_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    price: amount('price').notNull(),
+    currencyId: integer('currency_id').notNull(),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [index('purchases_member').on(t.guildId, t.itemId, t.userId)],
+);
+
+/** Discord side effects, written in the event's transaction and dispatched after commit. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    guildId: snowflake('guild_id').notNull(),
+    kind: varchar('kind', { length: 24 }).notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: varchar('status', { length: 12 }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: at('available_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    lakeEventId: bigint('lake_event_id', { mode: 'number' }),
+    ruleId: integer('rule_id'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    sentAt: at('sent_at'),
+  },
+  (t) => [index('outbox_pending').on(t.status, t.availableAt)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    guildId: snowflake('guild_id').notNull(),
+    actor: text('actor').notNull(),
+    action: varchar('action', { length: 48 }).notNull(),
+    entityType: varchar('entity_type', { length: 24 }).notNull(),
+    entityKey: text('entity_key'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_guild').on(t.guildId, t.id)],
+);
+
+export type GuildRow = typeof guilds.$inferSelect;
+export type CurrencyRow = typeof currencies.$inferSelect;
+export type WalletRow = typeof wallets.$inferSelect;
+export type TransactionRow = typeof transactions.$inferSelect;
+export type LakeEventRow = typeof lakeEvents.$inferSelect;
+export type RuleRow = typeof rules.$inferSelect;
+export type ZoneRow = typeof zones.$inferSelect;
+export type MilestoneRow = typeof milestones.$inferSelect;

@@ -1,0 +1,194 @@
+// LakeEvent: the one envelope every event takes, from Discord, HTTP, a file or the engine itself.
+import { z } from 'zod';
+import { isSnowflake } from '../db/snowflake.ts';
+
+export const Snowflake = z
+  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string of digits (a Discord snowflake), not a number') })
+  .refine(isSnowflake, { message: 'must be a decimal snowflake string within 64-bit range' });
+
+const NullableSnowflake = Snowflake.nullable();
+const count = z.number().int().min(0);
+
+export const MESSAGE_TYPES = ['message_create'] as const;
+
+/** Event data per type. Unknown keys are dropped: content text never reaches the lake. */
+export const EventDataSchemas = {
+  message_create: z.object({
+    length: count,
+    has_code_block: z.boolean().default(false),
+    has_link: z.boolean().default(false),
+    has_attachment: z.boolean().default(false),
+    attachment_count: count.default(0),
+    emoji_count: count.default(0),
+    is_reply: z.boolean().default(false),
+    thread_id: Snowflake.optional(),
+  }),
+  reaction_add: z.object({
+    emoji: z.string().min(1).max(100),
+    message_id: Snowflake,
+    unique_reactor_count: z.number().int().min(1).default(1),
+    message_age_seconds: z.number().min(0).default(0),
+  }),
+  reaction_remove: z.object({
+    emoji: z.string().min(1).max(100),
+    message_id: Snowflake,
+    unique_reactor_count: count.default(0),
+    message_age_seconds: z.number().min(0).default(0),
+  }),
+  thread_create: z.object({
+    name: z.string().max(100).default(''),
+    parent_channel_id: Snowflake.optional(),
+  }),
+  voice_join: z.object({
+    self_mute: z.boolean().default(false),
+    self_deaf: z.boolean().default(false),
+    is_afk: z.boolean().default(false),
+  }),
+  voice_move: z.object({
+    from_channel_id: Snowflake.optional(),
+    self_mute: z.boolean().default(false),
+    self_deaf: z.boolean().default(false),
+    is_afk: z.boolean().default(false),
+  }),
+  voice_session_end: z.object({
+    duration_seconds: z.number().int().min(0),
+    is_afk: z.boolean().default(false),
+    started_at: z.iso.datetime({ offset: true }).optional(),
+  }),
+  member_join: z.object({ joined_at: z.iso.datetime({ offset: true }).optional() }),
+  member_leave: z.object({ joined_at: z.iso.datetime({ offset: true }).optional() }),
+  scheduled_event_attend: z.object({
+    scheduled_event_id: Snowflake,
+    minutes_present: z.number().min(0),
+    joined_on_time: z.boolean().default(false),
+  }),
+  command: z.object({
+    name: z.string().min(1).max(64),
+    options: z.record(z.string(), z.unknown()).default({}),
+  }),
+  manual_award: z.object({
+    currency: z.string().min(1).max(32),
+    amount: z.number().int(),
+    reason: z.string().max(500).default(''),
+  }),
+  currency_credited: z.object({ currency: z.string(), amount: z.number().int(), balance_after: z.number().int() }),
+  currency_debited: z.object({ currency: z.string(), amount: z.number().int(), balance_after: z.number().int() }),
+  level_up: z.object({ currency: z.string(), level: z.number().int() }),
+  milestone_earned: z.object({ milestone: z.string() }).catchall(z.unknown()),
+  season_roll: z.object({ season: z.number().int() }).catchall(z.unknown()),
+} as const;
+
+export type EventType = keyof typeof EventDataSchemas;
+export const EVENT_TYPES = Object.keys(EventDataSchemas) as EventType[];
+/** Emitted by the engine only; never accepted from outside. */
+export const INTERNAL_EVENT_TYPES = [
+  'currency_credited',
+  'currency_debited',
+  'level_up',
+  'milestone_earned',
+  'season_roll',
+] as const satisfies readonly EventType[];
+export const EXTERNAL_EVENT_TYPES = EVENT_TYPES.filter(
+  (t) => !(INTERNAL_EVENT_TYPES as readonly string[]).includes(t),
+);
+
+const Envelope = z.object({
+  source_id: z
+    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9:_.-]+$/, 'may hold only letters, digits and : _ . -'),
+  type: z.string({ error: 'is required' }),
+  guild_id: Snowflake,
+  actor_id: Snowflake,
+  target_id: NullableSnowflake.default(null),
+  channel_id: NullableSnowflake.default(null),
+  occurred_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+
+export interface LakeEvent {
+  source_id: string;
+  type: EventType;
+  guild_id: string;
+  actor_id: string;
+  target_id: string | null;
+  channel_id: string | null;
+  /** ISO 8601, normalised to UTC with milliseconds. */
+  occurred_at: string;
+  data: Record<string, unknown>;
+}
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+export interface ParseOptions {
+  /** Accept engine-internal types (the engine's own chain); false at every outside boundary. */
+  allowInternal?: boolean;
+}
+
+/** Validates one event from outside Cairn, with an error per bad field. */
+export function parseLakeEvent(input: unknown, options: ParseOptions = {}): ParseResult<LakeEvent> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ path: '(root)', message: 'must be a JSON object' }] };
+  }
+  const envelope = Envelope.safeParse(input);
+  const errors: FieldError[] = envelope.success ? [] : toFieldErrors(envelope.error);
+  const type = (input as { type?: unknown }).type;
+  const known = typeof type === 'string' && type in EventDataSchemas;
+  const allowed = options.allowInternal ? EVENT_TYPES : EXTERNAL_EVENT_TYPES;
+  if (typeof type === 'string' && !allowed.includes(type as EventType)) {
+    errors.push({
+      path: 'type',
+      message: known
+        ? `"${type}" is an internal event type emitted by the engine; it cannot be ingested`
+        : `unknown event type "${type}"; expected one of ${allowed.join(', ')}`,
+    });
+  }
+  let data: Record<string, unknown> = {};
+  if (known && allowed.includes(type as EventType)) {
+    const schema = EventDataSchemas[type as EventType];
+    const parsed = schema.safeParse((input as { data?: unknown }).data ?? {});
+    if (parsed.success) data = parsed.data as Record<string, unknown>;
+    else errors.push(...toFieldErrors(parsed.error, 'data'));
+  }
+  if (envelope.success && type === 'manual_award' && envelope.data.target_id === null) {
+    errors.push({ path: 'target_id', message: 'is required: the member who receives the award' });
+  }
+  if (errors.length > 0 || !envelope.success) return { ok: false, errors: dedupe(errors) };
+  const e = envelope.data;
+  return {
+    ok: true,
+    value: {
+      source_id: e.source_id,
+      type: type as EventType,
+      guild_id: e.guild_id,
+      actor_id: e.actor_id,
+      target_id: e.target_id,
+      channel_id: e.channel_id,
+      occurred_at: new Date(e.occurred_at).toISOString(),
+      data,
+    },
+  };
+}
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.path}\u0000${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,69 @@
+// `cairn doctor`: checks the ledger invariants of PRODUCT.md §2.3 against what is stored.
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.ts';
+
+export interface Violation {
+  invariant: 'balance_equals_sum' | 'no_negative_balance' | 'lifetime_equals_earnings' | 'balance_after_chain';
+  guildId: string;
+  userId: string;
+  currencyId: number;
+  detail: string;
+}
+
+export async function checkLedger(exec: Executor, guildId?: string): Promise<Violation[]> {
+  const w = (alias: string): SQL => (guildId ? sql`AND ${sql.raw(alias)}.guild_id = ${guildId}` : sql``);
+  const balance = await queryRows<{ g: string; u: string; c: number; balance: string; sum: string }>(
+    exec,
+    sql`SELECT w.guild_id::text g, w.user_id::text u, w.currency_id c, w.balance::text balance,
+               COALESCE(t.sum, 0)::text sum
+        FROM wallets w
+        LEFT JOIN (SELECT guild_id, user_id, currency_id, SUM(delta) sum FROM transactions
+                   GROUP BY guild_id, user_id, currency_id) t
+          ON t.guild_id = w.guild_id AND t.user_id = w.user_id AND t.currency_id = w.currency_id
+        WHERE w.balance <> COALESCE(t.sum, 0) ${w('w')}`,
+  );
+  const negative = await queryRows<{ g: string; u: string; c: number; balance: string }>(
+    exec,
+    sql`SELECT w.guild_id::text g, w.user_id::text u, w.currency_id c, w.balance::text balance
+        FROM wallets w JOIN currencies cur ON cur.id = w.currency_id
+        WHERE w.balance < 0 AND NOT cur.allow_negative ${w('w')}`,
+  );
+  const lifetime = await queryRows<{ g: string; u: string; c: number; lifetime: string; earned: string }>(
+    exec,
+    sql`SELECT w.guild_id::text g, w.user_id::text u, w.currency_id c, w.lifetime_earned::text lifetime,
+               COALESCE(t.earned, 0)::text earned
+        FROM wallets w
+        LEFT JOIN (SELECT guild_id, user_id, currency_id,
+                          SUM(delta) FILTER (WHERE delta > 0 AND source <> 'season_roll') earned
+                   FROM transactions GROUP BY guild_id, user_id, currency_id) t
+          ON t.guild_id = w.guild_id AND t.user_id = w.user_id AND t.currency_id = w.currency_id
+        WHERE w.lifetime_earned <> COALESCE(t.earned, 0) ${w('w')}`,
+  );
+  const chain = await queryRows<{ g: string; u: string; c: number; id: string; prev: string; delta: string; after: string }>(
+    exec,
+    sql`SELECT g, u, c, id::text, prev::text, delta::text, after::text FROM (
+          SELECT t.guild_id::text g, t.user_id::text u, t.currency_id c, t.id, t.delta,
+                 t.balance_after after,
+                 LAG(t.balance_after, 1, 0::bigint) OVER (PARTITION BY t.guild_id, t.user_id, t.currency_id ORDER BY t.id) prev
+          FROM transactions t WHERE TRUE ${w('t')}) x
+        WHERE after <> prev + delta LIMIT 1000`,
+  );
+  return [
+    ...balance.map((r) => ({
+      invariant: 'balance_equals_sum' as const, guildId: r.g, userId: r.u, currencyId: r.c,
+      detail: `balance ${r.balance} but transactions sum to ${r.sum}`,
+    })),
+    ...negative.map((r) => ({
+      invariant: 'no_negative_balance' as const, guildId: r.g, userId: r.u, currencyId: r.c,
+      detail: `balance ${r.balance} below zero in a currency that does not allow it`,
+    })),
+    ...lifetime.map((r) => ({
+      invariant: 'lifetime_equals_earnings' as const, guildId: r.g, userId: r.u, currencyId: r.c,
+      detail: `lifetime earned ${r.lifetime} but credits sum to ${r.earned}`,
+    })),
+    ...chain.map((r) => ({
+      invariant: 'balance_after_chain' as const, guildId: r.g, userId: r.u, currencyId: r.c,
+      detail: `transaction ${r.id}: balance_after ${r.after} ≠ previous ${r.prev} + delta ${r.delta}`,
+    })),
+  ];
+}

@@ -1,0 +1,196 @@
+// Ledger operations for callers outside the engine: credit, debit, transfer, manual award.
+// Each runs in its own transaction unless given one, and returns expected failures as values.
+import { and, eq, sql } from 'drizzle-orm';
+import { queryRows, sqlState, type Db, type Executor } from '../db/client.ts';
+import { currencies, wallets } from '../db/schema.ts';
+import {
+  lockWallets,
+  postEntries,
+  walletKey,
+  type Posting,
+  type PostingResult,
+  type TransactionSource,
+} from './postings.ts';
+
+export interface Movement {
+  guildId: string;
+  userId: string;
+  /** Currency key (e.g. "gold") or id. */
+  currency: string | number;
+  /** Positive whole number. */
+  amount: number;
+  reason?: string | null;
+  at?: Date;
+  idemKey?: string | null;
+  source?: TransactionSource;
+  lakeEventId?: number | null;
+}
+
+export type LedgerOutcome =
+  | { ok: true; status: 'applied' | 'duplicate'; balance: number; transactionId?: number }
+  | { ok: false; code: 'insufficient_funds' | 'unknown_currency' | 'invalid_amount'; message: string };
+
+export async function resolveCurrencyId(
+  exec: Executor,
+  guildId: string,
+  currency: string | number,
+): Promise<number | undefined> {
+  const where =
+    typeof currency === 'number'
+      ? and(eq(currencies.guildId, guildId), eq(currencies.id, currency))
+      : and(eq(currencies.guildId, guildId), eq(currencies.key, currency));
+  const [row] = await exec.select({ id: currencies.id }).from(currencies).where(where).limit(1);
+  return row?.id;
+}
+
+function invalidAmount(amount: number): LedgerOutcome | undefined {
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    return { ok: false, code: 'invalid_amount', message: `amount must be a positive whole number, got ${amount}` };
+  }
+  return undefined;
+}
+
+function outcome(result: PostingResult | undefined): LedgerOutcome {
+  if (!result) return { ok: false, code: 'invalid_amount', message: 'nothing was posted' };
+  if (result.status === 'insufficient') {
+    return { ok: false, code: 'insufficient_funds', message: `balance ${result.balance} is too low` };
+  }
+  return {
+    ok: true,
+    status: result.status,
+    balance: result.balance,
+    ...(result.transactionId !== undefined ? { transactionId: result.transactionId } : {}),
+  };
+}
+
+async function move(db: Db, m: Movement, sign: 1 | -1, defaultSource: TransactionSource): Promise<LedgerOutcome> {
+  const bad = invalidAmount(m.amount);
+  if (bad) return bad;
+  const fast = await moveInOneStatement(db, m, sign, defaultSource);
+  if (fast) return fast;
+  // The general path: unknown currencies, first debits of a currency that allows negatives.
+  return db.transaction(async (tx) => {
+    const currencyId = await resolveCurrencyId(tx, m.guildId, m.currency);
+    if (currencyId === undefined) {
+      return { ok: false, code: 'unknown_currency', message: `unknown currency "${m.currency}"` } as const;
+    }
+    const [result] = await postEntries(tx, [
+      {
+        guildId: m.guildId,
+        userId: m.userId,
+        currencyId,
+        delta: sign * m.amount,
+        source: m.source ?? defaultSource,
+        at: m.at ?? new Date(),
+        reason: m.reason ?? null,
+        idemKey: m.idemKey ?? null,
+        lakeEventId: m.lakeEventId ?? null,
+      },
+    ]);
+    return outcome(result);
+  });
+}
+
+/**
+ * The common case in a single statement (one round trip, atomic on its own): a credit upserts the
+ * wallet, a debit updates it only if the balance allows (re-checked after any lock wait), and the
+ * transaction row takes the resulting balance. Returns undefined when the general path must decide.
+ */
+async function moveInOneStatement(db: Db, m: Movement, sign: 1 | -1, defaultSource: TransactionSource): Promise<LedgerOutcome | undefined> {
+  const delta = sign * m.amount;
+  const source = m.source ?? defaultSource;
+  const currencyMatch =
+    typeof m.currency === 'number' ? sql`id = ${m.currency}` : sql`key = ${m.currency}`;
+  const earned = source === 'season_roll' ? 0 : Math.max(delta, 0);
+  const change =
+    sign > 0
+      ? sql`INSERT INTO wallets AS w (guild_id, user_id, currency_id, balance, lifetime_earned, level)
+            SELECT ${m.guildId}, ${m.userId}, cur.id, ${delta}, ${earned}, cur.start_level FROM cur
+            ON CONFLICT (guild_id, user_id, currency_id) DO UPDATE
+              SET balance = w.balance + excluded.balance,
+                  lifetime_earned = w.lifetime_earned + excluded.lifetime_earned, updated_at = now()
+            RETURNING w.currency_id, w.balance`
+      : sql`UPDATE wallets w SET balance = w.balance + ${delta}, updated_at = now()
+            FROM cur
+            WHERE w.guild_id = ${m.guildId} AND w.user_id = ${m.userId} AND w.currency_id = cur.id
+              AND (w.balance + ${delta} >= 0 OR cur.allow_negative)
+            RETURNING w.currency_id, w.balance`;
+  try {
+    const [row] = await queryRows<{ id: string | number; balance_after: string | number }>(
+      db,
+      sql`WITH cur AS (
+            SELECT id, allow_negative, (level_curve->>'start_level')::int AS start_level
+            FROM currencies WHERE guild_id = ${m.guildId} AND ${currencyMatch}
+          ), moved AS (${change})
+          INSERT INTO transactions (guild_id, user_id, currency_id, delta, balance_after, source, reason,
+                                    idem_key, lake_event_id, at)
+          SELECT ${m.guildId}, ${m.userId}, moved.currency_id, ${delta}, moved.balance, ${source},
+                 ${m.reason ?? null}, ${m.idemKey ?? null}, ${m.lakeEventId ?? null}, ${(m.at ?? new Date()).toISOString()}
+          FROM moved
+          RETURNING id, balance_after`,
+    );
+    if (!row) return sign < 0 ? await insufficientOrUndecided(db, m) : undefined;
+    return { ok: true, status: 'applied', balance: Number(row.balance_after), transactionId: Number(row.id) };
+  } catch (error) {
+    if (sqlState(error) === '23505' && m.idemKey) return undefined; // duplicate: the general path reports it
+    throw error;
+  }
+}
+
+/** A debit the fast path did not apply: too low a balance, or a case for the general path. */
+async function insufficientOrUndecided(db: Db, m: Movement): Promise<LedgerOutcome | undefined> {
+  const currencyId = await resolveCurrencyId(db, m.guildId, m.currency);
+  if (currencyId === undefined) return undefined;
+  const [wallet] = await db
+    .select({ balance: wallets.balance })
+    .from(wallets)
+    .where(and(eq(wallets.guildId, m.guildId), eq(wallets.userId, m.userId), eq(wallets.currencyId, currencyId)));
+  if (!wallet) return undefined;
+  return { ok: false, code: 'insufficient_funds', message: `balance ${wallet.balance} is too low` };
+}
+
+export const credit = (db: Db, m: Movement) => move(db, m, 1, 'manual');
+export const debit = (db: Db, m: Movement) => move(db, m, -1, 'manual');
+
+/** An admin's award (or fine, with a negative amount) to a member, recorded as source "manual". */
+export async function manualAward(
+  db: Db,
+  m: Omit<Movement, 'amount' | 'source'> & { amount: number; awardedBy: string },
+): Promise<LedgerOutcome> {
+  if (!Number.isSafeInteger(m.amount) || m.amount === 0) {
+    return { ok: false, code: 'invalid_amount', message: `amount must be a non-zero whole number, got ${m.amount}` };
+  }
+  const reason = `${m.reason ?? 'manual award'} (by ${m.awardedBy})`;
+  const movement = { ...m, amount: Math.abs(m.amount), reason, source: 'manual' as const };
+  return m.amount > 0 ? credit(db, movement) : debit(db, movement);
+}
+
+/** Moves an amount between two members atomically: both postings or neither. */
+export async function transfer(
+  db: Db,
+  t: { guildId: string; fromUserId: string; toUserId: string; currency: string | number; amount: number; reason?: string; at?: Date; idemKey?: string },
+): Promise<LedgerOutcome> {
+  const bad = invalidAmount(t.amount);
+  if (bad) return bad;
+  return db.transaction(async (tx) => {
+    const currencyId = await resolveCurrencyId(tx, t.guildId, t.currency);
+    if (currencyId === undefined) {
+      return { ok: false, code: 'unknown_currency', message: `unknown currency "${t.currency}"` } as const;
+    }
+    const from = { guildId: t.guildId, userId: t.fromUserId, currencyId };
+    const to = { guildId: t.guildId, userId: t.toUserId, currencyId };
+    const wallets = await lockWallets(tx, [from, to]);
+    const sender = wallets.get(walletKey(from.guildId, from.userId, currencyId))!;
+    if (!sender.allowNegative && sender.balance < t.amount) {
+      return { ok: false, code: 'insufficient_funds', message: `balance ${sender.balance} is too low` } as const;
+    }
+    const at = t.at ?? new Date();
+    const base = { source: 'transfer' as const, at, reason: t.reason ?? null };
+    const postings: Posting[] = [
+      { ...from, ...base, delta: -t.amount, idemKey: t.idemKey ? `${t.idemKey}:out` : null, detail: { to: t.toUserId } },
+      { ...to, ...base, delta: t.amount, idemKey: t.idemKey ? `${t.idemKey}:in` : null, detail: { from: t.fromUserId } },
+    ];
+    const [out] = await postEntries(tx, postings, { wallets });
+    return outcome(out);
+  });
+}

@@ -1,0 +1,23 @@
+// Prometheus metrics for the process (prom-client), one registry per Services instance.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly eventsIngested = new Counter({
+    name: 'cairn_events_ingested_total',
+    help: 'Events offered to the lake, by outcome (accepted, duplicate, rejected).',
+    labelNames: ['outcome', 'origin'] as const,
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Histogram({
+    name: 'cairn_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'cairn_' });
+  }
+}

@@ -1,0 +1,34 @@
+// An API app over a test database, driven in-process with app.request().
+import { createApp } from '../../src/api/app.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
+import { parseEnv } from '../../src/config/env.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { Metrics } from '../../src/metrics/metrics.ts';
+import type { TestDatabase } from './db.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export async function createTestApp(database: TestDatabase, env: Record<string, string> = {}) {
+  const services: Services = await createServices({
+    env: parseEnv({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, ...env }),
+    logger: silentLogger,
+    database,
+    adminToken: ADMIN_TOKEN,
+    metrics: new Metrics({ defaultMetrics: false }),
+  });
+  const app = createApp(services);
+  const request = (path: string, init: RequestInit & { json?: unknown; token?: string | null } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token !== null) headers.set('Authorization', `Bearer ${init.token ?? ADMIN_TOKEN}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('Content-Type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return app.request(path, { ...init, headers, body });
+  };
+  return { app, services, request };
+}
+
+/** A response body as loosely-typed JSON: the test's assertions check its shape. */
+export const json = async (res: Response): Promise<any> => res.json();

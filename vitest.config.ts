@@ -1,0 +1,14 @@
+// Tests run against the database chosen by CAIRN_TEST_DB (pglite, the default, or postgres).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // CI asks for a JSON report to count passes and failures from.
+    reporters: process.env.CAIRN_TEST_REPORT ? ['default', ['json', { outputFile: process.env.CAIRN_TEST_REPORT }]] : ['default'],
+  },
+});
