@@ -4,7 +4,8 @@ import type { Database } from '../db/client.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../log/logger.ts';
 import { IngestPipeline } from '../pipeline/ingest.ts';
-import { ManualAwardProcessor } from '../pipeline/manual-awards.ts';
+import { EngineProcessor } from '../pipeline/engine-processor.ts';
+import { ConfigStore } from '../rules/config-store.ts';
 import { systemClock, type Clock } from './clock.ts';
 
 export type DiscordStatus = 'disabled' | 'connecting' | 'ready';
@@ -14,6 +15,8 @@ export interface Services {
   readonly logger: Logger;
   readonly database: Database;
   readonly pipeline: IngestPipeline;
+  readonly configs: ConfigStore;
+  readonly engine: EngineProcessor;
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly adminToken: string;
@@ -32,17 +35,23 @@ export interface ServiceOptions {
 
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const { env, logger, database, adminToken } = options;
-  const pipeline = new IngestPipeline(database, [new ManualAwardProcessor(logger.child({ module: 'manual-awards' }))], {}, logger.child({ module: 'ingest' }));
+  const configs = new ConfigStore(database, logger.child({ module: 'config' }));
+  await configs.start();
+  const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }));
+  const pipeline = new IngestPipeline(database, [engine], {}, logger.child({ module: 'ingest' }));
   return {
     env,
     logger,
     database,
     pipeline,
+    configs,
+    engine,
     metrics: options.metrics ?? new Metrics(),
     clock: options.clock ?? systemClock,
     adminToken,
     discordStatus: () => 'disabled',
     async close() {
+      await configs.stop();
       await database.close();
     },
   };

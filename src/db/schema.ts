@@ -190,6 +190,8 @@ export const zones = pgTable(
     name: text('name').notNull(),
     /** Channel ids in this zone (strings). */
     channelIds: text('channel_ids').array().notNull().default(sql`'{}'::text[]`),
+    /** Channel types (text, voice, …) this zone is the default for, when no zone names a channel. */
+    defaultFor: text('default_for').array().notNull().default(sql`'{}'::text[]`),
     /** Multipliers per currency key and event type: { xp: { message_create: 1.5, '*': 1 } }. */
     multipliers: jsonb('multipliers').$type<Record<string, Record<string, number>>>().notNull().default({}),
     updatedAt: at('updated_at').notNull().defaultNow(),

@@ -203,7 +203,7 @@ export async function postEntries(
   const duplicates = await existingIdemKeys(tx, postings);
   const seenInCall = new Set<string>();
   const results: PostingResult[] = [];
-  const rows: Record<string, unknown>[] = [];
+  const rows: LedgerRow[] = [];
   const touched = new Set<string>();
   for (const p of postings) {
     const key = walletKey(p.guildId, p.userId, p.currencyId);
@@ -249,10 +249,51 @@ export async function postEntries(
     }
   }
   if (touched.size === 0) return results;
-  const walletRows = [...touched].map((key) => {
+  const walletRows: WalletRow[] = [...touched].map((key) => {
     const w = wallets.get(key)!;
     return { g: w.guildId, u: w.userId, c: w.currencyId, b: w.balance, l: w.lifetimeEarned, lv: w.level };
   });
+  const ids = await writeLedgerRows(tx, rows, walletRows);
+  let i = 0;
+  for (const r of results) if (r.status === 'applied') r.transactionId = ids[i++];
+  return results;
+}
+
+/** A transaction row whose balance_after is already known (keys shortened for the JSON payload). */
+export interface LedgerRow {
+  g: string;
+  u: string;
+  c: number;
+  d: number;
+  b: number;
+  s: TransactionSource;
+  e: number | null;
+  r: number | null;
+  rv: number | null;
+  sn: number | null;
+  re: string | null;
+  dt: Record<string, unknown> | null;
+  k: string | null;
+  t: string;
+}
+
+/** A wallet's final state after a batch of postings. */
+export interface WalletRow {
+  g: string;
+  u: string;
+  c: number;
+  b: number;
+  l: number;
+  lv: number | null;
+}
+
+/**
+ * Writes computed transactions and the wallets' final states in one statement. The caller holds
+ * the wallets' locks (lockWallets) and computed every balance_after from the locked state.
+ * Returns the new transaction ids in row order.
+ */
+export async function writeLedgerRows(tx: Executor, rows: LedgerRow[], walletRows: WalletRow[]): Promise<number[]> {
+  if (rows.length === 0 && walletRows.length === 0) return [];
   const ids = await queryRows<{ id: string | number }>(
     tx,
     sql`WITH ins AS (
@@ -276,9 +317,7 @@ export async function postEntries(
         )
         SELECT id FROM ins ORDER BY id`,
   );
-  let i = 0;
-  for (const r of results) if (r.status === 'applied') r.transactionId = Number(ids[i++]?.id);
-  return results;
+  return ids.map((r) => Number(r.id));
 }
 
 async function existingIdemKeys(tx: Executor, postings: Posting[]): Promise<Set<string>> {

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventCountersDaily, eventCountersTotal, lakeEvents, transactions, wallets } from '../../src/db/schema.ts';
 import { IngestPipeline } from '../../src/pipeline/ingest.ts';
-import { ManualAwardProcessor } from '../../src/pipeline/manual-awards.ts';
+import { EngineProcessor } from '../../src/pipeline/engine-processor.ts';
+import { ConfigStore } from '../../src/rules/config-store.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { ALICE, BOB, GUILD, messageEvent, nextSourceId, seedGuild } from '../support/factories.ts';
 
@@ -17,7 +18,7 @@ beforeEach(async () => {
   await resetDatabase(database);
 });
 
-const pipeline = (hooks = {}) => new IngestPipeline(database, [new ManualAwardProcessor()], hooks);
+const pipeline = (hooks = {}) => new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database))], hooks);
 
 describe('event lake', () => {
   it('stores an event once when it is ingested twice, and counts it once', async () => {

@@ -16,7 +16,7 @@ export function healthRoutes() {
       services.logger.warn({ err: error }, 'health check: database did not answer');
       db = 'error';
     }
-    const body = { status: db === 'ok' ? 'ok' : 'degraded', db, discord: services.discordStatus() };
+    const body = { status: db === 'ok' ? 'ok' : 'degraded', db, discord: services.discordStatus(), rules: services.configs.versions() };
     return c.json(body, db === 'ok' ? 200 : 503);
   });
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "zones" ADD COLUMN "default_for" text[] DEFAULT '{}'::text[] NOT NULL;

@@ -1,0 +1,158 @@
+// Runs the rules engine inside the batch's transaction: locks the members' wallets, loads the
+// history limits need, evaluates every new event in order, and writes the plan — ledger rows,
+// wallets, levels, rule firings, milestone awards and outbox rows — in a handful of statements.
+import { sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../db/client.ts';
+import { bigintList } from '../db/sql.ts';
+import { INTERNAL_EVENT_TYPES } from '../events/lake-event.ts';
+import type { StoredEvent } from '../events/lake-writer.ts';
+import { lockWallets, walletKey, writeLedgerRows, type LedgerRow, type WalletRow, type WalletState } from '../ledger/postings.ts';
+import type { Logger } from '../log/logger.ts';
+import { silentLogger } from '../log/logger.ts';
+import type { CompiledConfig, CurrencyInfo } from '../rules/compiler.ts';
+import type { ConfigStore } from '../rules/config-store.ts';
+import { evaluate } from '../rules/engine.ts';
+import { loadLimitHistory } from '../rules/history.ts';
+import { LimitHistory } from '../rules/limits.ts';
+import type { EngineState } from '../rules/state.ts';
+import type { MilestoneHook, Plan, RuleError } from '../rules/types.ts';
+import type { EventProcessor } from './ingest.ts';
+
+/** Builds the milestone checker for a guild's batch (the milestones module provides it). */
+export interface MilestoneHookFactory {
+  prepare(tx: Tx, config: CompiledConfig, memberIds: string[], state: EngineState): Promise<MilestoneHook & { flush(tx: Tx): Promise<void> }>;
+}
+
+/** The locked wallets of a batch, seen through the engine's state interface. */
+class LockedState implements EngineState {
+  readonly limits = new LimitHistory();
+  readonly #roles = new Map<string, string[]>();
+
+  constructor(
+    readonly guildId: string,
+    readonly wallets: Map<string, WalletState>,
+    roles: Map<string, string[]>,
+  ) {
+    for (const [id, r] of roles) this.#roles.set(id, r);
+  }
+
+  wallet(userId: string, currency: CurrencyInfo): WalletState {
+    const wallet = this.wallets.get(walletKey(this.guildId, userId, currency.id));
+    if (!wallet) throw new Error(`wallet of ${userId} in ${currency.key} was not locked for this batch`);
+    return wallet;
+  }
+
+  roles(userId: string): string[] {
+    return this.#roles.get(userId) ?? [];
+  }
+
+  setRoles(userId: string, roles: string[]): void {
+    this.#roles.set(userId, roles);
+  }
+}
+
+export class EngineProcessor implements EventProcessor {
+  /** Rule errors of the last batches, for logs and tests (bounded). */
+  readonly recentErrors: RuleError[] = [];
+
+  constructor(
+    private readonly store: ConfigStore,
+    private readonly logger: Logger = silentLogger,
+    private readonly milestones?: MilestoneHookFactory,
+  ) {}
+
+  async process(tx: Tx, events: StoredEvent[]): Promise<void> {
+    const byGuild = new Map<string, StoredEvent[]>();
+    for (const s of events) {
+      const list = byGuild.get(s.event.guild_id);
+      if (list) list.push(s);
+      else byGuild.set(s.event.guild_id, [s]);
+    }
+    for (const guildId of [...byGuild.keys()].sort()) await this.#processGuild(tx, guildId, byGuild.get(guildId)!);
+  }
+
+  async #processGuild(tx: Tx, guildId: string, events: StoredEvent[]): Promise<void> {
+    const config = await this.store.get(guildId, tx);
+    if (config.currencies.size === 0 && config.rules.length === 0) return;
+    const members = new Set<string>();
+    for (const { event } of events) {
+      members.add(event.actor_id);
+      if (event.target_id) members.add(event.target_id);
+    }
+    const memberIds = [...members];
+    const wallets = await lockWallets(
+      tx,
+      memberIds.flatMap((userId) => [...config.currencies.values()].map((c) => ({ guildId, userId, currencyId: c.id }))),
+    );
+    const before = new Map([...wallets].map(([key, w]) => [key, `${w.balance}|${w.lifetimeEarned}|${w.level}`]));
+    const state = new LockedState(guildId, wallets, await loadRoles(tx, config, guildId, memberIds));
+    // Rules the batch's events can reach: their own types, and any internal event of a chain.
+    const reachable = new Set<string>([...events.map((e) => e.event.type), ...INTERNAL_EVENT_TYPES]);
+    await loadLimitHistory(tx, config, state.limits, {
+      rules: config.rules.filter((r) => r.rule.trigger.events.some((t) => reachable.has(t))),
+      earliest: Math.min(...events.map((e) => Date.parse(e.event.occurred_at))),
+      members: memberIds,
+    });
+    const hook = this.milestones ? await this.milestones.prepare(tx, config, memberIds, state) : undefined;
+
+    const ledger: LedgerRow[] = [];
+    const plans: { plan: Plan; lakeEventId: number }[] = [];
+    for (const stored of events) {
+      const { plan, errors } = evaluate(config, state, stored.event, { lakeEventId: stored.id, ...(hook ? { milestones: hook } : {}) });
+      for (const error of errors) {
+        this.logger.warn({ guildId, rule: error.rule, sourceId: error.event }, `rule skipped at run time: ${error.message}`);
+        this.recentErrors.push(error);
+        if (this.recentErrors.length > 100) this.recentErrors.shift();
+      }
+      plans.push({ plan, lakeEventId: stored.id });
+      for (const p of plan.postings) {
+        ledger.push({
+          g: guildId, u: p.userId, c: p.currencyId, d: p.delta, b: p.balanceAfter, s: p.source, e: stored.id, r: p.ruleId,
+          rv: p.ruleVersion, sn: null, re: p.reason, dt: p.detail, k: null, t: p.at,
+        });
+      }
+    }
+    const walletRows: WalletRow[] = [...wallets]
+      .filter(([key, w]) => before.get(key) !== `${w.balance}|${w.lifetimeEarned}|${w.level}`)
+      .map(([, w]) => w)
+      .map((w) => ({ g: w.guildId, u: w.userId, c: w.currencyId, b: w.balance, l: w.lifetimeEarned, lv: w.level }));
+    await writeLedgerRows(tx, ledger, walletRows);
+    await writeFirings(tx, guildId, plans);
+    await writeOutbox(tx, guildId, plans);
+    await hook?.flush(tx);
+  }
+}
+
+function usesRoles(config: CompiledConfig): boolean {
+  return config.rules.some((r) => r.rule.trigger.roles !== undefined || JSON.stringify([r.rule.conditions, r.rule.vars ?? {}]).includes('roles'));
+}
+
+async function loadRoles(tx: Tx, config: CompiledConfig, guildId: string, memberIds: string[]): Promise<Map<string, string[]>> {
+  if (!usesRoles(config)) return new Map();
+  const rows = await queryRows<{ user_id: string; roles: string[] }>(
+    tx,
+    sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${guildId} AND user_id IN ${bigintList(memberIds)}`,
+  );
+  return new Map(rows.map((r) => [r.user_id, r.roles]));
+}
+
+async function writeFirings(tx: Tx, guildId: string, plans: { plan: Plan; lakeEventId: number }[]): Promise<void> {
+  const rows = plans.flatMap(({ plan, lakeEventId }) =>
+    plan.firings.map((f) => ({
+      r: f.ruleId, rv: f.ruleVersion, e: lakeEventId, a: f.actorId, tg: f.targetId, c: f.channelId, d: f.depth, am: f.amounts, t: new Date(f.at).toISOString(),
+    })),
+  );
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    INSERT INTO rule_firings (guild_id, rule_id, rule_version, lake_event_id, actor_id, target_id, channel_id, depth, amounts, at)
+    SELECT ${guildId}, r, rv, e, a, tg, c, d, am, t
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(r int, rv int, e bigint, a bigint, tg bigint, c bigint, d smallint, am jsonb, t timestamptz)`);
+}
+
+async function writeOutbox(tx: Tx, guildId: string, plans: { plan: Plan; lakeEventId: number }[]): Promise<void> {
+  const rows = plans.flatMap(({ plan, lakeEventId }) => plan.outbox.map((o) => ({ k: o.kind, p: o.payload, e: lakeEventId, r: o.ruleId })));
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    INSERT INTO outbox (guild_id, kind, payload, lake_event_id, rule_id)
+    SELECT ${guildId}, k, p, e, r FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(k text, p jsonb, e bigint, r int)`);
+}

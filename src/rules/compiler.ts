@@ -1,0 +1,168 @@
+// Validates rules and compiles a guild's configuration once per change: JSON Logic to closures,
+// zones to channel sets, rules indexed by trigger type and sorted by priority.
+import type { EventType } from '../events/lake-event.ts';
+import type { Currency } from '../ledger/currency.ts';
+import { compileLogic, type Compiled } from './logic/compile.ts';
+import { RuleSchema, type Effect, type Limit, type Rule } from './schema.ts';
+import { ZoneIndex, type Zone } from './zones.ts';
+
+export interface CurrencyInfo extends Currency {
+  id: number;
+}
+
+export interface StoredRule {
+  id: number;
+  version: number;
+  document: unknown;
+}
+
+export type CompiledEffect = Effect & { compiledAmount?: Compiled; compiledData?: Record<string, Compiled> };
+
+export interface CompiledRule {
+  id: number;
+  version: number;
+  rule: Rule;
+  channels?: Set<string>;
+  excludeChannels?: Set<string>;
+  conditions: { name: string; test: Compiled }[];
+  vars: [string, Compiled][];
+  limits: Limit[];
+  effects: CompiledEffect[];
+  /** Position in the guild's priority order (lower runs first), for stable sorting across types. */
+  order: number;
+}
+
+export interface CompileProblem {
+  ruleKey: string;
+  path: string;
+  message: string;
+}
+
+export interface CompiledConfig {
+  guildId: string;
+  version: number;
+  rules: CompiledRule[];
+  byType: Map<string, CompiledRule[]>;
+  zones: ZoneIndex;
+  currencies: Map<string, CurrencyInfo>;
+  currencyById: Map<number, CurrencyInfo>;
+  /** Rules that could not be compiled; they never run. */
+  problems: CompileProblem[];
+  /** Internal event types some rule listens to (others need not be emitted). */
+  listened: Set<string>;
+  maxChainDepth: number;
+}
+
+export const formatPath = (path: (string | number | symbol)[]): string =>
+  path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+
+/** Parses a rule document; problems carry the JSON path of each. */
+export function parseRule(document: unknown): { ok: true; rule: Rule } | { ok: false; problems: { path: string; message: string }[] } {
+  const parsed = RuleSchema.safeParse(document);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
+  }
+  return { ok: true, rule: parsed.data };
+}
+
+/** Zone keys and currency keys a rule names must exist in the guild. */
+export function checkReferences(rule: Rule, currencies: Set<string>, zones: Set<string>): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const zoneLists: ['zones' | 'exclude_zones', string[] | undefined][] = [['zones', rule.trigger.zones], ['exclude_zones', rule.trigger.exclude_zones]];
+  for (const [field, list] of zoneLists) {
+    list?.forEach((z, i) => {
+      if (!zones.has(z)) problems.push({ path: `trigger.${field}[${i}]`, message: `unknown zone "${z}"` });
+    });
+  }
+  rule.effects.forEach((e, i) => {
+    if ('currency' in e && !currencies.has(e.currency)) problems.push({ path: `effects[${i}].currency`, message: `unknown currency "${e.currency}"` });
+  });
+  rule.limits.forEach((l, i) => {
+    if (l.kind === 'cap' && !currencies.has(l.currency)) problems.push({ path: `limits[${i}].currency`, message: `unknown currency "${l.currency}"` });
+  });
+  return problems;
+}
+
+export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, order: number): CompiledRule {
+  const channelSet = (ids: string[] | undefined, zoneKeys: string[] | undefined): Set<string> | undefined => {
+    if (!ids && !zoneKeys) return undefined;
+    const set = new Set(ids ?? []);
+    for (const key of zoneKeys ?? []) for (const c of zones.byKey.get(key)?.channels ?? []) set.add(c);
+    return set;
+  };
+  return {
+    id: stored.id,
+    version: stored.version,
+    rule,
+    channels: channelSet(rule.trigger.channels, rule.trigger.zones),
+    excludeChannels: channelSet(rule.trigger.exclude_channels, rule.trigger.exclude_zones),
+    conditions: rule.conditions.map((c, i) => ({ name: c.name ?? `condition ${i + 1}`, test: compileLogic(c.if) })),
+    vars: Object.entries(rule.vars ?? {}).map(([name, expr]) => [name, compileLogic(expr)]),
+    limits: rule.limits,
+    effects: rule.effects.map((e) => ({
+      ...e,
+      ...('amount' in e ? { compiledAmount: compileLogic(e.amount) } : {}),
+      ...(e.type === 'emit' ? { compiledData: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, compileLogic(v)])) } : {}),
+    })),
+    order,
+  };
+}
+
+export interface ConfigInput {
+  guildId: string;
+  version: number;
+  rules: StoredRule[];
+  zones: Zone[];
+  currencies: CurrencyInfo[];
+  maxChainDepth?: number;
+}
+
+/** Higher priority first; ties broken by key so the order never depends on storage. */
+export const byPriority = (a: Rule, b: Rule) => b.priority - a.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+export function compileConfig(input: ConfigInput): CompiledConfig {
+  const zones = new ZoneIndex(input.zones);
+  const currencies = new Map(input.currencies.map((c) => [c.key, c]));
+  const zoneKeys = new Set(input.zones.map((z) => z.key));
+  const currencyKeys = new Set(currencies.keys());
+  const problems: CompileProblem[] = [];
+  const parsed: { stored: StoredRule; rule: Rule }[] = [];
+  for (const stored of input.rules) {
+    const result = parseRule(stored.document);
+    const key = String((stored.document as { key?: unknown })?.key ?? `#${stored.id}`);
+    if (!result.ok) {
+      problems.push(...result.problems.map((p) => ({ ruleKey: key, ...p })));
+      continue;
+    }
+    const refs = checkReferences(result.rule, currencyKeys, zoneKeys);
+    if (refs.length > 0) {
+      problems.push(...refs.map((p) => ({ ruleKey: key, ...p })));
+      continue;
+    }
+    if (result.rule.enabled) parsed.push({ stored, rule: result.rule });
+  }
+  parsed.sort((a, b) => byPriority(a.rule, b.rule));
+  const rules = parsed.map((p, i) => compileRule(p.stored, p.rule, zones, i));
+  const byType = new Map<string, CompiledRule[]>();
+  const listened = new Set<string>();
+  for (const rule of rules) {
+    for (const type of rule.rule.trigger.events) {
+      const list = byType.get(type) ?? [];
+      list.push(rule);
+      byType.set(type, list);
+      listened.add(type as EventType);
+    }
+  }
+  return {
+    guildId: input.guildId,
+    version: input.version,
+    rules,
+    byType,
+    zones,
+    currencies,
+    currencyById: new Map(input.currencies.map((c) => [c.id, c])),
+    problems,
+    listened,
+    maxChainDepth: input.maxChainDepth ?? 3,
+  };
+}

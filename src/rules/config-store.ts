@@ -1,0 +1,107 @@
+// Compiled configurations per guild, swapped atomically when the database says they changed
+// (NOTIFY cairn_config from a trigger, from any process). A (re)connected listener reloads all.
+import type { Database, Executor, Listener } from '../db/client.ts';
+import type { Logger } from '../log/logger.ts';
+import { silentLogger } from '../log/logger.ts';
+import { compileConfig, type CompiledConfig } from './compiler.ts';
+import { loadConfigInput } from './repository.ts';
+
+export const CONFIG_CHANNEL = 'cairn_config';
+
+export interface ConfigStoreOptions {
+  maxChainDepth?: number;
+}
+
+export class ConfigStore {
+  readonly #configs = new Map<string, CompiledConfig>();
+  readonly #loading = new Map<string, Promise<CompiledConfig>>();
+  /** Guilds whose configuration changed while a reload was running: reload once more after. */
+  readonly #dirty = new Set<string>();
+  #listener: Listener | undefined;
+  #reloads = 0;
+  /** Called after each swap (tests and metrics observe reloads). */
+  onReload: ((config: CompiledConfig) => void) | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger = silentLogger,
+    private readonly options: ConfigStoreOptions = {},
+  ) {}
+
+  /** The guild's compiled configuration, loaded (with `exec` inside a transaction) on first use. */
+  async get(guildId: string, exec?: Executor): Promise<CompiledConfig> {
+    const cached = this.#configs.get(guildId);
+    if (cached) return cached;
+    return this.#load(guildId, exec);
+  }
+
+  /** Loaded configuration versions per guild, for /healthz. */
+  versions(): Record<string, number> {
+    return Object.fromEntries([...this.#configs].map(([id, c]) => [id, c.version]));
+  }
+
+  get reloadCount(): number {
+    return this.#reloads;
+  }
+
+  async reload(guildId: string): Promise<CompiledConfig> {
+    if (this.#loading.has(guildId)) {
+      this.#dirty.add(guildId);
+      return this.#loading.get(guildId)!;
+    }
+    return this.#load(guildId);
+  }
+
+  async #load(guildId: string, exec?: Executor): Promise<CompiledConfig> {
+    const pending = (async () => {
+      try {
+        const input = await loadConfigInput(exec ?? this.database.db, guildId);
+        const config = compileConfig({ ...input, ...(this.options.maxChainDepth ? { maxChainDepth: this.options.maxChainDepth } : {}) });
+        for (const p of config.problems) this.logger.warn({ guildId, rule: p.ruleKey, path: p.path }, `rule not loaded: ${p.message}`);
+        this.#configs.set(guildId, config);
+        this.#reloads++;
+        this.onReload?.(config);
+        return config;
+      } finally {
+        this.#loading.delete(guildId);
+      }
+    })();
+    this.#loading.set(guildId, pending);
+    const config = await pending;
+    if (this.#dirty.delete(guildId)) return this.#load(guildId);
+    return config;
+  }
+
+  /** Drops a guild's configuration (e.g. when the reloading transaction rolled back). */
+  forget(guildId: string): void {
+    this.#configs.delete(guildId);
+  }
+
+  /** Listens for changes; on every (re)connection reloads what is cached, as notifications may be lost. */
+  async start(): Promise<void> {
+    let first = true;
+    this.#listener = await this.database.listen(
+      CONFIG_CHANNEL,
+      (payload) => {
+        if (!/^[0-9]+$/.test(payload)) return;
+        if (!this.#configs.has(payload) && !this.#loading.has(payload)) return; // not in use here
+        this.reload(payload).catch((error) => this.logger.error({ err: error, guildId: payload }, 'configuration reload failed'));
+      },
+      () => {
+        if (first) {
+          first = false;
+          return;
+        }
+        this.logger.info('configuration listener reconnected; reloading every guild');
+        for (const guildId of this.#configs.keys()) {
+          this.reload(guildId).catch((error) => this.logger.error({ err: error, guildId }, 'configuration reload failed'));
+        }
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.#listener?.close();
+    this.#listener = undefined;
+  }
+}

@@ -1,0 +1,186 @@
+// Reading and saving a guild's rules, zones and currencies. Saving validates first (schema,
+// references, a trial evaluation), keeps every rule version, and writes an audit entry.
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db, Executor } from '../db/client.ts';
+import { currencies, guilds, rules, ruleVersions, zones } from '../db/schema.ts';
+import type { EventType } from '../events/lake-event.ts';
+import { audit } from '../audit/audit.ts';
+import { CurrencySchema, LevelCurveSchema, type CurrencyInput } from '../ledger/currency.ts';
+import { checkReferences, compileRule, formatPath, parseRule, type ConfigInput, type CurrencyInfo } from './compiler.ts';
+import { buildContext } from './context.ts';
+import { sampleEvent } from './samples.ts';
+import type { Rule } from './schema.ts';
+import { MemoryState } from './state.ts';
+import { ZoneIndex, ZoneSchema, type Zone, type ZoneInput } from './zones.ts';
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export type SaveResult<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+function currencyInfo(row: typeof currencies.$inferSelect): CurrencyInfo {
+  const curve = row.levelCurve ? LevelCurveSchema.safeParse(row.levelCurve) : undefined;
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    symbol: row.symbol,
+    spendable: row.spendable,
+    seasonal: row.seasonal,
+    allow_negative: row.allowNegative,
+    level_curve: curve?.success ? curve.data : null,
+    display_order: row.displayOrder,
+  };
+}
+
+function zoneOf(row: typeof zones.$inferSelect): Zone {
+  return { key: row.key, name: row.name, channels: row.channelIds, default_for: row.defaultFor, multipliers: row.multipliers };
+}
+
+export async function loadCurrencies(exec: Executor, guildId: string): Promise<CurrencyInfo[]> {
+  const rows = await exec.select().from(currencies).where(eq(currencies.guildId, guildId)).orderBy(asc(currencies.displayOrder), asc(currencies.id));
+  return rows.map(currencyInfo);
+}
+
+export async function loadZones(exec: Executor, guildId: string): Promise<Zone[]> {
+  const rows = await exec.select().from(zones).where(eq(zones.guildId, guildId)).orderBy(asc(zones.key));
+  return rows.map(zoneOf);
+}
+
+/** Everything the compiler needs for one guild, read in one consistent go. */
+export async function loadConfigInput(exec: Executor, guildId: string): Promise<ConfigInput> {
+  const [guild] = await exec.select({ version: guilds.configVersion }).from(guilds).where(eq(guilds.id, guildId));
+  const ruleRows = await exec.select({ id: rules.id, version: rules.version, document: rules.document }).from(rules).where(eq(rules.guildId, guildId));
+  return {
+    guildId,
+    version: guild?.version ?? 0,
+    rules: ruleRows,
+    zones: await loadZones(exec, guildId),
+    currencies: await loadCurrencies(exec, guildId),
+  };
+}
+
+/**
+ * Validates a rule document for a guild: the schema, that its currencies and zones exist, and that
+ * its vars, conditions and amounts evaluate on a sample of each event it triggers on.
+ */
+export function validateRuleDocument(document: unknown, guildCurrencies: CurrencyInfo[], guildZones: Zone[], guildId = '0'): SaveResult<Rule> {
+  const parsed = parseRule(document);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems };
+  const rule = parsed.rule;
+  const refs = checkReferences(rule, new Set(guildCurrencies.map((c) => c.key)), new Set(guildZones.map((z) => z.key)));
+  if (refs.length > 0) return { ok: false, problems: refs };
+  const zoneIndex = new ZoneIndex(guildZones);
+  const compiled = compileRule({ id: 0, version: 0, document }, rule, zoneIndex, 0);
+  const config = {
+    guildId,
+    version: 0,
+    rules: [compiled],
+    byType: new Map(),
+    zones: zoneIndex,
+    currencies: new Map(guildCurrencies.map((c) => [c.key, c])),
+    currencyById: new Map(guildCurrencies.map((c) => [c.id, c])),
+    problems: [],
+    listened: new Set<string>(),
+    maxChainDepth: 3,
+  };
+  const problems: Problem[] = [];
+  const firstCurrency = guildCurrencies[0]?.key ?? 'sample';
+  for (const type of rule.trigger.events as EventType[]) {
+    const event = sampleEvent(type, guildId, 'currency' in sampleEvent(type, guildId).data ? { currency: rule.trigger.currency ?? firstCurrency } : {});
+    const ctx = buildContext(config, new MemoryState(guildId), event, 0, type);
+    const attempt = (path: string, fn: () => unknown, numeric = false) => {
+      try {
+        const value = fn();
+        if (numeric && !(typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && Number.isFinite(Number(value)))) {
+          problems.push({ path, message: `must evaluate to a number; on a sample ${type} event it gave ${JSON.stringify(value)}` });
+        }
+      } catch (error) {
+        problems.push({ path, message: `fails on a sample ${type} event: ${(error as Error).message}` });
+      }
+    };
+    for (const [name, compute] of compiled.vars) attempt(`vars.${name}`, () => (ctx.vars[name] = compute(ctx)));
+    compiled.conditions.forEach((c, i) => attempt(`conditions[${i}].if`, () => c.test(ctx)));
+    compiled.effects.forEach((e, i) => {
+      if (e.compiledAmount) attempt(`effects[${i}].amount`, () => e.compiledAmount!(ctx), true);
+      for (const [k, compute] of Object.entries(e.compiledData ?? {})) attempt(`effects[${i}].data.${k}`, () => compute(ctx));
+    });
+  }
+  const unique = [...new Map(problems.map((p) => [`${p.path}|${p.message}`, p])).values()];
+  return unique.length > 0 ? { ok: false, problems: unique } : { ok: true, value: rule };
+}
+
+export interface SavedRule {
+  id: number;
+  key: string;
+  version: number;
+  rule: Rule;
+  created: boolean;
+}
+
+/** Creates or updates (by key) a rule; unchanged documents are not re-versioned. */
+export async function saveRule(exec: Executor, guildId: string, document: unknown, actor: string): Promise<SaveResult<SavedRule>> {
+  const validation = validateRuleDocument(document, await loadCurrencies(exec, guildId), await loadZones(exec, guildId), guildId);
+  if (!validation.ok) return validation;
+  const rule = validation.value;
+  const stored = rule as unknown as Record<string, unknown>;
+  const [existing] = await exec.select().from(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, rule.key)));
+  if (existing && JSON.stringify(existing.document) === JSON.stringify(stored)) {
+    return { ok: true, value: { id: existing.id, key: rule.key, version: existing.version, rule, created: false } };
+  }
+  const version = existing ? existing.version + 1 : 1;
+  const [row] = existing
+    ? await exec.update(rules).set({ document: stored, version, enabled: rule.enabled, updatedAt: new Date() }).where(eq(rules.id, existing.id)).returning()
+    : await exec.insert(rules).values({ guildId, key: rule.key, document: stored, version, enabled: rule.enabled }).returning();
+  await exec.insert(ruleVersions).values({ ruleId: row!.id, version, document: stored, changedBy: actor });
+  await audit(exec, { guildId, actor, action: existing ? 'rule.update' : 'rule.create', entityType: 'rule', entityKey: rule.key, before: existing?.document ?? null, after: stored });
+  return { ok: true, value: { id: row!.id, key: rule.key, version, rule, created: !existing } };
+}
+
+export async function deleteRule(exec: Executor, guildId: string, key: string, actor: string): Promise<boolean> {
+  const [removed] = await exec.delete(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, key))).returning();
+  if (!removed) return false;
+  await audit(exec, { guildId, actor, action: 'rule.delete', entityType: 'rule', entityKey: key, before: removed.document, after: null });
+  return true;
+}
+
+export async function saveZone(exec: Executor, guildId: string, input: ZoneInput, actor: string): Promise<SaveResult<Zone>> {
+  const parsed = ZoneSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
+  const zone = parsed.data;
+  const [existing] = await exec.select().from(zones).where(and(eq(zones.guildId, guildId), eq(zones.key, zone.key)));
+  const values = { name: zone.name, channelIds: zone.channels, defaultFor: zone.default_for, multipliers: zone.multipliers, updatedAt: new Date() };
+  if (existing) await exec.update(zones).set(values).where(eq(zones.id, existing.id));
+  else await exec.insert(zones).values({ guildId, key: zone.key, ...values });
+  await audit(exec, { guildId, actor, action: existing ? 'zone.update' : 'zone.create', entityType: 'zone', entityKey: zone.key, before: existing ? zoneOf(existing) : null, after: zone });
+  return { ok: true, value: zone };
+}
+
+export async function saveCurrency(exec: Executor, guildId: string, input: CurrencyInput, actor: string): Promise<SaveResult<CurrencyInfo>> {
+  const parsed = CurrencySchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
+  const c = parsed.data;
+  const [existing] = await exec.select().from(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, c.key)));
+  const values = {
+    name: c.name,
+    symbol: c.symbol,
+    spendable: c.spendable,
+    seasonal: c.seasonal,
+    allowNegative: c.allow_negative,
+    levelCurve: c.level_curve,
+    displayOrder: c.display_order,
+    updatedAt: new Date(),
+  };
+  const [row] = existing
+    ? await exec.update(currencies).set(values).where(eq(currencies.id, existing.id)).returning()
+    : await exec.insert(currencies).values({ guildId, key: c.key, ...values }).returning();
+  await audit(exec, { guildId, actor, action: existing ? 'currency.update' : 'currency.create', entityType: 'currency', entityKey: c.key, before: existing ? currencyInfo(existing) : null, after: c });
+  return { ok: true, value: currencyInfo(row!) };
+}
+
+/** Runs `fn` in a transaction unless already given one. */
+export function inTransaction<T>(db: Db, fn: (tx: Executor) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => fn(tx));
+}

@@ -1,0 +1,50 @@
+// What the engine reads and changes while it evaluates: wallets, roles and limit history, all in
+// memory. The database layer loads it (locked) before evaluation and writes the plan after.
+import type { CurrencyInfo } from './compiler.ts';
+import { LimitHistory } from './limits.ts';
+
+export interface WalletView {
+  balance: number;
+  lifetimeEarned: number;
+  level: number | null;
+}
+
+export interface EngineState {
+  readonly guildId: string;
+  wallet(userId: string, currency: CurrencyInfo): WalletView;
+  roles(userId: string): string[];
+  setRoles(userId: string, roles: string[]): void;
+  readonly limits: LimitHistory;
+}
+
+/** A state held entirely in memory: the simulator's, the benchmark's and a dry run's base. */
+export class MemoryState implements EngineState {
+  readonly limits = new LimitHistory();
+  readonly #wallets = new Map<string, WalletView>();
+  readonly #roles = new Map<string, string[]>();
+
+  constructor(readonly guildId: string) {}
+
+  wallet(userId: string, currency: CurrencyInfo): WalletView {
+    const key = `${userId}:${currency.id}`;
+    let wallet = this.#wallets.get(key);
+    if (!wallet) {
+      wallet = { balance: 0, lifetimeEarned: 0, level: currency.level_curve ? currency.level_curve.start_level : null };
+      this.#wallets.set(key, wallet);
+    }
+    return wallet;
+  }
+
+  /** Seeds a wallet (e.g. from the database). */
+  setWallet(userId: string, currencyId: number, wallet: WalletView): void {
+    this.#wallets.set(`${userId}:${currencyId}`, wallet);
+  }
+
+  roles(userId: string): string[] {
+    return this.#roles.get(userId) ?? [];
+  }
+
+  setRoles(userId: string, roles: string[]): void {
+    this.#roles.set(userId, roles);
+  }
+}
