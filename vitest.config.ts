@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that need a real server (two processes sharing one database) run on the Postgres pass.
+    exclude: process.env.CAIRN_TEST_DB === 'postgres' ? [] : ['test/**/*.pg.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,

@@ -1,13 +1,15 @@
 // `npm run bench`: runs every benchmark on PGlite and on Postgres and prints the figures.
 // Pick some with `npm run bench -- ledger lake` and one engine with BENCH_DB=pglite|postgres.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchEngine } from './engine.bench.ts';
 import { benchLake } from './lake.bench.ts';
 import { benchLedger } from './ledger.bench.ts';
 import { figures } from './support.ts';
 
-const suites: Record<string, (kind: 'pglite' | 'postgres') => Promise<void>> = {
-  ledger: benchLedger,
-  lake: benchLake,
+const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
+  engine: { run: () => benchEngine(), database: false },
+  ledger: { run: benchLedger, database: true },
+  lake: { run: benchLake, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -21,7 +23,8 @@ for (const name of names) {
     process.exit(2);
   }
   console.log(`\n## ${name}`);
-  for (const kind of kinds) await suite(kind);
+  if (!suite.database) await suite.run('pglite');
+  else for (const kind of kinds) await suite.run(kind);
 }
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;

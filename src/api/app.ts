@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Services } from '../app/services.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { AdminTokenAuthenticator, requireAuth, requireGuildAccess, type Authenticator } from './middleware/auth.ts';
+import { dryRunRoutes } from './routes/dry-run.ts';
 import { eventRoutes } from './routes/events.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -45,6 +46,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.use('/guilds/:guildId/*', requireGuildAccess);
   api.route('/guilds', guildRoutes());
   api.route('/guilds/:guildId/events', eventRoutes());
+  api.route('/guilds/:guildId/dry-run', dryRunRoutes());
   app.route('/api', api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -21,10 +21,10 @@ export async function startCairn(env: Env, logger: Logger): Promise<RunningCairn
   const started = performance.now();
   const database = await openFromEnv(env);
   logger.info({ database: database.kind, location: database.location }, 'database ready (migrations applied)');
-  const demoCreated = env.CAIRN_DEMO_GUILD ? await ensureDemoGuild(database) : false;
-  if (demoCreated) logger.info('created the demo guild');
   const adminToken = resolveAdminToken(env.CAIRN_ADMIN_TOKEN, env.DATA_DIR);
   const services = await createServices({ env, logger, database, adminToken: adminToken.token });
+  const demoCreated = env.CAIRN_DEMO_GUILD ? await ensureDemoGuild(database, services.pipeline) : false;
+  if (demoCreated) logger.info('created the demo guild from the classic preset');
   const app = createApp(services);
   const server = await new Promise<ServerType>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolveServer(s));

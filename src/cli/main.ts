@@ -1,7 +1,9 @@
 // The `cairn` command: one file per command under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerDryRun } from './commands/dry-run.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerSimulate } from './commands/simulate.ts';
 import { fail } from './output.ts';
 
 const program = new Command()
@@ -13,6 +15,8 @@ const program = new Command()
 
 registerMigrate(program);
 registerDoctor(program);
+registerSimulate(program);
+registerDryRun(program);
 
 try {
   await program.parseAsync(process.argv);

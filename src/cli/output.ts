@@ -18,7 +18,7 @@ export interface OutputOptions {
 }
 
 export function print(value: unknown, options: OutputOptions, text: () => string): void {
-  process.stdout.write((options.json ? JSON.stringify(value, null, 2) : text()) + '\n');
+  process.stdout.write((options.json ? JSON.stringify(value) : text()) + '\n');
 }
 
 export function env(): Env {

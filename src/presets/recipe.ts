@@ -3,6 +3,7 @@
 // roles of the guild it is imported into ({{channel:name}}, {{role:name}}).
 import { z } from 'zod';
 import { CurrencySchema } from '../ledger/currency.ts';
+import type { ConfigInput } from '../rules/compiler.ts';
 import { ZoneSchema } from '../rules/zones.ts';
 
 const Placeholder = z.object({ description: z.string().max(300).default('') }).strict();
@@ -83,4 +84,16 @@ export function parseBindingArgs(args: string[], recipe: Recipe): { ok: true; bi
     (isChannel ? bindings.channels : bindings.roles)[name!] = id!;
   }
   return { ok: true, bindings };
+}
+
+/** A recipe's configuration as the compiler's input, without a database (ids are positions). */
+export function recipeConfigInput(recipe: Recipe, guildId: string, bindings: Bindings = { channels: {}, roles: {} }): ConfigInput {
+  const { value } = bindRecipe(recipe, bindings);
+  return {
+    guildId,
+    version: 0,
+    currencies: value.currencies.map((c, i) => ({ ...c, id: i + 1 })),
+    zones: value.zones,
+    rules: value.rules.map((document, i) => ({ id: i + 1, version: 1, document })),
+  };
 }

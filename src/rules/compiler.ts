@@ -30,6 +30,8 @@ export interface CompiledRule {
   effects: CompiledEffect[];
   /** Position in the guild's priority order (lower runs first), for stable sorting across types. */
   order: number;
+  /** Has a cap limit: its firings must record the amounts they credited. */
+  hasCap: boolean;
 }
 
 export interface CompileProblem {
@@ -42,7 +44,10 @@ export interface CompiledConfig {
   guildId: string;
   version: number;
   rules: CompiledRule[];
+  /** Every enabled rule listening to a type, in priority order (what a trace shows). */
   byType: Map<string, CompiledRule[]>;
+  /** The same, split into rules open to any channel and rules restricted to channels (indexed). */
+  index: Map<string, { open: CompiledRule[]; byChannel: Map<string, CompiledRule[]> }>;
   zones: ZoneIndex;
   currencies: Map<string, CurrencyInfo>;
   currencyById: Map<number, CurrencyInfo>;
@@ -105,6 +110,7 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, or
       ...(e.type === 'emit' ? { compiledData: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, compileLogic(v)])) } : {}),
     })),
     order,
+    hasCap: rule.limits.some((l) => l.kind === 'cap'),
   };
 }
 
@@ -115,6 +121,26 @@ export interface ConfigInput {
   zones: Zone[];
   currencies: CurrencyInfo[];
   maxChainDepth?: number;
+}
+
+/**
+ * The rules an event can meet, in priority order: a rule restricted to channels is only looked at
+ * for events in one of them (an index lookup), so thousands of channel rules cost little.
+ */
+export function candidatesFor(config: CompiledConfig, type: string, channelId: string | null): CompiledRule[] {
+  const entry = config.index.get(type);
+  if (!entry) return [];
+  const channel = channelId ? entry.byChannel.get(channelId) : undefined;
+  if (!channel) return entry.open;
+  if (entry.open.length === 0) return channel;
+  const merged: CompiledRule[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < entry.open.length || j < channel.length) {
+    if (j >= channel.length || (i < entry.open.length && entry.open[i]!.order < channel[j]!.order)) merged.push(entry.open[i++]!);
+    else merged.push(channel[j++]!);
+  }
+  return merged;
 }
 
 /** Higher priority first; ties broken by key so the order never depends on storage. */
@@ -144,6 +170,7 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
   parsed.sort((a, b) => byPriority(a.rule, b.rule));
   const rules = parsed.map((p, i) => compileRule(p.stored, p.rule, zones, i));
   const byType = new Map<string, CompiledRule[]>();
+  const index = new Map<string, { open: CompiledRule[]; byChannel: Map<string, CompiledRule[]> }>();
   const listened = new Set<string>();
   for (const rule of rules) {
     for (const type of rule.rule.trigger.events) {
@@ -151,6 +178,16 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
       list.push(rule);
       byType.set(type, list);
       listened.add(type as EventType);
+      let entry = index.get(type);
+      if (!entry) index.set(type, (entry = { open: [], byChannel: new Map() }));
+      if (!rule.channels) entry.open.push(rule);
+      else {
+        for (const channel of rule.channels) {
+          const forChannel = entry.byChannel.get(channel);
+          if (forChannel) forChannel.push(rule);
+          else entry.byChannel.set(channel, [rule]);
+        }
+      }
     }
   }
   return {
@@ -158,6 +195,7 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
     version: input.version,
     rules,
     byType,
+    index,
     zones,
     currencies,
     currencyById: new Map(input.currencies.map((c) => [c.id, c])),

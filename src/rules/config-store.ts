@@ -19,6 +19,7 @@ export class ConfigStore {
   readonly #dirty = new Set<string>();
   #listener: Listener | undefined;
   #reloads = 0;
+  #reconnects = 0;
   /** Called after each swap (tests and metrics observe reloads). */
   onReload: ((config: CompiledConfig) => void) | undefined;
 
@@ -42,6 +43,11 @@ export class ConfigStore {
 
   get reloadCount(): number {
     return this.#reloads;
+  }
+
+  /** How many times the listener connection was re-established (each reloads everything). */
+  get reconnectCount(): number {
+    return this.#reconnects;
   }
 
   async reload(guildId: string): Promise<CompiledConfig> {
@@ -92,6 +98,7 @@ export class ConfigStore {
           first = false;
           return;
         }
+        this.#reconnects++;
         this.logger.info('configuration listener reconnected; reloading every guild');
         for (const guildId of this.#configs.keys()) {
           this.reload(guildId).catch((error) => this.logger.error({ err: error, guildId }, 'configuration reload failed'));

@@ -1,5 +1,6 @@
 // The data a rule's JSON Logic sees for one event: the event, actor and target (balances, lifetime
 // totals, levels, roles), the channel's zone and multipliers, time, chain depth and the rule's vars.
+// Everything but the event is computed only when a rule first reads it.
 import type { LakeEvent } from '../events/lake-event.ts';
 import type { CompiledConfig } from './compiler.ts';
 import type { MultiplierSource } from './logic/operations.ts';
@@ -27,15 +28,15 @@ export class MemberView {
   }
 
   get balances(): Record<string, number> {
-    return (this.#balances ??= this.#read((w) => w.balance) as Record<string, number>);
+    return (this.#balances ??= this.#read(0) as Record<string, number>);
   }
 
   get lifetime(): Record<string, number> {
-    return (this.#lifetime ??= this.#read((w) => w.lifetimeEarned) as Record<string, number>);
+    return (this.#lifetime ??= this.#read(1) as Record<string, number>);
   }
 
   get levels(): Record<string, number | null> {
-    return (this.#levels ??= this.#read((w) => w.level));
+    return (this.#levels ??= this.#read(2));
   }
 
   /** Balances change as effects apply; the next read sees the new values. */
@@ -43,9 +44,12 @@ export class MemberView {
     this.#balances = this.#lifetime = this.#levels = undefined;
   }
 
-  #read(pick: (w: { balance: number; lifetimeEarned: number; level: number | null }) => number | null) {
+  #read(field: 0 | 1 | 2): Record<string, number | null> {
     const out: Record<string, number | null> = {};
-    for (const [key, currency] of this.config.currencies) out[key] = pick(this.state.wallet(this.id, currency));
+    for (const [key, currency] of this.config.currencies) {
+      const w = this.state.wallet(this.id, currency);
+      out[key] = field === 0 ? w.balance : field === 1 ? w.lifetimeEarned : w.level;
+    }
     return out;
   }
 
@@ -54,53 +58,73 @@ export class MemberView {
   }
 }
 
-class EventMultipliers implements MultiplierSource {
+/** The evaluation context of one event (`this` of custom operations, `data` of JSON Logic). */
+export class EvalContext implements MultiplierSource {
+  vars: Record<string, unknown> = {};
+  readonly chain: { depth: number; root_type: string };
+  readonly channel_type: string;
+  #actor?: MemberView;
+  #target?: MemberView | null;
+  #time?: EvalContext['time'];
+  #zone?: { key: string; name: string } | null;
+
   constructor(
+    readonly event: LakeEvent,
     private readonly config: CompiledConfig,
-    private readonly channelId: string | null,
-    private readonly channelType: string,
-    private readonly eventType: string,
-  ) {}
+    private readonly state: EngineState,
+    depth: number,
+    rootType: string,
+    /** Event time, ms since epoch. */
+    readonly at: number,
+  ) {
+    this.chain = { depth, root_type: rootType };
+    this.channel_type = channelTypeOf(event.type, event.data);
+  }
+
+  get $multipliers(): MultiplierSource {
+    return this;
+  }
+
+  get actor(): MemberView {
+    return (this.#actor ??= new MemberView(this.event.actor_id, this.config, this.state));
+  }
+
+  get target(): MemberView | null {
+    if (this.#target === undefined) this.#target = this.event.target_id ? new MemberView(this.event.target_id, this.config, this.state) : null;
+    return this.#target;
+  }
+
+  get self(): boolean {
+    return this.event.target_id !== null && this.event.target_id === this.event.actor_id;
+  }
+
+  get zone(): { key: string; name: string } | null {
+    if (this.#zone === undefined) {
+      const zone = this.config.zones.zoneOf(this.event.channel_id) ?? this.config.zones.defaultFor(this.channel_type);
+      this.#zone = zone ? { key: zone.key, name: zone.name } : null;
+    }
+    return this.#zone;
+  }
+
+  get time(): { iso: string; unix: number; hour: number; minute: number; weekday: number; date: string } {
+    if (!this.#time) {
+      const d = new Date(this.at);
+      this.#time = { iso: this.event.occurred_at, unix: Math.floor(this.at / 1000), hour: d.getUTCHours(), minute: d.getUTCMinutes(), weekday: d.getUTCDay(), date: this.event.occurred_at.slice(0, 10) };
+    }
+    return this.#time;
+  }
 
   multiplier(currency: string, typeKey?: string): number {
-    return this.config.zones.multiplier(this.channelId, this.channelType, currency, typeKey ?? this.eventType);
+    return this.config.zones.multiplier(this.event.channel_id, this.channel_type, currency, typeKey ?? this.event.type);
+  }
+
+  /** Wallet reads are cached per member view: drop them after a balance changed. */
+  invalidate(): void {
+    this.#actor?.invalidate();
+    if (this.#target) this.#target.invalidate();
   }
 }
 
-export interface EvalContext {
-  event: LakeEvent;
-  actor: MemberView;
-  target: MemberView | null;
-  self: boolean;
-  zone: { key: string; name: string } | null;
-  channel_type: string;
-  time: { iso: string; unix: number; hour: number; minute: number; weekday: number; date: string };
-  chain: { depth: number; root_type: string };
-  vars: Record<string, unknown>;
-  $multipliers: MultiplierSource;
-}
-
 export function buildContext(config: CompiledConfig, state: EngineState, event: LakeEvent, depth: number, rootType: string): EvalContext {
-  const channelType = channelTypeOf(event.type, event.data);
-  const zone = config.zones.zoneOf(event.channel_id) ?? config.zones.defaultFor(channelType);
-  const at = new Date(event.occurred_at);
-  return {
-    event,
-    actor: new MemberView(event.actor_id, config, state),
-    target: event.target_id ? new MemberView(event.target_id, config, state) : null,
-    self: event.target_id !== null && event.target_id === event.actor_id,
-    zone: zone ? { key: zone.key, name: zone.name } : null,
-    channel_type: channelType,
-    time: {
-      iso: event.occurred_at,
-      unix: Math.floor(at.getTime() / 1000),
-      hour: at.getUTCHours(),
-      minute: at.getUTCMinutes(),
-      weekday: at.getUTCDay(),
-      date: event.occurred_at.slice(0, 10),
-    },
-    chain: { depth, root_type: rootType },
-    vars: {},
-    $multipliers: new EventMultipliers(config, event.channel_id, channelType, event.type),
-  };
+  return new EvalContext(event, config, state, depth, rootType, Date.parse(event.occurred_at));
 }

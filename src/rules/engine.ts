@@ -1,24 +1,15 @@
 // The engine: for one event, the rules its type can trigger, by priority → trigger filters →
 // conditions → limits → effects, then level checks and internal events chained to a depth limit.
 // Pure: it reads and changes an in-memory EngineState and returns a plan (and, asked, a trace).
+// Without a trace it allocates little per rule: this loop is the hot path of every event.
 import type { LakeEvent } from '../events/lake-event.ts';
 import { levelAfter } from '../ledger/currency.ts';
-import type { CompiledConfig, CompiledEffect, CompiledRule, CurrencyInfo } from './compiler.ts';
-import { buildContext, type EvalContext } from './context.ts';
+import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
+import { EvalContext } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
-import type { LimitCheck } from './limits.ts';
 import type { EngineState, WalletView } from './state.ts';
 import { renderTemplate } from './template.ts';
-import type {
-  EffectTrace,
-  EventTrace,
-  Evaluation,
-  MilestoneHook,
-  Plan,
-  PlannedPosting,
-  RuleError,
-  RuleTrace,
-} from './types.ts';
+import type { EffectTrace, EventTrace, Evaluation, MilestoneHook, Plan, PlannedPosting, RuleError, RuleTrace } from './types.ts';
 
 export interface EvaluateOptions {
   /** The lake row of the root event (null in dry runs). */
@@ -36,161 +27,44 @@ interface QueuedEvent {
   path: string[];
 }
 
-const ROUND = {
-  trunc: Math.trunc,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  round: Math.round,
-} as const;
+const ROUND = { trunc: Math.trunc, floor: Math.floor, ceil: Math.ceil, round: Math.round } as const;
 
 export function emptyPlan(): Plan {
   return { postings: [], levels: [], firings: [], outbox: [], milestoneAwards: [] };
 }
 
-/** One change to a wallet inside a rule, undone if a later effect of the same rule fails. */
+/** Evaluates one root event and its chain. */
+export function evaluate(config: CompiledConfig, state: EngineState, root: LakeEvent, options: EvaluateOptions = {}): Evaluation {
+  return new Evaluator(config, state, root, options).run();
+}
+
+/** An effect that could not be applied: the rule's earlier changes are undone. */
+class RuleAbort extends Error {}
+
 interface Undo {
   wallet: WalletView;
   balance: number;
   lifetimeEarned: number;
 }
 
-class RuleAbort extends Error {}
-
-export function evaluate(config: CompiledConfig, state: EngineState, root: LakeEvent, options: EvaluateOptions = {}): Evaluation {
-  const plan = emptyPlan();
-  const traces: EventTrace[] = [];
-  const errors: RuleError[] = [];
-  const notes: string[] = [];
-  const levelsGained = new Map<string, number>();
-  const queue: QueuedEvent[] = [{ event: root, depth: 0, path: [] }];
-  let emitted = 0;
-
-  for (let q = 0; q < queue.length; q++) {
-    const { event, depth, path } = queue[q]!;
-    const trace: EventTrace | undefined = options.trace ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
-    if (trace) traces.push(trace);
-    const credited = new Map<string, { userId: string; currency: CurrencyInfo }>();
-    const ctx = buildContext(config, state, event, depth, root.type);
-    const emit = (type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: string[]) => {
-      if (!config.listened.has(type)) return;
-      const child: LakeEvent = {
-        source_id: `${root.source_id}:${++emitted}`,
-        type,
-        guild_id: root.guild_id,
-        actor_id: member,
-        target_id: null,
-        channel_id: event.channel_id,
-        occurred_at: event.occurred_at,
-        data,
-      };
-      if (depth + 1 > config.maxChainDepth) {
-        const note = `depth limit ${config.maxChainDepth} reached: ${type} for ${member} (via ${via.join(' → ')}) was not processed`;
-        notes.push(note);
-        trace?.notes.push(note);
-        return;
-      }
-      queue.push({ event: child, depth: depth + 1, path: via });
-    };
-
-    if (depth === 0 && event.type === 'manual_award') applyManualAward(config, state, event, plan, credited, trace, notes);
-
-    let stopped: string | undefined;
-    for (const rule of config.byType.get(event.type) ?? []) {
-      const shadow = rule.rule.mode === 'shadow';
-      if (shadow && !options.includeShadow && !options.trace) continue;
-      if (stopped && !shadow) {
-        trace?.rules.push(skippedTrace(rule, `not evaluated: "${stopped}" fired with stop_processing`));
-        continue;
-      }
-      const rt = evaluateRule(rule, event, ctx, depth, path, state, plan, config, options, credited, emit, errors);
-      if (trace) trace.rules.push(rt);
-      if (rt.fired && !shadow && rule.rule.stop_processing) stopped = rule.rule.key;
-      if (rt.cycle) {
-        const note = `cycle detected: ${[...path, rule.rule.key].join(' → ')}`;
-        if (!notes.includes(note)) notes.push(note);
-        trace?.notes.push(note);
-      }
-    }
-
-    // Levels: a member whose curved currency rose in this step may gain levels (capped per root event).
-    for (const [key, { userId, currency }] of credited) {
-      const curve = currency.level_curve;
-      if (!curve) continue;
-      const wallet = state.wallet(userId, currency);
-      const before = wallet.level ?? curve.start_level;
-      const total = curve.based_on === 'balance' ? wallet.balance : wallet.lifetimeEarned;
-      const gained = levelsGained.get(key) ?? 0;
-      const after = levelAfter(curve, before, total, gained);
-      if (after === before) continue;
-      wallet.level = after;
-      levelsGained.set(key, gained + (after - before));
-      plan.levels.push({ userId, currencyId: currency.id, level: after });
-      ctx.actor.invalidate();
-      ctx.target?.invalidate();
-      trace?.notes.push(`${userId} reached ${currency.key} level ${after}`);
-      for (let level = before + 1; level <= after; level++) {
-        emit('level_up', userId, { currency: currency.key, level, previous_level: level - 1 }, path);
-      }
-    }
-  }
-  return { plan, errors, notes, ...(options.trace ? { trace: traces } : {}) };
-}
-
-/** A manual_award moves the target's wallet directly (source "manual"); rules may react as well. */
-function applyManualAward(
-  config: CompiledConfig,
-  state: EngineState,
-  event: LakeEvent,
-  plan: Plan,
-  credited: Map<string, { userId: string; currency: CurrencyInfo }>,
-  trace: EventTrace | undefined,
-  notes: string[],
-): void {
-  const currency = config.currencies.get(String(event.data.currency));
-  const amount = Number(event.data.amount);
-  const userId = event.target_id;
-  const skip = (why: string) => {
-    notes.push(`manual award not applied: ${why}`);
-    trace?.notes.push(`manual award not applied: ${why}`);
-  };
-  if (!currency) return skip(`unknown currency "${String(event.data.currency)}"`);
-  if (!userId || !Number.isSafeInteger(amount) || amount === 0) return skip('no member or no amount');
-  const wallet = state.wallet(userId, currency);
-  if (amount < 0 && wallet.balance + amount < 0 && !currency.allow_negative) return skip(`balance ${wallet.balance} is too low for ${amount}`);
-  wallet.balance += amount;
-  if (amount > 0) {
-    wallet.lifetimeEarned += amount;
-    credited.set(`${userId}:${currency.id}`, { userId, currency });
-  }
-  plan.postings.push({
-    userId,
-    currencyId: currency.id,
-    currency: currency.key,
-    delta: amount,
-    balanceAfter: wallet.balance,
-    source: 'manual',
-    ruleId: null,
-    ruleVersion: null,
-    reason: `${String(event.data.reason || 'manual award')} (by ${event.actor_id})`,
-    detail: {},
-    at: event.occurred_at,
-  });
-  trace?.notes.push(`manual award: ${amount} ${currency.key} to ${userId}`);
+/** What one firing rule changes, collected so it can be undone or committed as a whole. */
+interface RuleRun {
+  rule: CompiledRule;
+  ctx: EvalContext;
+  live: boolean;
+  undo: Undo[] | undefined;
+  amounts: Record<string, number> | undefined;
+  emits: [LakeEvent['type'], string, Record<string, unknown>][] | undefined;
+  credited: { userId: string; currency: CurrencyInfo }[] | undefined;
+  capRemaining: Map<string, number> | undefined;
 }
 
 function summary(event: LakeEvent): EventTrace['event'] {
-  return {
-    type: event.type,
-    source_id: event.source_id,
-    actor_id: event.actor_id,
-    target_id: event.target_id,
-    channel_id: event.channel_id,
-    occurred_at: event.occurred_at,
-    data: event.data,
-  };
+  const { type, source_id, actor_id, target_id, channel_id, occurred_at, data } = event;
+  return { type, source_id, actor_id, target_id, channel_id, occurred_at, data };
 }
 
-function baseTrace(rule: CompiledRule): RuleTrace {
+function ruleTrace(rule: CompiledRule): RuleTrace {
   return {
     rule: rule.rule.key,
     name: rule.rule.name,
@@ -206,13 +80,6 @@ function baseTrace(rule: CompiledRule): RuleTrace {
     fired: false,
     applied: false,
   };
-}
-
-function skippedTrace(rule: CompiledRule, reason: string): RuleTrace {
-  const rt = baseTrace(rule);
-  rt.trigger = { matched: true };
-  rt.skipped = reason;
-  return rt;
 }
 
 /** Why the trigger's filters do not match, or undefined if they do. */
@@ -234,284 +101,415 @@ function triggerMismatch(rule: CompiledRule, event: LakeEvent, state: EngineStat
   return undefined;
 }
 
-function evaluateRule(
-  rule: CompiledRule,
-  event: LakeEvent,
-  ctx: EvalContext,
-  depth: number,
-  path: string[],
-  state: EngineState,
-  plan: Plan,
-  config: CompiledConfig,
-  options: EvaluateOptions,
-  credited: Map<string, { userId: string; currency: CurrencyInfo }>,
-  emit: (type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: string[]) => void,
-  errors: RuleError[],
-): RuleTrace & { cycle?: boolean } {
-  const tracing = options.trace === true;
-  const rt: RuleTrace & { cycle?: boolean } = baseTrace(rule);
-  const mismatch = triggerMismatch(rule, event, state);
-  if (mismatch) {
-    rt.trigger = { matched: false, reason: mismatch };
-    return rt;
+class Evaluator {
+  readonly plan = emptyPlan();
+  readonly traces: EventTrace[] = [];
+  readonly errors: RuleError[] = [];
+  readonly notes: string[] = [];
+  readonly queue: QueuedEvent[];
+  readonly tracing: boolean;
+  /** Levels gained per member and currency in this root event (capped per event). */
+  readonly levelsGained = new Map<string, number>();
+  emitted = 0;
+  /** The event being evaluated and its trace. */
+  current!: QueuedEvent;
+  trace: EventTrace | undefined;
+  /** Curved currencies credited in the current step, by member. */
+  credited: { userId: string; currency: CurrencyInfo }[] = [];
+
+  constructor(
+    readonly config: CompiledConfig,
+    readonly state: EngineState,
+    readonly root: LakeEvent,
+    readonly options: EvaluateOptions,
+  ) {
+    this.queue = [{ event: root, depth: 0, path: [] }];
+    this.tracing = options.trace === true;
   }
-  rt.trigger = { matched: true };
-  const live = rule.rule.mode === 'live';
-  const at = Date.parse(event.occurred_at);
-  const scope = { actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id };
-  try {
-    ctx.vars = {};
-    for (const [name, compute] of rule.vars) ctx.vars[name] = compute(ctx);
-    if (tracing && rule.vars.length > 0) rt.vars = { ...ctx.vars };
-    let pass = true;
-    for (const condition of rule.conditions) {
-      const value = condition.test(ctx);
-      const passed = jsonLogic.truthy(value);
-      if (tracing) rt.conditions.push({ name: condition.name, value, passed });
-      if (!passed) {
-        pass = false;
-        if (!tracing) break;
+
+  run(): Evaluation {
+    for (let q = 0; q < this.queue.length; q++) this.step(this.queue[q]!);
+    return { plan: this.plan, errors: this.errors, notes: this.notes, ...(this.tracing ? { trace: this.traces } : {}) };
+  }
+
+  note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
+    this.trace?.notes.push(text);
+  }
+
+  step(item: QueuedEvent): void {
+    const { event, depth } = item;
+    this.current = item;
+    this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
+    if (this.trace) this.traces.push(this.trace);
+    this.credited = [];
+    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, Date.parse(event.occurred_at));
+    if (depth === 0 && event.type === 'manual_award') this.manualAward(event);
+
+    let stopped: string | undefined;
+    // A trace shows every rule of the type; otherwise only those the channel index lets through.
+    const candidates = this.tracing ? (this.config.byType.get(event.type) ?? []) : candidatesFor(this.config, event.type, event.channel_id);
+    if (candidates.length > 0) {
+      for (const rule of candidates) {
+        const shadow = rule.rule.mode === 'shadow';
+        if (shadow && !this.options.includeShadow && !this.tracing) continue;
+        if (stopped && !shadow) {
+          if (this.trace) {
+            const rt = ruleTrace(rule);
+            rt.trigger = { matched: true };
+            rt.skipped = `not evaluated: "${stopped}" fired with stop_processing`;
+            this.trace.rules.push(rt);
+          }
+          continue;
+        }
+        const fired = this.evaluateRule(rule, ctx);
+        if (fired && !shadow && rule.rule.stop_processing) stopped = rule.rule.key;
       }
     }
-    if (!pass) return rt;
-    let capRemaining: Map<string, number> | undefined;
-    for (const limit of rule.limits) {
-      const check: LimitCheck = state.limits.check(rule.id, limit, at, scope);
-      if (tracing) rt.limits.push({ kind: limit.kind, per: limit.per, passed: check.passed, state: check.state });
-      if (!check.passed) pass = false;
-      if (limit.kind === 'cap' && check.remaining !== undefined) (capRemaining ??= new Map()).set(`${limit.per}.${limit.currency}`, check.remaining);
-    }
-    if (!pass) return rt;
+    this.checkLevels(ctx);
+  }
 
-    // Effects, in order. A failing effect undoes this rule's earlier changes (all or nothing).
-    const undo: Undo[] = [];
-    const planMarks = { postings: plan.postings.length, outbox: plan.outbox.length, awards: plan.milestoneAwards.length };
-    const amounts: Record<string, number> = {};
-    const pendingEmits: [LakeEvent['type'], string, Record<string, unknown>][] = [];
-    const pendingCredits: [string, { userId: string; currency: CurrencyInfo }][] = [];
+  /** Levels: a member whose curved currency rose in this step may gain levels (capped per root event). */
+  checkLevels(ctx: EvalContext): void {
+    for (const { userId, currency } of this.credited) {
+      const curve = currency.level_curve!;
+      const wallet = this.state.wallet(userId, currency);
+      const before = wallet.level ?? curve.start_level;
+      const total = curve.based_on === 'balance' ? wallet.balance : wallet.lifetimeEarned;
+      const key = `${userId}:${currency.id}`;
+      const gained = this.levelsGained.get(key) ?? 0;
+      const after = levelAfter(curve, before, total, gained);
+      if (after === before) continue;
+      wallet.level = after;
+      this.levelsGained.set(key, gained + (after - before));
+      this.plan.levels.push({ userId, currencyId: currency.id, level: after });
+      ctx.invalidate();
+      this.trace?.notes.push(`${userId} reached ${currency.key} level ${after}`);
+      for (let level = before + 1; level <= after; level++) {
+        this.emit('level_up', userId, { currency: currency.key, level, previous_level: level - 1 }, this.current.path);
+      }
+    }
+  }
+
+  emit(type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: string[]): void {
+    if (!this.config.listened.has(type)) return;
+    const { event, depth } = this.current;
+    if (depth + 1 > this.config.maxChainDepth) {
+      this.note(`depth limit ${this.config.maxChainDepth} reached: ${type} for ${member} (via ${via.join(' → ')}) was not processed`);
+      return;
+    }
+    const child: LakeEvent = {
+      source_id: `${this.root.source_id}:${++this.emitted}`,
+      type,
+      guild_id: this.root.guild_id,
+      actor_id: member,
+      target_id: null,
+      channel_id: event.channel_id,
+      occurred_at: event.occurred_at,
+      data,
+    };
+    this.queue.push({ event: child, depth: depth + 1, path: via });
+  }
+
+  /** Records a positive move of a curved currency for the level check at the end of the step. */
+  markCredited(userId: string, currency: CurrencyInfo): void {
+    if (!currency.level_curve) return;
+    for (const c of this.credited) if (c.userId === userId && c.currency === currency) return;
+    this.credited.push({ userId, currency });
+  }
+
+  /** A manual_award moves the target's wallet directly (source "manual"); rules may react as well. */
+  manualAward(event: LakeEvent): void {
+    const currency = this.config.currencies.get(String(event.data.currency));
+    const amount = Number(event.data.amount);
+    const userId = event.target_id;
+    if (!currency) return this.note(`manual award not applied: unknown currency "${String(event.data.currency)}"`);
+    if (!userId || !Number.isSafeInteger(amount) || amount === 0) return this.note('manual award not applied: no member or no amount');
+    const wallet = this.state.wallet(userId, currency);
+    if (amount < 0 && wallet.balance + amount < 0 && !currency.allow_negative) {
+      return this.note(`manual award not applied: balance ${wallet.balance} is too low for ${amount}`);
+    }
+    wallet.balance += amount;
+    if (amount > 0) {
+      wallet.lifetimeEarned += amount;
+      this.markCredited(userId, currency);
+    }
+    this.plan.postings.push({
+      userId, currencyId: currency.id, currency: currency.key, delta: amount, balanceAfter: wallet.balance, source: 'manual',
+      ruleId: null, ruleVersion: null, reason: `${String(event.data.reason || 'manual award')} (by ${event.actor_id})`, detail: null, at: event.occurred_at,
+    });
+    this.trace?.notes.push(`manual award: ${amount} ${currency.key} to ${userId}`);
+  }
+
+  /** Returns whether the rule fired (its conditions and limits passed and its effects held). */
+  evaluateRule(rule: CompiledRule, ctx: EvalContext): boolean {
+    const { event, depth, path } = this.current;
+    const rt = this.trace ? ruleTrace(rule) : undefined;
+    if (rt) this.trace!.rules.push(rt);
+    const mismatch = triggerMismatch(rule, event, this.state);
+    if (mismatch) {
+      if (rt) rt.trigger = { matched: false, reason: mismatch };
+      return false;
+    }
+    if (rt) rt.trigger = { matched: true };
+    const live = rule.rule.mode === 'live';
     try {
-      rule.effects.forEach((effect, index) => {
-        const et = applyEffect(effect, index, rule, event, ctx, state, plan, config, live, undo, capRemaining, amounts, pendingEmits, pendingCredits, options);
-        if (tracing) rt.effects.push(et);
-        if (et.status === 'failed') throw new RuleAbort(et.note ?? 'effect failed');
-      });
-    } catch (error) {
-      if (!(error instanceof RuleAbort)) throw error;
-      for (const u of undo.reverse()) {
-        u.wallet.balance = u.balance;
-        u.wallet.lifetimeEarned = u.lifetimeEarned;
+      if (rule.vars.length > 0) {
+        ctx.vars = {};
+        for (const [name, compute] of rule.vars) ctx.vars[name] = compute(ctx);
+        if (rt) rt.vars = { ...ctx.vars };
       }
-      plan.postings.length = planMarks.postings;
-      plan.outbox.length = planMarks.outbox;
-      plan.milestoneAwards.length = planMarks.awards;
-      ctx.actor.invalidate();
-      ctx.target?.invalidate();
-      rt.skipped = `not applied: ${error.message}`;
-      return rt;
+      let pass = true;
+      for (const condition of rule.conditions) {
+        const value = condition.test(ctx);
+        const passed = jsonLogic.truthy(value);
+        if (rt) rt.conditions.push({ name: condition.name, value, passed });
+        if (!passed) {
+          pass = false;
+          if (!rt) break;
+        }
+      }
+      if (!pass) return false;
+      let capRemaining: Map<string, number> | undefined;
+      if (rule.limits.length > 0) {
+        const scope = { actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id };
+        for (const limit of rule.limits) {
+          const check = this.state.limits.check(rule.id, limit, ctx.at, scope);
+          if (rt) rt.limits.push({ kind: limit.kind, per: limit.per, passed: check.passed, state: check.state });
+          if (!check.passed) pass = false;
+          if (limit.kind === 'cap' && check.remaining !== undefined) (capRemaining ??= new Map()).set(`${limit.per}.${limit.currency}`, check.remaining);
+        }
+        if (!pass) return false;
+      }
+
+      const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, capRemaining };
+      const marks = { postings: this.plan.postings.length, outbox: this.plan.outbox.length, awards: this.plan.milestoneAwards.length };
+      try {
+        for (let index = 0; index < rule.effects.length; index++) {
+          const et = this.applyEffect(run, rule.effects[index]!, index);
+          if (rt && et) rt.effects.push(et);
+          if (et?.status === 'failed') throw new RuleAbort(et.note ?? 'effect failed');
+        }
+      } catch (error) {
+        if (!(error instanceof RuleAbort)) throw error;
+        if (run.undo) {
+          for (let i = run.undo.length - 1; i >= 0; i--) {
+            const u = run.undo[i]!;
+            u.wallet.balance = u.balance;
+            u.wallet.lifetimeEarned = u.lifetimeEarned;
+          }
+        }
+        this.plan.postings.length = marks.postings;
+        this.plan.outbox.length = marks.outbox;
+        this.plan.milestoneAwards.length = marks.awards;
+        ctx.invalidate();
+        if (rt) rt.skipped = `not applied: ${error.message}`;
+        return false;
+      }
+      if (rt) {
+        rt.fired = true;
+        rt.applied = live;
+      }
+      if (!live) return true;
+      const cycle = path.includes(rule.rule.key);
+      if (cycle) this.note(`cycle detected: ${[...path, rule.rule.key].join(' → ')}`);
+      const amounts = run.amounts ?? {};
+      if (rule.limits.length > 0) {
+        this.state.limits.add({ ruleId: rule.id, at: ctx.at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts }, rule.limits);
+      }
+      this.plan.firings.push({ ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at });
+      if (run.credited) for (const c of run.credited) this.markCredited(c.userId, c.currency);
+      if (run.emits) {
+        const via = [...path, rule.rule.key];
+        for (const [type, member, data] of run.emits) this.emit(type, member, data, via);
+      }
+      return true;
+    } catch (error) {
+      // A rule that fails at run time is skipped and reported; other rules go on.
+      const message = error instanceof Error ? error.message : String(error);
+      if (rt) {
+        rt.error = message;
+        rt.fired = false;
+      }
+      this.errors.push({ rule: rule.rule.key, ruleId: rule.id, message, event: event.source_id });
+      return false;
     }
-    rt.fired = true;
-    rt.applied = live;
-    if (!live) return rt;
-    if (path.includes(rule.rule.key)) rt.cycle = true;
-    const firing = { ruleId: rule.id, at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts };
-    if (rule.limits.length > 0) state.limits.add(firing, rule.limits);
-    plan.firings.push({ ...firing, ruleVersion: rule.version, depth });
-    for (const [key, value] of pendingCredits) credited.set(key, value);
-    for (const [type, member, data] of pendingEmits) emit(type, member, data, [...path, rule.rule.key]);
-  } catch (error) {
-    // A rule that fails at run time is skipped and reported; other rules go on.
-    const message = error instanceof Error ? error.message : String(error);
-    rt.error = message;
-    rt.fired = false;
-    errors.push({ rule: rule.rule.key, ruleId: rule.id, message, event: event.source_id });
   }
-  return rt;
-}
 
-function memberOf(event: LakeEvent, who: 'actor' | 'target'): string | null {
-  return who === 'actor' ? event.actor_id : event.target_id;
-}
+  memberOf(who: 'actor' | 'target'): string | null {
+    return who === 'actor' ? this.current.event.actor_id : this.current.event.target_id;
+  }
 
-function computeAmount(effect: CompiledEffect & { round: keyof typeof ROUND }, ctx: EvalContext): { raw: number; amount: number } {
-  const value = effect.compiledAmount!(ctx);
-  const raw = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(raw)) throw new Error(`amount is not a number (got ${JSON.stringify(value)})`);
-  return { raw, amount: ROUND[effect.round](raw) };
-}
-
-function applyEffect(
-  effect: CompiledEffect,
-  index: number,
-  rule: CompiledRule,
-  event: LakeEvent,
-  ctx: EvalContext,
-  state: EngineState,
-  plan: Plan,
-  config: CompiledConfig,
-  live: boolean,
-  undo: Undo[],
-  capRemaining: Map<string, number> | undefined,
-  amounts: Record<string, number>,
-  pendingEmits: [LakeEvent['type'], string, Record<string, unknown>][],
-  pendingCredits: [string, { userId: string; currency: CurrencyInfo }][],
-  options: EvaluateOptions,
-): EffectTrace {
-  const at = event.occurred_at;
-  const posting = (userId: string, currency: CurrencyInfo, delta: number, detail: Record<string, unknown>): PlannedPosting => ({
-    userId,
-    currencyId: currency.id,
-    currency: currency.key,
-    delta,
-    balanceAfter: state.wallet(userId, currency).balance,
-    source: 'rule',
-    ruleId: rule.id,
-    ruleVersion: rule.version,
-    reason: 'reason' in effect && effect.reason ? effect.reason : rule.rule.name,
-    detail: { rule: rule.rule.key, effect: index, ...detail },
-    at,
-  });
-  const move = (userId: string, currency: CurrencyInfo, delta: number) => {
-    const wallet = state.wallet(userId, currency);
-    undo.push({ wallet, balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
+  move(run: RuleRun, userId: string, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
+    const wallet = this.state.wallet(userId, currency);
+    (run.undo ??= []).push({ wallet, balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
     wallet.balance += delta;
     if (delta > 0) wallet.lifetimeEarned += delta;
-    ctx.actor.invalidate();
-    ctx.target?.invalidate();
-  };
+    run.ctx.invalidate();
+    const posting: PlannedPosting = {
+      userId, currencyId: currency.id, currency: currency.key, delta, balanceAfter: wallet.balance, source: 'rule',
+      ruleId: run.rule.id, ruleVersion: run.rule.version, reason: reason || run.rule.rule.name, detail, at: this.current.event.occurred_at,
+    };
+    this.plan.postings.push(posting);
+  }
 
-  switch (effect.type) {
-    case 'credit':
-    case 'debit':
-    case 'transfer': {
-      const currency = config.currencies.get(effect.currency)!;
-      const { raw, amount: computed } = computeAmount(effect, ctx);
-      const base: EffectTrace = { type: effect.type, currency: currency.key, expression: effect.amount, value: raw, amount: computed, status: 'planned' };
-      const fromWho = effect.type === 'credit' ? undefined : effect.from;
-      const toWho = effect.type === 'debit' ? undefined : effect.to;
-      const from = fromWho ? memberOf(event, fromWho) : null;
-      const to = toWho ? memberOf(event, toWho) : null;
-      base.member = effect.type === 'debit' ? from : to;
-      if ((fromWho && !from) || (toWho && !to)) return { ...base, status: 'skipped', note: 'the event has no target member' };
-      let amount = computed;
-      if (amount <= 0) return { ...base, amount: 0, status: 'skipped', note: 'computed amount is not positive: nothing to move' };
-      if (toWho && capRemaining?.has(`${toWho}.${currency.key}`)) {
-        const remaining = capRemaining.get(`${toWho}.${currency.key}`)!;
-        if (amount > remaining) {
-          amount = remaining;
-          base.note = `capped to ${remaining} by the ${currency.key} cap`;
-        }
-        capRemaining.set(`${toWho}.${currency.key}`, remaining - amount);
-        if (amount <= 0) return { ...base, amount: 0, status: 'skipped', note: 'cap reached' };
+  /** Applies one effect; returns its trace when tracing (or a failure, always). */
+  applyEffect(run: RuleRun, effect: CompiledEffect, index: number): EffectTrace | undefined {
+    switch (effect.type) {
+      case 'credit':
+      case 'debit':
+      case 'transfer':
+        return this.moveEffect(run, effect, index);
+      case 'role_add':
+      case 'role_remove':
+        return this.roleEffect(run, effect);
+      case 'message':
+      case 'dm':
+        return this.messageEffect(run, effect);
+      case 'milestone_check':
+        return this.milestoneEffect(run, effect);
+      case 'emit': {
+        const userId = this.memberOf(effect.member);
+        const data: Record<string, unknown> = {};
+        for (const [k, compute] of Object.entries(effect.compiledData ?? {})) data[k] = compute(run.ctx);
+        if (userId && run.live) (run.emits ??= []).push([effect.event, userId, data]);
+        if (!this.tracing) return undefined;
+        return userId
+          ? { type: 'emit', member: userId, event: effect.event, data, status: 'planned' }
+          : { type: 'emit', member: null, event: effect.event, data, status: 'skipped', note: 'the event has no target member' };
       }
-      base.amount = amount;
-      if (from) {
-        const wallet = state.wallet(from, currency);
-        if (wallet.balance - amount < 0 && !currency.allow_negative) {
-          return { ...base, status: 'failed', note: `insufficient ${currency.key}: balance ${wallet.balance}, needs ${amount}` };
-        }
-      }
-      if (!live) return base;
-      if (from) {
-        move(from, currency, -amount);
-        plan.postings.push(posting(from, currency, -amount, effect.type === 'transfer' ? { to } : {}));
-        if (config.listened.has('currency_debited')) {
-          pendingEmits.push(['currency_debited', from, { currency: currency.key, amount, balance_after: state.wallet(from, currency).balance }]);
-        }
-      }
-      if (to) {
-        move(to, currency, amount);
-        plan.postings.push(posting(to, currency, amount, effect.type === 'transfer' ? { from } : {}));
-        amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
-        pendingCredits.push([`${to}:${currency.id}`, { userId: to, currency }]);
-        if (config.listened.has('currency_credited')) {
-          pendingEmits.push(['currency_credited', to, { currency: currency.key, amount, balance_after: state.wallet(to, currency).balance }]);
-        }
-      }
-      return base;
     }
-    case 'role_add':
-    case 'role_remove': {
-      const who = effect.type === 'role_add' ? effect.to : effect.from;
-      const userId = memberOf(event, who);
-      const trace: EffectTrace = { type: effect.type, member: userId, role: effect.role, status: 'planned' };
-      if (!userId) return { ...trace, status: 'skipped', note: 'the event has no target member' };
-      if (!live) return trace;
-      const roles = new Set(state.roles(userId));
+  }
+
+  moveEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'credit' | 'debit' | 'transfer' }>, index: number): EffectTrace | undefined {
+    const currency = this.config.currencies.get(effect.currency)!;
+    const value = effect.compiledAmount!(run.ctx);
+    const raw = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    if (!Number.isFinite(raw)) throw new Error(`amount is not a number (got ${JSON.stringify(value)})`);
+    const computed = ROUND[effect.round](raw);
+    const fromWho = effect.type === 'credit' ? undefined : effect.from;
+    const toWho = effect.type === 'debit' ? undefined : effect.to;
+    const from = fromWho ? this.memberOf(fromWho) : null;
+    const to = toWho ? this.memberOf(toWho) : null;
+    const member = effect.type === 'debit' ? from : to;
+    if ((fromWho && !from) || (toWho && !to)) return this.moveTrace(effect, member, currency, raw, 'skipped', computed, 'the event has no target member');
+    if (computed <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'computed amount is not positive: nothing to move');
+    let amount = computed;
+    let note: string | undefined;
+    const capKey = toWho && run.capRemaining ? `${toWho}.${currency.key}` : undefined;
+    if (capKey && run.capRemaining!.has(capKey)) {
+      const remaining = run.capRemaining!.get(capKey)!;
+      if (amount > remaining) {
+        amount = remaining;
+        note = `capped to ${remaining} by the ${currency.key} cap`;
+      }
+      run.capRemaining!.set(capKey, remaining - amount);
+      if (amount <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'cap reached');
+    }
+    if (from) {
+      const balance = this.state.wallet(from, currency).balance;
+      if (balance - amount < 0 && !currency.allow_negative) {
+        return this.moveTrace(effect, member, currency, raw, 'failed', amount, `insufficient ${currency.key}: balance ${balance}, needs ${amount}`);
+      }
+    }
+    if (!run.live) return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
+    const reason = effect.reason;
+    if (from) {
+      this.move(run, from, currency, -amount, effect.type === 'transfer' ? { to, effect: index } : null, reason);
+      if (this.config.listened.has('currency_debited')) {
+        (run.emits ??= []).push(['currency_debited', from, { currency: currency.key, amount, balance_after: this.state.wallet(from, currency).balance }]);
+      }
+    }
+    if (to) {
+      this.move(run, to, currency, amount, effect.type === 'transfer' ? { from, effect: index } : null, reason);
+      if (run.rule.hasCap) {
+        const amounts = (run.amounts ??= {});
+        amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
+      }
+      if (currency.level_curve) (run.credited ??= []).push({ userId: to, currency });
+      if (this.config.listened.has('currency_credited')) {
+        (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: this.state.wallet(to, currency).balance }]);
+      }
+    }
+    return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
+  }
+
+  /** The trace of a credit, debit or transfer; failures are returned even without tracing. */
+  moveTrace(effect: CompiledEffect, member: string | null, currency: CurrencyInfo, raw: number, status: EffectTrace['status'], amount: number, note?: string): EffectTrace | undefined {
+    if (!this.tracing && status !== 'failed') return undefined;
+    return { type: effect.type, member, currency: currency.key, expression: 'amount' in effect ? effect.amount : undefined, value: raw, amount, status, ...(note ? { note } : {}) };
+  }
+
+  roleEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'role_add' | 'role_remove' }>): EffectTrace | undefined {
+    const userId = this.memberOf(effect.type === 'role_add' ? effect.to : effect.from);
+    if (!userId) return this.tracing ? { type: effect.type, member: null, role: effect.role, status: 'skipped', note: 'the event has no target member' } : undefined;
+    if (run.live) {
+      const roles = new Set(this.state.roles(userId));
+      const reason = run.rule.rule.name;
       if (effect.type === 'role_add') {
         for (const other of effect.replace ?? []) {
           if (other !== effect.role && roles.delete(other)) {
-            plan.outbox.push({ kind: 'role_remove', ruleId: rule.id, payload: { user_id: userId, role_id: other, reason: rule.rule.name } });
+            this.plan.outbox.push({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: other, reason } });
           }
         }
         roles.add(effect.role);
-        plan.outbox.push({ kind: 'role_add', ruleId: rule.id, payload: { user_id: userId, role_id: effect.role, reason: rule.rule.name } });
+        this.plan.outbox.push({ kind: 'role_add', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
       } else {
         roles.delete(effect.role);
-        plan.outbox.push({ kind: 'role_remove', ruleId: rule.id, payload: { user_id: userId, role_id: effect.role, reason: rule.rule.name } });
+        this.plan.outbox.push({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
       }
-      state.setRoles(userId, [...roles]);
-      return trace;
+      this.state.setRoles(userId, [...roles]);
     }
-    case 'message':
-    case 'dm': {
-      const values = templateValues(ctx);
-      const content = renderTemplate(effect.template, values);
-      const embed = effect.embed
-        ? {
-            ...effect.embed,
-            ...(effect.embed.title ? { title: renderTemplate(effect.embed.title, values) } : {}),
-            ...(effect.embed.description ? { description: renderTemplate(effect.embed.description, values) } : {}),
-            ...(effect.embed.fields ? { fields: effect.embed.fields.map((f) => ({ ...f, name: renderTemplate(f.name, values), value: renderTemplate(f.value, values) })) } : {}),
-          }
-        : undefined;
-      if (effect.type === 'message') {
-        const channel = effect.channel === 'event_channel' ? event.channel_id : effect.channel;
-        const trace: EffectTrace = { type: 'message', channel, content, status: 'planned' };
-        if (!channel) return { ...trace, status: 'skipped', note: 'the event has no channel' };
-        if (live) plan.outbox.push({ kind: 'message', ruleId: rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
-        return trace;
-      }
-      const userId = memberOf(event, effect.to);
-      const trace: EffectTrace = { type: 'dm', member: userId, content, status: 'planned' };
-      if (!userId) return { ...trace, status: 'skipped', note: 'the event has no target member' };
-      if (live) plan.outbox.push({ kind: 'dm', ruleId: rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
-      return trace;
-    }
-    case 'milestone_check': {
-      const members = effect.member === 'both' ? [event.actor_id, event.target_id] : [memberOf(event, effect.member)];
-      const trace: EffectTrace = { type: 'milestone_check', status: 'planned', awarded: [] };
-      if (!options.milestones) return { ...trace, status: 'skipped', note: 'no milestone checker in this context' };
-      for (const userId of members) {
-        if (!userId) continue;
-        const awards = options.milestones.check(userId, event, effect.milestones, live);
-        for (const award of awards) {
-          trace.awarded!.push(`${userId}:${award.key}`);
-          if (!live) continue;
-          plan.milestoneAwards.push({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: rule.id });
-          pendingEmits.push(['milestone_earned', userId, { milestone: award.key, name: award.name, rarity: award.rarity }]);
-          for (const row of award.outbox) plan.outbox.push({ ...row, ruleId: rule.id });
-        }
-      }
-      return trace;
-    }
-    case 'emit': {
-      const userId = memberOf(event, effect.member);
-      const data = Object.fromEntries(Object.entries(effect.compiledData ?? {}).map(([k, compute]) => [k, compute(ctx)]));
-      const trace: EffectTrace = { type: 'emit', member: userId, event: effect.event, data, status: 'planned' };
-      if (!userId) return { ...trace, status: 'skipped', note: 'the event has no target member' };
-      if (live) pendingEmits.push([effect.event, userId, data]);
-      return trace;
-    }
+    return this.tracing ? { type: effect.type, member: userId, role: effect.role, status: 'planned' } : undefined;
   }
-}
 
-function templateValues(ctx: EvalContext): Record<string, unknown> {
-  return {
-    actor: { id: ctx.actor.id, mention: ctx.actor.mention, balances: ctx.actor.balances, levels: ctx.actor.levels },
-    target: ctx.target ? { id: ctx.target.id, mention: ctx.target.mention, balances: ctx.target.balances, levels: ctx.target.levels } : null,
-    event: ctx.event,
-    data: ctx.event.data,
-    vars: ctx.vars,
-    zone: ctx.zone,
-  };
+  messageEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'message' | 'dm' }>): EffectTrace | undefined {
+    const ctx = run.ctx;
+    const values = {
+      actor: { id: ctx.actor.id, mention: ctx.actor.mention, balances: ctx.actor.balances, levels: ctx.actor.levels },
+      target: ctx.target ? { id: ctx.target.id, mention: ctx.target.mention, balances: ctx.target.balances, levels: ctx.target.levels } : null,
+      event: ctx.event,
+      data: ctx.event.data,
+      vars: ctx.vars,
+      zone: ctx.zone,
+    };
+    const content = renderTemplate(effect.template, values);
+    const embed = effect.embed
+      ? {
+          ...effect.embed,
+          ...(effect.embed.title ? { title: renderTemplate(effect.embed.title, values) } : {}),
+          ...(effect.embed.description ? { description: renderTemplate(effect.embed.description, values) } : {}),
+          ...(effect.embed.fields ? { fields: effect.embed.fields.map((f) => ({ ...f, name: renderTemplate(f.name, values), value: renderTemplate(f.value, values) })) } : {}),
+        }
+      : undefined;
+    if (effect.type === 'message') {
+      const channel = effect.channel === 'event_channel' ? ctx.event.channel_id : effect.channel;
+      if (!channel) return this.tracing ? { type: 'message', channel, content, status: 'skipped', note: 'the event has no channel' } : undefined;
+      if (run.live) this.plan.outbox.push({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
+      return this.tracing ? { type: 'message', channel, content, status: 'planned' } : undefined;
+    }
+    const userId = this.memberOf(effect.to);
+    if (!userId) return this.tracing ? { type: 'dm', member: null, content, status: 'skipped', note: 'the event has no target member' } : undefined;
+    if (run.live) this.plan.outbox.push({ kind: 'dm', ruleId: run.rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
+    return this.tracing ? { type: 'dm', member: userId, content, status: 'planned' } : undefined;
+  }
+
+  milestoneEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'milestone_check' }>): EffectTrace | undefined {
+    const { event } = this.current;
+    const members = effect.member === 'both' ? [event.actor_id, event.target_id] : [this.memberOf(effect.member)];
+    const hook = this.options.milestones;
+    if (!hook) return this.tracing ? { type: 'milestone_check', status: 'skipped', note: 'no milestone checker in this context' } : undefined;
+    const awarded: string[] = [];
+    for (const userId of members) {
+      if (!userId) continue;
+      for (const award of hook.check(userId, event, effect.milestones, run.live)) {
+        awarded.push(`${userId}:${award.key}`);
+        if (!run.live) continue;
+        this.plan.milestoneAwards.push({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: run.rule.id });
+        (run.emits ??= []).push(['milestone_earned', userId, { milestone: award.key, name: award.name, rarity: award.rarity }]);
+        for (const row of award.outbox) this.plan.outbox.push({ ...row, ruleId: run.rule.id });
+      }
+    }
+    return this.tracing ? { type: 'milestone_check', status: 'planned', awarded } : undefined;
+  }
 }

@@ -1,5 +1,6 @@
 // Reading and saving a guild's rules, zones and currencies. Saving validates first (schema,
 // references, a trial evaluation), keeps every rule version, and writes an audit entry.
+import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.ts';
 import { currencies, guilds, rules, ruleVersions, zones } from '../db/schema.ts';
@@ -79,6 +80,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     version: 0,
     rules: [compiled],
     byType: new Map(),
+    index: new Map(),
     zones: zoneIndex,
     currencies: new Map(guildCurrencies.map((c) => [c.key, c])),
     currencyById: new Map(guildCurrencies.map((c) => [c.id, c])),
@@ -127,7 +129,7 @@ export async function saveRule(exec: Executor, guildId: string, document: unknow
   const rule = validation.value;
   const stored = rule as unknown as Record<string, unknown>;
   const [existing] = await exec.select().from(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, rule.key)));
-  if (existing && JSON.stringify(existing.document) === JSON.stringify(stored)) {
+  if (existing && isDeepStrictEqual(existing.document, stored)) {
     return { ok: true, value: { id: existing.id, key: rule.key, version: existing.version, rule, created: false } };
   }
   const version = existing ? existing.version + 1 : 1;

@@ -17,27 +17,44 @@ export interface EngineState {
   readonly limits: LimitHistory;
 }
 
+/** Wallets by member, then currency id: two map lookups, no key strings on the hot path. */
+export class WalletTable<W extends WalletView = WalletView> {
+  readonly #byMember = new Map<string, Map<number, W>>();
+
+  get(userId: string, currencyId: number): W | undefined {
+    return this.#byMember.get(userId)?.get(currencyId);
+  }
+
+  set(userId: string, currencyId: number, wallet: W): void {
+    let member = this.#byMember.get(userId);
+    if (!member) {
+      member = new Map();
+      this.#byMember.set(userId, member);
+    }
+    member.set(currencyId, wallet);
+  }
+}
+
 /** A state held entirely in memory: the simulator's, the benchmark's and a dry run's base. */
 export class MemoryState implements EngineState {
   readonly limits = new LimitHistory();
-  readonly #wallets = new Map<string, WalletView>();
+  readonly #wallets = new WalletTable();
   readonly #roles = new Map<string, string[]>();
 
   constructor(readonly guildId: string) {}
 
   wallet(userId: string, currency: CurrencyInfo): WalletView {
-    const key = `${userId}:${currency.id}`;
-    let wallet = this.#wallets.get(key);
+    let wallet = this.#wallets.get(userId, currency.id);
     if (!wallet) {
       wallet = { balance: 0, lifetimeEarned: 0, level: currency.level_curve ? currency.level_curve.start_level : null };
-      this.#wallets.set(key, wallet);
+      this.#wallets.set(userId, currency.id, wallet);
     }
     return wallet;
   }
 
   /** Seeds a wallet (e.g. from the database). */
   setWallet(userId: string, currencyId: number, wallet: WalletView): void {
-    this.#wallets.set(`${userId}:${currencyId}`, wallet);
+    this.#wallets.set(userId, currencyId, wallet);
   }
 
   roles(userId: string): string[] {

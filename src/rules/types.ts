@@ -12,7 +12,7 @@ export interface PlannedPosting {
   ruleId: number | null;
   ruleVersion: number | null;
   reason: string;
-  detail: Record<string, unknown>;
+  detail: Record<string, unknown> | null;
   at: string;
 }
 

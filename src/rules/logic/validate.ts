@@ -9,8 +9,10 @@ export interface LogicProblem {
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+export const MAX_DEPTH = 64;
 
 export function checkLogic(expr: unknown, path: (string | number)[] = []): LogicProblem[] {
+  if (path.length > MAX_DEPTH * 2) return [{ path, message: `the expression is nested deeper than ${MAX_DEPTH} levels` }];
   if (Array.isArray(expr)) return expr.flatMap((e, i) => checkLogic(e, [...path, i]));
   if (typeof expr !== 'object' || expr === null) return [];
   const keys = Object.keys(expr);

@@ -1,0 +1,41 @@
+// POST /api/guilds/:guildId/dry-run — {"event", "rules"?, "only"?} → the trace; writes nothing.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { parseLakeEvent } from '../../events/lake-event.ts';
+import { compileConfig } from '../../rules/compiler.ts';
+import { dryRun, loadStateForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
+import { loadConfigInput, validateRuleDocument } from '../../rules/repository.ts';
+import { ApiError } from '../errors.ts';
+import { parseWith, readJson } from '../validate.ts';
+import type { AppEnv } from '../types.ts';
+
+const DryRunRequest = z
+  .object({
+    event: z.unknown(),
+    rules: z.array(z.record(z.string(), z.unknown())).max(5000).optional(),
+    /** Evaluate only the given rules instead of overlaying them on the live ones. */
+    only: z.boolean().default(false),
+  })
+  .strict();
+
+export function dryRunRoutes() {
+  return new Hono<AppEnv>().post('/', async (c) => {
+    const guildId = c.req.param('guildId')!;
+    const { db } = c.get('services').database;
+    const body = parseWith(DryRunRequest, await readJson(c));
+    const parsed = parseLakeEvent(body.event);
+    if (!parsed.ok) throw new ApiError('validation_failed', 'the event is invalid', parsed.errors.map((e) => ({ ...e, path: `event.${e.path}` })));
+    const event = parsed.value;
+    if (event.guild_id !== guildId) throw new ApiError('validation_failed', 'the event belongs to another guild', [{ path: 'event.guild_id', message: `must be ${guildId}` }]);
+    const input = await loadConfigInput(db, guildId);
+    if (body.rules) {
+      const problems = body.rules.flatMap((rule, i) => {
+        const result = validateRuleDocument(rule, input.currencies, input.zones, guildId);
+        return result.ok ? [] : result.problems.map((p) => ({ path: `rules[${i}].${p.path}`, message: p.message }));
+      });
+      if (problems.length > 0) throw new ApiError('validation_failed', 'a candidate rule is invalid', problems);
+    }
+    const config = body.rules ? withCandidateRules(input, body.rules, body.only) : compileConfig(input);
+    return c.json(dryRun(config, await loadStateForDryRun(db, config, event), event));
+  });
+}

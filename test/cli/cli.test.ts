@@ -1,0 +1,83 @@
+// The cairn command as a user runs it: JSON on stdout, one-line errors and non-zero exits.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../support/process.ts';
+import { event } from '../rules/support.ts';
+import { ALICE, BOB, GUILD } from '../support/factories.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cairn-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cairn = (args: string[], input?: string) => runProcess(['bin/cairn.js', ...args], { DATA_DIR: join(dir, 'data') }, input);
+const write = async (name: string, content: string) => {
+  const file = join(dir, name);
+  await writeFile(file, content);
+  return file;
+};
+
+describe('cairn simulate', () => {
+  it('replays events through the classic preset and prints each member\'s outcome', async () => {
+    const events = [
+      event('message_create', { source_id: '1', data: { length: 312, has_code_block: true } }),
+      event('message_create', { source_id: '1', data: { length: 312, has_code_block: true } }),
+      event('reaction_add', { source_id: '2', actor_id: BOB, target_id: ALICE, occurred_at: '2026-11-22T10:01:00.000Z' }),
+    ];
+    const file = await write('events.jsonl', events.map((e) => JSON.stringify(e)).join('\n') + '\n{"bad": true}\nnot json\n');
+    const result = await cairn(['simulate', '--preset', 'presets/classic.json', '--events', file, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      events: { accepted: 2, duplicate: 1, rejected: 2 },
+      members: {
+        [ALICE]: { balances: { xp: 25 + 3, stars: 1 + 1, gold: 0 }, levels: { xp: 1 }, milestones: [] },
+        [BOB]: { balances: { xp: 2, stars: 1, gold: 0 }, levels: { xp: 1 }, milestones: [] },
+      },
+    });
+    expect(result.stderr).toContain('rejected line 5');
+  });
+
+  it('fails with one line and exit 2 on a missing preset or bad binding', async () => {
+    const missing = await cairn(['simulate', '--preset', 'nope.json', '--events', '-']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toEqual(['cairn: cannot read preset nope.json: ENOENT']);
+    const bad = await cairn(['simulate', '--preset', 'presets/classic.json', '--events', '-', '--bind', 'general=abc']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--bind must look like NAME=ID');
+  });
+});
+
+describe('cairn dry-run', () => {
+  it('prints the trace of an event against a preset, from stdin', async () => {
+    const result = await cairn(['dry-run', '--event', '-', '--preset', 'presets/classic.json', '--json'], JSON.stringify(event('thread_create', { guild_id: GUILD })));
+    expect(result.code).toBe(0);
+    const trace = JSON.parse(result.stdout);
+    expect(trace.rules.find((r: { rule: string }) => r.rule === 'classic.thread')).toMatchObject({ fired: true, effects: [{ currency: 'xp', amount: 20 }, { currency: 'stars', amount: 2 }] });
+    expect(trace.balances[ALICE]).toEqual({ xp: { before: 0, after: 20 }, stars: { before: 0, after: 2 }, gold: { before: 0, after: 0 } });
+  });
+
+  it('refuses an invalid event with the field named', async () => {
+    const result = await cairn(['dry-run', '--event', '-', '--preset', 'presets/classic.json'], JSON.stringify({ ...event('thread_create'), actor_id: 1 }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^cairn: the event is invalid: actor_id: /);
+  });
+
+  it('needs exactly one of --preset and --guild', async () => {
+    const result = await cairn(['dry-run', '--event', '-'], '{}');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('exactly one of --preset FILE or --guild ID');
+  });
+});
+
+describe('cairn doctor', () => {
+  it('reports a healthy ledger as JSON', async () => {
+    const result = await cairn(['doctor', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ ok: true, violations: [] });
+  });
+});
