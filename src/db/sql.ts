@@ -1,11 +1,17 @@
-// Small SQL fragments shared by the data path: lists passed as one JSON parameter, so a statement
-// has the same text (and plan) whatever the number of items.
+// Small SQL fragments shared by the data path: id lists passed as one array parameter, so a
+// statement has the same text (and plan) whatever the number of items, and `= ANY(...)` can use
+// an index.
 import { sql, type SQL } from 'drizzle-orm';
 
-/** `(SELECT … FROM json)`: a subquery of bigint ids, for `col IN ${bigintList(ids)}`. */
-export const bigintList = (ids: readonly string[]): SQL =>
-  sql`(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::bigint)`;
+const DIGITS = /^-?[0-9]+$/;
+
+function arrayLiteral(values: readonly (string | number)[]): string {
+  for (const v of values) if (!DIGITS.test(String(v))) throw new Error(`not an integer id: ${String(v)}`);
+  return `{${values.join(',')}}`;
+}
+
+/** `'{1,2,3}'::bigint[]`, for `col = ANY(${bigintArray(ids)})`. Ids must be digit strings. */
+export const bigintArray = (ids: readonly string[]): SQL => sql`${arrayLiteral(ids)}::bigint[]`;
 
 /** The same for integer ids. */
-export const intList = (ids: readonly number[]): SQL =>
-  sql`(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::int)`;
+export const intArray = (ids: readonly number[]): SQL => sql`${arrayLiteral(ids)}::int[]`;

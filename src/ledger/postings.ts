@@ -1,7 +1,8 @@
 // The one write path of the ledger: postings → locked wallets → append-only transactions.
 // Every credit, debit, transfer, award and season roll goes through postEntries().
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
+import { bigintArray, intArray } from '../db/sql.ts';
 
 export type TransactionSource =
   | 'rule'
@@ -120,7 +121,7 @@ export async function lockWallets(
   const rows = await queryRows<WalletLockRow>(
     tx,
     sql`WITH v AS (
-          SELECT * FROM jsonb_to_recordset(${wanted}::jsonb) AS v(g bigint, u bigint, c int)
+          SELECT * FROM json_to_recordset(${wanted}::json) AS v(g bigint, u bigint, c int)
         ), ins AS (
           INSERT INTO wallets (guild_id, user_id, currency_id, level)
           SELECT v.g, v.u, v.c, (cur.level_curve->>'start_level')::int
@@ -148,7 +149,7 @@ export async function lockWallets(
         sql`SELECT w.guild_id::text, w.user_id::text, w.currency_id, w.balance::text,
                    w.lifetime_earned::text, w.level, c.allow_negative
             FROM wallets w
-            JOIN jsonb_to_recordset(${JSON.stringify(missing.map((k) => ({ g: k.guildId, u: k.userId, c: k.currencyId })))}::jsonb)
+            JOIN json_to_recordset(${JSON.stringify(missing.map((k) => ({ g: k.guildId, u: k.userId, c: k.currencyId })))}::json)
               AS v(g bigint, u bigint, c int) ON w.guild_id = v.g AND w.user_id = v.u AND w.currency_id = v.c
             JOIN currencies c ON c.id = w.currency_id
             ORDER BY w.guild_id, w.user_id, w.currency_id
@@ -175,6 +176,53 @@ export async function lockWallets(
       );
     }
   }
+  return states;
+}
+
+/**
+ * Locks every wallet of these members in a guild (for the given currencies), creating missing
+ * ones: the engine's batch reads balances and levels under these locks. Existing wallets are
+ * locked through the primary key in (member, currency) order; only missing ones are inserted.
+ */
+export async function lockMemberWallets(
+  tx: Executor,
+  guildId: string,
+  memberIds: string[],
+  currencies: { id: number; startLevel: number | null; allowNegative: boolean }[],
+): Promise<Map<string, WalletState>> {
+  const states = new Map<string, WalletState>();
+  if (memberIds.length === 0 || currencies.length === 0) return states;
+  const byId = new Map(currencies.map((c) => [c.id, c]));
+  const members = [...new Set(memberIds)].sort(compareIds);
+  const add = (rows: { user_id: string; currency_id: number; balance: string | number; lifetime_earned: string | number; level: number | null }[]) => {
+    for (const r of rows) {
+      const currency = byId.get(r.currency_id);
+      if (!currency) continue;
+      states.set(walletKey(guildId, r.user_id, r.currency_id), {
+        guildId, userId: r.user_id, currencyId: r.currency_id, balance: Number(r.balance),
+        lifetimeEarned: Number(r.lifetime_earned), level: r.level, allowNegative: currency.allowNegative,
+      });
+    }
+  };
+  const select = () =>
+    queryRows<{ user_id: string; currency_id: number; balance: string; lifetime_earned: string; level: number | null }>(
+      tx,
+      sql`SELECT user_id::text, currency_id, balance::text, lifetime_earned::text, level FROM wallets
+          WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(members)}) AND currency_id = ANY(${intArray([...byId.keys()])})
+          ORDER BY user_id, currency_id FOR UPDATE`,
+    );
+  add(await select());
+  const missing = members.flatMap((u) => currencies.filter((c) => !states.has(walletKey(guildId, u, c.id))).map((c) => ({ u, c: c.id, lv: c.startLevel })));
+  if (missing.length === 0) return states;
+  const inserted = await queryRows<{ user_id: string; currency_id: number; balance: string; lifetime_earned: string; level: number | null }>(
+    tx,
+    sql`INSERT INTO wallets (guild_id, user_id, currency_id, level)
+        SELECT ${guildId}, u, c, lv FROM json_to_recordset(${JSON.stringify(missing)}::json) AS v(u bigint, c int, lv int) ORDER BY u, c
+        ON CONFLICT (guild_id, user_id, currency_id) DO NOTHING
+        RETURNING user_id::text, currency_id, balance::text, lifetime_earned::text, level`,
+  );
+  add(inserted);
+  if (inserted.length < missing.length) add(await select()); // created concurrently meanwhile: lock those too
   return states;
 }
 
@@ -294,30 +342,29 @@ export interface WalletRow {
  */
 export async function writeLedgerRows(tx: Executor, rows: LedgerRow[], walletRows: WalletRow[]): Promise<number[]> {
   if (rows.length === 0 && walletRows.length === 0) return [];
-  const ids = await queryRows<{ id: string | number }>(
-    tx,
-    sql`WITH ins AS (
-          INSERT INTO transactions (guild_id, user_id, currency_id, delta, balance_after, source,
-            lake_event_id, rule_id, rule_version, season_id, reason, detail, idem_key, at)
-          SELECT g, u, c, d, b, s, e, r, rv, sn, re, dt, k, t
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(g bigint, u bigint, c int,
-            d bigint, b bigint, s text, e bigint, r int, rv int, sn int, re text, dt jsonb, k text,
-            t timestamptz)
-          RETURNING id
-        ), upd AS (
-          -- Every wallet exists and is locked: this upsert always updates, through the primary key.
-          INSERT INTO wallets AS w (guild_id, user_id, currency_id, balance, lifetime_earned, level)
-          SELECT g, u, c, b, l, lv
-          FROM jsonb_to_recordset(${JSON.stringify(walletRows)}::jsonb) AS v(g bigint, u bigint,
-            c int, b bigint, l bigint, lv int)
-          ON CONFLICT (guild_id, user_id, currency_id) DO UPDATE
-            SET balance = excluded.balance, lifetime_earned = excluded.lifetime_earned,
-                level = excluded.level, updated_at = now()
-          RETURNING 1
-        )
-        SELECT id FROM ins ORDER BY id`,
-  );
+  const ids = await queryRows<{ id: string | number }>(tx, sql`WITH ${ledgerCtes(rows, walletRows)} SELECT id FROM ins ORDER BY id`);
   return ids.map((r) => Number(r.id));
+}
+
+/**
+ * The two CTEs that write a ledger batch — `ins` (new transactions, RETURNING id) and `upd` (the
+ * locked wallets' final states) — for callers that add more writes to the same statement.
+ */
+export function ledgerCtes(rows: LedgerRow[], walletRows: WalletRow[]): SQL {
+  return sql`ins AS (
+      INSERT INTO transactions (guild_id, user_id, currency_id, delta, balance_after, source,
+        lake_event_id, rule_id, rule_version, season_id, reason, detail, idem_key, at)
+      SELECT g, u, c, d, b, s, e, r, rv, sn, re, dt, k, t
+      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(g bigint, u bigint, c int,
+        d bigint, b bigint, s text, e bigint, r int, rv int, sn int, re text, dt jsonb, k text, t timestamptz)
+      RETURNING id
+    ), upd AS (
+      -- Every wallet exists and is locked by this transaction: update through the primary key.
+      UPDATE wallets w SET balance = v.b, lifetime_earned = v.l, level = v.lv, updated_at = now()
+      FROM json_to_recordset(${JSON.stringify(walletRows)}::json) AS v(g bigint, u bigint, c int, b bigint, l bigint, lv int)
+      WHERE w.guild_id = v.g AND w.user_id = v.u AND w.currency_id = v.c
+      RETURNING 1
+    )`;
 }
 
 async function existingIdemKeys(tx: Executor, postings: Posting[]): Promise<Set<string>> {
@@ -326,9 +373,9 @@ async function existingIdemKeys(tx: Executor, postings: Posting[]): Promise<Set<
   const rows = await queryRows<{ g: string; k: string }>(
     tx,
     sql`SELECT t.guild_id::text AS g, t.idem_key AS k FROM transactions t
-        JOIN jsonb_to_recordset(${JSON.stringify(
+        JOIN json_to_recordset(${JSON.stringify(
           keyed.map((p) => ({ g: p.guildId, k: p.idemKey })),
-        )}::jsonb) AS v(g bigint, k text) ON t.guild_id = v.g AND t.idem_key = v.k`,
+        )}::json) AS v(g bigint, k text) ON t.guild_id = v.g AND t.idem_key = v.k`,
   );
   return new Set(rows.map((r) => `${r.g}\u0000${r.k}`));
 }

@@ -3,10 +3,10 @@
 // wallets, levels, rule firings, milestone awards and outbox rows — in a handful of statements.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
-import { bigintList } from '../db/sql.ts';
+import { bigintArray } from '../db/sql.ts';
 import { INTERNAL_EVENT_TYPES } from '../events/lake-event.ts';
 import type { StoredEvent } from '../events/lake-writer.ts';
-import { lockWallets, walletKey, writeLedgerRows, type LedgerRow, type WalletRow, type WalletState } from '../ledger/postings.ts';
+import { ledgerCtes, lockMemberWallets, walletKey, type LedgerRow, type WalletRow, type WalletState } from '../ledger/postings.ts';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
 import type { CompiledConfig, CurrencyInfo } from '../rules/compiler.ts';
@@ -80,9 +80,11 @@ export class EngineProcessor implements EventProcessor {
       if (event.target_id) members.add(event.target_id);
     }
     const memberIds = [...members];
-    const wallets = await lockWallets(
+    const wallets = await lockMemberWallets(
       tx,
-      memberIds.flatMap((userId) => [...config.currencies.values()].map((c) => ({ guildId, userId, currencyId: c.id }))),
+      guildId,
+      memberIds,
+      [...config.currencies.values()].map((c) => ({ id: c.id, startLevel: c.level_curve?.start_level ?? null, allowNegative: c.allow_negative })),
     );
     const before = new Map([...wallets].map(([key, w]) => [key, `${w.balance}|${w.lifetimeEarned}|${w.level}`]));
     const state = new LockedState(guildId, wallets, await loadRoles(tx, config, guildId, memberIds));
@@ -116,9 +118,7 @@ export class EngineProcessor implements EventProcessor {
       .filter(([key, w]) => before.get(key) !== `${w.balance}|${w.lifetimeEarned}|${w.level}`)
       .map(([, w]) => w)
       .map((w) => ({ g: w.guildId, u: w.userId, c: w.currencyId, b: w.balance, l: w.lifetimeEarned, lv: w.level }));
-    await writeLedgerRows(tx, ledger, walletRows);
-    await writeFirings(tx, guildId, plans);
-    await writeOutbox(tx, guildId, plans);
+    await writeBatch(tx, guildId, ledger, walletRows, plans);
     await hook?.flush(tx);
   }
 }
@@ -131,28 +131,30 @@ async function loadRoles(tx: Tx, config: CompiledConfig, guildId: string, member
   if (!usesRoles(config)) return new Map();
   const rows = await queryRows<{ user_id: string; roles: string[] }>(
     tx,
-    sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${guildId} AND user_id IN ${bigintList(memberIds)}`,
+    sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(memberIds)})`,
   );
   return new Map(rows.map((r) => [r.user_id, r.roles]));
 }
 
-async function writeFirings(tx: Tx, guildId: string, plans: { plan: Plan; lakeEventId: number }[]): Promise<void> {
-  const rows = plans.flatMap(({ plan, lakeEventId }) =>
+/** Ledger rows, wallets, rule firings and outbox rows of a batch: one statement. */
+async function writeBatch(tx: Tx, guildId: string, ledger: LedgerRow[], walletRows: WalletRow[], plans: { plan: Plan; lakeEventId: number }[]): Promise<void> {
+  const firings = plans.flatMap(({ plan, lakeEventId }) =>
     plan.firings.map((f) => ({
       r: f.ruleId, rv: f.ruleVersion, e: lakeEventId, a: f.actorId, tg: f.targetId, c: f.channelId, d: f.depth, am: f.amounts, t: new Date(f.at).toISOString(),
     })),
   );
-  if (rows.length === 0) return;
+  const outboxRows = plans.flatMap(({ plan, lakeEventId }) => plan.outbox.map((o) => ({ k: o.kind, p: o.payload, e: lakeEventId, r: o.ruleId })));
+  if (ledger.length === 0 && walletRows.length === 0 && firings.length === 0 && outboxRows.length === 0) return;
   await tx.execute(sql`
-    INSERT INTO rule_firings (guild_id, rule_id, rule_version, lake_event_id, actor_id, target_id, channel_id, depth, amounts, at)
-    SELECT ${guildId}, r, rv, e, a, tg, c, d, am, t
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(r int, rv int, e bigint, a bigint, tg bigint, c bigint, d smallint, am jsonb, t timestamptz)`);
-}
-
-async function writeOutbox(tx: Tx, guildId: string, plans: { plan: Plan; lakeEventId: number }[]): Promise<void> {
-  const rows = plans.flatMap(({ plan, lakeEventId }) => plan.outbox.map((o) => ({ k: o.kind, p: o.payload, e: lakeEventId, r: o.ruleId })));
-  if (rows.length === 0) return;
-  await tx.execute(sql`
-    INSERT INTO outbox (guild_id, kind, payload, lake_event_id, rule_id)
-    SELECT ${guildId}, k, p, e, r FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(k text, p jsonb, e bigint, r int)`);
+    WITH ${ledgerCtes(ledger, walletRows)}, fir AS (
+      INSERT INTO rule_firings (guild_id, rule_id, rule_version, lake_event_id, actor_id, target_id, channel_id, depth, amounts, at)
+      SELECT ${guildId}, r, rv, e, a, tg, c, d, am, t
+      FROM json_to_recordset(${JSON.stringify(firings)}::json) AS v(r int, rv int, e bigint, a bigint, tg bigint, c bigint, d smallint, am jsonb, t timestamptz)
+      RETURNING 1
+    ), ob AS (
+      INSERT INTO outbox (guild_id, kind, payload, lake_event_id, rule_id)
+      SELECT ${guildId}, k, p, e, r FROM json_to_recordset(${JSON.stringify(outboxRows)}::json) AS v(k text, p jsonb, e bigint, r int)
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM ins) AS transactions, (SELECT count(*) FROM upd) AS wallets, (SELECT count(*) FROM fir) AS firings, (SELECT count(*) FROM ob) AS outbox`);
 }

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type Database } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
-import { bigintList } from '../db/sql.ts';
+import { bigintArray } from '../db/sql.ts';
 import { parseLakeEvent, type LakeEvent } from '../events/lake-event.ts';
 import { IngestPipeline, type EventProcessor } from '../pipeline/ingest.ts';
 import { EngineProcessor, type MilestoneHookFactory } from '../pipeline/engine-processor.ts';
@@ -89,12 +89,12 @@ async function memberOutcomes(database: Database, guildIds: string[]): Promise<R
     database.db,
     sql`SELECT w.user_id::text, c.key, w.balance::text, w.level, c.level_curve IS NOT NULL AS curved
         FROM wallets w JOIN currencies c ON c.id = w.currency_id
-        WHERE w.guild_id IN ${bigintList(guildIds)} ORDER BY w.user_id, c.display_order, c.key`,
+        WHERE w.guild_id = ANY(${bigintArray(guildIds)}) ORDER BY w.user_id, c.display_order, c.key`,
   );
   const awards = await queryRows<{ user_id: string; key: string }>(
     database.db,
     sql`SELECT DISTINCT mm.user_id::text, m.key FROM member_milestones mm JOIN milestones m ON m.id = mm.milestone_id
-        WHERE mm.guild_id IN ${bigintList(guildIds)} ORDER BY 1, 2`,
+        WHERE mm.guild_id = ANY(${bigintArray(guildIds)}) ORDER BY 1, 2`,
   );
   const members: Record<string, MemberOutcome> = {};
   const member = (id: string) => (members[id] ??= { balances: {}, levels: {}, milestones: [] });

@@ -3,7 +3,7 @@
 // computed on a copy of the state and written nowhere.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
-import { bigintList } from '../db/sql.ts';
+import { bigintArray } from '../db/sql.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
 import { compileConfig, type CompiledConfig, type ConfigInput, type CurrencyInfo } from './compiler.ts';
 import { evaluate } from './engine.ts';
@@ -99,12 +99,12 @@ export async function loadStateForDryRun(exec: Executor, config: CompiledConfig,
   const wallets = await queryRows<{ user_id: string; currency_id: number; balance: string; lifetime_earned: string; level: number | null }>(
     exec,
     sql`SELECT user_id::text, currency_id, balance::text, lifetime_earned::text, level FROM wallets
-        WHERE guild_id = ${config.guildId} AND user_id IN ${bigintList(members)}`,
+        WHERE guild_id = ${config.guildId} AND user_id = ANY(${bigintArray(members)})`,
   );
   for (const w of wallets) state.setWallet(w.user_id, w.currency_id, { balance: Number(w.balance), lifetimeEarned: Number(w.lifetime_earned), level: w.level });
   const roles = await queryRows<{ user_id: string; roles: string[] }>(
     exec,
-    sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${config.guildId} AND user_id IN ${bigintList(members)}`,
+    sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${bigintArray(members)})`,
   );
   for (const r of roles) state.setRoles(r.user_id, r.roles);
   await loadLimitHistory(exec, config, state.limits, { rules: config.rules, earliest: Date.parse(event.occurred_at), members });

@@ -317,7 +317,11 @@ class Evaluator {
       if (rule.limits.length > 0) {
         this.state.limits.add({ ruleId: rule.id, at: ctx.at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts }, rule.limits);
       }
-      this.plan.firings.push({ ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at });
+      // A firing that moved the ledger is already recorded by its transactions (rule, version,
+      // event); rule_firings keeps the others, and every firing of a rule whose limits need history.
+      if (rule.limits.length > 0 || !run.undo) {
+        this.plan.firings.push({ ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at });
+      }
       if (run.credited) for (const c of run.credited) this.markCredited(c.userId, c.currency);
       if (run.emits) {
         const via = [...path, rule.rule.key];

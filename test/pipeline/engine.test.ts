@@ -41,7 +41,7 @@ const balance = async (user: string) => {
 };
 
 describe('the engine in the event transaction', () => {
-  it('applies a rule to an ingested event, recording transaction, firing and rule version', async () => {
+  it('applies a rule to an ingested event, recording the transaction with its rule, version and event', async () => {
     const rule = await save(creditRule('xp', { amount: 15 }));
     const pipeline = freshPipeline();
     await pipeline.ingestEvents([event('message_create')], 'api');
@@ -49,8 +49,17 @@ describe('the engine in the event transaction', () => {
     expect(tx).toMatchObject({ userId: ALICE, delta: 15, balanceAfter: 15, source: 'rule', ruleId: rule.id, ruleVersion: 1 });
     const [lake] = await database.db.select().from(lakeEvents);
     expect(tx!.lakeEventId).toBe(lake!.id);
-    expect(await database.db.select().from(ruleFirings)).toHaveLength(1);
+    // A firing that moved the ledger is recorded by its transaction, not again in rule_firings.
+    expect(await database.db.select().from(ruleFirings)).toHaveLength(0);
     expect(await checkLedger(database.db)).toEqual([]);
+  });
+
+  it('records firings of rules with limits, and of rules that moved nothing on the ledger', async () => {
+    const limited = await save(creditRule('limited', { amount: 1, limits: [{ kind: 'cooldown', seconds: 5 }] }));
+    const announce = await save({ key: 'announce', name: 'announce', trigger: { events: ['message_create'] }, effects: [{ type: 'message', channel: '600', template: 'hi' }] });
+    await freshPipeline().ingestEvents([event('message_create')], 'api');
+    const firings = await database.db.select().from(ruleFirings);
+    expect(firings.map((f) => f.ruleId).sort()).toEqual([limited.id, announce.id].sort());
   });
 
   it('replaying an event (duplicate source id) never fires a rule twice', async () => {
@@ -60,7 +69,7 @@ describe('the engine in the event transaction', () => {
     await freshPipeline().ingestEvents([e, e], 'gateway');
     await Promise.all(Array.from({ length: 10 }, () => freshPipeline().ingestEvents([e], 'gateway')));
     expect(await balance(ALICE)).toBe(15);
-    expect(await database.db.select().from(ruleFirings)).toHaveLength(1);
+    expect(await database.db.select().from(transactions)).toHaveLength(1);
   });
 
   it('a cooldown started before a restart still holds after it', async () => {
