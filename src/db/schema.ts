@@ -405,3 +405,24 @@ export type LakeEventRow = typeof lakeEvents.$inferSelect;
 export type RuleRow = typeof rules.$inferSelect;
 export type ZoneRow = typeof zones.$inferSelect;
 export type MilestoneRow = typeof milestones.$inferSelect;
+
+/**
+ * Voice sessions in progress, so a restart can close them (as voice_session_end) instead of
+ * losing them. `lastSeenAt` is refreshed while the bot runs: a crashed session ends there.
+ */
+export const voiceSessions = pgTable(
+  'voice_sessions',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    channelId: snowflake('channel_id').notNull(),
+    sessionId: text('session_id'),
+    startedAt: at('started_at').notNull(),
+    lastSeenAt: at('last_seen_at').notNull(),
+    /** Muted and deafened for the whole session so far (an idle session). */
+    idleWholeSession: boolean('idle_whole_session').notNull().default(true),
+    /** Spent time in the guild's AFK channel or an admin-excluded channel. */
+    inAfkChannel: boolean('in_afk_channel').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+);
