@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../log/logger.ts';
 import { IngestPipeline } from '../pipeline/ingest.ts';
+import { MilestoneChecker } from '../milestones/checker.ts';
 import { EngineProcessor } from '../pipeline/engine-processor.ts';
 import { ConfigStore } from '../rules/config-store.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -37,7 +38,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const { env, logger, database, adminToken } = options;
   const configs = new ConfigStore(database, logger.child({ module: 'config' }));
   await configs.start();
-  const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }));
+  const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }), new MilestoneChecker());
   const pipeline = new IngestPipeline(database, [engine], {}, logger.child({ module: 'ingest' }));
   return {
     env,

@@ -15,3 +15,11 @@ export const bigintArray = (ids: readonly string[]): SQL => sql`${arrayLiteral(i
 
 /** The same for integer ids. */
 export const intArray = (ids: readonly number[]): SQL => sql`${arrayLiteral(ids)}::int[]`;
+
+const WORD = /^[A-Za-z0-9_:.-]+$/;
+
+/** `'{a,b}'::text[]` for identifiers (event types, keys): only letters, digits and _ : . - */
+export function textArray(values: readonly string[]): SQL {
+  for (const v of values) if (!WORD.test(v)) throw new Error(`not an identifier: ${v}`);
+  return sql`${`{${values.join(',')}}`}::text[]`;
+}

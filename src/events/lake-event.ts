@@ -76,6 +76,7 @@ export const EventDataSchemas = {
   level_up: z.object({ currency: z.string(), level: z.number().int() }),
   milestone_earned: z.object({ milestone: z.string() }).catchall(z.unknown()),
   season_roll: z.object({ season: z.number().int() }).catchall(z.unknown()),
+  shop_purchase: z.object({ item: z.string(), price: z.number().int(), currency: z.string(), quantity: z.number().int() }),
 } as const;
 
 export type EventType = keyof typeof EventDataSchemas;
@@ -87,6 +88,7 @@ export const INTERNAL_EVENT_TYPES = [
   'level_up',
   'milestone_earned',
   'season_roll',
+  'shop_purchase',
 ] as const satisfies readonly EventType[];
 export const EXTERNAL_EVENT_TYPES = EVENT_TYPES.filter(
   (t) => !(INTERNAL_EVENT_TYPES as readonly string[]).includes(t),

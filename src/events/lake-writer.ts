@@ -24,11 +24,26 @@ export interface LakeWriteResult {
 /**
  * What a counter sums besides counting, per event type: voice seconds outside AFK, minutes present
  * at a scheduled event, characters of a message; 0 otherwise. Counted for the actor only.
+ * COUNTER_VALUE below is the same function in SQL (a test keeps them in step).
  */
-const COUNTER_VALUE = sql.raw(`CASE type
-    WHEN 'voice_session_end' THEN CASE WHEN (data->>'is_afk')::boolean THEN 0 ELSE trunc((data->>'duration_seconds')::numeric)::bigint END
-    WHEN 'scheduled_event_attend' THEN trunc((data->>'minutes_present')::numeric)::bigint
-    WHEN 'message_create' THEN trunc((data->>'length')::numeric)::bigint
+export function counterValue(event: Pick<LakeEvent, 'type' | 'data'>): number {
+  const d = event.data;
+  switch (event.type) {
+    case 'voice_session_end':
+      return d.is_afk ? 0 : Math.trunc(Number(d.duration_seconds) || 0);
+    case 'scheduled_event_attend':
+      return Math.trunc(Number(d.minutes_present) || 0);
+    case 'message_create':
+      return Math.trunc(Number(d.length) || 0);
+    default:
+      return 0;
+  }
+}
+
+const COUNTER_VALUE = sql.raw(`CASE i.type
+    WHEN 'voice_session_end' THEN CASE WHEN (i.data->>'is_afk')::boolean THEN 0 ELSE trunc((i.data->>'duration_seconds')::numeric)::bigint END
+    WHEN 'scheduled_event_attend' THEN trunc((i.data->>'minutes_present')::numeric)::bigint
+    WHEN 'message_create' THEN trunc((i.data->>'length')::numeric)::bigint
     ELSE 0 END`);
 
 export async function writeLakeEvents(tx: Executor, events: LakeEvent[], origin: EventOrigin): Promise<LakeWriteResult> {
@@ -55,13 +70,17 @@ export async function writeLakeEvents(tx: Executor, events: LakeEvent[], origin:
           ON CONFLICT (guild_id, source_id) DO NOTHING
           RETURNING id, guild_id, source_id, type, actor_id, target_id, channel_id, occurred_at, data
         ), sides AS (
-          SELECT guild_id AS g, actor_id AS u, type AS t, 'actor' AS side, channel_id AS c, occurred_at AS o, ${COUNTER_VALUE} AS val FROM ins
+          -- Days are the guild's calendar days (its time zone), for streaks and daily charts.
+          SELECT i.guild_id AS g, i.actor_id AS u, i.type AS t, 'actor' AS side, i.channel_id AS c,
+                 (i.occurred_at AT TIME ZONE COALESCE(gl.timezone, 'UTC'))::date AS day, ${COUNTER_VALUE} AS val
+          FROM ins i LEFT JOIN guilds gl ON gl.id = i.guild_id
           UNION ALL
-          SELECT guild_id, target_id, type, 'target', channel_id, occurred_at, 0 FROM ins
-          WHERE target_id IS NOT NULL AND target_id <> actor_id
+          SELECT i.guild_id, i.target_id, i.type, 'target', i.channel_id, (i.occurred_at AT TIME ZONE COALESCE(gl.timezone, 'UTC'))::date, 0
+          FROM ins i LEFT JOIN guilds gl ON gl.id = i.guild_id
+          WHERE i.target_id IS NOT NULL AND i.target_id <> i.actor_id
         ), daily AS (
           INSERT INTO event_counters_daily AS d (guild_id, user_id, event_type, side, day, count, value_sum)
-          SELECT g, u, t, side, (o AT TIME ZONE 'UTC')::date, count(*), sum(val) FROM sides
+          SELECT g, u, t, side, day, count(*), sum(val) FROM sides
           GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
           ON CONFLICT (guild_id, user_id, event_type, side, day)
           DO UPDATE SET count = d.count + excluded.count, value_sum = d.value_sum + excluded.value_sum

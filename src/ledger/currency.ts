@@ -1,10 +1,16 @@
 // Currencies and their optional level curves.
 import { z } from 'zod';
 
+const RoleId = z.string().regex(/^([0-9]{1,20}|\{\{role:[a-z0-9_-]+\}\})$/, 'must be a role id (digits) or a placeholder like {{role:name}}');
+
 const curveCommon = {
   start_level: z.number().int().min(0).default(1),
   max_levels_per_event: z.number().int().min(1).max(1000).default(1),
   based_on: z.enum(['lifetime', 'balance']).default('lifetime'),
+  /** Roles given at levels. */
+  rewards: z.array(z.object({ level: z.number().int().min(0), role: RoleId }).strict()).max(100).default([]),
+  /** stack: keep every reward reached; replace: only the highest reached. */
+  rewards_mode: z.enum(['stack', 'replace']).default('stack'),
 };
 
 /**
@@ -84,4 +90,12 @@ export function levelForTotal(curve: LevelCurve, total: number): number {
   let level = curve.start_level;
   while (level < 100_000 && total >= thresholdFor(curve, level)) level++;
   return level;
+}
+
+/** The reward roles a member at `level` should hold, and those of the curve they should not. */
+export function rewardRoles(curve: LevelCurve, level: number): { hold: string[]; drop: string[] } {
+  const reached = curve.rewards.filter((r) => r.level <= level).sort((a, b) => a.level - b.level);
+  const all = [...new Set(curve.rewards.map((r) => r.role))];
+  const hold = curve.rewards_mode === 'stack' ? [...new Set(reached.map((r) => r.role))] : reached.length > 0 ? [reached[reached.length - 1]!.role] : [];
+  return { hold, drop: all.filter((r) => !hold.includes(r)) };
 }

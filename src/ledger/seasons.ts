@@ -2,7 +2,7 @@
 // and opens the next season — atomically, and only once per boundary.
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db, type Executor } from '../db/client.ts';
-import { guilds, seasons } from '../db/schema.ts';
+import { seasons } from '../db/schema.ts';
 import { postEntries, type Posting } from './postings.ts';
 
 export interface Season {
@@ -13,7 +13,10 @@ export interface Season {
   endedAt: Date | null;
 }
 
-/** The guild's open season, created as season 1 (from the guild's creation) if it has none. */
+/** Season 1 starts at the beginning of time, so history imported or replayed later belongs to it. */
+export const FIRST_SEASON_START = new Date('1970-01-01T00:00:00.000Z');
+
+/** The guild's open season, created as season 1 if it has none. */
 export async function currentSeason(exec: Executor, guildId: string): Promise<Season> {
   const [open] = await exec
     .select()
@@ -22,11 +25,7 @@ export async function currentSeason(exec: Executor, guildId: string): Promise<Se
     .orderBy(desc(seasons.number))
     .limit(1);
   if (open) return open;
-  const [guild] = await exec.select({ createdAt: guilds.createdAt }).from(guilds).where(eq(guilds.id, guildId));
-  await exec
-    .insert(seasons)
-    .values({ guildId, number: 1, name: 'Season 1', startedAt: guild?.createdAt ?? new Date(0) })
-    .onConflictDoNothing();
+  await exec.insert(seasons).values({ guildId, number: 1, name: 'Season 1', startedAt: FIRST_SEASON_START }).onConflictDoNothing();
   const [created] = await exec
     .select()
     .from(seasons)
@@ -56,11 +55,13 @@ export async function rollSeason(
     if (current.startedAt.getTime() >= options.boundary.getTime()) {
       return { status: 'already_rolled', current } as const;
     }
+    // Every wallet's balance and lifetime total at the boundary: seasonal currencies' season
+    // results, and the baseline from which other currencies' next-season earnings are measured.
     await tx.execute(sql`
       INSERT INTO season_snapshots (season_id, guild_id, user_id, currency_id, balance, lifetime_earned)
       SELECT ${current.id}, w.guild_id, w.user_id, w.currency_id, w.balance, w.lifetime_earned
-      FROM wallets w JOIN currencies c ON c.id = w.currency_id
-      WHERE w.guild_id = ${guildId} AND c.seasonal
+      FROM wallets w
+      WHERE w.guild_id = ${guildId} AND (w.balance <> 0 OR w.lifetime_earned <> 0)
       ON CONFLICT DO NOTHING`);
     const resets = await queryRows<{ user_id: string; currency_id: number; balance: string }>(
       tx,

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
 import { bigintArray } from '../db/sql.ts';
-import { INTERNAL_EVENT_TYPES } from '../events/lake-event.ts';
+import { INTERNAL_EVENT_TYPES, type LakeEvent } from '../events/lake-event.ts';
 import type { StoredEvent } from '../events/lake-writer.ts';
 import { ledgerCtes, lockMemberWallets, walletKey, type LedgerRow, type WalletRow, type WalletState } from '../ledger/postings.ts';
 import type { Logger } from '../log/logger.ts';
@@ -20,7 +20,7 @@ import type { EventProcessor } from './ingest.ts';
 
 /** Builds the milestone checker for a guild's batch (the milestones module provides it). */
 export interface MilestoneHookFactory {
-  prepare(tx: Tx, config: CompiledConfig, memberIds: string[], state: EngineState): Promise<MilestoneHook & { flush(tx: Tx): Promise<void> }>;
+  prepare(tx: Tx, config: CompiledConfig, memberIds: string[], state: EngineState, events: LakeEvent[]): Promise<MilestoneHook & { advance(event: LakeEvent): void }>;
 }
 
 /** The locked wallets of a batch, seen through the engine's state interface. */
@@ -71,7 +71,15 @@ export class EngineProcessor implements EventProcessor {
     for (const guildId of [...byGuild.keys()].sort()) await this.#processGuild(tx, guildId, byGuild.get(guildId)!);
   }
 
-  async #processGuild(tx: Tx, guildId: string, events: StoredEvent[]): Promise<void> {
+  /**
+   * Runs the rules on an event that is not in the lake (e.g. a shop purchase's internal event),
+   * inside the caller's transaction.
+   */
+  async processUnstored(tx: Tx, event: LakeEvent): Promise<void> {
+    await this.#processGuild(tx, event.guild_id, [{ id: null, event }]);
+  }
+
+  async #processGuild(tx: Tx, guildId: string, events: { id: number | null; event: LakeEvent }[]): Promise<void> {
     const config = await this.store.get(guildId, tx);
     if (config.currencies.size === 0 && config.rules.length === 0) return;
     const members = new Set<string>();
@@ -95,21 +103,24 @@ export class EngineProcessor implements EventProcessor {
       earliest: Math.min(...events.map((e) => Date.parse(e.event.occurred_at))),
       members: memberIds,
     });
-    const hook = this.milestones ? await this.milestones.prepare(tx, config, memberIds, state) : undefined;
+    // The lake's counters already include stored events; the checker takes them out and back in order.
+    const stored = events.filter((e) => e.id !== null).map((e) => e.event);
+    const hook = this.milestones ? await this.milestones.prepare(tx, config, memberIds, state, stored) : undefined;
 
     const ledger: LedgerRow[] = [];
-    const plans: { plan: Plan; lakeEventId: number }[] = [];
-    for (const stored of events) {
-      const { plan, errors } = evaluate(config, state, stored.event, { lakeEventId: stored.id, ...(hook ? { milestones: hook } : {}) });
+    const plans: { plan: Plan; lakeEventId: number | null }[] = [];
+    for (const item of events) {
+      if (item.id !== null) hook?.advance(item.event);
+      const { plan, errors } = evaluate(config, state, item.event, { lakeEventId: item.id, ...(hook ? { milestones: hook } : {}) });
       for (const error of errors) {
         this.logger.warn({ guildId, rule: error.rule, sourceId: error.event }, `rule skipped at run time: ${error.message}`);
         this.recentErrors.push(error);
         if (this.recentErrors.length > 100) this.recentErrors.shift();
       }
-      plans.push({ plan, lakeEventId: stored.id });
+      plans.push({ plan, lakeEventId: item.id });
       for (const p of plan.postings) {
         ledger.push({
-          g: guildId, u: p.userId, c: p.currencyId, d: p.delta, b: p.balanceAfter, s: p.source, e: stored.id, r: p.ruleId,
+          g: guildId, u: p.userId, c: p.currencyId, d: p.delta, b: p.balanceAfter, s: p.source, e: item.id, r: p.ruleId,
           rv: p.ruleVersion, sn: null, re: p.reason, dt: p.detail, k: null, t: p.at,
         });
       }
@@ -119,11 +130,11 @@ export class EngineProcessor implements EventProcessor {
       .map(([, w]) => w)
       .map((w) => ({ g: w.guildId, u: w.userId, c: w.currencyId, b: w.balance, l: w.lifetimeEarned, lv: w.level }));
     await writeBatch(tx, guildId, ledger, walletRows, plans);
-    await hook?.flush(tx);
   }
 }
 
 function usesRoles(config: CompiledConfig): boolean {
+  for (const c of config.currencies.values()) if (c.level_curve && c.level_curve.rewards.length > 0) return true;
   return config.rules.some((r) => r.rule.trigger.roles !== undefined || JSON.stringify([r.rule.conditions, r.rule.vars ?? {}]).includes('roles'));
 }
 
@@ -137,14 +148,17 @@ async function loadRoles(tx: Tx, config: CompiledConfig, guildId: string, member
 }
 
 /** Ledger rows, wallets, rule firings and outbox rows of a batch: one statement. */
-async function writeBatch(tx: Tx, guildId: string, ledger: LedgerRow[], walletRows: WalletRow[], plans: { plan: Plan; lakeEventId: number }[]): Promise<void> {
+async function writeBatch(tx: Tx, guildId: string, ledger: LedgerRow[], walletRows: WalletRow[], plans: { plan: Plan; lakeEventId: number | null }[]): Promise<void> {
   const firings = plans.flatMap(({ plan, lakeEventId }) =>
     plan.firings.map((f) => ({
       r: f.ruleId, rv: f.ruleVersion, e: lakeEventId, a: f.actorId, tg: f.targetId, c: f.channelId, d: f.depth, am: f.amounts, t: new Date(f.at).toISOString(),
     })),
   );
-  const outboxRows = plans.flatMap(({ plan, lakeEventId }) => plan.outbox.map((o) => ({ k: o.kind, p: o.payload, e: lakeEventId, r: o.ruleId })));
-  if (ledger.length === 0 && walletRows.length === 0 && firings.length === 0 && outboxRows.length === 0) return;
+  const outboxRows = plans.flatMap(({ plan, lakeEventId }) => plan.outbox.map((o) => ({ k: o.kind, p: o.payload, e: lakeEventId, r: o.ruleId, a: o.availableAt ?? null })));
+  const awards = plans.flatMap(({ plan, lakeEventId }) =>
+    plan.milestoneAwards.map((m) => ({ u: m.userId, m: m.milestoneId, s: m.seasonId, e: lakeEventId, b: m.ruleId ? `rule:${m.ruleId}` : 'engine', t: m.at })),
+  );
+  if (ledger.length === 0 && walletRows.length === 0 && firings.length === 0 && outboxRows.length === 0 && awards.length === 0) return;
   await tx.execute(sql`
     WITH ${ledgerCtes(ledger, walletRows)}, fir AS (
       INSERT INTO rule_firings (guild_id, rule_id, rule_version, lake_event_id, actor_id, target_id, channel_id, depth, amounts, at)
@@ -152,9 +166,16 @@ async function writeBatch(tx: Tx, guildId: string, ledger: LedgerRow[], walletRo
       FROM json_to_recordset(${JSON.stringify(firings)}::json) AS v(r int, rv int, e bigint, a bigint, tg bigint, c bigint, d smallint, am jsonb, t timestamptz)
       RETURNING 1
     ), ob AS (
-      INSERT INTO outbox (guild_id, kind, payload, lake_event_id, rule_id)
-      SELECT ${guildId}, k, p, e, r FROM json_to_recordset(${JSON.stringify(outboxRows)}::json) AS v(k text, p jsonb, e bigint, r int)
+      INSERT INTO outbox (guild_id, kind, payload, lake_event_id, rule_id, available_at)
+      SELECT ${guildId}, k, p, e, r, COALESCE(a, now()) FROM json_to_recordset(${JSON.stringify(outboxRows)}::json) AS v(k text, p jsonb, e bigint, r int, a timestamptz)
+      RETURNING 1
+    ), aw AS (
+      -- At most once per member, milestone and season: the engine checked under the member's locks.
+      INSERT INTO member_milestones (guild_id, user_id, milestone_id, season_id, lake_event_id, awarded_by, earned_at)
+      SELECT ${guildId}, u, m, s, e, b, t FROM json_to_recordset(${JSON.stringify(awards)}::json) AS v(u bigint, m int, s int, e bigint, b text, t timestamptz)
+      ON CONFLICT DO NOTHING
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM ins) AS transactions, (SELECT count(*) FROM upd) AS wallets, (SELECT count(*) FROM fir) AS firings, (SELECT count(*) FROM ob) AS outbox`);
+    SELECT (SELECT count(*) FROM ins) AS transactions, (SELECT count(*) FROM upd) AS wallets, (SELECT count(*) FROM fir) AS firings,
+           (SELECT count(*) FROM ob) AS outbox, (SELECT count(*) FROM aw) AS awards`);
 }

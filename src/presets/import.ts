@@ -2,7 +2,9 @@
 // against them). Any problem refuses the whole import with the JSON path of each problem.
 import type { Db } from '../db/client.ts';
 import { ensureGuilds } from '../guilds/guilds.ts';
+import { saveMilestone } from '../milestones/repository.ts';
 import { saveCurrency, saveRule, saveZone, type Problem } from '../rules/repository.ts';
+import { saveShopItem } from '../shop/shop.ts';
 import { bindRecipe, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
 import { formatPath } from '../rules/compiler.ts';
 
@@ -11,6 +13,8 @@ export interface ImportSummary {
   currencies: number;
   zones: number;
   rules: number;
+  milestones: number;
+  shop: number;
   unbound: string[];
 }
 
@@ -62,10 +66,21 @@ export async function importRecipe(
         const saved = await saveRule(tx, guildId, rule, options.actor);
         if (!saved.ok) fail(`rules[${i}]`, saved.problems);
       }
+      for (const [i, milestone] of bound.milestones.entries()) {
+        const saved = await saveMilestone(tx, guildId, milestone, options.actor);
+        if (!saved.ok) fail(`milestones[${i}]`, saved.problems);
+      }
+      for (const [i, item] of bound.shop.entries()) {
+        const saved = await saveShopItem(tx, guildId, item, options.actor);
+        if (!saved.ok) fail(`shop[${i}]`, saved.problems);
+      }
     });
   } catch (error) {
     if (error instanceof ImportFailed) return { ok: false, problems: error.problems };
     throw error;
   }
-  return { ok: true, summary: { recipe: recipe.key, currencies: bound.currencies.length, zones: bound.zones.length, rules: bound.rules.length, unbound } };
+  return {
+    ok: true,
+    summary: { recipe: recipe.key, currencies: bound.currencies.length, zones: bound.zones.length, rules: bound.rules.length, milestones: bound.milestones.length, shop: bound.shop.length, unbound },
+  };
 }

@@ -95,5 +95,6 @@ export function recipeConfigInput(recipe: Recipe, guildId: string, bindings: Bin
     currencies: value.currencies.map((c, i) => ({ ...c, id: i + 1 })),
     zones: value.zones,
     rules: value.rules.map((document, i) => ({ id: i + 1, version: 1, document })),
+    milestones: value.milestones.map((document, i) => ({ id: i + 1, document })),
   };
 }

@@ -5,6 +5,7 @@ import { openDatabase, queryRows, type Database } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { bigintArray } from '../db/sql.ts';
 import { parseLakeEvent, type LakeEvent } from '../events/lake-event.ts';
+import { MilestoneChecker } from '../milestones/checker.ts';
 import { IngestPipeline, type EventProcessor } from '../pipeline/ingest.ts';
 import { EngineProcessor, type MilestoneHookFactory } from '../pipeline/engine-processor.ts';
 import { ConfigStore } from '../rules/config-store.ts';
@@ -69,7 +70,7 @@ export async function simulate(recipe: Recipe, input: SimulationInput, options: 
       if (!result.ok) throw new SimulationError(result.problems);
       for (const u of result.summary.unbound) unbound.add(u);
     }
-    const engine = new EngineProcessor(new ConfigStore(database), undefined, options.milestones);
+    const engine = new EngineProcessor(new ConfigStore(database), undefined, options.milestones ?? new MilestoneChecker());
     const pipeline = new IngestPipeline(database, [engine, ...(options.extraProcessors ?? [])]);
     const { accepted, duplicate } = await pipeline.ingestEvents(events, 'simulator');
     return {

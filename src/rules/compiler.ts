@@ -2,6 +2,7 @@
 // zones to channel sets, rules indexed by trigger type and sorted by priority.
 import type { EventType } from '../events/lake-event.ts';
 import type { Currency } from '../ledger/currency.ts';
+import { MilestoneSchema, type Milestone } from '../milestones/schema.ts';
 import { compileLogic, type Compiled } from './logic/compile.ts';
 import { RuleSchema, type Effect, type Limit, type Rule } from './schema.ts';
 import { ZoneIndex, type Zone } from './zones.ts';
@@ -56,6 +57,10 @@ export interface CompiledConfig {
   /** Internal event types some rule listens to (others need not be emitted). */
   listened: Set<string>;
   maxChainDepth: number;
+  milestones: CompiledMilestone[];
+  timezone: string;
+  settings: GuildSettings;
+  season: { id: number; number: number; startedAt: Date } | null;
 }
 
 export const formatPath = (path: (string | number | symbol)[]): string =>
@@ -114,12 +119,35 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, or
   };
 }
 
+export interface StoredMilestone {
+  id: number;
+  document: unknown;
+}
+
+export interface CompiledMilestone extends Milestone {
+  id: number;
+}
+
+export interface GuildSettings {
+  /** Where milestone announcements go unless a template names a channel. */
+  announce_channel_id?: string;
+  /** Minimum seconds between two milestone announcements in one channel. */
+  announce_interval_seconds?: number;
+  [key: string]: unknown;
+}
+
 export interface ConfigInput {
   guildId: string;
   version: number;
   rules: StoredRule[];
   zones: Zone[];
   currencies: CurrencyInfo[];
+  milestones?: StoredMilestone[];
+  /** IANA time zone of the guild: days (streaks, daily counters) are its calendar days. */
+  timezone?: string;
+  settings?: GuildSettings;
+  /** The open season (season-scoped milestones are earned once per season). */
+  season?: { id: number; number: number; startedAt: Date } | null;
   maxChainDepth?: number;
 }
 
@@ -202,5 +230,23 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
     problems,
     listened,
     maxChainDepth: input.maxChainDepth ?? 3,
+    milestones: compileMilestones(input.milestones ?? [], problems),
+    timezone: input.timezone ?? 'UTC',
+    settings: input.settings ?? {},
+    season: input.season ?? null,
   };
+}
+
+function compileMilestones(stored: StoredMilestone[], problems: CompileProblem[]): CompiledMilestone[] {
+  const out: CompiledMilestone[] = [];
+  for (const m of stored) {
+    const parsed = MilestoneSchema.safeParse(m.document);
+    if (!parsed.success) {
+      const key = String((m.document as { key?: unknown })?.key ?? `#${m.id}`);
+      problems.push(...parsed.error.issues.map((i) => ({ ruleKey: `milestone:${key}`, path: formatPath(i.path) || '(root)', message: i.message })));
+      continue;
+    }
+    if (parsed.data.enabled) out.push({ ...parsed.data, id: m.id });
+  }
+  return out.sort((a, b) => a.order - b.order || (a.key < b.key ? -1 : 1));
 }

@@ -10,6 +10,7 @@ import { evaluate } from './engine.ts';
 import { loadLimitHistory } from './history.ts';
 import type { EventTrace, MilestoneHook, PlannedOutbox, RuleTrace } from './types.ts';
 import { MemoryState } from './state.ts';
+import { MilestoneChecker } from '../milestones/checker.ts';
 
 export interface DryRunResult {
   guild_id: string;
@@ -37,11 +38,13 @@ function snapshot(state: MemoryState, members: string[], currencies: CurrencyInf
   return out;
 }
 
-export function dryRun(config: CompiledConfig, state: MemoryState, event: LakeEvent, milestones?: MilestoneHook): DryRunResult {
+export function dryRun(config: CompiledConfig, state: MemoryState, event: LakeEvent, milestones?: MilestoneHook & { advance(event: LakeEvent): void }): DryRunResult {
   const currencies = [...config.currencies.values()];
   const members = [...new Set([event.actor_id, event.target_id].filter((m): m is string => !!m))];
   const before = snapshot(state, members, currencies);
-  const evaluation = evaluate(config, state, event, { trace: true, includeShadow: true, ...(milestones ? { milestones } : {}) });
+  const hook = milestones ?? MilestoneChecker.empty(config, state);
+  hook.advance(event);
+  const evaluation = evaluate(config, state, event, { trace: true, includeShadow: true, milestones: hook });
   const after = snapshot(state, members, currencies);
   const [root, ...chain] = evaluation.trace ?? [];
   const seen = new Set(root?.rules.map((r) => r.rule));
@@ -90,6 +93,12 @@ export function withCandidateRules(input: ConfigInput, candidates: unknown[], on
     byKey.set(key, { id: existing?.id ?? -(i + 1), version: (existing?.version ?? 0) + 1, document });
   });
   return compileConfig({ ...input, rules: [...byKey.values()] });
+}
+
+/** A milestone checker over stored counters for a dry run (reads only). */
+export function milestonesForDryRun(exec: Executor, config: CompiledConfig, state: MemoryState, event: LakeEvent) {
+  const members = [...new Set([event.actor_id, event.target_id].filter((m): m is string => !!m))];
+  return new MilestoneChecker().prepare(exec, config, members, state, []);
 }
 
 /** Reads (never locks) what the rules may look at for these members: wallets, roles, limit history. */

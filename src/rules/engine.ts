@@ -3,7 +3,7 @@
 // Pure: it reads and changes an in-memory EngineState and returns a plan (and, asked, a trace).
 // Without a trace it allocates little per rule: this loop is the hot path of every event.
 import type { LakeEvent } from '../events/lake-event.ts';
-import { levelAfter } from '../ledger/currency.ts';
+import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
 import { EvalContext } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
@@ -57,6 +57,8 @@ interface RuleRun {
   emits: [LakeEvent['type'], string, Record<string, unknown>][] | undefined;
   credited: { userId: string; currency: CurrencyInfo }[] | undefined;
   capRemaining: Map<string, number> | undefined;
+  /** Produced something the ledger does not record: outbox rows, internal events, awards. */
+  produced: boolean;
 }
 
 function summary(event: LakeEvent): EventTrace['event'] {
@@ -92,6 +94,7 @@ function triggerMismatch(rule: CompiledRule, event: LakeEvent, state: EngineStat
   if (t.has_target === false && event.target_id) return 'the event has a target member';
   if (t.currency !== undefined && event.data.currency !== t.currency) return `currency is ${String(event.data.currency)}, not ${t.currency}`;
   if (t.milestone !== undefined && event.data.milestone !== t.milestone) return `milestone is ${String(event.data.milestone)}, not ${t.milestone}`;
+  if (t.item !== undefined && event.data.item !== t.item) return `item is ${String(event.data.item)}, not ${t.item}`;
   if (t.roles) {
     const roles = state.roles(event.actor_id);
     if (t.roles.any && !t.roles.any.some((r) => roles.includes(r))) return 'the actor has none of the required roles';
@@ -164,14 +167,22 @@ class Evaluator {
         }
         const fired = this.evaluateRule(rule, ctx);
         if (fired && !shadow && rule.rule.stop_processing) stopped = rule.rule.key;
+        // Levels move as soon as a rule raised a curved currency, so later rules see them.
+        if (this.credited.length > 0) this.checkLevels(ctx);
       }
     }
     this.checkLevels(ctx);
   }
 
-  /** Levels: a member whose curved currency rose in this step may gain levels (capped per root event). */
+  /**
+   * Levels: a member whose curved currency rose may gain levels — at most max_levels_per_event per
+   * root event, however many rules and chained events credited it.
+   */
   checkLevels(ctx: EvalContext): void {
-    for (const { userId, currency } of this.credited) {
+    const credited = this.credited;
+    if (credited.length === 0) return;
+    this.credited = [];
+    for (const { userId, currency } of credited) {
       const curve = currency.level_curve!;
       const wallet = this.state.wallet(userId, currency);
       const before = wallet.level ?? curve.start_level;
@@ -185,10 +196,27 @@ class Evaluator {
       this.plan.levels.push({ userId, currencyId: currency.id, level: after });
       ctx.invalidate();
       this.trace?.notes.push(`${userId} reached ${currency.key} level ${after}`);
+      if (curve.rewards.length > 0) this.syncRewardRoles(userId, curve, after, `${currency.name} level ${after}`);
       for (let level = before + 1; level <= after; level++) {
         this.emit('level_up', userId, { currency: currency.key, level, previous_level: level - 1 }, this.current.path);
       }
     }
+  }
+
+  /** Gives (and, in replace mode, takes) the roles a level earns. */
+  syncRewardRoles(userId: string, curve: NonNullable<CurrencyInfo['level_curve']>, level: number, reason: string): void {
+    const { hold, drop } = rewardRoles(curve, level);
+    const roles = new Set(this.state.roles(userId));
+    for (const role of drop) {
+      if (roles.delete(role)) this.plan.outbox.push({ kind: 'role_remove', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
+    }
+    for (const role of hold) {
+      if (!roles.has(role)) {
+        roles.add(role);
+        this.plan.outbox.push({ kind: 'role_add', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
+      }
+    }
+    this.state.setRoles(userId, [...roles]);
   }
 
   emit(type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: string[]): void {
@@ -282,7 +310,7 @@ class Evaluator {
         if (!pass) return false;
       }
 
-      const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, capRemaining };
+      const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, capRemaining, produced: false };
       const marks = { postings: this.plan.postings.length, outbox: this.plan.outbox.length, awards: this.plan.milestoneAwards.length };
       try {
         for (let index = 0; index < rule.effects.length; index++) {
@@ -318,8 +346,10 @@ class Evaluator {
         this.state.limits.add({ ruleId: rule.id, at: ctx.at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts }, rule.limits);
       }
       // A firing that moved the ledger is already recorded by its transactions (rule, version,
-      // event); rule_firings keeps the others, and every firing of a rule whose limits need history.
-      if (rule.limits.length > 0 || !run.undo) {
+      // event); rule_firings keeps every firing of a rule whose limits need history, and those
+      // that did something else (outbox rows, internal events, awards). One that changed nothing
+      // leaves no trace.
+      if (rule.limits.length > 0 || (!run.undo && (run.produced || run.emits !== undefined))) {
         this.plan.firings.push({ ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at });
       }
       if (run.credited) for (const c of run.credited) this.markCredited(c.userId, c.currency);
@@ -458,7 +488,9 @@ class Evaluator {
         }
         roles.add(effect.role);
         this.plan.outbox.push({ kind: 'role_add', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
+        run.produced = true;
       } else {
+        run.produced = true;
         roles.delete(effect.role);
         this.plan.outbox.push({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
       }
@@ -489,12 +521,18 @@ class Evaluator {
     if (effect.type === 'message') {
       const channel = effect.channel === 'event_channel' ? ctx.event.channel_id : effect.channel;
       if (!channel) return this.tracing ? { type: 'message', channel, content, status: 'skipped', note: 'the event has no channel' } : undefined;
-      if (run.live) this.plan.outbox.push({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
+      if (run.live) {
+        this.plan.outbox.push({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
+        run.produced = true;
+      }
       return this.tracing ? { type: 'message', channel, content, status: 'planned' } : undefined;
     }
     const userId = this.memberOf(effect.to);
     if (!userId) return this.tracing ? { type: 'dm', member: null, content, status: 'skipped', note: 'the event has no target member' } : undefined;
-    if (run.live) this.plan.outbox.push({ kind: 'dm', ruleId: run.rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
+    if (run.live) {
+      this.plan.outbox.push({ kind: 'dm', ruleId: run.rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
+      run.produced = true;
+    }
     return this.tracing ? { type: 'dm', member: userId, content, status: 'planned' } : undefined;
   }
 
@@ -509,7 +547,8 @@ class Evaluator {
       for (const award of hook.check(userId, event, effect.milestones, run.live)) {
         awarded.push(`${userId}:${award.key}`);
         if (!run.live) continue;
-        this.plan.milestoneAwards.push({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: run.rule.id });
+        run.produced = true;
+        this.plan.milestoneAwards.push({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: run.rule.id, at: event.occurred_at });
         (run.emits ??= []).push(['milestone_earned', userId, { milestone: award.key, name: award.name, rarity: award.rarity }]);
         for (const row of award.outbox) this.plan.outbox.push({ ...row, ruleId: run.rule.id });
       }

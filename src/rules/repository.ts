@@ -3,11 +3,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.ts';
-import { currencies, guilds, rules, ruleVersions, zones } from '../db/schema.ts';
+import { currencies, guilds, milestones, rules, ruleVersions, zones } from '../db/schema.ts';
+import { currentSeason } from '../ledger/seasons.ts';
 import type { EventType } from '../events/lake-event.ts';
 import { audit } from '../audit/audit.ts';
 import { CurrencySchema, LevelCurveSchema, type CurrencyInput } from '../ledger/currency.ts';
-import { checkReferences, compileRule, formatPath, parseRule, type ConfigInput, type CurrencyInfo } from './compiler.ts';
+import { resyncLevels } from '../ledger/levels.ts';
+import { checkReferences, compileRule, formatPath, parseRule, type ConfigInput, type CurrencyInfo, type GuildSettings } from './compiler.ts';
 import { buildContext } from './context.ts';
 import { sampleEvent } from './samples.ts';
 import type { Rule } from './schema.ts';
@@ -52,14 +54,24 @@ export async function loadZones(exec: Executor, guildId: string): Promise<Zone[]
 
 /** Everything the compiler needs for one guild, read in one consistent go. */
 export async function loadConfigInput(exec: Executor, guildId: string): Promise<ConfigInput> {
-  const [guild] = await exec.select({ version: guilds.configVersion }).from(guilds).where(eq(guilds.id, guildId));
+  const [guild] = await exec
+    .select({ version: guilds.configVersion, timezone: guilds.timezone, settings: guilds.settings })
+    .from(guilds)
+    .where(eq(guilds.id, guildId));
   const ruleRows = await exec.select({ id: rules.id, version: rules.version, document: rules.document }).from(rules).where(eq(rules.guildId, guildId));
+  const milestoneRows = await exec.select({ id: milestones.id, document: milestones.document }).from(milestones).where(eq(milestones.guildId, guildId));
+  // A guild always has an open season (season 1 is created on first need).
+  const season = guild ? await currentSeason(exec, guildId) : null;
   return {
     guildId,
     version: guild?.version ?? 0,
     rules: ruleRows,
     zones: await loadZones(exec, guildId),
     currencies: await loadCurrencies(exec, guildId),
+    milestones: milestoneRows,
+    timezone: guild?.timezone ?? 'UTC',
+    settings: (guild?.settings ?? {}) as GuildSettings,
+    season: season ? { id: season.id, number: season.number, startedAt: season.startedAt } : null,
   };
 }
 
@@ -87,6 +99,10 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     problems: [],
     listened: new Set<string>(),
     maxChainDepth: 3,
+    milestones: [],
+    timezone: 'UTC',
+    settings: {},
+    season: null,
   };
   const problems: Problem[] = [];
   const firstCurrency = guildCurrencies[0]?.key ?? 'sample';
@@ -179,6 +195,8 @@ export async function saveCurrency(exec: Executor, guildId: string, input: Curre
     ? await exec.update(currencies).set(values).where(eq(currencies.id, existing.id)).returning()
     : await exec.insert(currencies).values({ guildId, key: c.key, ...values }).returning();
   await audit(exec, { guildId, actor, action: existing ? 'currency.update' : 'currency.create', entityType: 'currency', entityKey: c.key, before: existing ? currencyInfo(existing) : null, after: c });
+  // A changed curve or reward list re-syncs every wallet's level and the members' reward roles.
+  if (existing && !isDeepStrictEqual(existing.levelCurve ?? null, c.level_curve)) await resyncLevels(exec, guildId, existing.id);
   return { ok: true, value: currencyInfo(row!) };
 }
 

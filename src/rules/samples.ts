@@ -20,6 +20,7 @@ const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
   level_up: { currency: 'sample', level: 2 },
   milestone_earned: { milestone: 'sample' },
   season_roll: { season: 1 },
+  shop_purchase: { item: 'sample', price: 10, currency: 'sample', quantity: 1 },
 };
 
 export function sampleEvent(type: EventType, guildId: string, overrides: Record<string, unknown> = {}): LakeEvent {

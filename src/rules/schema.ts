@@ -54,9 +54,10 @@ const Trigger = z.object({
     })
     .optional()
     .meta({ description: "filters on the actor's roles" }),
-  /** For internal events: only for this currency (currency_credited, level_up, …) or milestone. */
+  /** For internal events: only for this currency (currency_credited, level_up, …), milestone or shop item. */
   currency: z.string().optional(),
   milestone: z.string().optional(),
+  item: z.string().optional(),
   /** Skip events whose actor is also their target (e.g. reacting to one's own message). */
   exclude_self: z.boolean().optional(),
   /** Require (true) or forbid (false) a target member. */
@@ -107,7 +108,7 @@ const Effect = z.discriminatedUnion('type', [
   z.object({ type: z.literal('milestone_check'), member: z.enum(['actor', 'target', 'both']).default('actor'), milestones: z.array(z.string()).optional() }),
   z.object({
     type: z.literal('emit'),
-    event: z.enum(['currency_credited', 'currency_debited', 'level_up', 'milestone_earned', 'season_roll']),
+    event: z.enum(['currency_credited', 'currency_debited', 'level_up', 'milestone_earned', 'season_roll', 'shop_purchase']),
     member: Member.default('actor'),
     data: z.record(z.string(), z.unknown()).default({}),
   }),

@@ -32,6 +32,8 @@ export interface PlannedOutbox {
   kind: 'role_add' | 'role_remove' | 'message' | 'dm';
   ruleId: number | null;
   payload: Record<string, unknown>;
+  /** Not before (ISO time): throttled announcements are spaced out. */
+  availableAt?: string;
 }
 
 export interface PlannedLevel {
@@ -46,6 +48,8 @@ export interface PlannedMilestoneAward {
   key: string;
   seasonId: number;
   ruleId: number | null;
+  /** Event time of the award. */
+  at: string;
 }
 
 export interface Plan {

@@ -47,7 +47,7 @@ export function rng(seed: number) {
 const MULTIPLIERS = [0, 0.5, 0.75, 1, 1.1, 1.25, 1.3, 1.5, 2, 3];
 const KEYS = ['message', 'reaction_given', 'reaction_received', 'thread_create', 'voice_tick', '*'];
 
-export function generate(seed: number, count: number, guildId = GUILD): { zones: ReferenceZones; events: LakeEvent[] } {
+export function generate(seed: number, count: number, guildId = GUILD, memberCount = 6): { zones: ReferenceZones; events: LakeEvent[] } {
   const next = rng(seed);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
   const table = () => {
@@ -60,7 +60,7 @@ export function generate(seed: number, count: number, guildId = GUILD): { zones:
     channels: { [channels[0]!]: table(), [channels[1]!]: table() },
     defaults: next() < 0.7 ? { text: table(), voice: table() } : {},
   };
-  const members = Array.from({ length: 6 }, (_, i) => String(600000000000000001n + BigInt(i)));
+  const members = Array.from({ length: memberCount }, (_, i) => String(600000000000000001n + BigInt(i)));
   let t = Date.parse('2026-03-01T00:00:00.000Z');
   const events: LakeEvent[] = [];
   for (let i = 0; i < count; i++) {

@@ -7,6 +7,7 @@ import { simulate } from '../../src/presets/simulate.ts';
 import { compileConfig } from '../../src/rules/compiler.ts';
 import { evaluate } from '../../src/rules/engine.ts';
 import { MemoryState } from '../../src/rules/state.ts';
+import { MilestoneChecker } from '../../src/milestones/checker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { classic, generate, GUILD, recipeWithZones } from './classic-support.ts';
 import { SynapseV3Reference, type ReferenceZones } from './synapse-v3-reference.ts';
@@ -32,17 +33,25 @@ function ev(type: LakeEvent['type'], seconds: number, fields: Partial<LakeEvent>
 
 /** Runs events through Cairn's engine in memory (pure evaluation). */
 function runEngine(recipe: Recipe, events: LakeEvent[]) {
-  const config = compileConfig(recipeConfigInput(recipe, GUILD));
-  const state = new MemoryState(GUILD);
+  const config = compileConfig(recipeConfigInput(recipe, events[0]?.guild_id ?? GUILD));
+  const state = new MemoryState(config.guildId);
+  // Milestones from in-memory counters: the checker counts each event as it is evaluated.
+  const milestones = MilestoneChecker.empty(config, state);
+  const earned = new Map<string, Set<string>>();
   const seen = new Set<string>();
   for (const e of events) {
     if (seen.has(e.source_id)) continue;
     seen.add(e.source_id);
-    evaluate(config, state, e);
+    milestones.advance(e);
+    const { plan } = evaluate(config, state, e, { milestones });
+    for (const a of plan.milestoneAwards) {
+      if (!earned.has(a.userId)) earned.set(a.userId, new Set());
+      earned.get(a.userId)!.add(a.key);
+    }
   }
   const get = (member: string) => {
     const w = (key: string) => state.wallet(member, config.currencies.get(key)!);
-    return { xp: w('xp').balance, stars: w('stars').balance, gold: w('gold').balance, level: w('xp').level };
+    return { xp: w('xp').balance, stars: w('stars').balance, gold: w('gold').balance, level: w('xp').level, milestones: earned.get(member) ?? new Set<string>() };
   };
   return get;
 }
@@ -145,18 +154,21 @@ function reference(zones: ReferenceZones, events: LakeEvent[]) {
 }
 
 describe('classic preset — generated streams against the reference implementation', () => {
-  it('matches XP, Stars, Gold and level for every member of 150 streams (pure evaluation)', () => {
+  it('matches XP, Stars, Gold, level and milestones for every member of 150 streams (pure evaluation)', () => {
     let compared = 0;
+    const milestonesSeen = new Set<string>();
     for (let seed = 1; seed <= 150; seed++) {
       const { zones, events } = generate(seed, 300);
       const expected = reference(zones, events);
       const get = runEngine(recipeWithZones(zones), events);
+      for (const m of expected.values()) for (const k of m.milestones) milestonesSeen.add(k);
       for (const [member, m] of expected) {
         expect({ seed, member, ...get(member) }).toEqual({ seed, member, ...m });
         compared++;
       }
     }
     expect(compared).toBeGreaterThan(800);
+    expect(milestonesSeen.size).toBeGreaterThanOrEqual(3);
   });
 
   describe('through the whole pipeline on the database (cairn simulate)', () => {
@@ -168,17 +180,17 @@ describe('classic preset — generated streams against the reference implementat
       await database.close();
     });
 
-    it('matches the reference for every member of 4 streams of 400 events', async () => {
+    it('matches the reference for every member of 4 streams of up to 3,000 events, milestones included', async () => {
       for (let seed = 1001; seed <= 1004; seed++) {
         const guildId = String(1160511689263940000n + BigInt(seed));
-        const { zones, events } = generate(seed, 400, guildId);
+        const { zones, events } = generate(seed, seed === 1004 ? 3000 : 400, guildId, seed === 1004 ? 3 : 6);
         const expected = reference(zones, events);
         const lines = events.map((value, i) => ({ line: i + 1, value }));
         const result = await simulate(recipeWithZones(zones), { lines }, { database });
         const duplicates = events.length - new Set(events.map((e) => e.source_id)).size;
         expect(result.events).toEqual({ accepted: events.length - duplicates, duplicate: duplicates, rejected: 0 });
         for (const [member, m] of expected) {
-          expect({ seed, member, ...result.members[member] }).toEqual({ seed, member, balances: { xp: m.xp, stars: m.stars, gold: m.gold }, levels: { xp: m.level }, milestones: [] });
+          expect({ seed, member, ...result.members[member] }).toEqual({ seed, member, balances: { xp: m.xp, stars: m.stars, gold: m.gold }, levels: { xp: m.level }, milestones: [...m.milestones].sort() });
         }
       }
     });

@@ -17,7 +17,41 @@ export interface ReferenceMember {
   stars: number;
   gold: number;
   level: number;
+  /** Classic seed milestones earned (PRODUCT.md §3's list, with 7- and 30-day streaks). */
+  milestones: Set<string>;
 }
+
+interface Stats {
+  messages: number;
+  reactionsGiven: number;
+  reactionsReceived: number;
+  voiceSeconds: number;
+  activeDays: Set<string>;
+}
+
+function streak(days: Set<string>, today: string, length: number): boolean {
+  let t = Date.parse(`${today}T00:00:00.000Z`);
+  for (let i = 0; i < length; i++, t -= 86_400_000) if (!days.has(new Date(t).toISOString().slice(0, 10))) return false;
+  return true;
+}
+
+const MILESTONES: [string, (m: ReferenceMember, s: Stats, today: string) => boolean][] = [
+  ['chatterbox', (_m, s) => s.messages >= 100],
+  ['thousand_words', (_m, s) => s.messages >= 1000],
+  ['novelist', (_m, s) => s.messages >= 10_000],
+  ['cheerleader', (_m, s) => s.reactionsGiven >= 200],
+  ['superfan', (_m, s) => s.reactionsGiven >= 1000],
+  ['popular', (_m, s) => s.reactionsReceived >= 500],
+  ['celebrity', (_m, s) => s.reactionsReceived >= 5000],
+  ['first_steps', (m) => m.xp >= 100],
+  ['committed', (m) => m.xp >= 5000],
+  ['veteran', (m) => m.xp >= 50_000],
+  ['night_owl', (_m, s) => s.voiceSeconds / 60 >= 600],
+  ['insomniac', (_m, s) => s.voiceSeconds / 60 >= 6000],
+  ['streak_starter', (_m, s, today) => streak(s.activeDays, today, 3)],
+  ['dedicated', (_m, s, today) => streak(s.activeDays, today, 7)],
+  ['unstoppable', (_m, s, today) => streak(s.activeDays, today, 30)],
+];
 
 const DAY_MS = 86_400_000;
 
@@ -26,6 +60,7 @@ export class SynapseV3Reference {
   readonly #seen = new Set<string>();
   readonly #lastRewardedMessage = new Map<string, number>();
   readonly #receptions = new Map<string, number[]>();
+  readonly #stats = new Map<string, Stats>();
 
   constructor(private readonly zones: ReferenceZones) {}
 
@@ -55,10 +90,37 @@ export class SynapseV3Reference {
   member(id: string): ReferenceMember {
     let m = this.members.get(id);
     if (!m) {
-      m = { xp: 0, stars: 0, gold: 0, level: 1 };
+      m = { xp: 0, stars: 0, gold: 0, level: 1, milestones: new Set() };
       this.members.set(id, m);
     }
     return m;
+  }
+
+  stats(id: string): Stats {
+    let s = this.#stats.get(id);
+    if (!s) this.#stats.set(id, (s = { messages: 0, reactionsGiven: 0, reactionsReceived: 0, voiceSeconds: 0, activeDays: new Set() }));
+    return s;
+  }
+
+  /** Every event counts toward its members' stats, rewarded or not; milestones are checked after. */
+  #count(e: LakeEvent): void {
+    const actor = this.stats(e.actor_id);
+    actor.activeDays.add(e.occurred_at.slice(0, 10));
+    if (e.type === 'message_create') actor.messages++;
+    if (e.type === 'reaction_add') {
+      actor.reactionsGiven++;
+      if (e.target_id && e.target_id !== e.actor_id) this.stats(e.target_id).reactionsReceived++;
+    }
+    if (e.type === 'voice_session_end' && !e.data.is_afk) actor.voiceSeconds += Math.trunc(Number(e.data.duration_seconds));
+  }
+
+  #checkMilestones(e: LakeEvent): void {
+    const today = e.occurred_at.slice(0, 10);
+    for (const id of new Set([e.actor_id, e.target_id].filter((x): x is string => !!x))) {
+      const m = this.member(id);
+      const s = this.stats(id);
+      for (const [key, test] of MILESTONES) if (test(m, s, today)) m.milestones.add(key);
+    }
   }
 
   #give(id: string, xp: number, stars: number): void {
@@ -75,6 +137,12 @@ export class SynapseV3Reference {
     const key = `${e.guild_id}/${e.source_id}`;
     if (this.#seen.has(key)) return;
     this.#seen.add(key);
+    this.#count(e);
+    this.#reward(e);
+    this.#checkMilestones(e);
+  }
+
+  #reward(e: LakeEvent): void {
     const t = Date.parse(e.occurred_at);
     const ch = e.channel_id;
     const text = (currency: string, k: string) => this.row(ch, 'text', k)[currency === 'xp' ? 0 : 1];

@@ -31,12 +31,12 @@ describe('conditions', () => {
     expect(balance(ALICE, 'xp')).toBe(expected ? 10 : 0);
   });
 
-  it('sees the actor balances and lifetime totals as earlier rules left them, and the level from before the event', () => {
+  it('sees the actor balances, lifetime totals and levels as earlier rules left them', () => {
     const cfg = config({
       currencies: [{ key: 'xp', level_curve: { kind: 'exponential', base: 100, factor: 1.25 } }, { key: 'gold' }],
       rules: [
         creditRule('xp', { amount: 150 }),
-        creditRule('rich', { priority: -1, currency: 'gold', amount: 1, conditions: [{ if: { and: [{ '>=': [{ var: 'actor.balances.xp' }, 150] }, { '==': [{ var: 'actor.levels.xp' }, 1] }, { '>=': [{ var: 'actor.lifetime.xp' }, 150] }] } }] }),
+        creditRule('rich', { priority: -1, currency: 'gold', amount: 1, conditions: [{ if: { and: [{ '>=': [{ var: 'actor.balances.xp' }, 150] }, { '==': [{ var: 'actor.levels.xp' }, 2] }, { '>=': [{ var: 'actor.lifetime.xp' }, 150] }] } }] }),
       ],
     });
     const { balance } = run(cfg, [event('message_create')]);

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseLakeEvent } from '../../events/lake-event.ts';
 import { compileConfig } from '../../rules/compiler.ts';
-import { dryRun, loadStateForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
+import { dryRun, loadStateForDryRun, milestonesForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
 import { loadConfigInput, validateRuleDocument } from '../../rules/repository.ts';
 import { ApiError } from '../errors.ts';
 import { parseWith, readJson } from '../validate.ts';
@@ -36,6 +36,7 @@ export function dryRunRoutes() {
       if (problems.length > 0) throw new ApiError('validation_failed', 'a candidate rule is invalid', problems);
     }
     const config = body.rules ? withCandidateRules(input, body.rules, body.only) : compileConfig(input);
-    return c.json(dryRun(config, await loadStateForDryRun(db, config, event), event));
+    const state = await loadStateForDryRun(db, config, event);
+    return c.json(dryRun(config, state, event, await milestonesForDryRun(db, config, state, event)));
   });
 }

@@ -4,7 +4,7 @@ import { parseLakeEvent } from '../../events/lake-event.ts';
 import { loadRecipeFile, RecipeFileError } from '../../presets/load.ts';
 import { parseBindingArgs, recipeConfigInput } from '../../presets/recipe.ts';
 import { compileConfig, type ConfigInput } from '../../rules/compiler.ts';
-import { dryRun, loadStateForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
+import { dryRun, loadStateForDryRun, milestonesForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
 import { loadConfigInput } from '../../rules/repository.ts';
 import { MemoryState } from '../../rules/state.ts';
 import { readJsonFile } from '../files.ts';
@@ -44,7 +44,8 @@ export function registerDryRun(program: Command): void {
           if (event.guild_id !== guildId) throw new CliError(`the event belongs to guild ${event.guild_id}, not ${guildId}`);
           result = await withDatabase(async (database) => {
             const config = compile(await loadConfigInput(database.db, guildId));
-            return dryRun(config, await loadStateForDryRun(database.db, config, event), event);
+            const state = await loadStateForDryRun(database.db, config, event);
+            return dryRun(config, state, event, await milestonesForDryRun(database.db, config, state, event));
           });
         }
         if (options.json) print(result, { json: true }, () => '');
