@@ -39,6 +39,7 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export class IngestPipeline {
   readonly #registry = new GuildRegistry();
   readonly #options: typeof DefaultPipelineOptions;
+  readonly #commitListeners = new Set<(events: StoredEvent[]) => void>();
 
   constructor(
     private readonly database: Database,
@@ -48,6 +49,12 @@ export class IngestPipeline {
     options: Partial<typeof DefaultPipelineOptions> = {},
   ) {
     this.#options = { ...DefaultPipelineOptions, ...options };
+  }
+
+  /** Subscribes to committed batches (with the events new to the lake); returns the unsubscribe. */
+  onCommit(listener: (events: StoredEvent[]) => void): () => void {
+    this.#commitListeners.add(listener);
+    return () => this.#commitListeners.delete(listener);
   }
 
   /** Validates raw inputs, then ingests the valid ones; invalid ones are reported, never written. */
@@ -98,7 +105,16 @@ export class IngestPipeline {
           return written;
         });
         this.#registry.remember(guildIds);
-        if (result.inserted.length > 0) this.hooks.afterCommit?.(result.inserted);
+        if (result.inserted.length > 0) {
+          this.hooks.afterCommit?.(result.inserted);
+          for (const listener of this.#commitListeners) {
+            try {
+              listener(result.inserted);
+            } catch (error) {
+              this.logger.error({ err: error }, 'after-commit listener failed');
+            }
+          }
+        }
         return result;
       } catch (error) {
         const state = sqlState(error);
