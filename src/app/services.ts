@@ -1,6 +1,7 @@
 // The composition root: builds every service once and hands them out as one typed object.
 import type { Env } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
+import type { DiscordBot } from '../discord/bot.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../log/logger.ts';
 import { IngestPipeline } from '../pipeline/ingest.ts';
@@ -21,6 +22,8 @@ export interface Services {
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly adminToken: string;
+  /** The Discord bot, when DISCORD_TOKEN is set (started by startCairn). */
+  readonly discord: DiscordBot | undefined;
   discordStatus(): DiscordStatus;
   close(): Promise<void>;
 }
@@ -40,6 +43,20 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   await configs.start();
   const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }), new MilestoneChecker());
   const pipeline = new IngestPipeline(database, [engine], {}, logger.child({ module: 'ingest' }));
+  const clock = options.clock ?? systemClock;
+  // discord.js is loaded only when a bot runs.
+  const discord = env.DISCORD_TOKEN
+    ? new (await import('../discord/bot.ts')).DiscordBot({
+        token: env.DISCORD_TOKEN,
+        apiUrl: env.DISCORD_API_URL,
+        privilegedIntents: env.DISCORD_PRIVILEGED_INTENTS,
+        database,
+        pipeline,
+        configs,
+        clock,
+        logger: logger.child({ module: 'discord' }),
+      })
+    : undefined;
   return {
     env,
     logger,
@@ -48,10 +65,12 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     configs,
     engine,
     metrics: options.metrics ?? new Metrics(),
-    clock: options.clock ?? systemClock,
+    clock,
     adminToken,
-    discordStatus: () => 'disabled',
+    discord,
+    discordStatus: () => discord?.status() ?? 'disabled',
     async close() {
+      await discord?.stop();
       await configs.stop();
       await database.close();
     },

@@ -25,6 +25,8 @@ export async function startCairn(env: Env, logger: Logger): Promise<RunningCairn
   const services = await createServices({ env, logger, database, adminToken: adminToken.token });
   const demoCreated = env.CAIRN_DEMO_GUILD ? await ensureDemoGuild(database, services.pipeline) : false;
   if (demoCreated) logger.info('created the demo guild from the classic preset');
+  // The bot connects in the background: /healthz says 'connecting' until it is ready.
+  services.discord?.start().catch((error: unknown) => logger.error({ err: error }, 'could not connect to Discord'));
   const app = createApp(services);
   const server = await new Promise<ServerType>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolveServer(s));

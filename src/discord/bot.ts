@@ -1,0 +1,179 @@
+// The Discord bot: a discord.js client whose gateway events become LakeEvents (in micro-batches
+// through the ingest pipeline), slash commands, voice sessions, the members table, and the outbox
+// dispatcher that sends the engine's side effects. start() logs in; stop() shuts down gracefully.
+import { GuildScheduledEventStatus, type Client, type ClientOptions } from 'discord.js';
+import { systemClock, type Clock } from '../app/clock.ts';
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../log/logger.ts';
+import type { IngestPipeline } from '../pipeline/ingest.ts';
+import type { ConfigStore } from '../rules/config-store.ts';
+import { createDiscordClient, guardPacketHandling, trackGatewayStatus, type GatewayStatus } from './client.ts';
+import type { SlashCommand } from './commands/command.ts';
+import { COMMANDS } from './commands/registry.ts';
+import type { BotContext } from './context.ts';
+import { EventBatcher, type BatchOptions } from './event-batcher.ts';
+import { ListenerHost } from './listener-host.ts';
+import { LISTENERS } from './listeners/registry.ts';
+import { MemberSync } from './member-sync.ts';
+import type { ScheduledStatus, ScheduledWindow } from './normalize/scheduled-event.ts';
+import type { VoiceSettings } from './normalize/voice.ts';
+import { deliver } from './outbox-delivery.ts';
+import { OutboxDispatcher, type OutboxOptions } from './outbox-dispatcher.ts';
+import { DefaultVoiceOptions, VoiceSessions } from './voice-sessions.ts';
+
+export interface DiscordBotOptions {
+  token: string;
+  /** DISCORD_API_URL: REST base; the gateway URL comes from it. */
+  apiUrl?: string | undefined;
+  privilegedIntents: readonly string[];
+  database: Database;
+  pipeline: IngestPipeline;
+  configs: ConfigStore;
+  logger: Logger;
+  clock?: Clock;
+  clientOverrides?: Partial<ClientOptions>;
+  batch?: Partial<BatchOptions>;
+  outbox?: Partial<OutboxOptions>;
+  voice?: { refreshMs: number };
+  commands?: readonly SlashCommand[];
+  shutdown?: Partial<typeof DefaultShutdown>;
+}
+
+export const DefaultShutdown = {
+  /** Longest wait for listener runs in flight. */
+  settleMs: 5_000,
+  /** Longest the outbox is drained before the client goes. */
+  drainOutboxMs: 3_000,
+} as const;
+
+const SCHEDULED_STATUS: Record<number, ScheduledStatus> = {
+  [GuildScheduledEventStatus.Scheduled]: 'scheduled',
+  [GuildScheduledEventStatus.Active]: 'active',
+  [GuildScheduledEventStatus.Completed]: 'completed',
+  [GuildScheduledEventStatus.Canceled]: 'canceled',
+};
+
+export class DiscordBot {
+  readonly client: Client;
+  readonly events: EventBatcher;
+  readonly members: MemberSync;
+  readonly voice: VoiceSessions;
+  readonly outbox: OutboxDispatcher;
+  readonly #options: DiscordBotOptions;
+  readonly #logger: Logger;
+  readonly #host: ListenerHost;
+  readonly #status: () => GatewayStatus;
+  readonly #ready: Promise<void>;
+  #unsubscribe: (() => void) | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: DiscordBotOptions) {
+    this.#options = options;
+    const logger = (this.#logger = options.logger);
+    const clock = options.clock ?? systemClock;
+    const db = options.database.db;
+    this.client = createDiscordClient({ apiUrl: options.apiUrl, privilegedIntents: options.privilegedIntents, overrides: options.clientOverrides ?? {} });
+    this.#status = trackGatewayStatus(this.client);
+    this.#ready = new Promise((resolve) => this.client.once('clientReady', () => resolve()));
+    guardPacketHandling(this.client, (error) => logger.warn({ err: error, dispatch: error.dispatch }, 'gateway packet discord.js could not handle; skipped'));
+    this.client.on('error', (error) => logger.error({ err: error }, 'discord.js client error'));
+    this.client.on('shardError', (error, shardId) => logger.warn({ err: error, shardId }, 'gateway connection error'));
+
+    this.members = new MemberSync(db, logger.child({ part: 'members' }));
+    this.events = new EventBatcher(
+      (events) => options.pipeline.ingest(events, { origin: 'gateway' }),
+      logger.child({ part: 'batcher' }),
+      options.batch,
+      () => this.members.flush(),
+    );
+    this.voice = new VoiceSessions(
+      {
+        db,
+        clock,
+        logger: logger.child({ part: 'voice' }),
+        emit: (event, onCommitted) => this.events.push(event, onCommitted),
+        settings: (guildId) => this.#voiceSettings(guildId),
+        scheduledEvents: (guildId) => this.#scheduledWindows(guildId),
+      },
+      options.voice ?? DefaultVoiceOptions,
+    );
+    this.outbox = new OutboxDispatcher(options.database, (row) => deliver(this.client.rest, row), logger.child({ part: 'outbox' }), options.outbox);
+    const context: BotContext = {
+      client: this.client,
+      logger,
+      clock,
+      db,
+      pipeline: options.pipeline,
+      configs: options.configs,
+      events: this.events,
+      members: this.members,
+      voice: this.voice,
+      commands: options.commands ?? COMMANDS,
+    };
+    this.#host = new ListenerHost(context, LISTENERS);
+  }
+
+  status(): GatewayStatus {
+    return this.#status();
+  }
+
+  /** Resolves once the client is ready (all guilds received). */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Attaches listeners, starts the outbox and voice timers, and logs in. */
+  async start(): Promise<void> {
+    this.#host.attach(this.client);
+    this.#unsubscribe = this.#options.pipeline.onCommit(() => this.outbox.wake());
+    this.outbox.start();
+    this.voice.start();
+    await this.client.login(this.#options.token);
+  }
+
+  /**
+   * Graceful shutdown: stop accepting gateway events, let listener runs finish, end open voice
+   * sessions (as voice_session_end), write every queued event, drain the outbox briefly, then
+   * disconnect.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      const shutdown = { ...DefaultShutdown, ...this.#options.shutdown };
+      this.#host.stopAccepting();
+      await this.#host.settle(shutdown.settleMs);
+      this.voice.stop();
+      await this.voice.closeAll().catch((error) => this.#logger.error({ err: error }, 'could not close voice sessions'));
+      await this.events.flush();
+      await this.members.flush().catch((error) => this.#logger.error({ err: error }, 'could not update the members table'));
+      await this.voice.settle();
+      this.#unsubscribe?.();
+      await this.outbox.drain(shutdown.drainOutboxMs);
+      await this.outbox.stop();
+      this.#host.detach(this.client);
+      await this.client.destroy();
+      this.#logger.info(this.events.stats, 'Discord bot stopped');
+    })();
+    return this.#stopping;
+  }
+
+  async #voiceSettings(guildId: string): Promise<VoiceSettings> {
+    const config = await this.#options.configs.get(guildId);
+    const excluded = config.settings.voice_excluded_channels;
+    return {
+      afkChannelId: this.client.guilds.cache.get(guildId)?.afkChannelId ?? null,
+      excludedChannelIds: Array.isArray(excluded) ? excluded.filter((id): id is string => typeof id === 'string') : [],
+    };
+  }
+
+  #scheduledWindows(guildId: string): ScheduledWindow[] {
+    const events = this.client.guilds.cache.get(guildId)?.scheduledEvents.cache;
+    if (!events) return [];
+    return [...events.values()].map((e) => ({
+      id: e.id,
+      channelId: e.channelId,
+      scheduledStart: e.scheduledStartTimestamp ?? 0,
+      scheduledEnd: e.scheduledEndTimestamp,
+      status: SCHEDULED_STATUS[e.status] ?? 'scheduled',
+    }));
+  }
+}

@@ -1,0 +1,38 @@
+// What a slash command is: its registration data, who may run it, whether its reply is private,
+// and a run function that returns the reply (expected failures are thrown as CommandError).
+import type { APIEmbed, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Clock } from '../../app/clock.ts';
+import type { Db } from '../../db/client.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { IngestPipeline } from '../../pipeline/ingest.ts';
+import type { ConfigStore } from '../../rules/config-store.ts';
+
+/** What commands may use: the same services as the rest of Cairn. */
+export interface CommandServices {
+  db: Db;
+  pipeline: IngestPipeline;
+  configs: ConfigStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface CommandContext extends CommandServices {
+  interaction: ChatInputCommandInteraction;
+  guildId: string;
+  /** The member who ran the command. */
+  userId: string;
+}
+
+export interface CommandReply {
+  embeds: APIEmbed[];
+  content?: string;
+}
+
+export interface SlashCommand {
+  readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** 'admin': Manage Server permission or one of the guild's admin_role_ids. */
+  readonly access: 'member' | 'admin';
+  /** Only the invoker sees the reply. */
+  readonly ephemeral: boolean;
+  run(context: CommandContext): Promise<CommandReply>;
+}

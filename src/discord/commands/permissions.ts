@@ -1,0 +1,22 @@
+// Who counts as a Cairn admin in a guild: Discord's Manage Server permission, or one of the roles
+// listed in the guild's settings.admin_role_ids.
+import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import type { GuildSettings } from '../../rules/compiler.ts';
+
+function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
+  const member = interaction.member;
+  if (!member) return [];
+  if (Array.isArray(member.roles)) return member.roles;
+  return [...member.roles.cache.keys()];
+}
+
+export function adminRoleIds(settings: GuildSettings): string[] {
+  const ids = settings.admin_role_ids;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+}
+
+export function isCairnAdmin(interaction: ChatInputCommandInteraction, settings: GuildSettings): boolean {
+  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
+  const admins = new Set(adminRoleIds(settings));
+  return memberRoleIds(interaction).some((id) => admins.has(id));
+}

@@ -1,0 +1,43 @@
+// The parts of a /profile card, in order. Each section turns a member into embed fields; adding one
+// (recent milestones, season standing) is writing a section and listing it in PROFILE_SECTIONS.
+import type { APIEmbedField } from 'discord.js';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/client.ts';
+import { LevelCurveSchema, thresholdFor } from '../../ledger/currency.ts';
+import type { CommandServices } from './command.ts';
+import { formatAmount } from './replies.ts';
+
+export type ProfileSection = (services: CommandServices, guildId: string, userId: string) => Promise<APIEmbedField[]>;
+
+interface BalanceRow {
+  name: string;
+  symbol: string;
+  balance: string | number;
+  lifetime_earned: string | number;
+  level: number | null;
+  level_curve: unknown;
+}
+
+/** One field per currency: balance, and level with progress where the currency has a curve. */
+export const balancesSection: ProfileSection = async ({ db }, guildId, userId) => {
+  const rows = await queryRows<BalanceRow>(
+    db,
+    sql`SELECT c.name, c.symbol, w.balance, w.lifetime_earned, w.level, c.level_curve
+        FROM wallets w JOIN currencies c ON c.id = w.currency_id
+        WHERE w.guild_id = ${guildId} AND w.user_id = ${userId}
+        ORDER BY c.display_order, c.id`,
+  );
+  return rows.map((row) => {
+    const balance = Number(row.balance);
+    const lines = [`**${formatAmount(balance)}**`];
+    const curve = row.level_curve ? LevelCurveSchema.safeParse(row.level_curve) : undefined;
+    if (curve?.success && row.level !== null) {
+      const held = curve.data.based_on === 'balance' ? balance : Number(row.lifetime_earned);
+      const next = thresholdFor(curve.data, row.level);
+      lines.push(Number.isFinite(next) ? `Level ${row.level} · ${formatAmount(held)} / ${formatAmount(next)} to level ${row.level + 1}` : `Level ${row.level} (top level)`);
+    }
+    return { name: `${row.symbol ? `${row.symbol} ` : ''}${row.name}`, value: lines.join('\n'), inline: true };
+  });
+};
+
+export const PROFILE_SECTIONS: readonly ProfileSection[] = [balancesSection];

@@ -1,0 +1,25 @@
+// What listeners work with: the client, the services of the data path, and the bot's own parts.
+import type { Client } from 'discord.js';
+import type { Clock } from '../app/clock.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../log/logger.ts';
+import type { IngestPipeline } from '../pipeline/ingest.ts';
+import type { ConfigStore } from '../rules/config-store.ts';
+import type { SlashCommand } from './commands/command.ts';
+import type { EventBatcher } from './event-batcher.ts';
+import type { MemberSync } from './member-sync.ts';
+import type { VoiceSessions } from './voice-sessions.ts';
+
+export interface BotContext {
+  readonly client: Client;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly db: Db;
+  readonly pipeline: IngestPipeline;
+  readonly configs: ConfigStore;
+  /** Gateway events on their way to the lake, in micro-batches. */
+  readonly events: EventBatcher;
+  readonly members: MemberSync;
+  readonly voice: VoiceSessions;
+  readonly commands: readonly SlashCommand[];
+}

@@ -1,0 +1,46 @@
+// GUILD_CREATE (start-up, or a guild becoming available) → the guild's name, its members in the
+// members table, voice sessions reconciled with who is in voice now (sessions a crash left open
+// end at their last_seen_at), and, for large guilds, a request for the full member list.
+import { GatewayIntentBits, GatewayOpcodes } from 'discord.js';
+import { z } from 'zod';
+import { guilds } from '../../db/schema.ts';
+import type { DispatchListener } from '../listener.ts';
+import { reportMalformed } from '../listener.ts';
+import { Snowflake } from '../normalize/gateway-schemas.ts';
+import { parseMemberList } from '../normalize/member.ts';
+import { parsePayload } from '../normalize/result.ts';
+import { parseVoiceState, type VoiceState } from '../normalize/voice.ts';
+
+const GuildCreate = z.object({
+  id: Snowflake,
+  name: z.string().min(1).max(100),
+  afk_channel_id: Snowflake.nullable().optional(),
+  large: z.boolean().optional(),
+  voice_states: z.array(z.unknown()).default([]),
+});
+
+export const guildCreate: DispatchListener = {
+  name: 'guild-create',
+  dispatch: 'GUILD_CREATE',
+  async run(context, data) {
+    const parsed = parsePayload(GuildCreate, data);
+    if (!parsed.ok) return reportMalformed(context, 'GUILD_CREATE', parsed.problems);
+    const guild = parsed.value;
+    const members = parseMemberList(guild.id, data);
+    if (members.problems.length > 0) reportMalformed(context, 'GUILD_CREATE', members.problems.slice(0, 10));
+    context.members.upsert(members.records);
+    const states: VoiceState[] = [];
+    for (const raw of guild.voice_states) {
+      const state = parseVoiceState(raw, guild.id);
+      if (state.ok) states.push(state.state);
+      else reportMalformed(context, 'GUILD_CREATE', state.problems.map((p) => `voice_states: ${p}`));
+    }
+    if (guild.large && context.client.options.intents.has(GatewayIntentBits.GuildMembers)) {
+      context.client.guilds.cache.get(guild.id)?.shard.send({ op: GatewayOpcodes.RequestGuildMembers, d: { guild_id: guild.id, query: '', limit: 0 } });
+    }
+    // Queued before anything is awaited, so voice updates after this GUILD_CREATE apply after it.
+    const reconciled = context.voice.reconcile(guild.id, states, guild.afk_channel_id ?? null);
+    await context.db.insert(guilds).values({ id: guild.id, name: guild.name }).onConflictDoUpdate({ target: guilds.id, set: { name: guild.name } });
+    await reconciled;
+  },
+};

@@ -1,0 +1,33 @@
+// Every listener the bot attaches. Adding one: write its file, then list it here.
+import type { Listener } from '../listener.ts';
+import { commandUsed } from './command-used.ts';
+import { guildCreate } from './guild-create.ts';
+import { guildJoined } from './guild-joined.ts';
+import { interactionCreate } from './interaction-create.ts';
+import { memberAdd } from './member-add.ts';
+import { memberRemove } from './member-remove.ts';
+import { memberUpdate } from './member-update.ts';
+import { membersChunk } from './members-chunk.ts';
+import { messageCreate } from './message-create.ts';
+import { reactionAdd } from './reaction-add.ts';
+import { reactionRemove } from './reaction-remove.ts';
+import { ready } from './ready.ts';
+import { threadCreate } from './thread-create.ts';
+import { voiceStateUpdate } from './voice-state-update.ts';
+
+export const LISTENERS: readonly Listener[] = [
+  ready,
+  guildCreate,
+  guildJoined,
+  messageCreate,
+  reactionAdd,
+  reactionRemove,
+  threadCreate,
+  voiceStateUpdate,
+  memberAdd,
+  memberUpdate,
+  memberRemove,
+  membersChunk,
+  commandUsed,
+  interactionCreate,
+];

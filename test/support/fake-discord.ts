@@ -1,0 +1,364 @@
+// A fake Discord on 127.0.0.1 for tests and benchmarks: the REST routes Cairn calls and a gateway
+// WebSocket that identifies, buffers dispatches by sequence, and replays them after a RESUME.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export const BOT_USER_ID = '900000000000000001';
+export const APPLICATION_ID = '900000000000000001';
+
+/** Intent bits (Discord's values), for filtering what the fake sends. */
+const Intent = {
+  Guilds: 1 << 0,
+  GuildMembers: 1 << 1,
+  GuildVoiceStates: 1 << 7,
+  GuildPresences: 1 << 8,
+  GuildMessages: 1 << 9,
+  GuildMessageReactions: 1 << 10,
+  MessageContent: 1 << 15,
+  GuildScheduledEvents: 1 << 16,
+} as const;
+
+const INTENT_OF: Record<string, number> = {
+  MESSAGE_CREATE: Intent.GuildMessages,
+  MESSAGE_UPDATE: Intent.GuildMessages,
+  MESSAGE_DELETE: Intent.GuildMessages,
+  MESSAGE_REACTION_ADD: Intent.GuildMessageReactions,
+  MESSAGE_REACTION_REMOVE: Intent.GuildMessageReactions,
+  GUILD_MEMBER_ADD: Intent.GuildMembers,
+  GUILD_MEMBER_UPDATE: Intent.GuildMembers,
+  GUILD_MEMBER_REMOVE: Intent.GuildMembers,
+  VOICE_STATE_UPDATE: Intent.GuildVoiceStates,
+  PRESENCE_UPDATE: Intent.GuildPresences,
+  THREAD_CREATE: Intent.Guilds,
+  GUILD_SCHEDULED_EVENT_CREATE: Intent.GuildScheduledEvents,
+  GUILD_SCHEDULED_EVENT_UPDATE: Intent.GuildScheduledEvents,
+  GUILD_SCHEDULED_EVENT_DELETE: Intent.GuildScheduledEvents,
+};
+
+export interface RecordedRequest {
+  method: string;
+  /** Path after /api/v10, e.g. /channels/1/messages. */
+  path: string;
+  query: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+}
+
+export interface FakeResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Fault {
+  method: string;
+  path: RegExp;
+  response: FakeResponse;
+  remaining: number;
+}
+
+interface Dispatch {
+  s: number;
+  t: string;
+  d: unknown;
+}
+
+interface Session {
+  id: string;
+  intents: number;
+  socket: WebSocket | undefined;
+  /** Last sequence delivered on a live socket. */
+  delivered: number;
+}
+
+export interface FakeDiscordOptions {
+  /** GUILD_CREATE payloads sent after READY (see payloads.guild()). */
+  guilds?: Record<string, any>[];
+  heartbeatIntervalMs?: number;
+  /** Dispatches kept for RESUME replays (Discord's replay window is bounded too). */
+  bufferLimit?: number;
+}
+
+export class FakeDiscord {
+  readonly requests: RecordedRequest[] = [];
+  readonly gatewayLog: { op: number; d: any }[] = [];
+  guilds: Record<string, any>[];
+  #server: Server;
+  #wss: WebSocketServer;
+  #port = 0;
+  #seq = 0;
+  #buffer: Dispatch[] = [];
+  #session: Session | undefined;
+  #sessions = 0;
+  #faults: Fault[] = [];
+  #replayExtra = 0;
+  #messageIds = 1_400_000_000_000_000_000n;
+  #waiters: { op: number; resolve: (d: any) => void }[] = [];
+  readonly #heartbeatIntervalMs: number;
+  readonly #bufferLimit: number;
+
+  private constructor(options: FakeDiscordOptions) {
+    this.guilds = options.guilds ?? [];
+    this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
+    this.#bufferLimit = options.bufferLimit ?? 10_000;
+    this.#server = createServer((req, res) => void this.#onRequest(req, res));
+    this.#wss = new WebSocketServer({ server: this.#server });
+    this.#wss.on('connection', (socket) => this.#onConnection(socket));
+  }
+
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(options);
+    fake.#server.listen(0, '127.0.0.1');
+    await once(fake.#server, 'listening');
+    fake.#port = (fake.#server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  /** The REST base to give the bot (DISCORD_API_URL). */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.#port}/api`;
+  }
+
+  get sequence(): number {
+    return this.#seq;
+  }
+
+  /** Intents of the current session's IDENTIFY. */
+  get intents(): number {
+    return this.#session?.intents ?? 0;
+  }
+
+  get connected(): boolean {
+    return this.#session?.socket !== undefined;
+  }
+
+  /** Sends a dispatch now, or buffers it while the bot is disconnected; returns its sequence. */
+  dispatch(t: string, d: unknown): number {
+    const s = ++this.#seq;
+    const entry = { s, t, d };
+    this.#buffer.push(entry);
+    if (this.#buffer.length > this.#bufferLimit * 2) this.#buffer = this.#buffer.slice(-this.#bufferLimit);
+    const session = this.#session;
+    if (session?.socket) this.#deliver(session, entry);
+    return s;
+  }
+
+  /** Sends any frame as is (bad payloads, unknown opcodes). */
+  sendRaw(frame: unknown): void {
+    this.#session?.socket?.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Drops the connection the way a network blip does; the bot reconnects and RESUMEs. */
+  disconnect(code = 4000): void {
+    const socket = this.#session?.socket;
+    if (this.#session) this.#session.socket = undefined;
+    socket?.close(code, 'fake disconnect');
+  }
+
+  /** On the next RESUME, also replay this many already-delivered dispatches (as Discord may). */
+  replayDuplicatesOnResume(count: number): void {
+    this.#replayExtra = count;
+  }
+
+  /** Answers the next `times` matching REST calls with `response` (e.g. 500, 403). */
+  failNext(method: string, path: RegExp, response: FakeResponse, times = 1): void {
+    this.#faults.push({ method, path, response, remaining: times });
+  }
+
+  /** Resolves with the `d` of the next gateway frame with this opcode from the bot. */
+  waitForOp(op: number, timeoutMs = 10_000): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no gateway op ${op} within ${timeoutMs} ms`)), timeoutMs);
+      this.#waiters.push({ op, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+    });
+  }
+
+  /** Requests the bot made, optionally filtered by method and path. */
+  calls(method?: string, path?: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => (!method || r.method === method) && (!path || path.test(r.path)));
+  }
+
+  /** Waits until `count` matching requests were made. */
+  async waitForCalls(method: string, path: RegExp, count = 1, timeoutMs = 10_000): Promise<RecordedRequest[]> {
+    const started = Date.now();
+    for (;;) {
+      const found = this.calls(method, path);
+      if (found.length >= count) return found;
+      if (Date.now() - started > timeoutMs) throw new Error(`expected ${count} ${method} ${path} within ${timeoutMs} ms, saw ${found.length}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.#wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  // --- gateway -------------------------------------------------------------------------------
+
+  #onConnection(socket: WebSocket): void {
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.#heartbeatIntervalMs } }));
+    socket.on('message', (raw) => {
+      let frame: { op: number; d: any };
+      try {
+        frame = JSON.parse(String(raw));
+      } catch {
+        socket.close(4002, 'decode error');
+        return;
+      }
+      this.gatewayLog.push(frame);
+      for (const waiter of this.#waiters.filter((w) => w.op === frame.op)) {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        waiter.resolve(frame.d);
+      }
+      this.#onFrame(socket, frame);
+    });
+    socket.on('close', () => {
+      if (this.#session?.socket === socket) this.#session.socket = undefined;
+    });
+  }
+
+  #onFrame(socket: WebSocket, frame: { op: number; d: any }): void {
+    switch (frame.op) {
+      case 1:
+        socket.send(JSON.stringify({ op: 11 }));
+        return;
+      case 2:
+        return this.#identify(socket, frame.d);
+      case 6:
+        return this.#resume(socket, frame.d);
+      default:
+        return;
+    }
+  }
+
+  #identify(socket: WebSocket, d: { intents: number }): void {
+    this.#session?.socket?.close(1000);
+    const session: Session = { id: `session-${++this.#sessions}`, intents: d.intents, socket, delivered: 0 };
+    this.#session = session;
+    // A new session: earlier dispatches belong to the old one.
+    this.#buffer = [];
+    const ready = {
+      v: 10,
+      user: { id: BOT_USER_ID, username: 'cairn', discriminator: '0', global_name: 'Cairn', avatar: null, bot: true, flags: 0 },
+      guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
+      session_id: session.id,
+      resume_gateway_url: `ws://127.0.0.1:${this.#port}/resume`,
+      shard: [0, 1],
+      application: { id: APPLICATION_ID, flags: 0 },
+    };
+    this.dispatch('READY', ready);
+    for (const guild of this.guilds) this.dispatch('GUILD_CREATE', this.#guildFor(guild, d.intents));
+  }
+
+  #resume(socket: WebSocket, d: { session_id: string; seq: number }): void {
+    const session = this.#session;
+    if (!session || session.id !== d.session_id) {
+      socket.send(JSON.stringify({ op: 9, d: false }));
+      return;
+    }
+    session.socket = socket;
+    const from = Math.max(0, d.seq - this.#replayExtra);
+    this.#replayExtra = 0;
+    for (const entry of this.#buffer) if (entry.s > from) this.#deliver(session, entry, true);
+    const s = ++this.#seq;
+    socket.send(JSON.stringify({ op: 0, t: 'RESUMED', s, d: {} }));
+  }
+
+  #deliver(session: Session, entry: Dispatch, replay = false): void {
+    const intent = INTENT_OF[entry.t];
+    if (intent !== undefined && (session.intents & intent) === 0) return;
+    let d = entry.d;
+    if (entry.t === 'MESSAGE_CREATE' && (session.intents & Intent.MessageContent) === 0) {
+      d = { ...(d as object), content: '', embeds: [], attachments: [] };
+    }
+    if (!replay) session.delivered = entry.s;
+    session.socket!.send(JSON.stringify({ op: 0, t: entry.t, s: entry.s, d }));
+  }
+
+  #guildFor(guild: Record<string, any>, intents: number): Record<string, any> {
+    if ((intents & Intent.GuildMembers) !== 0) return guild;
+    // Without the members intent Discord sends only the bot's own member.
+    return { ...guild, members: (guild.members ?? []).filter((m: any) => m.user?.id === BOT_USER_ID) };
+  }
+
+  // --- REST ----------------------------------------------------------------------------------
+
+  async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname.replace(/^\/api\/v\d+/, '');
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, path: decodeURIComponent(path), query: url.search, headers: req.headers, body });
+    const fault = this.#faults.find((f) => f.method === method && f.path.test(decodeURIComponent(path)) && f.remaining > 0);
+    const reply = fault ? (fault.remaining--, fault.response) : this.#route(method, decodeURIComponent(path), body);
+    res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...reply.headers });
+    res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  }
+
+  #route(method: string, path: string, body: any): FakeResponse {
+    const route = `${method} ${path}`;
+    if (route === 'GET /gateway/bot') {
+      return {
+        status: 200,
+        body: { url: `ws://127.0.0.1:${this.#port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+      };
+    }
+    if (route === 'GET /gateway') return { status: 200, body: { url: `ws://127.0.0.1:${this.#port}/gateway` } };
+    if (/^POST \/channels\/\d+\/messages$/.test(route)) {
+      const channelId = path.split('/')[2]!;
+      return { status: 200, body: this.#message(channelId, body) };
+    }
+    if (/^(PUT|DELETE) \/guilds\/\d+\/members\/\d+\/roles\/\d+$/.test(route)) return { status: 204 };
+    if (route === 'POST /users/@me/channels') {
+      return { status: 200, body: { id: String(BigInt(body?.recipient_id ?? 0) + 7n), type: 1, recipients: [{ id: body?.recipient_id, username: 'member', discriminator: '0' }] } };
+    }
+    if (/^PUT \/applications\/\d+\/guilds\/\d+\/commands$/.test(route)) {
+      const guildId = path.split('/')[4];
+      const commands = Array.isArray(body) ? body : [];
+      return {
+        status: 200,
+        body: commands.map((c: any, i: number) => ({ id: String(1_500_000_000_000_000_000n + BigInt(i)), application_id: APPLICATION_ID, guild_id: guildId, version: '1', type: 1, default_member_permissions: null, ...c })),
+      };
+    }
+    if (/^POST \/interactions\/\d+\/[^/]+\/callback$/.test(route)) return { status: 204 };
+    if (/^PATCH \/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(route)) return { status: 200, body: this.#message('0', body) };
+    if (/^POST \/webhooks\/\d+\/[^/]+$/.test(route)) return { status: 200, body: this.#message('0', body) };
+    return { status: 404, body: { message: '404: Not Found', code: 0 } };
+  }
+
+  #message(channelId: string, body: any): Record<string, unknown> {
+    return {
+      id: String(++this.#messageIds),
+      channel_id: channelId,
+      type: 0,
+      content: body?.content ?? '',
+      embeds: body?.embeds ?? [],
+      author: { id: BOT_USER_ID, username: 'cairn', discriminator: '0', bot: true, avatar: null },
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      flags: body?.flags ?? 0,
+      components: [],
+    };
+  }
+}
