@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchEngine } from './engine.bench.ts';
 import { benchLake } from './lake.bench.ts';
 import { benchLedger } from './ledger.bench.ts';
+import { benchMilestones } from './milestones.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { figures } from './support.ts';
 
@@ -12,6 +13,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   ledger: { run: benchLedger, database: true },
   lake: { run: benchLake, database: true },
   pipeline: { run: benchPipeline, database: true },
+  milestones: { run: benchMilestones, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -10,6 +10,8 @@ import { dryRunRoutes } from './routes/dry-run.ts';
 import { eventRoutes } from './routes/events.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
+import { leaderboardRoutes } from './routes/leaderboard.ts';
+import { milestoneRoutes } from './routes/milestones.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import type { AppEnv } from './types.ts';
 
@@ -47,6 +49,8 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds', guildRoutes());
   api.route('/guilds/:guildId/events', eventRoutes());
   api.route('/guilds/:guildId/dry-run', dryRunRoutes());
+  api.route('/guilds/:guildId/leaderboard', leaderboardRoutes());
+  api.route('/guilds/:guildId/milestones', milestoneRoutes());
   app.route('/api', api);
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));

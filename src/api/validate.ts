@@ -17,6 +17,17 @@ export async function readJson(c: Context): Promise<unknown> {
   }
 }
 
+/** A JSON body that may be absent (empty body → undefined); a present one must be valid JSON. */
+export async function readOptionalJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError('invalid_json', `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
 export function zodDetails(error: z.ZodError, prefix = ''): { path: string; message: string }[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDryRun } from './commands/dry-run.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerMilestones } from './commands/milestones.ts';
+import { registerSeason } from './commands/season.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { fail } from './output.ts';
 
@@ -17,6 +19,8 @@ registerMigrate(program);
 registerDoctor(program);
 registerSimulate(program);
 registerDryRun(program);
+registerMilestones(program);
+registerSeason(program);
 
 try {
   await program.parseAsync(process.argv);

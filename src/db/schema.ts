@@ -72,7 +72,7 @@ export const wallets = pgTable(
   (t) => [
     primaryKey({ columns: [t.guildId, t.userId, t.currencyId] }),
     // Currency ids are unique across guilds, so the leaderboard index needs no guild column.
-    index('wallets_leaderboard').on(t.currencyId, t.balance.desc()),
+    index('wallets_leaderboard').on(t.currencyId, t.balance.desc(), t.userId),
   ],
 );
 
@@ -289,7 +289,7 @@ export const seasonSnapshots = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.seasonId, t.userId, t.currencyId] }),
-    index('season_snapshots_board').on(t.seasonId, t.currencyId, t.balance.desc()),
+    index('season_snapshots_board').on(t.seasonId, t.currencyId, t.balance.desc(), t.userId),
   ],
 );
 

@@ -27,8 +27,11 @@ export async function leaderboard(
   guildId: string,
   options: { currency: string; season?: 'current' | number; limit?: number; offset?: number },
 ): Promise<LeaderboardResult> {
-  const limit = Math.min(Math.max(options.limit ?? 10, 1), 100);
-  const offset = Math.max(options.offset ?? 0, 0);
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 10), 1), 100);
+  const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
+  // Inlined (they are whole numbers): a prepared statement's generic plan cannot see a small
+  // LIMIT and would sort every wallet of the currency instead of reading the top of the index.
+  const page = sql.raw(`LIMIT ${limit} OFFSET ${offset}`);
   const [currency] = await exec.select().from(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, options.currency)));
   if (!currency) return { ok: false, code: 'unknown_currency', message: `unknown currency "${options.currency}"` };
   const rank = (rows: { user_id: string; value: string }[]) => rows.map((r, i) => ({ rank: offset + i + 1, userId: r.user_id, value: Number(r.value) }));
@@ -36,9 +39,10 @@ export async function leaderboard(
   if (options.season === undefined) {
     const rows = await queryRows<{ user_id: string; value: string }>(
       exec,
-      sql`SELECT user_id::text, balance::text AS value FROM wallets
-          WHERE currency_id = ${currency.id} AND balance > 0
-          ORDER BY balance DESC, user_id LIMIT ${limit} OFFSET ${offset}`,
+      // ORDER BY the table's columns (not the text aliases) so the (currency, balance) index serves it.
+      sql`SELECT w.user_id::text, w.balance::text AS value FROM wallets w
+          WHERE w.currency_id = ${currency.id} AND w.balance > 0
+          ORDER BY w.balance DESC NULLS LAST, w.user_id ${page}`,
     );
     return { ok: true, board: { currency: currency.key, period: 'all', season: null, measure: 'balance', entries: rank(rows) } };
   }
@@ -63,10 +67,10 @@ export async function leaderboard(
   if (currency.seasonal) {
     measure = 'season_balance';
     rows = isCurrent
-      ? await queryRows(exec, sql`SELECT user_id::text, balance::text AS value FROM wallets WHERE currency_id = ${currency.id} AND balance > 0
-                                   ORDER BY balance DESC, user_id LIMIT ${limit} OFFSET ${offset}`)
-      : await queryRows(exec, sql`SELECT user_id::text, balance::text AS value FROM season_snapshots WHERE season_id = ${season.id} AND currency_id = ${currency.id} AND balance > 0
-                                   ORDER BY balance DESC, user_id LIMIT ${limit} OFFSET ${offset}`);
+      ? await queryRows(exec, sql`SELECT w.user_id::text, w.balance::text AS value FROM wallets w WHERE w.currency_id = ${currency.id} AND w.balance > 0
+                                   ORDER BY w.balance DESC NULLS LAST, w.user_id ${page}`)
+      : await queryRows(exec, sql`SELECT s.user_id::text, s.balance::text AS value FROM season_snapshots s WHERE s.season_id = ${season.id} AND s.currency_id = ${currency.id} AND s.balance > 0
+                                   ORDER BY s.balance DESC NULLS LAST, s.user_id ${page}`);
   } else {
     measure = 'season_earned';
     const end = isCurrent
@@ -80,7 +84,7 @@ export async function leaderboard(
       sql`SELECT e.user_id::text, (e.lifetime_earned - COALESCE(s.lifetime_earned, 0))::text AS value
           FROM (${end}) e LEFT JOIN (${start}) s ON s.user_id = e.user_id
           WHERE e.lifetime_earned - COALESCE(s.lifetime_earned, 0) > 0
-          ORDER BY e.lifetime_earned - COALESCE(s.lifetime_earned, 0) DESC, e.user_id LIMIT ${limit} OFFSET ${offset}`,
+          ORDER BY e.lifetime_earned - COALESCE(s.lifetime_earned, 0) DESC, e.user_id ${page}`,
     );
   }
   return { ok: true, board: { currency: currency.key, period: 'season', season: info, measure, entries: rank(rows) } };
