@@ -10,6 +10,7 @@ import { dryRunRoutes } from './routes/dry-run.ts';
 import { eventRoutes } from './routes/events.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
+import { schemaRoutes } from './routes/schemas.ts';
 import { leaderboardRoutes } from './routes/leaderboard.ts';
 import { milestoneRoutes } from './routes/milestones.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -47,6 +48,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.use('*', requireAuth(authenticators));
   api.use('/guilds/:guildId/*', requireGuildAccess);
   api.route('/guilds', guildRoutes());
+  api.route('/schemas', schemaRoutes());
   api.route('/guilds/:guildId/events', eventRoutes());
   api.route('/guilds/:guildId/dry-run', dryRunRoutes());
   api.route('/guilds/:guildId/leaderboard', leaderboardRoutes());

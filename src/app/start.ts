@@ -7,6 +7,7 @@ import { openFromEnv } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
 import { resolveAdminToken, type AdminToken } from './admin-token.ts';
 import { ensureDemoGuild } from './demo.ts';
+import { startScheduler } from './scheduler.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface RunningCairn {
@@ -27,6 +28,7 @@ export async function startCairn(env: Env, logger: Logger): Promise<RunningCairn
   if (demoCreated) logger.info('created the demo guild from the classic preset');
   // The bot connects in the background: /healthz says 'connecting' until it is ready.
   services.discord?.start().catch((error: unknown) => logger.error({ err: error }, 'could not connect to Discord'));
+  const scheduler = startScheduler(services);
   const app = createApp(services);
   const server = await new Promise<ServerType>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolveServer(s));
@@ -43,6 +45,7 @@ export async function startCairn(env: Env, logger: Logger): Promise<RunningCairn
     demoCreated,
     stop() {
       stopping ??= (async () => {
+        scheduler.stop();
         await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
         await services.close();
       })();

@@ -71,3 +71,14 @@ describe('scheduled leaderboard posts', () => {
     expect(periodKey(new Date('2026-11-23T00:00:00.000Z'), 'monthly')).toBe('2026-11');
   });
 });
+
+describe('GET /api/schemas/:name', () => {
+  it('serves the rule document as JSON Schema, generated from the zod schema', async () => {
+    const schema = await json(await api.request('/api/schemas/rule'));
+    expect(schema).toMatchObject({ type: 'object', required: expect.arrayContaining(['key', 'name', 'trigger', 'effects']) });
+    expect(JSON.stringify(schema)).toContain('stop_processing');
+    for (const name of ['milestone', 'zone', 'currency', 'shop-item', 'recipe']) expect((await api.request(`/api/schemas/${name}`)).status).toBe(200);
+    expect((await api.request('/api/schemas/nope')).status).toBe(404);
+    expect((await api.request('/api/schemas/rule', { token: null })).status).toBe(401);
+  });
+});
