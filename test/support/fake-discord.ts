@@ -44,6 +44,8 @@ export interface RecordedRequest {
   query: string;
   headers: Record<string, string | string[] | undefined>;
   body: any;
+  /** The status the fake answered with. */
+  status: number;
 }
 
 export interface FakeResponse {
@@ -303,9 +305,9 @@ export class FakeDiscord {
       }
     }
     const method = req.method ?? 'GET';
-    this.requests.push({ method, path: decodeURIComponent(path), query: url.search, headers: req.headers, body });
     const fault = this.#faults.find((f) => f.method === method && f.path.test(decodeURIComponent(path)) && f.remaining > 0);
     const reply = fault ? (fault.remaining--, fault.response) : this.#route(method, decodeURIComponent(path), body);
+    this.requests.push({ method, path: decodeURIComponent(path), query: url.search, headers: req.headers, body, status: reply.status });
     res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...reply.headers });
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }

@@ -18,7 +18,7 @@ interface BalanceRow {
   level_curve: unknown;
 }
 
-/** One field per currency: balance, and level with progress where the currency has a curve. */
+/** One field per currency the member holds or held: balance, and level with progress where the currency has a curve. */
 export const balancesSection: ProfileSection = async ({ db }, guildId, userId) => {
   const rows = await queryRows<BalanceRow>(
     db,
@@ -27,7 +27,8 @@ export const balancesSection: ProfileSection = async ({ db }, guildId, userId) =
         WHERE w.guild_id = ${guildId} AND w.user_id = ${userId}
         ORDER BY c.display_order, c.id`,
   );
-  return rows.map((row) => {
+  const held = rows.filter((r) => Number(r.balance) !== 0 || Number(r.lifetime_earned) !== 0);
+  return held.map((row) => {
     const balance = Number(row.balance);
     const lines = [`**${formatAmount(balance)}**`];
     const curve = row.level_curve ? LevelCurveSchema.safeParse(row.level_curve) : undefined;

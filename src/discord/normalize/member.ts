@@ -3,7 +3,7 @@
 // member records that keep the members table (roles for rule filters) in step.
 import { z } from 'zod';
 import { GatewayMember, GatewayUser, isoTime, Snowflake } from './gateway-schemas.ts';
-import { accept, parsePayload, skip, type Normalized } from './result.ts';
+import { accept, parsePayload, problemsOf, skip, type Normalized } from './result.ts';
 
 export interface MemberRecord {
   guildId: string;
@@ -46,7 +46,7 @@ export function parseMemberList(guildId: string, data: unknown): { records: Memb
   list.data.members.forEach((raw, i) => {
     const member = GatewayMember.safeParse(raw);
     if (member.success) records.push(memberRecord(guildId, member.data));
-    else problems.push(`members.${i}: ${member.error.issues[0]?.message ?? 'invalid'}`);
+    else problems.push(...problemsOf(member.error).map((p) => `members.${i}.${p}`));
   });
   return { records, problems };
 }

@@ -7,6 +7,7 @@ export const VOICE_CHANNEL = '1111111111111111112';
 export const AFK_CHANNEL = '1111111111111111113';
 export const ANNOUNCE_CHANNEL = '1111111111111111114';
 export const THREAD_ID = '1111111111111111115';
+export const STAGE_CHANNEL = '1111111111111111116';
 export const MOD_ROLE = '2222222222222222221';
 export const LEVEL_ROLE = '2222222222222222222';
 
@@ -87,7 +88,7 @@ export function guild(overrides: Record<string, unknown> = {}) {
     ],
     emojis: [],
     stickers: [],
-    channels: [textChannel(CHANNEL), textChannel(ANNOUNCE_CHANNEL), voiceChannel(VOICE_CHANNEL), voiceChannel(AFK_CHANNEL, { name: 'afk' })],
+    channels: [textChannel(CHANNEL), textChannel(ANNOUNCE_CHANNEL), voiceChannel(VOICE_CHANNEL), voiceChannel(AFK_CHANNEL, { name: 'afk' }), voiceChannel(STAGE_CHANNEL, { name: 'stage' })],
     threads: [],
     members: [member(BOT_USER_ID, { user: { bot: true, username: 'cairn' } }), member(ALICE), member(BOB), member(CAROL, { roles: [MOD_ROLE] })],
     voice_states: [] as Record<string, unknown>[],
@@ -214,6 +215,28 @@ export function voiceState(userId: string, channelId: string | null, overrides: 
     suppress: false,
     request_to_speak_timestamp: null,
     ...overrides,
+  };
+}
+
+/** A voice-channel scheduled event (GUILD_CREATE's guild_scheduled_events, GUILD_SCHEDULED_EVENT_*). */
+export function scheduledEvent(options: { id?: string; channel?: string; start: string; end?: string | null; status?: number }) {
+  return {
+    id: options.id ?? snowflakeAt(options.start),
+    guild_id: GUILD,
+    channel_id: options.channel ?? STAGE_CHANNEL,
+    creator_id: CAROL,
+    name: 'Community call',
+    description: null,
+    scheduled_start_time: options.start,
+    scheduled_end_time: options.end ?? null,
+    privacy_level: 2,
+    status: options.status ?? 2,
+    entity_type: 2,
+    entity_id: null,
+    entity_metadata: null,
+    user_count: 0,
+    image: null,
+    recurrence_rule: null,
   };
 }
 
