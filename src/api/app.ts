@@ -1,23 +1,47 @@
-// The HTTP application: request ids, logging, limits, auth, routes, and one error handler.
+// The HTTP application: request ids, logging, limits, auth, routes, the panel's static files, the
+// OpenAPI document, and one error handler.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import type { Services } from '../app/services.ts';
 import { ApiError, errorBody } from './errors.ts';
-import { AdminTokenAuthenticator, requireAuth, requireGuildAccess, type Authenticator } from './middleware/auth.ts';
+import { AdminTokenAuthenticator, ApiTokenAuthenticator, requireAuth, requireGuildAccess, SessionAuthenticator, type Authenticator } from './middleware/auth.ts';
+import { openApiDocument, type RouteDoc } from './openapi.ts';
+import { authRoutes } from './routes/auth.ts';
+import { coreDocs } from './routes/core-docs.ts';
+import { currencyDocs, currencyRoutes, zoneRoutes } from './routes/currencies.ts';
 import { dryRunRoutes } from './routes/dry-run.ts';
 import { eventRoutes } from './routes/events.ts';
+import { guildAdminDocs, guildAdminRoutes } from './routes/guild-admin.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
-import { schemaRoutes } from './routes/schemas.ts';
 import { leaderboardRoutes } from './routes/leaderboard.ts';
-import { milestoneRoutes } from './routes/milestones.ts';
+import { memberDocs, memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { milestoneDocs, milestoneRoutes } from './routes/milestones.ts';
+import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/presets.ts';
+import { ruleDocs, ruleRoutes } from './routes/rules.ts';
+import { schemaRoutes } from './routes/schemas.ts';
+import { shopDocs, shopRoutes } from './routes/shop.ts';
+import { tokenDocs, tokenRoutes } from './routes/tokens.ts';
 import type { AppEnv } from './types.ts';
 
-export function createApp(services: Services, options: { authenticators?: Authenticator[] } = {}) {
-  const authenticators = options.authenticators ?? [new AdminTokenAuthenticator(services.adminToken)];
+const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons']);
+
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...tokenDocs];
+
+/** The built panel (SvelteKit, adapter-static). */
+export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
+
+export function createApp(services: Services, options: { authenticators?: Authenticator[]; panelDir?: string } = {}) {
+  const tokenAuth: Authenticator[] = [new AdminTokenAuthenticator(services.adminToken), new ApiTokenAuthenticator(services.database)];
+  const sessionAuth: Authenticator[] = [new SessionAuthenticator(services.database)];
+  const authenticators = options.authenticators ?? [...tokenAuth, ...sessionAuth];
   const log = services.logger.child({ module: 'http' });
   const app = new Hono<AppEnv>();
 
@@ -35,31 +59,61 @@ export function createApp(services: Services, options: { authenticators?: Authen
   app.route('/', healthRoutes());
   app.route('/', metricsRoutes());
 
+  const limit = bodyLimit({
+    maxSize: services.env.CAIRN_MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError('payload_too_large', `the request body exceeds ${services.env.CAIRN_MAX_BODY_BYTES} bytes`);
+    },
+  });
+  // Login and logout come before the credentials check (they are how one gets credentials).
+  app.use('/api/auth/*', limit);
+  app.route('/api/auth', authRoutes(tokenAuth, sessionAuth));
+
   const api = new Hono<AppEnv>();
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: services.env.CAIRN_MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload_too_large', `the request body exceeds ${services.env.CAIRN_MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  api.use('*', limit);
   api.use('*', requireAuth(authenticators));
   api.use('/guilds/:guildId/*', requireGuildAccess);
+  // A configuration change made here is in force here when the response leaves (other processes
+  // follow within milliseconds through NOTIFY).
+  api.use('/guilds/:guildId/*', async (c, next) => {
+    await next();
+    const section = c.req.path.split('/')[4];
+    if (c.req.method !== 'GET' && c.res.status < 300 && section && CONFIG_SECTIONS.has(section)) await services.configs.reload(c.req.param('guildId')!);
+  });
+  const openapi = openApiDocument(ROUTE_DOCS);
+  api.get('/openapi.json', (c) => c.json(openapi as object));
   api.route('/guilds', guildRoutes());
   api.route('/schemas', schemaRoutes());
+  api.route('/presets', presetGalleryRoutes());
+  api.route('/tokens', tokenRoutes());
   api.route('/guilds/:guildId/events', eventRoutes());
   api.route('/guilds/:guildId/dry-run', dryRunRoutes());
   api.route('/guilds/:guildId/leaderboard', leaderboardRoutes());
+  api.route('/guilds/:guildId/rules', ruleRoutes());
+  api.route('/guilds/:guildId/currencies', currencyRoutes());
+  api.route('/guilds/:guildId/zones', zoneRoutes());
   api.route('/guilds/:guildId/milestones', milestoneRoutes());
+  api.route('/guilds/:guildId/shop', shopRoutes());
+  api.route('/guilds/:guildId/members', memberRoutes());
+  api.route('/guilds/:guildId/presets', guildPresetRoutes());
+  api.route('/guilds/:guildId', guildAdminRoutes());
+  api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.route('/api', api);
+
+  // The panel: built files, and index.html for every other path (the SPA routes itself).
+  const panelDir = options.panelDir ?? PANEL_DIR;
+  const indexFile = join(panelDir, 'index.html');
+  if (existsSync(indexFile)) {
+    const index = readFileSync(indexFile, 'utf8');
+    app.use('/*', serveStatic({ root: panelDir, rewriteRequestPath: (p) => p }));
+    app.get('*', (c) => c.html(index));
+  } else {
+    app.get('/', (c) => c.html('<!doctype html><title>Cairn</title><p>Cairn is running. The panel is not built: run <code>npm run build</code>.</p>'));
+  }
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
-    if (error instanceof ApiError) {
-      return c.json(errorBody(c, error.code, error.message, error.details), error.status);
-    }
+    if (error instanceof ApiError) return c.json(errorBody(c, error.code, error.message, error.details), error.status);
     if (error instanceof HTTPException) {
       const code = error.status === 401 ? 'unauthorized' : error.status === 413 ? 'payload_too_large' : 'bad_request';
       return c.json(errorBody(c, code, error.message || 'bad request'), error.status);

@@ -10,6 +10,7 @@ export interface AppEnv {
     requestId: string;
     principal: Principal;
     sessionId: string | undefined;
+    csrf: string | undefined;
     services: Services;
   };
 }

@@ -426,3 +426,31 @@ export const voiceSessions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
 );
+
+/** Panel sessions (cookie `cairn_session`): the cookie holds a random id; only its hash is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    kind: varchar('kind', { length: 12 }).notNull(),
+    subject: text('subject').notNull(),
+    name: text('name').notNull(),
+    /** Guilds this session may manage; null = every guild (the operator). */
+    guildIds: text('guild_ids').array(),
+    csrf: text('csrf').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [index('sessions_expiry').on(t.expiresAt)],
+);
+
+/** Guild-scoped API tokens an operator hands to a guild's admins (only the hash is stored). */
+export const apiTokens = pgTable('api_tokens', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  guildIds: text('guild_ids').array().notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  lastUsedAt: at('last_used_at'),
+});

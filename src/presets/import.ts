@@ -1,12 +1,24 @@
-// Imports a recipe into a guild in one transaction: currencies, zones, then rules (validated
-// against them). Any problem refuses the whole import with the JSON path of each problem.
-import type { Db } from '../db/client.ts';
+// Imports a recipe into a guild: placeholders bound, every document validated, the difference
+// from the guild's configuration computed key by key, then applied in one transaction with an
+// audit entry. Re-importing the same recipe changes nothing. `merge` keeps what the recipe does not
+// mention; `replace` removes it.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { audit } from '../audit/audit.ts';
+import { queryRows, type Db } from '../db/client.ts';
+import { currencies, guilds, milestones, rules, shopItems, zones } from '../db/schema.ts';
 import { ensureGuilds } from '../guilds/guilds.ts';
+import { CurrencySchema } from '../ledger/currency.ts';
 import { saveMilestone } from '../milestones/repository.ts';
-import { saveCurrency, saveRule, saveZone, type Problem } from '../rules/repository.ts';
-import { saveShopItem } from '../shop/shop.ts';
-import { bindRecipe, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
+import { MilestoneSchema } from '../milestones/schema.ts';
 import { formatPath } from '../rules/compiler.ts';
+import { saveCurrency, saveRule, saveZone, type Problem } from '../rules/repository.ts';
+import { RuleSchema } from '../rules/schema.ts';
+import { ZoneSchema } from '../rules/zones.ts';
+import { ShopItemSchema } from '../shop/schema.ts';
+import { saveShopItem } from '../shop/shop.ts';
+import { diffConfigs, SECTIONS, type ComparableConfig, type ConfigDiff } from './diff.ts';
+import { exportGuild } from './export.ts';
+import { bindRecipe, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
 
 export interface ImportSummary {
   recipe: string;
@@ -18,7 +30,19 @@ export interface ImportSummary {
   unbound: string[];
 }
 
-export type ImportResult = { ok: true; summary: ImportSummary } | { ok: false; problems: Problem[] };
+export type ImportResult =
+  | { ok: true; summary: ImportSummary; diff: ConfigDiff; applied: boolean }
+  | { ok: false; problems: Problem[] };
+
+export interface ImportOptions {
+  bindings?: Bindings;
+  actor: string;
+  /** Accept unbound placeholders (they stay literal and never match): the simulator's choice. */
+  allowUnbound?: boolean;
+  /** Compute the diff only. */
+  dryRun?: boolean;
+  mode?: 'merge' | 'replace';
+}
 
 export function parseRecipe(input: unknown): { ok: true; recipe: Recipe } | { ok: false; problems: Problem[] } {
   const parsed = RecipeSchema.safeParse(input);
@@ -32,12 +56,34 @@ class ImportFailed extends Error {
   }
 }
 
-export async function importRecipe(
-  db: Db,
-  guildId: string,
-  recipe: Recipe,
-  options: { bindings?: Bindings; actor: string; allowUnbound?: boolean },
-): Promise<ImportResult> {
+/** The recipe's documents, each normalised by its schema (so they compare with an export). */
+function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConfigs>[1] } | { ok: false; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const parse = <T,>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, docs: unknown[], section: string): T[] =>
+    docs.flatMap((doc, i) => {
+      const r = schema.safeParse(doc);
+      if (r.success) return [r.data];
+      problems.push(...r.error.issues.map((issue) => ({ path: `${section}[${i}].${formatPath(issue.path as (string | number)[])}`.replace(/\.$/, ''), message: issue.message })));
+      return [];
+    });
+  const next = {
+    currencies: parse(CurrencySchema, recipe.currencies, 'currencies'),
+    zones: parse(ZoneSchema, recipe.zones, 'zones'),
+    rules: parse(RuleSchema, recipe.rules, 'rules'),
+    milestones: parse(MilestoneSchema, recipe.milestones, 'milestones'),
+    shop: parse(ShopItemSchema, recipe.shop, 'shop'),
+    labels: recipe.labels,
+  };
+  for (const section of SECTIONS) {
+    const keys = (next[section] as { key: string }[]).map((d) => d.key);
+    keys.forEach((k, i) => {
+      if (keys.indexOf(k) !== i) problems.push({ path: `${section}[${i}].key`, message: `"${k}" appears twice` });
+    });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, next };
+}
+
+export async function importRecipe(db: Db, guildId: string, recipe: Recipe, options: ImportOptions): Promise<ImportResult> {
   const { value: bound, unbound } = bindRecipe(recipe, options.bindings ?? { channels: {}, roles: {} });
   if (unbound.length > 0 && !options.allowUnbound) {
     return {
@@ -48,39 +94,49 @@ export async function importRecipe(
       }),
     };
   }
+  const normalised = normalise(bound);
+  if (!normalised.ok) return normalised;
+  const next = normalised.next;
+  const summary: ImportSummary = {
+    recipe: recipe.key, currencies: next.currencies.length, zones: next.zones.length, rules: next.rules.length, milestones: next.milestones.length, shop: next.shop.length, unbound,
+  };
   try {
-    await db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       await ensureGuilds(tx, [guildId]);
+      const diff = diffConfigs((await exportGuild(tx, guildId)) as unknown as ComparableConfig, next);
+      if (options.dryRun) return { ok: true, summary, diff, applied: false } as const;
       const fail = (prefix: string, problems: Problem[]) => {
         throw new ImportFailed(problems.map((p) => ({ path: `${prefix}.${p.path}`, message: p.message })));
       };
-      for (const [i, currency] of bound.currencies.entries()) {
-        const saved = await saveCurrency(tx, guildId, currency, options.actor);
-        if (!saved.ok) fail(`currencies[${i}]`, saved.problems);
+      // Only what changes is written, so a repeated import is a no-op (no versions, no audit rows).
+      const changed = (section: (typeof SECTIONS)[number], key: string) => diff[section].added.includes(key) || diff[section].changed.some((c) => c.key === key);
+      for (const [i, c] of next.currencies.entries()) if (changed('currencies', c.key)) { const r = await saveCurrency(tx, guildId, c, options.actor); if (!r.ok) fail(`currencies[${i}]`, r.problems); }
+      for (const [i, z] of next.zones.entries()) if (changed('zones', z.key)) { const r = await saveZone(tx, guildId, z, options.actor); if (!r.ok) fail(`zones[${i}]`, r.problems); }
+      for (const [i, rule] of next.rules.entries()) if (changed('rules', rule.key)) { const r = await saveRule(tx, guildId, rule, options.actor); if (!r.ok) fail(`rules[${i}]`, r.problems); }
+      for (const [i, m] of next.milestones.entries()) if (changed('milestones', m.key)) { const r = await saveMilestone(tx, guildId, m, options.actor); if (!r.ok) fail(`milestones[${i}]`, r.problems); }
+      for (const [i, s] of next.shop.entries()) if (changed('shop', s.key)) { const r = await saveShopItem(tx, guildId, s, options.actor); if (!r.ok) fail(`shop[${i}]`, r.problems); }
+      if (options.mode === 'replace') {
+        if (diff.rules.removed.length) await tx.delete(rules).where(and(eq(rules.guildId, guildId), inArray(rules.key, diff.rules.removed)));
+        if (diff.milestones.removed.length) await tx.delete(milestones).where(and(eq(milestones.guildId, guildId), inArray(milestones.key, diff.milestones.removed)));
+        if (diff.shop.removed.length) await tx.delete(shopItems).where(and(eq(shopItems.guildId, guildId), inArray(shopItems.key, diff.shop.removed)));
+        if (diff.zones.removed.length) await tx.delete(zones).where(and(eq(zones.guildId, guildId), inArray(zones.key, diff.zones.removed)));
+        for (const key of diff.currencies.removed) {
+          const [held] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int n FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE c.guild_id = ${guildId} AND c.key = ${key} AND (w.balance <> 0 OR w.lifetime_earned <> 0)`);
+          if ((held?.n ?? 0) > 0) fail('currencies', [{ path: key, message: `members hold "${key}"; it cannot be removed by an import` }]);
+          await tx.delete(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, key)));
+        }
       }
-      for (const [i, zone] of bound.zones.entries()) {
-        const saved = await saveZone(tx, guildId, zone, options.actor);
-        if (!saved.ok) fail(`zones[${i}]`, saved.problems);
-      }
-      for (const [i, rule] of bound.rules.entries()) {
-        const saved = await saveRule(tx, guildId, rule, options.actor);
-        if (!saved.ok) fail(`rules[${i}]`, saved.problems);
-      }
-      for (const [i, milestone] of bound.milestones.entries()) {
-        const saved = await saveMilestone(tx, guildId, milestone, options.actor);
-        if (!saved.ok) fail(`milestones[${i}]`, saved.problems);
-      }
-      for (const [i, item] of bound.shop.entries()) {
-        const saved = await saveShopItem(tx, guildId, item, options.actor);
-        if (!saved.ok) fail(`shop[${i}]`, saved.problems);
-      }
+      const recipeInfo = { key: recipe.key, name: recipe.name, description: recipe.description, version: recipe.version };
+      const [guild] = await tx.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
+      const settings = guild?.settings ?? {};
+      const settingsChanged = JSON.stringify(settings.labels ?? {}) !== JSON.stringify(recipe.labels) || JSON.stringify(settings.recipe ?? null) !== JSON.stringify(recipeInfo);
+      if (settingsChanged) await tx.update(guilds).set({ settings: { ...settings, labels: recipe.labels, recipe: recipeInfo } }).where(eq(guilds.id, guildId));
+      const applied = !diff.identical || settingsChanged || (options.mode === 'replace' && SECTIONS.some((s) => diff[s].removed.length > 0));
+      if (applied) await audit(tx, { guildId, actor: options.actor, action: 'preset.import', entityType: 'preset', entityKey: recipe.key, before: null, after: { recipe: recipeInfo, mode: options.mode ?? 'merge', diff } });
+      return { ok: true, summary, diff, applied } as const;
     });
   } catch (error) {
     if (error instanceof ImportFailed) return { ok: false, problems: error.problems };
     throw error;
   }
-  return {
-    ok: true,
-    summary: { recipe: recipe.key, currencies: bound.currencies.length, zones: bound.zones.length, rules: bound.rules.length, milestones: bound.milestones.length, shop: bound.shop.length, unbound },
-  };
 }

@@ -50,10 +50,17 @@ export class ConfigStore {
     return this.#reconnects;
   }
 
+  /**
+   * Reloads a guild's configuration. The returned promise settles with a configuration read after
+   * this call: if a load is already running (it may have read before the change), another follows.
+   */
   async reload(guildId: string): Promise<CompiledConfig> {
-    if (this.#loading.has(guildId)) {
+    const running = this.#loading.get(guildId);
+    if (running) {
       this.#dirty.add(guildId);
-      return this.#loading.get(guildId)!;
+      // #load() re-runs when dirty; wait for that second load rather than the stale one.
+      await running.catch(() => undefined);
+      return this.#loading.get(guildId) ?? this.get(guildId);
     }
     return this.#load(guildId);
   }
@@ -76,6 +83,7 @@ export class ConfigStore {
     const config = await pending;
     if (this.#dirty.delete(guildId)) return this.#load(guildId);
     return config;
+
   }
 
   /** Drops a guild's configuration (e.g. when the reloading transaction rolled back). */

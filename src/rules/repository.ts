@@ -164,7 +164,7 @@ export async function deleteRule(exec: Executor, guildId: string, key: string, a
   return true;
 }
 
-export async function saveZone(exec: Executor, guildId: string, input: ZoneInput, actor: string): Promise<SaveResult<Zone>> {
+export async function saveZone(exec: Executor, guildId: string, input: ZoneInput | unknown, actor: string): Promise<SaveResult<Zone>> {
   const parsed = ZoneSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
   const zone = parsed.data;
@@ -176,7 +176,7 @@ export async function saveZone(exec: Executor, guildId: string, input: ZoneInput
   return { ok: true, value: zone };
 }
 
-export async function saveCurrency(exec: Executor, guildId: string, input: CurrencyInput, actor: string): Promise<SaveResult<CurrencyInfo>> {
+export async function saveCurrency(exec: Executor, guildId: string, input: CurrencyInput | unknown, actor: string): Promise<SaveResult<CurrencyInfo>> {
   const parsed = CurrencySchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
   const c = parsed.data;

@@ -1,13 +1,27 @@
-// Credentials for every /api route: a bearer token (operator) or a panel session. Who may manage
-// which guild is decided here and nowhere else.
+// Credentials for every /api route: a bearer token (the operator's, or a guild-scoped API token) or
+// the panel's session cookie. Cookie-authenticated changes must carry the session's CSRF token.
+// Who may manage which guild is decided here and nowhere else.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Database } from '../../db/client.ts';
 import { ApiError } from '../errors.ts';
+import { findApiToken, findSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { AppEnv, Principal } from '../types.ts';
 
+export interface Credential {
+  bearer?: string;
+  session?: string;
+}
+
+export interface Authenticated {
+  principal: Principal;
+  /** Set when the credential was a session cookie: changes must echo it (CSRF). */
+  csrf?: string;
+}
+
 export interface Authenticator {
-  /** The principal behind a bearer token or session id, or undefined if it is not valid. */
-  authenticate(credential: { bearer?: string; session?: string }): Promise<Principal | undefined>;
+  authenticate(credential: Credential): Promise<Authenticated | undefined>;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -21,29 +35,61 @@ export function sameSecret(a: string, b: string): boolean {
 export class AdminTokenAuthenticator implements Authenticator {
   constructor(private readonly adminToken: string) {}
 
-  async authenticate(credential: { bearer?: string }): Promise<Principal | undefined> {
-    if (credential.bearer && sameSecret(credential.bearer, this.adminToken)) {
-      return { kind: 'admin', id: 'admin-token' };
-    }
+  async authenticate(credential: Credential): Promise<Authenticated | undefined> {
+    if (credential.bearer && sameSecret(credential.bearer, this.adminToken)) return { principal: { kind: 'admin', id: 'admin-token' } };
     return undefined;
   }
 }
+
+/** Guild-scoped API tokens issued by the operator. */
+export class ApiTokenAuthenticator implements Authenticator {
+  constructor(private readonly database: Database) {}
+
+  async authenticate(credential: Credential): Promise<Authenticated | undefined> {
+    if (!credential.bearer?.startsWith('cairn_')) return undefined;
+    const principal = await findApiToken(this.database.db, credential.bearer);
+    return principal ? { principal } : undefined;
+  }
+}
+
+/** The panel's session cookie. */
+export class SessionAuthenticator implements Authenticator {
+  constructor(private readonly database: Database) {}
+
+  async authenticate(credential: Credential): Promise<Authenticated | undefined> {
+    if (!credential.session) return undefined;
+    const session = await findSession(this.database.db, credential.session);
+    return session ? { principal: session.principal, csrf: session.csrf } : undefined;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function requireAuth(authenticators: Authenticator[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
     if (header && !bearer) throw new ApiError('unauthorized', 'the Authorization header must be "Bearer <token>"');
-    const session = c.get('sessionId');
-    if (!bearer && !session) throw new ApiError('unauthorized', 'credentials are required: send Authorization: Bearer <token>');
+    const session = bearer ? undefined : getCookie(c, SESSION_COOKIE);
+    if (!bearer && !session) throw new ApiError('unauthorized', 'credentials are required: log in, or send Authorization: Bearer <token>');
+    const credential: Credential = bearer ? { bearer } : { session: session! };
     for (const authenticator of authenticators) {
-      const principal = await authenticator.authenticate({ ...(bearer ? { bearer } : {}), ...(session ? { session } : {}) });
-      if (principal) {
-        c.set('principal', principal);
-        return next();
+      const found = await authenticator.authenticate(credential);
+      if (!found) continue;
+      if (found.csrf !== undefined) {
+        c.set('sessionId', session);
+        c.set('csrf', found.csrf);
+        // A cookie rides along with any request a browser makes; a changing request must also
+        // prove it was made by the panel, which alone can read the session's CSRF token.
+        if (!SAFE_METHODS.has(c.req.method)) {
+          const sent = c.req.header('x-csrf-token');
+          if (!sent || !sameSecret(sent, found.csrf)) throw new ApiError('forbidden', 'the CSRF token is missing or wrong (send X-CSRF-Token from /api/auth/me)');
+        }
       }
+      c.set('principal', found.principal);
+      return next();
     }
-    throw new ApiError('unauthorized', 'the credentials are not valid');
+    throw new ApiError('unauthorized', bearer ? 'the token is not valid' : 'the session has expired; log in again');
   };
 }
 
@@ -55,12 +101,14 @@ export function canManageGuild(principal: Principal, guildId: string): boolean {
 export const requireGuildAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const guildId = c.req.param('guildId');
   if (!guildId || !/^[0-9]{1,20}$/.test(guildId)) {
-    throw new ApiError('bad_request', 'the guild id in the URL must be a snowflake string of digits', [
-      { path: 'guildId', message: 'must be digits' },
-    ]);
+    throw new ApiError('bad_request', 'the guild id in the URL must be a snowflake string of digits', [{ path: 'guildId', message: 'must be digits' }]);
   }
-  if (!canManageGuild(c.get('principal'), guildId)) {
-    throw new ApiError('forbidden', 'you may not manage this guild');
-  }
+  if (!canManageGuild(c.get('principal'), guildId)) throw new ApiError('forbidden', 'you may not manage this guild');
+  return next();
+};
+
+/** Operator-only routes (issuing tokens, listing every guild's data). */
+export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get('principal').kind !== 'admin') throw new ApiError('forbidden', 'only the operator may do this');
   return next();
 };

@@ -1,0 +1,84 @@
+// /api/guilds/:guildId/currencies and /zones — the economy's configuration.
+import { and, eq, sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { audit } from '../../audit/audit.ts';
+import { queryRows } from '../../db/client.ts';
+import { currencies, zones } from '../../db/schema.ts';
+import { CurrencySchema } from '../../ledger/currency.ts';
+import { loadCurrencies, loadZones, saveCurrency, saveZone } from '../../rules/repository.ts';
+import { ZoneSchema } from '../../rules/zones.ts';
+import { ApiError } from '../errors.ts';
+import type { RouteDoc } from '../openapi.ts';
+import type { AppEnv } from '../types.ts';
+import { readJson } from '../validate.ts';
+import { actorOf, guildOf, saved, withKey } from './helpers.ts';
+
+const C = '/api/guilds/{guildId}/currencies';
+const Z = '/api/guilds/{guildId}/zones';
+const CurrencyOut = CurrencySchema.extend({ id: z.number() }).meta({ id: 'Currency' });
+export const currencyDocs: RouteDoc[] = [
+  { method: 'get', path: C, summary: 'List currencies (display order)', tag: 'economy', response: z.array(CurrencyOut) },
+  { method: 'put', path: `${C}/{key}`, summary: 'Create or update a currency (a changed level curve re-syncs levels and reward roles)', tag: 'economy', body: CurrencySchema, response: CurrencyOut },
+  { method: 'delete', path: `${C}/{key}`, summary: 'Delete a currency nobody holds and no rule uses', tag: 'economy', statuses: [404, 409] },
+  { method: 'get', path: Z, summary: 'List zones', tag: 'economy', response: z.array(ZoneSchema) },
+  { method: 'put', path: `${Z}/{key}`, summary: 'Create or update a zone (channels, defaults per channel type, multipliers)', tag: 'economy', body: ZoneSchema, response: ZoneSchema },
+  { method: 'delete', path: `${Z}/{key}`, summary: 'Delete a zone no rule uses', tag: 'economy', statuses: [404, 409] },
+];
+
+export function currencyRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get('/', async (c) => c.json(await loadCurrencies(c.get('services').database.db, guildOf(c))));
+  app.put('/:key', async (c) => {
+    const { db } = c.get('services').database;
+    const body = withKey(await readJson(c), c.req.param('key'));
+    return c.json(saved(await db.transaction((tx) => saveCurrency(tx, guildOf(c), body, actorOf(c))), 'currency'));
+  });
+  app.delete('/:key', async (c) => {
+    const { db } = c.get('services').database;
+    const guildId = guildOf(c);
+    const key = c.req.param('key');
+    const [row] = await db.select().from(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, key)));
+    if (!row) throw new ApiError('not_found', `no currency "${key}"`);
+    const [held] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM wallets WHERE currency_id = ${row.id} AND (balance <> 0 OR lifetime_earned <> 0)`);
+    if ((held?.n ?? 0) > 0) throw new ApiError('conflict', `${held!.n} member(s) hold or earned "${key}"; it cannot be deleted (disable the rules that pay it instead)`);
+    const [used] = await queryRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM rules WHERE guild_id = ${guildId}
+          AND jsonb_path_exists(document, '$.**.currency ? (@ == $k)', jsonb_build_object('k', ${key}::text))`,
+    );
+    if ((used?.n ?? 0) > 0) throw new ApiError('conflict', `${used!.n} rule(s) use "${key}"; change them first`);
+    await db.transaction(async (tx) => {
+      await tx.delete(currencies).where(eq(currencies.id, row.id));
+      await audit(tx, { guildId, actor: actorOf(c), action: 'currency.delete', entityType: 'currency', entityKey: key, before: row, after: null });
+    });
+    return c.json({ deleted: key });
+  });
+  return app;
+}
+
+export function zoneRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get('/', async (c) => c.json(await loadZones(c.get('services').database.db, guildOf(c))));
+  app.put('/:key', async (c) => {
+    const { db } = c.get('services').database;
+    const body = withKey(await readJson(c), c.req.param('key'));
+    return c.json(saved(await db.transaction((tx) => saveZone(tx, guildOf(c), body, actorOf(c))), 'zone'));
+  });
+  app.delete('/:key', async (c) => {
+    const { db } = c.get('services').database;
+    const guildId = guildOf(c);
+    const key = c.req.param('key');
+    const [row] = await db.select().from(zones).where(and(eq(zones.guildId, guildId), eq(zones.key, key)));
+    if (!row) throw new ApiError('not_found', `no zone "${key}"`);
+    const users = await queryRows<{ key: string }>(db, sql`SELECT key FROM rules WHERE guild_id = ${guildId} AND (document->'trigger'->'zones' ? ${key} OR document->'trigger'->'exclude_zones' ? ${key}) ORDER BY key`);
+    if (users.length > 0) throw new ApiError('conflict', `rule(s) ${users.map((u) => u.key).join(', ')} use zone "${key}"; change them first`);
+    await db.transaction(async (tx) => {
+      await tx.delete(zones).where(eq(zones.id, row.id));
+      await audit(tx, { guildId, actor: actorOf(c), action: 'zone.delete', entityType: 'zone', entityKey: key, before: row, after: null });
+    });
+    return c.json({ deleted: key });
+  });
+  return app;
+}
+

@@ -1,0 +1,153 @@
+// /api/guilds/:guildId/{seasons,settings,audit-log,overview} — the guild's seasons, settings
+// (time zone, announcements, admin roles, retention, data capture, leaderboard posts), the audit
+// log of configuration changes, and the overview dashboard's aggregates.
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { audit } from '../../audit/audit.ts';
+import { queryRows } from '../../db/client.ts';
+import { auditLog, guilds, seasons } from '../../db/schema.ts';
+import { EVENT_TYPES, Snowflake } from '../../events/lake-event.ts';
+import { LeaderboardPostSchema } from '../../ledger/leaderboard-post.ts';
+import { currentSeason, rollSeason } from '../../ledger/seasons.ts';
+import { ApiError } from '../errors.ts';
+import type { RouteDoc } from '../openapi.ts';
+import type { AppEnv } from '../types.ts';
+import { parseWith, readJson, readOptionalJson } from '../validate.ts';
+import { actorOf, guildOf } from './helpers.ts';
+
+const validTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const GuildSettingsPatch = z
+  .object({
+    name: z.string().min(1).max(100),
+    timezone: z.string().refine(validTimeZone, 'must be an IANA time zone such as Europe/Paris'),
+    announce_channel_id: Snowflake.nullable(),
+    announce_interval_seconds: z.number().int().min(0).max(3600),
+    admin_role_ids: z.array(Snowflake).max(50),
+    retention_days: z.number().int().min(7).max(3650),
+    capture: z.partialRecord(z.enum(EVENT_TYPES as [string, ...string[]]), z.boolean()),
+    voice_excluded_channels: z.array(Snowflake).max(500),
+    leaderboard_post: LeaderboardPostSchema.nullable(),
+    labels: z.record(z.string().max(48), z.string().max(64)),
+  })
+  .partial()
+  .strict()
+  .meta({ id: 'GuildSettings' });
+
+const RollBody = z.object({ at: z.iso.datetime({ offset: true }).optional(), name: z.string().min(1).max(100).optional() }).strict();
+const AuditQuery = z.object({ entity: z.enum(['rule', 'zone', 'currency', 'milestone', 'shop_item', 'preset', 'season', 'guild', 'member']).optional(), key: z.string().optional(), before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const OverviewQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+
+const G = '/api/guilds/{guildId}';
+export const guildAdminDocs: RouteDoc[] = [
+  { method: 'get', path: `${G}/seasons`, summary: 'Seasons, newest first', tag: 'seasons' },
+  { method: 'post', path: `${G}/seasons/roll`, summary: 'Close the current season and open the next (idempotent per boundary)', tag: 'seasons', body: RollBody },
+  { method: 'get', path: `${G}/settings`, summary: 'Guild settings', tag: 'settings' },
+  { method: 'patch', path: `${G}/settings`, summary: 'Change guild settings (merged)', tag: 'settings', body: GuildSettingsPatch },
+  { method: 'get', path: `${G}/audit-log`, summary: 'Configuration changes with before/after documents, newest first', tag: 'audit', query: AuditQuery },
+  { method: 'get', path: `${G}/overview`, summary: 'Events per day by type, currency minted and spent per day, top earners', tag: 'analytics', query: OverviewQuery },
+];
+
+export function guildAdminRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/seasons', async (c) => {
+    const { db } = c.get('services').database;
+    await currentSeason(db, guildOf(c));
+    const rows = await db.select().from(seasons).where(eq(seasons.guildId, guildOf(c))).orderBy(desc(seasons.number));
+    return c.json(rows.map((s) => ({ id: s.id, number: s.number, name: s.name, startedAt: s.startedAt.toISOString(), endedAt: s.endedAt?.toISOString() ?? null, current: s.endedAt === null })));
+  });
+  app.post('/seasons/roll', async (c) => {
+    const body = parseWith(RollBody, (await readOptionalJson(c)) ?? {});
+    const services = c.get('services');
+    const result = await rollSeason(services.database.db, guildOf(c), { boundary: body.at ? new Date(body.at) : services.clock.now(), ...(body.name ? { name: body.name } : {}) });
+    if (result.status === 'rolled') await audit(services.database.db, { guildId: guildOf(c), actor: actorOf(c), action: 'season.roll', entityType: 'season', entityKey: String(result.opened.number), before: { season: result.closed.number }, after: { season: result.opened.number, name: result.opened.name } });
+    return c.json(result);
+  });
+
+  app.get('/settings', async (c) => {
+    const [g] = await c.get('services').database.db.select().from(guilds).where(eq(guilds.id, guildOf(c)));
+    if (!g) throw new ApiError('not_found', 'this guild is unknown to Cairn');
+    return c.json({ id: g.id, name: g.name, timezone: g.timezone, isDemo: g.isDemo, retention_days: 90, ...g.settings });
+  });
+  app.patch('/settings', async (c) => {
+    const patch = parseWith(GuildSettingsPatch, await readJson(c));
+    const { db } = c.get('services').database;
+    const guildId = guildOf(c);
+    const updated = await db.transaction(async (tx) => {
+      const [g] = await tx.select().from(guilds).where(eq(guilds.id, guildId)).for('update');
+      if (!g) throw new ApiError('not_found', 'this guild is unknown to Cairn');
+      const { name, timezone, ...rest } = patch;
+      const settings: Record<string, unknown> = { ...g.settings, ...rest };
+      for (const [k, v] of Object.entries(rest)) if (v === null) delete settings[k];
+      const [row] = await tx.update(guilds).set({ settings, ...(name ? { name } : {}), ...(timezone ? { timezone } : {}) }).where(eq(guilds.id, guildId)).returning();
+      await audit(tx, { guildId, actor: actorOf(c), action: 'guild.settings', entityType: 'guild', entityKey: guildId, before: { name: g.name, timezone: g.timezone, ...g.settings }, after: { name: row!.name, timezone: row!.timezone, ...row!.settings } });
+      return row!;
+    });
+    return c.json({ id: updated.id, name: updated.name, timezone: updated.timezone, isDemo: updated.isDemo, retention_days: 90, ...updated.settings });
+  });
+
+  app.get('/audit-log', async (c) => {
+    const q = parseWith(AuditQuery, c.req.query(), 'query');
+    const conditions = [eq(auditLog.guildId, guildOf(c))];
+    if (q.entity) conditions.push(eq(auditLog.entityType, q.entity));
+    if (q.key) conditions.push(eq(auditLog.entityKey, q.key));
+    if (q.before) conditions.push(lt(auditLog.id, q.before));
+    const rows = await c.get('services').database.db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(q.limit);
+    return c.json(rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, entityType: r.entityType, entityKey: r.entityKey, before: r.before, after: r.after })));
+  });
+
+  app.get('/overview', async (c) => {
+    const { days } = parseWith(OverviewQuery, c.req.query(), 'query');
+    const services = c.get('services');
+    const db = services.database.db;
+    const guildId = guildOf(c);
+    const since = new Date(services.clock.now().getTime() - days * 86_400_000);
+    const sinceDay = since.toISOString().slice(0, 10);
+    const events = await queryRows<{ day: string; type: string; n: string }>(
+      db,
+      sql`SELECT day::text, event_type AS type, sum(count)::text AS n FROM event_counters_daily
+          WHERE guild_id = ${guildId} AND side = 'actor' AND day >= ${sinceDay}::date GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    const money = await queryRows<{ day: string; currency: string; minted: string; burned: string }>(
+      db,
+      sql`SELECT (t.at AT TIME ZONE 'UTC')::date::text AS day, c.key AS currency,
+                 COALESCE(sum(t.delta) FILTER (WHERE t.delta > 0 AND t.source <> 'season_roll'), 0)::text AS minted,
+                 COALESCE(-sum(t.delta) FILTER (WHERE t.delta < 0 AND t.source <> 'season_roll'), 0)::text AS burned
+          FROM transactions t JOIN currencies c ON c.id = t.currency_id
+          WHERE t.guild_id = ${guildId} AND t.at >= ${since.toISOString()}::timestamptz GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    const top = await queryRows<{ currency: string; user_id: string; name: string | null; balance: string }>(
+      db,
+      sql`SELECT c.key AS currency, w.user_id::text, m.display_name AS name, w.balance::text
+          FROM currencies c CROSS JOIN LATERAL (
+            SELECT user_id, balance FROM wallets w WHERE w.currency_id = c.id AND w.balance > 0 ORDER BY w.balance DESC NULLS LAST, w.user_id LIMIT 5
+          ) w LEFT JOIN members m ON m.guild_id = c.guild_id AND m.user_id = w.user_id
+          WHERE c.guild_id = ${guildId} ORDER BY c.display_order, c.key, w.balance DESC`,
+    );
+    const [totals] = await queryRows<{ members: number; events: string; milestones: number }>(
+      db,
+      sql`SELECT (SELECT count(DISTINCT user_id)::int FROM wallets WHERE guild_id = ${guildId}) AS members,
+                 (SELECT COALESCE(sum(count), 0)::text FROM event_counters_daily WHERE guild_id = ${guildId} AND side = 'actor' AND day >= ${sinceDay}::date) AS events,
+                 (SELECT count(*)::int FROM member_milestones WHERE guild_id = ${guildId}) AS milestones`,
+    );
+    const topEarners: Record<string, { userId: string; name: string | null; balance: number }[]> = {};
+    for (const t of top) (topEarners[t.currency] ??= []).push({ userId: t.user_id, name: t.name, balance: Number(t.balance) });
+    return c.json({
+      days,
+      totals: { members: totals?.members ?? 0, events: Number(totals?.events ?? 0), milestonesEarned: totals?.milestones ?? 0 },
+      eventsPerDay: events.map((e) => ({ day: e.day, type: e.type, count: Number(e.n) })),
+      currencyPerDay: money.map((m) => ({ day: m.day, currency: m.currency, minted: Number(m.minted), burned: Number(m.burned) })),
+      topEarners,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,170 @@
+// /api/guilds/:guildId/members — search, profiles (balances, levels, milestones, recent
+// transactions with the rule and event behind each) and manual awards.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { queryRows } from '../../db/client.ts';
+import { Snowflake } from '../../events/lake-event.ts';
+import { LevelCurveSchema, thresholdFor } from '../../ledger/currency.ts';
+import { ApiError } from '../errors.ts';
+import type { RouteDoc } from '../openapi.ts';
+import type { AppEnv } from '../types.ts';
+import { parseWith, readJson } from '../validate.ts';
+import { guildOf } from './helpers.ts';
+
+const ListQuery = z.object({
+  search: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const AwardBody = z
+  .object({
+    currency: z.string().min(1),
+    amount: z.number().int().refine((n) => n !== 0, 'must not be 0'),
+    reason: z.string().max(500).default(''),
+  })
+  .strict();
+const UserId = z.object({ userId: Snowflake });
+
+const Profile = z
+  .object({
+    userId: z.string(),
+    displayName: z.string().nullable(),
+    roles: z.array(z.string()),
+    joinedAt: z.string().nullable(),
+    currencies: z.array(z.object({ key: z.string(), name: z.string(), symbol: z.string(), balance: z.number(), lifetimeEarned: z.number(), level: z.number().nullable(), nextLevelAt: z.number().nullable(), levelStartsAt: z.number().nullable() })),
+    milestones: z.array(z.object({ key: z.string(), name: z.string(), icon: z.string(), rarity: z.string(), earnedAt: z.string(), season: z.number() })),
+    activity: z.record(z.string(), z.number()),
+    transactions: z.array(
+      z.object({
+        id: z.number(), at: z.string(), currency: z.string(), delta: z.number(), balanceAfter: z.number(), source: z.string(), reason: z.string().nullable(),
+        rule: z.object({ key: z.string(), name: z.string(), version: z.number().nullable() }).nullable(),
+        event: z.object({ sourceId: z.string(), type: z.string(), occurredAt: z.string(), channelId: z.string().nullable() }).nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'MemberProfile' });
+
+const P = '/api/guilds/{guildId}/members';
+export const memberDocs: RouteDoc[] = [
+  { method: 'get', path: P, summary: 'Members (search by name or id), with balances', tag: 'members', query: ListQuery },
+  { method: 'get', path: `${P}/{userId}`, summary: 'A member: balances, levels, milestones, activity, recent transactions explained', tag: 'members', response: Profile, statuses: [404] },
+  { method: 'post', path: `${P}/{userId}/award`, summary: 'Award (or fine, with a negative amount) a member; recorded as a manual_award event', tag: 'members', body: AwardBody },
+];
+
+export function memberRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', async (c) => {
+    const q = parseWith(ListQuery, c.req.query(), 'query');
+    const guildId = guildOf(c);
+    const search = q.search?.trim();
+    const filter = search
+      ? /^[0-9]+$/.test(search)
+        ? sql`AND u.user_id::text LIKE ${search + '%'}`
+        : sql`AND m.display_name ILIKE ${'%' + search.replace(/[%_\\]/g, (x) => '\\' + x) + '%'}`
+      : sql``;
+    const rows = await queryRows<{ user_id: string; display_name: string | null; balances: Record<string, number> | null }>(
+      c.get('services').database.db,
+      sql`WITH u AS (SELECT user_id FROM wallets WHERE guild_id = ${guildId} UNION SELECT user_id FROM members WHERE guild_id = ${guildId})
+          SELECT u.user_id::text, m.display_name,
+                 (SELECT jsonb_object_agg(cur.key, w.balance) FROM wallets w JOIN currencies cur ON cur.id = w.currency_id
+                  WHERE w.guild_id = ${guildId} AND w.user_id = u.user_id) AS balances
+          FROM u LEFT JOIN members m ON m.guild_id = ${guildId} AND m.user_id = u.user_id
+          WHERE TRUE ${filter}
+          ORDER BY m.display_name NULLS LAST, u.user_id LIMIT ${q.limit} OFFSET ${q.offset}`,
+    );
+    return c.json(rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, balances: r.balances ?? {} })));
+  });
+
+  app.get('/:userId', async (c) => {
+    const { userId } = parseWith(UserId, { userId: c.req.param('userId') }, 'URL');
+    const guildId = guildOf(c);
+    const db = c.get('services').database.db;
+    const [member] = await queryRows<{ display_name: string | null; roles: string[]; joined_at: string | null }>(
+      db,
+      sql`SELECT display_name, roles, joined_at::text FROM members WHERE guild_id = ${guildId} AND user_id = ${userId}`,
+    );
+    const wallets = await queryRows<{ key: string; name: string; symbol: string; balance: string; lifetime_earned: string; level: number | null; level_curve: unknown }>(
+      db,
+      sql`SELECT c.key, c.name, c.symbol, COALESCE(w.balance, 0)::text AS balance, COALESCE(w.lifetime_earned, 0)::text AS lifetime_earned, w.level, c.level_curve
+          FROM currencies c LEFT JOIN wallets w ON w.currency_id = c.id AND w.user_id = ${userId}
+          WHERE c.guild_id = ${guildId} ORDER BY c.display_order, c.key`,
+    );
+    const hasWallet = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int n FROM wallets WHERE guild_id = ${guildId} AND user_id = ${userId}`);
+    if (!member && (hasWallet[0]?.n ?? 0) === 0) throw new ApiError('not_found', `member ${userId} has no activity in this guild`);
+    const earned = await queryRows<{ key: string; document: Record<string, unknown>; earned_at: string; season: number }>(
+      db,
+      sql`SELECT m.key, m.document, mm.earned_at::text, COALESCE(s.number, 0) AS season FROM member_milestones mm JOIN milestones m ON m.id = mm.milestone_id
+          LEFT JOIN seasons s ON s.id = mm.season_id
+          WHERE mm.guild_id = ${guildId} AND mm.user_id = ${userId} ORDER BY mm.earned_at DESC`,
+    );
+    const activity = await queryRows<{ event_type: string; side: string; n: string }>(
+      db,
+      sql`SELECT event_type, side, sum(count)::text AS n FROM event_counters_total WHERE guild_id = ${guildId} AND user_id = ${userId} GROUP BY 1, 2`,
+    );
+    const transactions = await queryRows<{
+      id: string; at: string; key: string; delta: string; balance_after: string; source: string; reason: string | null;
+      rule_key: string | null; rule_name: string | null; rule_version: number | null; source_id: string | null; type: string | null; occurred_at: string | null; channel_id: string | null;
+    }>(
+      db,
+      sql`SELECT t.id::text, t.at::text, c.key, t.delta::text, t.balance_after::text, t.source, t.reason,
+                 r.key AS rule_key, r.document->>'name' AS rule_name, t.rule_version,
+                 l.source_id, l.type, l.occurred_at::text, l.channel_id::text
+          FROM transactions t JOIN currencies c ON c.id = t.currency_id
+          LEFT JOIN rules r ON r.id = t.rule_id
+          LEFT JOIN lake_events l ON l.id = t.lake_event_id
+          WHERE t.guild_id = ${guildId} AND t.user_id = ${userId}
+          ORDER BY t.id DESC LIMIT 50`,
+    );
+    return c.json({
+      userId,
+      displayName: member?.display_name ?? null,
+      roles: member?.roles ?? [],
+      joinedAt: member?.joined_at ? new Date(member.joined_at).toISOString() : null,
+      currencies: wallets.map((w) => {
+        const curve = w.level_curve ? LevelCurveSchema.safeParse(w.level_curve) : undefined;
+        const level = curve?.success ? (w.level ?? curve.data.start_level) : null;
+        return {
+          key: w.key, name: w.name, symbol: w.symbol, balance: Number(w.balance), lifetimeEarned: Number(w.lifetime_earned), level,
+          nextLevelAt: curve?.success && level !== null && Number.isFinite(thresholdFor(curve.data, level)) ? thresholdFor(curve.data, level) : null,
+          levelStartsAt: curve?.success && level !== null && level > curve.data.start_level ? thresholdFor(curve.data, level - 1) : curve?.success ? 0 : null,
+        };
+      }),
+      milestones: earned.map((m) => ({ key: m.key, name: String(m.document.name ?? m.key), icon: String(m.document.icon ?? '🏅'), rarity: String(m.document.rarity ?? 'common'), earnedAt: new Date(m.earned_at).toISOString(), season: m.season })),
+      activity: Object.fromEntries(activity.map((a) => [a.side === 'actor' ? a.event_type : `${a.event_type}.received`, Number(a.n)])),
+      transactions: transactions.map((t) => ({
+        id: Number(t.id), at: new Date(t.at).toISOString(), currency: t.key, delta: Number(t.delta), balanceAfter: Number(t.balance_after), source: t.source, reason: t.reason,
+        rule: t.rule_key ? { key: t.rule_key, name: t.rule_name ?? t.rule_key, version: t.rule_version } : null,
+        event: t.source_id ? { sourceId: t.source_id, type: t.type!, occurredAt: new Date(t.occurred_at!).toISOString(), channelId: t.channel_id } : null,
+      })),
+    });
+  });
+
+  app.post('/:userId/award', async (c) => {
+    const { userId } = parseWith(UserId, { userId: c.req.param('userId') }, 'URL');
+    const body = parseWith(AwardBody, await readJson(c));
+    const services = c.get('services');
+    const guildId = guildOf(c);
+    const principal = c.get('principal');
+    const [currency] = await queryRows<{ id: number }>(services.database.db, sql`SELECT id FROM currencies WHERE guild_id = ${guildId} AND key = ${body.currency}`);
+    if (!currency) throw new ApiError('validation_failed', `unknown currency "${body.currency}"`, [{ path: 'currency', message: `unknown currency "${body.currency}"` }]);
+    const sourceId = `award:${randomUUID()}`;
+    // The award goes through the pipeline like any event: it is in the lake, and rules may react.
+    await services.pipeline.ingestEvents(
+      [{
+        source_id: sourceId, type: 'manual_award', guild_id: guildId, actor_id: principal.kind === 'user' && /^[0-9]+$/.test(principal.id) ? principal.id : '0',
+        target_id: userId, channel_id: null, occurred_at: services.clock.now().toISOString(), data: { currency: body.currency, amount: body.amount, reason: body.reason || 'manual award' },
+      }],
+      'api',
+    );
+    const [tx] = await queryRows<{ balance_after: string }>(
+      services.database.db,
+      sql`SELECT t.balance_after::text FROM transactions t JOIN lake_events l ON l.id = t.lake_event_id WHERE l.guild_id = ${guildId} AND l.source_id = ${sourceId} AND t.source = 'manual'`,
+    );
+    if (!tx) throw new ApiError('conflict', `the balance is too low for ${body.amount} ${body.currency}`, [{ path: 'amount', message: 'would overdraw the balance' }]);
+    return c.json({ member: userId, currency: body.currency, amount: body.amount, balance: Number(tx.balance_after), sourceId });
+  });
+  return app;
+}
