@@ -20,6 +20,7 @@ import { eventRoutes } from './routes/events.ts';
 import { guildAdminDocs, guildAdminRoutes } from './routes/guild-admin.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importDocs, importRoutes } from './routes/imports.ts';
 import { leaderboardRoutes } from './routes/leaderboard.ts';
 import { memberDocs, memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -33,7 +34,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...tokenDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -96,6 +97,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/shop', shopRoutes());
   api.route('/guilds/:guildId/members', memberRoutes());
   api.route('/guilds/:guildId/presets', guildPresetRoutes());
+  api.route('/guilds/:guildId/import', importRoutes());
   api.route('/guilds/:guildId', guildAdminRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.route('/api', api);

@@ -2,7 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDryRun } from './commands/dry-run.ts';
+import { registerImport } from './commands/import-balances.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerPreset } from './commands/preset.ts';
 import { registerMilestones } from './commands/milestones.ts';
 import { registerSeason } from './commands/season.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -21,6 +23,8 @@ registerSimulate(program);
 registerDryRun(program);
 registerMilestones(program);
 registerSeason(program);
+registerPreset(program);
+registerImport(program);
 
 try {
   await program.parseAsync(process.argv);

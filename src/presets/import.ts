@@ -2,6 +2,7 @@
 // from the guild's configuration computed key by key, then applied in one transaction with an
 // audit entry. Re-importing the same recipe changes nothing. `merge` keeps what the recipe does not
 // mention; `replace` removes it.
+import { isDeepStrictEqual } from 'node:util';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
 import { queryRows, type Db } from '../db/client.ts';
@@ -18,7 +19,7 @@ import { ShopItemSchema } from '../shop/schema.ts';
 import { saveShopItem } from '../shop/shop.ts';
 import { diffConfigs, SECTIONS, type ComparableConfig, type ConfigDiff } from './diff.ts';
 import { exportGuild } from './export.ts';
-import { bindRecipe, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
+import { bindRecipe, dangerousKeys, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
 
 export interface ImportSummary {
   recipe: string;
@@ -45,6 +46,8 @@ export interface ImportOptions {
 }
 
 export function parseRecipe(input: unknown): { ok: true; recipe: Recipe } | { ok: false; problems: Problem[] } {
+  const dangerous = dangerousKeys(input);
+  if (dangerous.length > 0) return { ok: false, problems: dangerous.slice(0, 20).map((path) => ({ path, message: 'key not allowed in a recipe (prototype pollution)' })) };
   const parsed = RecipeSchema.safeParse(input);
   if (parsed.success) return { ok: true, recipe: parsed.data };
   return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
@@ -129,7 +132,7 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       const recipeInfo = { key: recipe.key, name: recipe.name, description: recipe.description, version: recipe.version };
       const [guild] = await tx.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
       const settings = guild?.settings ?? {};
-      const settingsChanged = JSON.stringify(settings.labels ?? {}) !== JSON.stringify(recipe.labels) || JSON.stringify(settings.recipe ?? null) !== JSON.stringify(recipeInfo);
+      const settingsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels) || !isDeepStrictEqual(settings.recipe ?? null, recipeInfo);
       if (settingsChanged) await tx.update(guilds).set({ settings: { ...settings, labels: recipe.labels, recipe: recipeInfo } }).where(eq(guilds.id, guildId));
       const applied = !diff.identical || settingsChanged || (options.mode === 'replace' && SECTIONS.some((s) => diff[s].removed.length > 0));
       if (applied) await audit(tx, { guildId, actor: options.actor, action: 'preset.import', entityType: 'preset', entityKey: recipe.key, before: null, after: { recipe: recipeInfo, mode: options.mode ?? 'merge', diff } });

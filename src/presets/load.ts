@@ -1,15 +1,18 @@
 // Loading a recipe file, with its problems as one readable message.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseRecipe } from './import.ts';
-import type { Recipe } from './recipe.ts';
+import { MAX_RECIPE_BYTES, type Recipe } from './recipe.ts';
 
 export class RecipeFileError extends Error {}
 
 export async function loadRecipeFile(path: string): Promise<Recipe> {
   let text: string;
   try {
+    const size = (await stat(path)).size;
+    if (size > MAX_RECIPE_BYTES) throw new RecipeFileError(`preset ${path} is ${size} bytes; the limit is ${MAX_RECIPE_BYTES}`);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof RecipeFileError) throw error;
     throw new RecipeFileError(`cannot read preset ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   let json: unknown;

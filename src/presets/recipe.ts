@@ -24,12 +24,12 @@ export const RecipeSchema = z
       })
       .strict()
       .default({ channels: {}, roles: {} }),
-    currencies: z.array(CurrencySchema).default([]),
-    zones: z.array(ZoneSchema).default([]),
+    currencies: z.array(CurrencySchema).max(50).default([]),
+    zones: z.array(ZoneSchema).max(500).default([]),
     /** Rule documents; validated against the recipe's own currencies and zones on import. */
-    rules: z.array(z.record(z.string(), z.unknown())).default([]),
-    milestones: z.array(z.record(z.string(), z.unknown())).default([]),
-    shop: z.array(z.record(z.string(), z.unknown())).default([]),
+    rules: z.array(z.record(z.string(), z.unknown())).max(2000).default([]),
+    milestones: z.array(z.record(z.string(), z.unknown())).max(1000).default([]),
+    shop: z.array(z.record(z.string(), z.unknown())).max(500).default([]),
     settings: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
@@ -97,4 +97,26 @@ export function recipeConfigInput(recipe: Recipe, guildId: string, bindings: Bin
     rules: value.rules.map((document, i) => ({ id: i + 1, version: 1, document })),
     milestones: value.milestones.map((document, i) => ({ id: i + 1, document })),
   };
+}
+
+/** The largest recipe accepted, as JSON text. */
+export const MAX_RECIPE_BYTES = 2 * 1024 * 1024;
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Paths of keys that could reach object prototypes if a document were merged carelessly. */
+export function dangerousKeys(value: unknown, path = '', depth = 0, out: string[] = []): string[] {
+  if (depth > 64) {
+    out.push(`${path || '(root)'} (nested deeper than 64 levels)`);
+    return out;
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => dangerousKeys(v, `${path}[${i}]`, depth + 1, out));
+  else if (value && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (FORBIDDEN.has(key)) out.push(at);
+      else dangerousKeys((value as Record<string, unknown>)[key], at, depth + 1, out);
+    }
+  }
+  return out;
 }

@@ -27,7 +27,7 @@ const refineLogic = (value: unknown, ctx: z.RefinementCtx) => {
 export const Logic = z
   .unknown()
   .superRefine(refineLogic)
-  .meta({ description: 'JSON Logic expression (https://jsonlogic.com) with Cairn operations: pow, floor, ceil, trunc, round, abs, clamp, div, coalesce, quality_modifier, multiplier' });
+  .meta({ description: 'JSON Logic expression (https://jsonlogic.com) with Cairn operations: pow, floor, ceil, trunc, round, abs, clamp, div, coalesce, quality_modifier, multiplier, random_int' });
 
 /** A whole number, or a JSON Logic expression whose result is rounded by `round`. */
 export const Amount = z.union([z.number().finite(), z.record(z.string(), z.unknown()).superRefine(refineLogic)], {

@@ -81,3 +81,34 @@ describe('cairn doctor', () => {
     expect(JSON.parse(result.stdout)).toEqual({ ok: true, violations: [] });
   });
 });
+
+describe('cairn preset and cairn import', () => {
+  it('diffs, refuses to apply without --yes, imports with --yes, and exports what imports back', async () => {
+    const guild = ['--guild', '1160511689263947796'];
+    const diff = await cairn(['preset', 'diff', 'presets/minimal-karma.json', ...guild]);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('+ karma.message');
+    const refused = await cairn(['preset', 'import', 'presets/minimal-karma.json', ...guild]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('not applied');
+    const applied = await cairn(['preset', 'import', 'presets/minimal-karma.json', ...guild, '--yes', '--json']);
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ applied: true, summary: { rules: 2 } });
+    const exported = await cairn(['preset', 'export', ...guild]);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ cairn_recipe: 1, key: 'minimal-karma', rules: [{ key: 'karma.message' }, { key: 'karma.voice' }] });
+    const missing = await cairn(['preset', 'import', 'presets/community-engagement.json', ...guild, '--yes']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('{{role:rising_star}}');
+  });
+
+  it('imports a leaderboard export: a report by default, changes with --yes', async () => {
+    const file = await write('mee6.csv', `user_id,xp\n${ALICE},42\n`);
+    const guild = ['--guild', '1160511689263947796'];
+    await cairn(['preset', 'import', 'presets/minimal-karma.json', ...guild, '--yes']);
+    const report = await cairn(['import', 'balances', file, ...guild, '--currency', 'karma']);
+    expect(report.stdout).toContain('would change 1 of 1');
+    const done = await cairn(['import', 'balances', file, ...guild, '--currency', 'karma', '--yes', '--json']);
+    expect(JSON.parse(done.stdout)).toMatchObject({ dryRun: false, changed: 1, net: 42 });
+    expect((await cairn(['import', 'balances', file, ...guild, '--currency', 'nope', '--yes'])).code).toBe(2);
+  });
+});

@@ -28,6 +28,16 @@ export interface MultiplierSource {
   multiplier(currency: string, typeKey?: string): number;
 }
 
+/** FNV-1a of a string: a stable, well-spread 32-bit hash. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
 export const CUSTOM_OPERATIONS: Record<string, Operation> = {
   pow: (base, exponent) => Math.pow(num(base), num(exponent)),
   floor: (x) => Math.floor(num(x)),
@@ -40,6 +50,15 @@ export const CUSTOM_OPERATIONS: Record<string, Operation> = {
   div: (a, b) => Math.trunc(num(a) / num(b)),
   coalesce: (...values) => values.find((v) => v !== null && v !== undefined) ?? null,
   quality_modifier: qualityModifier,
+  /**
+   * A whole number in [min, max] chosen by a hash of `seed` (e.g. the event's source_id): random-
+   * looking, yet the same on every replay, dry run and simulation.
+   */
+  random_int: (min, max, seed) => {
+    const lo = Math.ceil(num(min));
+    const hi = Math.floor(num(max));
+    return hi < lo ? lo : lo + (fnv1a(String(seed)) % (hi - lo + 1));
+  },
   /** The zone multiplier for a currency (and an event-type key, default the event's type). */
   multiplier(this: unknown, currency, typeKey) {
     const source = (this as { $multipliers?: MultiplierSource } | null)?.$multipliers;
