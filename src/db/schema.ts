@@ -143,7 +143,10 @@ export const eventCountersDaily = pgTable(
     count: integer('count').notNull().default(0),
     valueSum: amount('value_sum').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.guildId, t.userId, t.eventType, t.side, t.day] })],
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.userId, t.eventType, t.side, t.day] }),
+    index('event_counters_daily_day').on(t.guildId, t.day),
+  ],
 );
 
 /** Lifetime totals per member, event type, side and channel (channel 0 = none), for milestones. */
@@ -474,4 +477,62 @@ export const aiCalls = pgTable(
     at: at('at').notNull().defaultNow(),
   },
   (t) => [index('ai_calls_guild_time').on(t.guildId, t.at)],
+);
+
+// ---- Analytics aggregates: kept current in each event's transaction (src/analytics/aggregator.ts)
+// so charts never scan the lake. Days and hours are the guild's local calendar.
+
+/** Activity per UTC hour and event type (peak-hours heatmaps convert to the guild's zone). */
+export const activityHourly = pgTable(
+  'activity_hourly',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    hour: at('hour').notNull(),
+    eventType: varchar('event_type', { length: 40 }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.hour, t.eventType] })],
+);
+
+/** Voice time per member and local day, sessions split at midnight; AFK time kept apart. */
+export const voiceDaily = pgTable(
+  'voice_daily',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    seconds: amount('seconds').notNull().default(0),
+    afkSeconds: amount('afk_seconds').notNull().default(0),
+    /** Sessions that ended on this day (non-AFK and AFK). */
+    sessions: integer('sessions').notNull().default(0),
+    afkSessions: integer('afk_sessions').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId, t.day] }), index('voice_daily_day').on(t.guildId, t.day)],
+);
+
+/** Attendance of each scheduled event. */
+export const scheduledEventStats = pgTable(
+  'scheduled_event_stats',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    scheduledEventId: snowflake('scheduled_event_id').notNull(),
+    attendees: integer('attendees').notNull().default(0),
+    minutesPresent: amount('minutes_present').notNull().default(0),
+    onTime: integer('on_time').notNull().default(0),
+    firstAt: at('first_at').notNull(),
+    lastAt: at('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.scheduledEventId] })],
+);
+
+/** Months in which a member did anything (as actor): monthly actives and cohort retention. */
+export const memberActivityMonthly = pgTable(
+  'member_activity_monthly',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    events: integer('events').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId, t.month] }), index('member_activity_month').on(t.guildId, t.month)],
 );

@@ -1,0 +1,84 @@
+// Retention of the raw lake: a daily job deletes events older than each guild's window (default 90
+// days) in small batches — aggregates, counters, ledger and milestones are left alone, so charts keep
+// their history. A weekly job reconciles the daily counters with what the lake still holds and
+// reports any drift.
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../db/client.ts';
+
+export const DEFAULT_RETENTION_DAYS = 90;
+
+export interface RetentionResult {
+  guilds: { guildId: string; retentionDays: number; cutoff: string; deleted: number }[];
+}
+
+export async function deleteExpiredEvents(db: Db, now = new Date(), batch = 10_000): Promise<RetentionResult> {
+  const guilds = await queryRows<{ id: string; days: number | null }>(db, sql`SELECT id::text, (settings->>'retention_days')::int AS days FROM guilds ORDER BY id`);
+  const result: RetentionResult = { guilds: [] };
+  for (const g of guilds) {
+    const retentionDays = g.days && g.days > 0 ? g.days : DEFAULT_RETENTION_DAYS;
+    const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
+    let deleted = 0;
+    for (;;) {
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`WITH gone AS (
+              DELETE FROM lake_events WHERE id IN (
+                SELECT id FROM lake_events WHERE guild_id = ${g.id} AND occurred_at < ${cutoff}::timestamptz LIMIT ${batch})
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM gone`,
+      );
+      const n = rows[0]?.n ?? 0;
+      deleted += n;
+      if (n < batch) break;
+    }
+    result.guilds.push({ guildId: g.id, retentionDays, cutoff, deleted });
+  }
+  return result;
+}
+
+export interface Drift {
+  guildId: string;
+  userId: string;
+  eventType: string;
+  day: string;
+  counted: number;
+  inLake: number;
+}
+
+/**
+ * Compares the daily counters (actor side) with the lake, for the days the lake still holds in full
+ * (after the oldest retained day), and returns the differences. With `repair`, counters are set to
+ * the lake's numbers.
+ */
+export async function reconcileCounters(db: Db, options: { repair?: boolean; now?: Date } = {}): Promise<Drift[]> {
+  const rows = await queryRows<{ g: string; u: string; t: string; d: string; counted: number; in_lake: number }>(
+    db,
+    sql`WITH lake AS (
+          SELECT l.guild_id, l.actor_id AS user_id, l.type AS event_type,
+                 (l.occurred_at AT TIME ZONE COALESCE(gl.timezone, 'UTC'))::date AS day, count(*)::int AS n
+          FROM lake_events l JOIN guilds gl ON gl.id = l.guild_id
+          GROUP BY 1, 2, 3, 4
+        ), bounds AS (
+          SELECT guild_id, min(day) AS first_day FROM lake GROUP BY 1
+        ), counted AS (
+          SELECT c.guild_id, c.user_id, c.event_type, c.day, c.count AS n FROM event_counters_daily c
+          JOIN bounds b ON b.guild_id = c.guild_id AND c.day > b.first_day
+          WHERE c.side = 'actor'
+        )
+        SELECT COALESCE(c.guild_id, l.guild_id)::text g, COALESCE(c.user_id, l.user_id)::text u, COALESCE(c.event_type, l.event_type) t,
+               COALESCE(c.day, l.day)::text d, COALESCE(c.n, 0) counted, COALESCE(l.n, 0) in_lake
+        FROM counted c FULL JOIN (SELECT l.* FROM lake l JOIN bounds b ON b.guild_id = l.guild_id AND l.day > b.first_day) l
+          ON l.guild_id = c.guild_id AND l.user_id = c.user_id AND l.event_type = c.event_type AND l.day = c.day
+        WHERE COALESCE(c.n, 0) <> COALESCE(l.n, 0)
+        ORDER BY 1, 2, 3, 4 LIMIT 10000`,
+  );
+  const drift = rows.map((r) => ({ guildId: r.g, userId: r.u, eventType: r.t, day: r.d, counted: r.counted, inLake: r.in_lake }));
+  if (options.repair && drift.length > 0) {
+    await db.execute(sql`
+      INSERT INTO event_counters_daily AS d (guild_id, user_id, event_type, side, day, count, value_sum)
+      SELECT g, u, t, 'actor', day, n, 0 FROM json_to_recordset(${JSON.stringify(drift.map((x) => ({ g: x.guildId, u: x.userId, t: x.eventType, day: x.day, n: x.inLake })))}::json)
+        AS v(g bigint, u bigint, t text, day date, n int)
+      ON CONFLICT (guild_id, user_id, event_type, side, day) DO UPDATE SET count = excluded.count`);
+  }
+  return drift;
+}
