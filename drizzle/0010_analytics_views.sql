@@ -62,16 +62,24 @@ COMMENT ON VIEW analytics.member_engagement_weekly IS 'Per member and ISO week (
 COMMENT ON COLUMN analytics.member_engagement_weekly.week IS 'Monday of the week';
 --> statement-breakpoint
 CREATE OR REPLACE VIEW analytics.member_monthly_status AS
+WITH joined AS (
+  SELECT guild_id, user_id, date_trunc('month', min(day))::date AS join_month
+  FROM event_counters_daily WHERE side = 'actor' AND event_type = 'member_join' GROUP BY 1, 2
+)
 SELECT a.guild_id, a.user_id, a.month, a.events,
        min(a.month) OVER (PARTITION BY a.guild_id, a.user_id) AS first_active_month,
-       COALESCE(date_trunc('month', m.joined_at)::date, min(a.month) OVER (PARTITION BY a.guild_id, a.user_id)) AS cohort_month
-FROM member_activity_monthly a LEFT JOIN members m ON m.guild_id = a.guild_id AND m.user_id = a.user_id;
+       COALESCE(j.join_month, date_trunc('month', m.joined_at AT TIME ZONE g.timezone)::date,
+                min(a.month) OVER (PARTITION BY a.guild_id, a.user_id)) AS cohort_month
+FROM member_activity_monthly a
+JOIN guilds g ON g.id = a.guild_id
+LEFT JOIN joined j ON j.guild_id = a.guild_id AND j.user_id = a.user_id
+LEFT JOIN members m ON m.guild_id = a.guild_id AND m.user_id = a.user_id;
 --> statement-breakpoint
 COMMENT ON VIEW analytics.member_monthly_status IS 'Months in which each member was active (did anything), with their cohort (join month, else first active month): monthly actives and cohort retention.';
 --> statement-breakpoint
 COMMENT ON COLUMN analytics.member_monthly_status.events IS 'Events the member did that month';
 --> statement-breakpoint
-COMMENT ON COLUMN analytics.member_monthly_status.cohort_month IS 'Month the member joined (else first active month)';
+COMMENT ON COLUMN analytics.member_monthly_status.cohort_month IS 'Month the member first joined (else the join time Discord reported, else first active month)';
 --> statement-breakpoint
 CREATE OR REPLACE VIEW analytics.event_attendance AS
 SELECT guild_id, scheduled_event_id, attendees, minutes_present,

@@ -1,7 +1,7 @@
 // Keeps the analytics aggregates current inside each batch's transaction, from the events that were
 // new to the lake: activity per hour, voice time per member and local day (sessions split at local
-// midnight, AFK apart), scheduled-event attendance, and monthly activity per member. Charts read
-// these, never the lake.
+// midnight, AFK apart), scheduled-event attendance, monthly activity per member, and members' join
+// and leave times. Charts read these, never the lake.
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
@@ -38,18 +38,28 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
   const voice = new Map<string, VoiceRow>();
   const attendance = new Map<string, { e: string; n: number; m: number; o: number; first: string; last: string }>();
   const monthly = new Map<string, { u: string; m: string; n: number }>();
+  const membership = new Map<string, { u: string; j: string | null; l: string | null }>();
   for (const e of events) {
+    if (e.type === 'member_join' || e.type === 'member_leave') {
+      const row = membership.get(e.actor_id) ?? { u: e.actor_id, j: null, l: null };
+      if (e.type === 'member_join' && (row.j === null || Date.parse(e.occurred_at) > Date.parse(row.j))) row.j = e.occurred_at;
+      if (e.type === 'member_leave' && (row.l === null || Date.parse(e.occurred_at) > Date.parse(row.l))) row.l = e.occurred_at;
+      membership.set(e.actor_id, row);
+    }
     const at = Date.parse(e.occurred_at);
     const hour = new Date(Math.floor(at / 3_600_000) * 3_600_000).toISOString();
     const hk = `${hour}|${e.type}`;
     const h = hourly.get(hk) ?? { h: hour, t: e.type, n: 0 };
     h.n++;
     hourly.set(hk, h);
-    const month = `${localDay(e.occurred_at, timeZone).slice(0, 7)}-01`;
-    const mk = `${e.actor_id}|${month}`;
-    const m = monthly.get(mk) ?? { u: e.actor_id, m: month, n: 0 };
-    m.n++;
-    monthly.set(mk, m);
+    // A month counts as active for a member who did anything but leave.
+    if (e.type !== 'member_leave') {
+      const month = `${localDay(e.occurred_at, timeZone).slice(0, 7)}-01`;
+      const mk = `${e.actor_id}|${month}`;
+      const m = monthly.get(mk) ?? { u: e.actor_id, m: month, n: 0 };
+      m.n++;
+      monthly.set(mk, m);
+    }
     if (e.type === 'voice_session_end') {
       const duration = Math.max(0, Number(e.data.duration_seconds) || 0);
       const startedAt = typeof e.data.started_at === 'string' ? Date.parse(e.data.started_at) : at - duration * 1000;
@@ -79,7 +89,7 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
     }
   }
   const sorted = <T,>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-  return { hourly: sorted(hourly), voice: sorted(voice), attendance: sorted(attendance), monthly: sorted(monthly) };
+  return { hourly: sorted(hourly), voice: sorted(voice), attendance: sorted(attendance), monthly: sorted(monthly), membership: sorted(membership) };
 }
 
 export class AnalyticsAggregator implements EventProcessor {
@@ -118,8 +128,20 @@ export class AnalyticsAggregator implements EventProcessor {
           SELECT ${guildId}, u, m, n FROM json_to_recordset(${JSON.stringify(rows.monthly)}::json) AS v(u bigint, m date, n int)
           ON CONFLICT (guild_id, user_id, month) DO UPDATE SET events = a.events + excluded.events
           RETURNING 1
+        ), membership AS (
+          -- The latest join and leave win, whatever order they arrive in: a member is gone when
+          -- their last leave is at or after their last join.
+          INSERT INTO members AS m (guild_id, user_id, joined_at, left_at, updated_at)
+          SELECT ${guildId}, u, j, CASE WHEN j IS NULL OR l >= j THEN l END, now()
+          FROM json_to_recordset(${JSON.stringify(rows.membership)}::json) AS v(u bigint, j timestamptz, l timestamptz)
+          ON CONFLICT (guild_id, user_id) DO UPDATE SET
+            joined_at = GREATEST(m.joined_at, excluded.joined_at),
+            left_at = CASE WHEN GREATEST(m.joined_at, excluded.joined_at) IS NULL OR GREATEST(m.left_at, excluded.left_at) >= GREATEST(m.joined_at, excluded.joined_at)
+                           THEN GREATEST(m.left_at, excluded.left_at) END,
+            updated_at = now()
+          RETURNING 1
         )
-        SELECT (SELECT count(*) FROM hourly), (SELECT count(*) FROM voice), (SELECT count(*) FROM attendance), (SELECT count(*) FROM monthly)`);
+        SELECT (SELECT count(*) FROM hourly), (SELECT count(*) FROM voice), (SELECT count(*) FROM attendance), (SELECT count(*) FROM monthly), (SELECT count(*) FROM membership)`);
     }
   }
 }

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { localDay, previousDay } from '../milestones/requirements.ts';
+import { textArray } from '../db/sql.ts';
 import { localWeekdayHour } from './time.ts';
 
 export interface AnalyticsContext {
@@ -38,15 +39,17 @@ export async function growth(exec: Executor, ctx: AnalyticsContext, days: number
     else d.leaves += Number(r.n);
     d.net = d.joins - d.leaves;
   }
-  const monthAgo = new Date(ctx.now.getTime() - 30 * 86_400_000).toISOString();
-  const [size] = await queryRows<{ now: number; then: number; known: number }>(
+  // Members now come from the members table (kept by the bot and by join/leave events); 30 days
+  // ago is now minus the net growth of the 30 local days up to today, so the two agree with the chart.
+  const since30 = daysBack(ctx, 30)[0]!;
+  const [size] = await queryRows<{ now: number; net30: number }>(
     exec,
-    sql`SELECT count(*) FILTER (WHERE left_at IS NULL)::int AS now,
-               count(*) FILTER (WHERE joined_at <= ${monthAgo}::timestamptz AND (left_at IS NULL OR left_at > ${monthAgo}::timestamptz))::int AS then,
-               count(*)::int AS known
-        FROM members WHERE guild_id = ${ctx.guildId} AND NOT is_bot`,
+    sql`SELECT (SELECT count(*)::int FROM members WHERE guild_id = ${ctx.guildId} AND NOT is_bot AND left_at IS NULL) AS now,
+               (SELECT COALESCE(sum(CASE WHEN event_type = 'member_join' THEN count ELSE -count END), 0)::int FROM event_counters_daily
+                 WHERE guild_id = ${ctx.guildId} AND side = 'actor' AND event_type IN ('member_join', 'member_leave') AND day >= ${since30}::date) AS net30`,
   );
-  return { days: [...byDay.values()], members: { now: size?.now ?? 0, thirtyDaysAgo: size?.then ?? 0, known: size?.known ?? 0 } };
+  const now = size?.now ?? 0;
+  return { days: [...byDay.values()], members: { now, thirtyDaysAgo: Math.max(0, now - (size?.net30 ?? 0)), netLast30Days: size?.net30 ?? 0 } };
 }
 
 export async function voice(exec: Executor, ctx: AnalyticsContext, days: number) {
@@ -72,7 +75,7 @@ export async function voice(exec: Executor, ctx: AnalyticsContext, days: number)
     exec,
     sql`SELECT v.user_id::text, m.display_name AS name, sum(v.seconds)::text s FROM voice_daily v
         LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
-        WHERE v.guild_id = ${ctx.guildId} AND v.day >= ${range[0]}::date GROUP BY 1, 2 HAVING sum(v.seconds) > 0
+        WHERE v.guild_id = ${ctx.guildId} AND v.day >= ${range[0]}::date GROUP BY v.user_id, m.display_name HAVING sum(v.seconds) > 0
         ORDER BY sum(v.seconds) DESC, v.user_id LIMIT 10`,
   );
   return {
@@ -82,11 +85,15 @@ export async function voice(exec: Executor, ctx: AnalyticsContext, days: number)
   };
 }
 
+/** What counts as activity on the peak-hours heatmap (joins, leaves and manual awards do not). */
+export const PEAK_ACTIVITY = ['message_create', 'reaction_add', 'thread_create', 'voice_session_end', 'scheduled_event_attend', 'command'];
+
 export async function peakHours(exec: Executor, ctx: AnalyticsContext, days: number) {
   const since = new Date(ctx.now.getTime() - days * 86_400_000).toISOString();
   const rows = await queryRows<{ hour: string; n: string }>(
     exec,
-    sql`SELECT hour::text, sum(count)::text n FROM activity_hourly WHERE guild_id = ${ctx.guildId} AND hour >= ${since}::timestamptz GROUP BY 1`,
+    sql`SELECT hour::text, sum(count)::text n FROM activity_hourly
+        WHERE guild_id = ${ctx.guildId} AND hour >= ${since}::timestamptz AND event_type = ANY(${textArray(PEAK_ACTIVITY)}) GROUP BY 1`,
   );
   // weekday (0 = Sunday) × hour, in the guild's time zone
   const grid = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
@@ -163,13 +170,20 @@ export async function retention(exec: Executor, ctx: AnalyticsContext, months: n
     exec,
     sql`SELECT month::text, count(*)::int n FROM member_activity_monthly WHERE guild_id = ${ctx.guildId} AND month >= ${since}::date GROUP BY 1 ORDER BY 1`,
   );
-  // A member's cohort: the month they joined (members.joined_at), else their first active month.
+  // A member's cohort: the month they first joined (member_join counters survive the lake's
+  // retention), else the join time the members table knows, else their first active month.
   const cohorts = await queryRows<{ cohort: string; month: string; n: number }>(
     exec,
-    sql`WITH first AS (
-          SELECT a.user_id, COALESCE(date_trunc('month', (m.joined_at AT TIME ZONE ${ctx.timeZone}))::date, min(a.month)) AS cohort
-          FROM member_activity_monthly a LEFT JOIN members m ON m.guild_id = a.guild_id AND m.user_id = a.user_id
-          WHERE a.guild_id = ${ctx.guildId} GROUP BY a.user_id, m.joined_at
+    sql`WITH active AS (
+          SELECT user_id, min(month) AS first_month FROM member_activity_monthly WHERE guild_id = ${ctx.guildId} GROUP BY 1
+        ), joined AS (
+          SELECT user_id, min(day) AS first_day FROM event_counters_daily
+          WHERE guild_id = ${ctx.guildId} AND side = 'actor' AND event_type = 'member_join' GROUP BY 1
+        ), first AS (
+          SELECT a.user_id,
+                 COALESCE(date_trunc('month', j.first_day)::date, date_trunc('month', (m.joined_at AT TIME ZONE ${ctx.timeZone}))::date, a.first_month) AS cohort
+          FROM active a LEFT JOIN joined j ON j.user_id = a.user_id
+          LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = a.user_id
         )
         SELECT f.cohort::text, a.month::text, count(*)::int n FROM first f
         JOIN member_activity_monthly a ON a.guild_id = ${ctx.guildId} AND a.user_id = f.user_id AND a.month >= f.cohort
@@ -225,5 +239,5 @@ export async function stars(exec: Executor, ctx: AnalyticsContext, settings: Sta
     .filter((m) => m.prior >= settings.churnMinEvents && m.recent === 0)
     .sort((a, b) => b.prior - a.prior || (a.userId < b.userId ? -1 : 1))
     .slice(0, 50);
-  return { windowDays: settings.windowDays, since: range[0], recentFrom, risingStars: rising, churnRisks: churn };
+  return { windowDays: settings.windowDays, thresholds: settings, since: range[0], recentFrom, risingStars: rising, churnRisks: churn };
 }

@@ -3,6 +3,7 @@
 import { Cron } from 'croner';
 import type { Services } from './services.ts';
 import { queueLeaderboardPosts } from '../ledger/leaderboard-post.ts';
+import { deleteExpiredEvents, reconcileCounters } from '../analytics/retention.ts';
 
 export interface Job {
   name: string;
@@ -14,6 +15,25 @@ export interface Job {
 export const JOBS: Job[] = [
   // Hourly: the first run of a new week or month queues that period's leaderboard posts.
   { name: 'leaderboard-posts', pattern: '5 * * * *', run: (s) => queueLeaderboardPosts(s.database.db, s.clock.now()) },
+  // Daily: raw lake events older than each guild's retention window go; aggregates stay.
+  {
+    name: 'lake-retention',
+    pattern: '17 3 * * *',
+    run: async (s) => {
+      const result = await deleteExpiredEvents(s.database.db, s.clock.now());
+      s.logger.info({ job: 'lake-retention', guilds: result.guilds.filter((g) => g.deleted > 0) }, 'expired lake events deleted');
+    },
+  },
+  // Weekly: daily counters checked against the lake; drift is reported, not silently fixed.
+  {
+    name: 'counter-reconcile',
+    pattern: '41 4 * * 1',
+    run: async (s) => {
+      const drift = await reconcileCounters(s.database.db);
+      if (drift.length > 0) s.logger.warn({ job: 'counter-reconcile', rows: drift.length, sample: drift.slice(0, 20) }, 'daily counters drift from the lake (repair with `cairn lake reconcile --repair`)');
+      else s.logger.info({ job: 'counter-reconcile' }, 'daily counters agree with the lake');
+    },
+  },
 ];
 
 export function startScheduler(services: Services, jobs: Job[] = JOBS): { stop(): void } {

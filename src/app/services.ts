@@ -5,6 +5,7 @@ import type { DiscordBot } from '../discord/bot.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../log/logger.ts';
 import { IngestPipeline } from '../pipeline/ingest.ts';
+import { AnalyticsAggregator } from '../analytics/aggregator.ts';
 import { MilestoneChecker } from '../milestones/checker.ts';
 import { EngineProcessor } from '../pipeline/engine-processor.ts';
 import { ConfigStore } from '../rules/config-store.ts';
@@ -42,7 +43,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const configs = new ConfigStore(database, logger.child({ module: 'config' }));
   await configs.start();
   const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }), new MilestoneChecker());
-  const pipeline = new IngestPipeline(database, [engine], {}, logger.child({ module: 'ingest' }));
+  const pipeline = new IngestPipeline(database, [engine, new AnalyticsAggregator(configs)], {}, logger.child({ module: 'ingest' }));
   const clock = options.clock ?? systemClock;
   // discord.js is loaded only when a bot runs.
   const discord = env.DISCORD_TOKEN

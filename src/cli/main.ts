@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDryRun } from './commands/dry-run.ts';
 import { registerImport } from './commands/import-balances.ts';
+import { registerLake } from './commands/lake.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPreset } from './commands/preset.ts';
 import { registerMilestones } from './commands/milestones.ts';
@@ -18,6 +19,7 @@ const program = new Command()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
 registerMigrate(program);
+registerLake(program);
 registerDoctor(program);
 registerSimulate(program);
 registerDryRun(program);

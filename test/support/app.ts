@@ -1,5 +1,6 @@
 // An API app over a test database, driven in-process with app.request().
 import { createApp } from '../../src/api/app.ts';
+import type { Clock } from '../../src/app/clock.ts';
 import { createServices, type Services } from '../../src/app/services.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { silentLogger } from '../../src/log/logger.ts';
@@ -8,13 +9,14 @@ import type { TestDatabase } from './db.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-export async function createTestApp(database: TestDatabase, env: Record<string, string> = {}) {
+export async function createTestApp(database: TestDatabase, env: Record<string, string> = {}, options: { clock?: Clock } = {}) {
   const services: Services = await createServices({
     env: parseEnv({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, ...env }),
     logger: silentLogger,
     database,
     adminToken: ADMIN_TOKEN,
     metrics: new Metrics({ defaultMetrics: false }),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const app = createApp(services);
   const request = (path: string, init: RequestInit & { json?: unknown; token?: string | null } = {}) => {

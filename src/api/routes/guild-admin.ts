@@ -14,6 +14,7 @@ import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readJson, readOptionalJson } from '../validate.ts';
+import { AnalyticsSettings } from './analytics.ts';
 import { actorOf, guildOf } from './helpers.ts';
 
 const validTimeZone = (tz: string) => {
@@ -37,6 +38,7 @@ export const GuildSettingsPatch = z
     voice_excluded_channels: z.array(Snowflake).max(500),
     leaderboard_post: LeaderboardPostSchema.nullable(),
     labels: z.record(z.string().max(48), z.string().max(64)),
+    analytics: AnalyticsSettings.nullable(),
   })
   .partial()
   .strict()

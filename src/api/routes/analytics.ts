@@ -1,0 +1,132 @@
+// /api/guilds/:guildId/analytics/* — the Community page: growth, voice, peak hours, scheduled
+// events, weekly engagement, retention, rising stars and churn risks. Each reads the aggregates
+// (never the raw lake) and answers JSON, or CSV with ?format=csv.
+import { eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import * as q from '../../analytics/queries.ts';
+import { guilds } from '../../db/schema.ts';
+import { ApiError } from '../errors.ts';
+import type { RouteDoc } from '../openapi.ts';
+import type { AppEnv } from '../types.ts';
+import { parseWith } from '../validate.ts';
+import { guildOf } from './helpers.ts';
+
+const Format = z.enum(['json', 'csv']).default('json');
+const DaysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30), format: Format });
+const PeakQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(28), format: Format });
+const WeeksQuery = z.object({ weeks: z.coerce.number().int().min(1).max(52).default(8), format: Format });
+const MonthsQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(6), format: Format });
+const FormatQuery = z.object({ format: Format });
+
+/** Per-guild thresholds for rising stars and churn risks (guild settings `analytics`). */
+export const AnalyticsSettings = z
+  .object({
+    window_days: z.number().int().min(3).max(90),
+    rising_min_events: z.number().int().min(1).max(100_000),
+    churn_min_events: z.number().int().min(1).max(100_000),
+  })
+  .partial()
+  .strict();
+
+const A = '/api/guilds/{guildId}/analytics';
+const csvNote = '; ?format=csv for a CSV file';
+export const analyticsDocs: RouteDoc[] = [
+  { method: 'get', path: `${A}/growth`, summary: `Joins, leaves and net growth per local day; members now and 30 days ago${csvNote}`, tag: 'analytics', query: DaysQuery },
+  { method: 'get', path: `${A}/voice`, summary: `Voice minutes per day (AFK apart), average session, top members${csvNote}`, tag: 'analytics', query: DaysQuery },
+  { method: 'get', path: `${A}/peak-hours`, summary: `Activity by weekday (0 = Sunday) and hour in the guild's time zone${csvNote}`, tag: 'analytics', query: PeakQuery },
+  { method: 'get', path: `${A}/events`, summary: `Scheduled events: attendees, minutes present, on-time rate${csvNote}`, tag: 'analytics', query: FormatQuery },
+  { method: 'get', path: `${A}/engagement`, summary: `Weekly engagement per member (voice minutes, messages, reactions, events attended) and its distribution${csvNote}`, tag: 'analytics', query: WeeksQuery },
+  { method: 'get', path: `${A}/retention`, summary: `Monthly active members and cohort retention by join month${csvNote}`, tag: 'analytics', query: MonthsQuery },
+  { method: 'get', path: `${A}/stars`, summary: `Rising stars and churn risks (thresholds in settings.analytics)${csvNote}`, tag: 'analytics', query: FormatQuery },
+];
+
+type Row = Record<string, string | number | null>;
+
+function csv(c: Context<AppEnv>, name: string, rows: Row[], columns: string[]) {
+  const body = stringify(rows, { header: true, columns });
+  return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}-${guildOf(c)}.csv"` });
+}
+
+export function analyticsRoutes() {
+  const app = new Hono<AppEnv>();
+
+  const context = async (c: Context<AppEnv>) => {
+    const services = c.get('services');
+    const [g] = await services.database.db.select({ timezone: guilds.timezone, settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildOf(c)));
+    if (!g) throw new ApiError('not_found', 'this guild is not known to Cairn');
+    return { ctx: { guildId: guildOf(c), timeZone: g.timezone, now: services.clock.now() }, settings: g.settings, exec: services.database.db };
+  };
+
+  app.get('/growth', async (c) => {
+    const query = parseWith(DaysQuery, c.req.query(), 'query');
+    const { ctx, exec } = await context(c);
+    const result = await q.growth(exec, ctx, query.days);
+    if (query.format === 'csv') return csv(c, 'growth', result.days, ['day', 'joins', 'leaves', 'net']);
+    return c.json(result);
+  });
+
+  app.get('/voice', async (c) => {
+    const query = parseWith(DaysQuery, c.req.query(), 'query');
+    const { ctx, exec } = await context(c);
+    const result = await q.voice(exec, ctx, query.days);
+    if (query.format === 'csv') return csv(c, 'voice', result.days, ['day', 'minutes', 'afkMinutes', 'sessions']);
+    return c.json(result);
+  });
+
+  app.get('/peak-hours', async (c) => {
+    const query = parseWith(PeakQuery, c.req.query(), 'query');
+    const { ctx, exec } = await context(c);
+    const result = await q.peakHours(exec, ctx, query.days);
+    if (query.format === 'csv') return csv(c, 'peak-hours', result.grid.flatMap((hours, weekday) => hours.map((count, hour) => ({ weekday, hour, count }))), ['weekday', 'hour', 'count']);
+    return c.json(result);
+  });
+
+  app.get('/events', async (c) => {
+    const query = parseWith(FormatQuery, c.req.query(), 'query');
+    const { ctx, exec } = await context(c);
+    const result = await q.scheduledEvents(exec, ctx);
+    if (query.format === 'csv') return csv(c, 'scheduled-events', result, ['scheduledEventId', 'attendees', 'minutesPresent', 'averageMinutes', 'onTimeRate', 'firstAt', 'lastAt']);
+    return c.json(result);
+  });
+
+  app.get('/engagement', async (c) => {
+    const query = parseWith(WeeksQuery, c.req.query(), 'query');
+    const { ctx, exec } = await context(c);
+    const result = await q.engagement(exec, ctx, query.weeks);
+    if (query.format === 'csv') return csv(c, 'engagement', result.weeks, ['week', 'userId', 'voiceMinutes', 'messages', 'reactions', 'eventsAttended']);
+    return c.json(result);
+  });
+
+  app.get('/retention', async (c) => {
+    const query = parseWith(MonthsQuery, c.req.query(), 'query');
+    const { ctx, exec } = await context(c);
+    const result = await q.retention(exec, ctx, query.months);
+    if (query.format === 'csv') {
+      const width = Math.max(0, ...result.cohorts.map((r) => r.active.length));
+      const columns = ['cohort', 'size', ...Array.from({ length: width }, (_, i) => `month_${i}`)];
+      return csv(c, 'retention', result.cohorts.map((r) => ({ cohort: r.cohort, size: r.size, ...Object.fromEntries(r.active.map((n, i) => [`month_${i}`, n])) })), columns);
+    }
+    return c.json(result);
+  });
+
+  app.get('/stars', async (c) => {
+    const query = parseWith(FormatQuery, c.req.query(), 'query');
+    const { ctx, exec, settings } = await context(c);
+    const configured = AnalyticsSettings.safeParse(settings.analytics ?? {});
+    const s = configured.success ? configured.data : {};
+    const result = await q.stars(exec, ctx, {
+      windowDays: s.window_days ?? q.DEFAULT_STAR_SETTINGS.windowDays,
+      risingMinEvents: s.rising_min_events ?? q.DEFAULT_STAR_SETTINGS.risingMinEvents,
+      churnMinEvents: s.churn_min_events ?? q.DEFAULT_STAR_SETTINGS.churnMinEvents,
+    });
+    if (query.format === 'csv') {
+      const rows = [...result.risingStars.map((m) => ({ list: 'rising_star', ...m })), ...result.churnRisks.map((m) => ({ list: 'churn_risk', ...m, growth: null }))];
+      return csv(c, 'stars', rows, ['list', 'userId', 'name', 'recent', 'prior', 'growth']);
+    }
+    return c.json(result);
+  });
+
+  return app;
+}
