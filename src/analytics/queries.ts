@@ -5,7 +5,9 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { localDay, previousDay } from '../milestones/requirements.ts';
 import { textArray } from '../db/sql.ts';
-import { localWeekdayHour } from './time.ts';
+import { localWeekdayHour, monthOf, weekOf } from './time.ts';
+
+export { weekOf } from './time.ts';
 
 export interface AnalyticsContext {
   guildId: string;
@@ -25,39 +27,40 @@ function daysBack(ctx: AnalyticsContext, days: number): string[] {
 
 export async function growth(exec: Executor, ctx: AnalyticsContext, days: number) {
   const range = daysBack(ctx, days);
-  const rows = await queryRows<{ day: string; type: string; n: string }>(
+  const since30 = daysBack(ctx, 30)[0]!;
+  const from = range[0]! < since30 ? range[0]! : since30;
+  const rows = await queryRows<{ day: string; type: string; n: number }>(
     exec,
-    sql`SELECT day::text, event_type AS type, sum(count)::text AS n FROM event_counters_daily
-        WHERE guild_id = ${ctx.guildId} AND side = 'actor' AND event_type IN ('member_join', 'member_leave') AND day >= ${range[0]}::date
-        GROUP BY 1, 2`,
+    sql`SELECT day::text, event_type AS type, count AS n FROM activity_daily
+        WHERE guild_id = ${ctx.guildId} AND day >= ${from}::date AND event_type IN ('member_join', 'member_leave')`,
   );
   const byDay = new Map(range.map((d) => [d, { day: d, joins: 0, leaves: 0, net: 0 }]));
+  let net30 = 0;
   for (const r of rows) {
+    const sign = r.type === 'member_join' ? 1 : -1;
+    if (r.day >= since30) net30 += sign * r.n;
     const d = byDay.get(r.day);
     if (!d) continue;
-    if (r.type === 'member_join') d.joins += Number(r.n);
-    else d.leaves += Number(r.n);
+    if (sign > 0) d.joins += r.n;
+    else d.leaves += r.n;
     d.net = d.joins - d.leaves;
   }
   // Members now come from the members table (kept by the bot and by join/leave events); 30 days
   // ago is now minus the net growth of the 30 local days up to today, so the two agree with the chart.
-  const since30 = daysBack(ctx, 30)[0]!;
-  const [size] = await queryRows<{ now: number; net30: number }>(
+  const [size] = await queryRows<{ now: number }>(
     exec,
-    sql`SELECT (SELECT count(*)::int FROM members WHERE guild_id = ${ctx.guildId} AND NOT is_bot AND left_at IS NULL) AS now,
-               (SELECT COALESCE(sum(CASE WHEN event_type = 'member_join' THEN count ELSE -count END), 0)::int FROM event_counters_daily
-                 WHERE guild_id = ${ctx.guildId} AND side = 'actor' AND event_type IN ('member_join', 'member_leave') AND day >= ${since30}::date) AS net30`,
+    sql`SELECT count(*)::int AS now FROM members WHERE guild_id = ${ctx.guildId} AND NOT is_bot AND left_at IS NULL`,
   );
   const now = size?.now ?? 0;
-  return { days: [...byDay.values()], members: { now, thirtyDaysAgo: Math.max(0, now - (size?.net30 ?? 0)), netLast30Days: size?.net30 ?? 0 } };
+  return { days: [...byDay.values()], members: { now, thirtyDaysAgo: Math.max(0, now - net30), netLast30Days: net30 } };
 }
 
 export async function voice(exec: Executor, ctx: AnalyticsContext, days: number) {
   const range = daysBack(ctx, days);
   const perDay = await queryRows<{ day: string; s: string; a: string; n: string; an: string }>(
     exec,
-    sql`SELECT day::text, sum(seconds)::text s, sum(afk_seconds)::text a, sum(sessions)::text n, sum(afk_sessions)::text an
-        FROM voice_daily WHERE guild_id = ${ctx.guildId} AND day >= ${range[0]}::date GROUP BY 1`,
+    sql`SELECT day::text, seconds::text s, afk_seconds::text a, sessions::text n, afk_sessions::text an
+        FROM voice_guild_daily WHERE guild_id = ${ctx.guildId} AND day >= ${range[0]}::date`,
   );
   const byDay = new Map(range.map((d) => [d, { day: d, minutes: 0, afkMinutes: 0, sessions: 0 }]));
   let seconds = 0;
@@ -116,128 +119,146 @@ export async function scheduledEvents(exec: Executor, ctx: AnalyticsContext) {
   }));
 }
 
-/** Monday of a day's ISO week. */
-export function weekOf(day: string): string {
-  const d = new Date(`${day}T00:00:00.000Z`);
-  return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00.000Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** This local week's Monday and the Mondays of the full weeks before it (oldest first). */
+function weeksBack(ctx: AnalyticsContext, weeks: number): { current: string; weeks: string[] } {
+  const current = weekOf(localDay(ctx.now, ctx.timeZone));
+  return { current, weeks: Array.from({ length: weeks }, (_, i) => addDays(current, -7 * (weeks - 1 - i))) };
 }
 
-export async function engagement(exec: Executor, ctx: AnalyticsContext, weeks: number) {
-  const firstWeek = weekOf(daysBack(ctx, weeks * 7)[0]!);
-  const counters = await queryRows<{ user_id: string; day: string; type: string; n: number }>(
+/** A member's engagement score for a week: messages + reactions + events attended + whole voice hours. */
+const SCORE = sql.raw('(messages + reactions + events_attended + voice_seconds / 3600)');
+export const ENGAGEMENT_BUCKETS = [1, 5, 10, 25, 50, 100];
+
+export interface EngagedMember {
+  userId: string;
+  name: string | null;
+  messages: number;
+  reactions: number;
+  eventsAttended: number;
+  voiceMinutes: number;
+  score: number;
+}
+
+/** Members engaged in a week, most engaged first (all of them when limit is null). */
+export async function topEngaged(exec: Executor, ctx: AnalyticsContext, week: string, limit: number | null): Promise<EngagedMember[]> {
+  const rows = await queryRows<{ user_id: string; name: string | null; messages: number; reactions: number; events_attended: number; voice_seconds: string; score: string }>(
     exec,
-    sql`SELECT user_id::text, day::text, event_type AS type, count AS n FROM event_counters_daily
-        WHERE guild_id = ${ctx.guildId} AND side = 'actor' AND day >= ${firstWeek}::date
-          AND event_type IN ('message_create', 'reaction_add', 'scheduled_event_attend')`,
+    sql`SELECT w.user_id::text, m.display_name AS name, w.messages, w.reactions, w.events_attended, w.voice_seconds::text, ${SCORE}::text AS score
+        FROM member_weekly w LEFT JOIN members m ON m.guild_id = w.guild_id AND m.user_id = w.user_id
+        WHERE w.guild_id = ${ctx.guildId} AND w.week = ${week}::date
+        ORDER BY ${SCORE} DESC, w.user_id ${limit === null ? sql`` : sql`LIMIT ${limit}`}`,
   );
-  const voiceRows = await queryRows<{ user_id: string; day: string; s: string }>(
-    exec,
-    sql`SELECT user_id::text, day::text, seconds::text s FROM voice_daily WHERE guild_id = ${ctx.guildId} AND day >= ${firstWeek}::date AND seconds > 0`,
-  );
-  const rows = new Map<string, { userId: string; week: string; voiceMinutes: number; messages: number; reactions: number; eventsAttended: number }>();
-  const row = (userId: string, day: string) => {
-    const week = weekOf(day);
-    const key = `${userId}|${week}`;
-    let r = rows.get(key);
-    if (!r) rows.set(key, (r = { userId, week, voiceMinutes: 0, messages: 0, reactions: 0, eventsAttended: 0 }));
-    return r;
-  };
-  for (const c of counters) {
-    const r = row(c.user_id, c.day);
-    if (c.type === 'message_create') r.messages += c.n;
-    else if (c.type === 'reaction_add') r.reactions += c.n;
-    else r.eventsAttended += c.n;
-  }
-  for (const v of voiceRows) row(v.user_id, v.day).voiceMinutes += Number(v.s) / 60;
-  const list = [...rows.values()].map((r) => ({ ...r, voiceMinutes: Math.round(r.voiceMinutes) })).sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : a.userId < b.userId ? -1 : 1));
-  // Distribution of the latest full week's engagement (messages + reactions + events + voice hours).
-  const score = (r: (typeof list)[number]) => r.messages + r.reactions + r.eventsAttended + Math.floor(r.voiceMinutes / 60);
-  const buckets = [0, 1, 5, 10, 25, 50, 100];
-  const lastWeek = list.length ? list[list.length - 1]!.week : null;
-  const distribution = buckets.map((min, i) => ({
-    min, max: buckets[i + 1] ? buckets[i + 1]! - 1 : null,
-    members: list.filter((r) => r.week === lastWeek && score(r) >= min && (buckets[i + 1] === undefined || score(r) < buckets[i + 1]!)).length,
+  return rows.map((r) => ({
+    userId: r.user_id, name: r.name, messages: r.messages, reactions: r.reactions, eventsAttended: r.events_attended,
+    voiceMinutes: Math.round(Number(r.voice_seconds) / 60), score: Number(r.score),
   }));
-  return { weeks: list, distribution: { week: lastWeek, buckets: distribution } };
+}
+
+/**
+ * Weekly engagement: the guild's totals and active members per local ISO week (the current week is
+ * marked partial), the distribution of members' scores in one week (default: the last full week)
+ * and that week's 25 most engaged members.
+ */
+export async function engagement(exec: Executor, ctx: AnalyticsContext, weeks: number, week?: string) {
+  const { current, weeks: mondays } = weeksBack(ctx, weeks);
+  const rows = await queryRows<{ week: string; active_members: number; messages: number; reactions: number; events_attended: number; voice_seconds: string }>(
+    exec,
+    sql`SELECT week::text, active_members, messages, reactions, events_attended, voice_seconds::text FROM guild_weekly
+        WHERE guild_id = ${ctx.guildId} AND week >= ${mondays[0]}::date AND week <= ${current}::date`,
+  );
+  const byWeek = new Map(rows.map((r) => [r.week, r]));
+  const series = mondays.map((w) => {
+    const r = byWeek.get(w);
+    return {
+      week: w, partial: w === current, activeMembers: r?.active_members ?? 0, messages: r?.messages ?? 0, reactions: r?.reactions ?? 0,
+      eventsAttended: r?.events_attended ?? 0, voiceMinutes: Math.round(Number(r?.voice_seconds ?? 0) / 60),
+    };
+  });
+  const selected = weekOf(week ?? addDays(current, -7));
+  const bounds = ENGAGEMENT_BUCKETS.map((min, i) => [min, ENGAGEMENT_BUCKETS[i + 1] ?? null] as const);
+  const [counts] = await queryRows<Record<string, number>>(
+    exec,
+    sql`SELECT ${sql.join(
+      bounds.map(([min, next], i) => sql`count(*) FILTER (WHERE ${SCORE} >= ${min}${next === null ? sql`` : sql` AND ${SCORE} < ${next}`})::int AS ${sql.identifier(`b${i}`)}`),
+      sql`, `,
+    )} FROM member_weekly WHERE guild_id = ${ctx.guildId} AND week = ${selected}::date`,
+  );
+  const distribution = bounds.map(([min, next], i) => ({ min, max: next === null ? null : next - 1, members: counts?.[`b${i}`] ?? 0 }));
+  return { weeks: series, week: selected, distribution, top: await topEngaged(exec, ctx, selected, 25) };
 }
 
 export async function retention(exec: Executor, ctx: AnalyticsContext, months: number) {
-  const thisMonth = `${localDay(ctx.now, ctx.timeZone).slice(0, 7)}-01`;
+  const thisMonth = monthOf(localDay(ctx.now, ctx.timeZone));
   const start = new Date(`${thisMonth}T00:00:00.000Z`);
   start.setUTCMonth(start.getUTCMonth() - (months - 1));
   const since = start.toISOString().slice(0, 10);
-  const active = await queryRows<{ month: string; n: number }>(
+  const cells = await queryRows<{ cohort: string; month: string; n: number }>(
     exec,
-    sql`SELECT month::text, count(*)::int n FROM member_activity_monthly WHERE guild_id = ${ctx.guildId} AND month >= ${since}::date GROUP BY 1 ORDER BY 1`,
+    sql`SELECT cohort_month::text cohort, month::text, members n FROM cohort_activity
+        WHERE guild_id = ${ctx.guildId} AND month >= ${since}::date AND month <= ${thisMonth}::date ORDER BY 1, 2`,
   );
-  // A member's cohort: the month they first joined (member_join counters survive the lake's
-  // retention), else the join time the members table knows, else their first active month.
-  const cohorts = await queryRows<{ cohort: string; month: string; n: number }>(
-    exec,
-    sql`WITH active AS (
-          SELECT user_id, min(month) AS first_month FROM member_activity_monthly WHERE guild_id = ${ctx.guildId} GROUP BY 1
-        ), joined AS (
-          SELECT user_id, min(day) AS first_day FROM event_counters_daily
-          WHERE guild_id = ${ctx.guildId} AND side = 'actor' AND event_type = 'member_join' GROUP BY 1
-        ), first AS (
-          SELECT a.user_id,
-                 COALESCE(date_trunc('month', j.first_day)::date, date_trunc('month', (m.joined_at AT TIME ZONE ${ctx.timeZone}))::date, a.first_month) AS cohort
-          FROM active a LEFT JOIN joined j ON j.user_id = a.user_id
-          LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = a.user_id
-        )
-        SELECT f.cohort::text, a.month::text, count(*)::int n FROM first f
-        JOIN member_activity_monthly a ON a.guild_id = ${ctx.guildId} AND a.user_id = f.user_id AND a.month >= f.cohort
-        WHERE f.cohort >= ${since}::date GROUP BY 1, 2 ORDER BY 1, 2`,
-  );
-  const table = new Map<string, { cohort: string; size: number; active: number[] }>();
+  // Monthly actives: every active member has a cohort, so a month's actives are its column's sum.
+  const monthly = new Map<string, number>();
+  const table = new Map<string, number[]>();
   const monthIndex = (from: string, to: string) => (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
-  for (const c of cohorts) {
-    let row = table.get(c.cohort);
-    if (!row) table.set(c.cohort, (row = { cohort: c.cohort, size: 0, active: [] }));
-    const i = monthIndex(c.cohort, c.month);
-    row.active[i] = c.n;
+  for (const c of cells) {
+    monthly.set(c.month, (monthly.get(c.month) ?? 0) + c.n);
+    if (c.cohort < since || c.month < c.cohort) continue;
+    let active = table.get(c.cohort);
+    if (!active) table.set(c.cohort, (active = []));
+    active[monthIndex(c.cohort, c.month)] = c.n;
   }
-  const rows = [...table.values()].map((r) => {
-    const size = r.active[0] ?? 0;
-    const span = monthIndex(r.cohort, thisMonth) + 1;
-    const active = Array.from({ length: span }, (_, i) => r.active[i] ?? 0);
-    return { cohort: r.cohort, size, active, rates: active.map((n) => (size ? Math.round((n / size) * 1000) / 1000 : 0)) };
+  const cohorts = [...table.entries()].map(([cohort, sparse]) => {
+    const size = sparse[0] ?? 0;
+    const active = Array.from({ length: monthIndex(cohort, thisMonth) + 1 }, (_, i) => sparse[i] ?? 0);
+    return { cohort, size, active, rates: active.map((n) => (size ? Math.round((n / size) * 1000) / 1000 : 0)) };
   });
-  return { monthlyActive: active.map((a) => ({ month: a.month, members: a.n })), cohorts: rows };
+  return { monthlyActive: [...monthly.entries()].map(([month, members]) => ({ month, members })), cohorts };
 }
 
 export interface StarSettings {
-  windowDays: number;
+  /** Full weeks in each window compared. */
+  windowWeeks: number;
   risingMinEvents: number;
   churnMinEvents: number;
 }
 
-export const DEFAULT_STAR_SETTINGS: StarSettings = { windowDays: 14, risingMinEvents: 10, churnMinEvents: 10 };
+export const DEFAULT_STAR_SETTINGS: StarSettings = { windowWeeks: 2, risingMinEvents: 10, churnMinEvents: 10 };
 
-/** Rising stars (most growth, last window vs the one before) and churn risks (active before, quiet now). */
+/**
+ * Rising stars (most growth: the last `windowWeeks` full weeks against the same span before) and
+ * churn risks (active before, silent now). Members who have left are not listed.
+ */
 export async function stars(exec: Executor, ctx: AnalyticsContext, settings: StarSettings = DEFAULT_STAR_SETTINGS) {
-  const range = daysBack(ctx, settings.windowDays * 2);
-  const recentFrom = range[settings.windowDays]!;
-  const rows = await queryRows<{ user_id: string; name: string | null; recent: string; prior: string }>(
+  const { current } = weeksBack(ctx, 1);
+  const recentFrom = addDays(current, -7 * settings.windowWeeks);
+  const since = addDays(recentFrom, -7 * settings.windowWeeks);
+  const rows = await queryRows<{ user_id: string; name: string | null; recent: number; prior: number }>(
     exec,
-    sql`SELECT c.user_id::text, m.display_name AS name,
-               COALESCE(sum(c.count) FILTER (WHERE c.day >= ${recentFrom}::date), 0)::text recent,
-               COALESCE(sum(c.count) FILTER (WHERE c.day < ${recentFrom}::date), 0)::text prior
-        FROM event_counters_daily c LEFT JOIN members m ON m.guild_id = c.guild_id AND m.user_id = c.user_id
-        WHERE c.guild_id = ${ctx.guildId} AND c.side = 'actor' AND c.day >= ${range[0]}::date
-          AND c.event_type NOT IN ('member_join', 'member_leave')
-          AND (m.left_at IS NULL)
-        GROUP BY 1, 2`,
+    sql`WITH windows AS (
+          SELECT user_id, COALESCE(sum(activity) FILTER (WHERE week >= ${recentFrom}::date), 0)::int AS recent,
+                 COALESCE(sum(activity) FILTER (WHERE week < ${recentFrom}::date), 0)::int AS prior
+          FROM member_weekly WHERE guild_id = ${ctx.guildId} AND week >= ${since}::date AND week < ${current}::date
+          GROUP BY user_id
+        ), candidates AS (
+          SELECT * FROM windows
+          WHERE (recent >= ${settings.risingMinEvents} AND recent > prior) OR (prior >= ${settings.churnMinEvents} AND recent = 0)
+        )
+        SELECT c.user_id::text, m.display_name AS name, c.recent, c.prior FROM candidates c
+        LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = c.user_id
+        WHERE m.left_at IS NULL`,
   );
-  const members = rows.map((r) => ({ userId: r.user_id, name: r.name, recent: Number(r.recent), prior: Number(r.prior) }));
-  const rising = members
+  const rising = rows
     .filter((m) => m.recent >= settings.risingMinEvents && m.recent > m.prior)
-    .map((m) => ({ ...m, growth: m.prior === 0 ? null : Math.round((m.recent / m.prior) * 100) / 100 }))
+    .map((m) => ({ userId: m.user_id, name: m.name, recent: m.recent, prior: m.prior, growth: m.prior === 0 ? null : Math.round((m.recent / m.prior) * 100) / 100 }))
     .sort((a, b) => b.recent - b.prior - (a.recent - a.prior) || (a.userId < b.userId ? -1 : 1))
     .slice(0, 20);
-  const churn = members
+  const churn = rows
     .filter((m) => m.prior >= settings.churnMinEvents && m.recent === 0)
+    .map((m) => ({ userId: m.user_id, name: m.name, recent: m.recent, prior: m.prior }))
     .sort((a, b) => b.prior - a.prior || (a.userId < b.userId ? -1 : 1))
     .slice(0, 50);
-  return { windowDays: settings.windowDays, thresholds: settings, since: range[0], recentFrom, risingStars: rising, churnRisks: churn };
+  return { windowWeeks: settings.windowWeeks, thresholds: settings, since, recentFrom, until: addDays(current, -1), risingStars: rising, churnRisks: churn };
 }

@@ -36,3 +36,12 @@ export function localWeekdayHour(instantMs: number, timeZone: string): { weekday
   const shifted = new Date(instantMs + offsetMinutes(instantMs, timeZone) * 60_000);
   return { weekday: shifted.getUTCDay(), hour: shifted.getUTCHours() };
 }
+
+/** Monday of a local day's ISO week (both YYYY-MM-DD). */
+export function weekOf(day: string): string {
+  const d = new Date(`${day}T00:00:00.000Z`);
+  return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The first day of a local day's month. */
+export const monthOf = (day: string): string => `${day.slice(0, 7)}-01`;

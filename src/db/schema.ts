@@ -536,3 +536,86 @@ export const memberActivityMonthly = pgTable(
   },
   (t) => [primaryKey({ columns: [t.guildId, t.userId, t.month] }), index('member_activity_month').on(t.guildId, t.month)],
 );
+
+// ---- Rollups for the 50,000-member guild: every Community chart reads a few hundred rows at most.
+
+/** Events per guild, local day and type (growth chart; survives the lake's retention). */
+export const activityDaily = pgTable(
+  'activity_daily',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    eventType: varchar('event_type', { length: 40 }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.day, t.eventType] })],
+);
+
+/** Voice time per guild and local day (the voice chart without reading every member's day). */
+export const voiceGuildDaily = pgTable(
+  'voice_guild_daily',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    seconds: amount('seconds').notNull().default(0),
+    afkSeconds: amount('afk_seconds').notNull().default(0),
+    sessions: integer('sessions').notNull().default(0),
+    afkSessions: integer('afk_sessions').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.day] })],
+);
+
+/** Engagement per member and local ISO week (Monday): what the member did, joins and leaves aside. */
+export const memberWeekly = pgTable(
+  'member_weekly',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    week: date('week', { mode: 'string' }).notNull(),
+    userId: snowflake('user_id').notNull(),
+    messages: integer('messages').notNull().default(0),
+    reactions: integer('reactions').notNull().default(0),
+    eventsAttended: integer('events_attended').notNull().default(0),
+    voiceSeconds: amount('voice_seconds').notNull().default(0),
+    /** Every event the member did that week, joins and leaves aside (rising stars, churn risks). */
+    activity: integer('activity').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.week, t.userId] })],
+);
+
+/** Per guild and week: members active and the sums of member_weekly (the engagement chart). */
+export const guildWeekly = pgTable(
+  'guild_weekly',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    week: date('week', { mode: 'string' }).notNull(),
+    activeMembers: integer('active_members').notNull().default(0),
+    messages: integer('messages').notNull().default(0),
+    reactions: integer('reactions').notNull().default(0),
+    eventsAttended: integer('events_attended').notNull().default(0),
+    voiceSeconds: amount('voice_seconds').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.week] })],
+);
+
+/** A member's cohort: the first local month Cairn saw them (joining or doing anything). */
+export const memberCohorts = pgTable(
+  'member_cohorts',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    cohortMonth: date('cohort_month', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+);
+
+/** Members of a cohort active in a month (the retention table, and monthly actives by summing). */
+export const cohortActivity = pgTable(
+  'cohort_activity',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    cohortMonth: date('cohort_month', { mode: 'string' }).notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    members: integer('members').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.cohortMonth, t.month] })],
+);

@@ -54,8 +54,8 @@ const FIXTURE: LakeEvent[] = [
   ev('member_join', ERIN, '2026-09-15T15:00:00.000Z'),
   ...Array.from({ length: 10 }, (_, i) => msg(DAVE, `2026-10-${String(27 + (i % 5)).padStart(2, '0')}T15:0${i % 10}:00.000Z`)),
   msg(ERIN, '2026-11-02T15:00:00.000Z'),
-  // Rising star: Frank, 12 messages in the last 14 days, none before.
-  ...Array.from({ length: 12 }, (_, i) => msg(FRANK, `2026-11-${String(10 + (i % 10)).padStart(2, '0')}T16:${String(i).padStart(2, '0')}:00.000Z`)),
+  // Rising star: Frank, 12 messages in the last two full weeks (11-02 … 11-15), none before.
+  ...Array.from({ length: 12 }, (_, i) => msg(FRANK, `2026-11-${String(3 + (i % 10)).padStart(2, '0')}T16:${String(i).padStart(2, '0')}:00.000Z`)),
 ];
 
 describe('community analytics', () => {
@@ -136,15 +136,10 @@ describe('community analytics', () => {
     // Local (EST) weekday and hour of each activity event in the last 7 days (weekday 0 = Sunday):
     // Sunday 09:xx two messages and Bob's voice end; Saturday 00:30 Alice's voice end (05:30Z);
     // Saturday 15:00 Bob's AFK voice end; Saturday 23:10 the reaction (04:10Z Sunday); Thursday
-    // 18:00 and 19:00 the scheduled-event attendances; Frank's messages at 11:0x on 11-15..11-19.
-    // Joins and leaves are not activity.
+    // 18:00 and 19:00 the scheduled-event attendances. Joins and leaves are not activity; Frank's
+    // messages are older than 7 days.
     expect(cells).toEqual([
       { weekday: 0, hour: 9, n: 3 },
-      { weekday: 0, hour: 11, n: 1 },
-      { weekday: 1, hour: 11, n: 1 },
-      { weekday: 2, hour: 11, n: 1 },
-      { weekday: 3, hour: 11, n: 1 },
-      { weekday: 4, hour: 11, n: 1 },
       { weekday: 4, hour: 18, n: 1 },
       { weekday: 4, hour: 19, n: 1 },
       { weekday: 6, hour: 0, n: 1 },
@@ -159,14 +154,46 @@ describe('community analytics', () => {
     ]);
   });
 
-  it('sums weekly engagement per member by local ISO week', async () => {
+  it('sums weekly engagement per guild and per member by local ISO week, the current week marked partial', async () => {
     const engagement = await get('engagement?weeks=2');
-    const alice = engagement.weeks.filter((w: { userId: string }) => w.userId === ALICE);
-    // Week of Monday 11-16: the event attended (11-19 local), 30 voice minutes (11-20) and the
-    // 30 minutes after midnight (11-21). Sunday 11-22 is still that week: two messages.
-    expect(alice).toEqual([{ userId: ALICE, week: '2026-11-16', voiceMinutes: 60, messages: 2, reactions: 0, eventsAttended: 1 }]);
-    const bob = engagement.weeks.filter((w: { userId: string }) => w.userId === BOB);
-    expect(bob).toEqual([{ userId: BOB, week: '2026-11-16', voiceMinutes: 10, messages: 0, reactions: 1, eventsAttended: 1 }]);
+    // Week of Monday 11-09: Frank's messages of 11-09 … 11-12. Week of 11-16 (today is its Sunday):
+    // Alice (event attended 11-19 local, 30 voice minutes on 11-20 and 30 after midnight on 11-21,
+    // two messages on Sunday 11-22) and Bob (a reaction, an event, 10 voice minutes; AFK time aside).
+    expect(engagement.weeks).toEqual([
+      { week: '2026-11-09', partial: false, activeMembers: 1, messages: 4, reactions: 0, eventsAttended: 0, voiceMinutes: 0 },
+      { week: '2026-11-16', partial: true, activeMembers: 2, messages: 2, reactions: 1, eventsAttended: 2, voiceMinutes: 70 },
+    ]);
+    // Without ?week= the distribution and the top are the last full week's.
+    expect(engagement.week).toBe('2026-11-09');
+    expect(engagement.top).toEqual([{ userId: FRANK, name: null, messages: 4, reactions: 0, eventsAttended: 0, voiceMinutes: 0, score: 4 }]);
+    const current = await get('engagement?weeks=2&week=2026-11-18');
+    expect(current.week).toBe('2026-11-16');
+    // score = messages + reactions + events attended + whole voice hours
+    expect(current.top).toEqual([
+      { userId: ALICE, name: null, messages: 2, reactions: 0, eventsAttended: 1, voiceMinutes: 60, score: 4 },
+      { userId: BOB, name: null, messages: 0, reactions: 1, eventsAttended: 1, voiceMinutes: 10, score: 2 },
+    ]);
+    expect(current.distribution).toEqual([
+      { min: 1, max: 4, members: 2 },
+      { min: 5, max: 9, members: 0 },
+      { min: 10, max: 24, members: 0 },
+      { min: 25, max: 49, members: 0 },
+      { min: 50, max: 99, members: 0 },
+      { min: 100, max: null, members: 0 },
+    ]);
+  });
+
+  it('counts a member active once per week however many batches their events arrive in', async () => {
+    const before = await get('engagement?weeks=1&week=2026-11-16');
+    // Alice again in the current week, in two more requests, plus a replay of a seen event.
+    for (const part of [[msg(ALICE, '2026-11-22T14:55:00.000Z')], [msg(ALICE, '2026-11-22T14:56:00.000Z'), FIXTURE[8]!]]) {
+      const res = await t.request(`/api/guilds/${GUILD}/events`, { method: 'POST', json: part });
+      expect(res.status).toBeLessThan(300);
+    }
+    const after = await get('engagement?weeks=1&week=2026-11-16');
+    expect(after.weeks[0]).toEqual({ ...before.weeks[0], messages: before.weeks[0].messages + 2 });
+    expect(after.top[0]).toMatchObject({ userId: ALICE, messages: 4, score: 6 });
+    expect((await get('retention?months=1')).monthlyActive).toEqual([{ month: '2026-11-01', members: 4 }]);
   });
 
   it('builds cohorts by join month with monthly retention, leaving out members who only left', async () => {
@@ -184,7 +211,8 @@ describe('community analytics', () => {
 
   it('lists rising stars and churn risks with the configured thresholds', async () => {
     const stars = await get('stars');
-    expect(stars.recentFrom).toBe('2026-11-09');
+    // Full weeks: 11-02 … 11-15 against 10-19 … 11-01 (the current week is not over).
+    expect([stars.since, stars.recentFrom, stars.until]).toEqual(['2026-10-19', '2026-11-02', '2026-11-15']);
     expect(stars.risingStars.map((s: { userId: string; recent: number; prior: number }) => [s.userId, s.recent, s.prior])).toEqual([[FRANK, 12, 0]]);
     expect(stars.churnRisks.map((s: { userId: string; recent: number; prior: number }) => [s.userId, s.recent, s.prior])).toEqual([[DAVE, 0, 10]]);
     const patch = await t.request(`/api/guilds/${GUILD}/settings`, { method: 'PATCH', json: { analytics: { rising_min_events: 20, churn_min_events: 11 } } });
@@ -196,9 +224,9 @@ describe('community analytics', () => {
   });
 
   it('refuses bad thresholds and bad query values with the field named', async () => {
-    const patch = await t.request(`/api/guilds/${GUILD}/settings`, { method: 'PATCH', json: { analytics: { window_days: 0 } } });
+    const patch = await t.request(`/api/guilds/${GUILD}/settings`, { method: 'PATCH', json: { analytics: { window_weeks: 0 } } });
     expect(patch.status).toBe(422);
-    expect(JSON.stringify(await json(patch))).toContain('analytics.window_days');
+    expect(JSON.stringify(await json(patch))).toContain('analytics.window_weeks');
     const res = await t.request(`/api/guilds/${GUILD}/analytics/growth?days=0`);
     expect(res.status).toBe(422);
     expect(JSON.stringify(await json(res))).toContain('days');
@@ -220,6 +248,8 @@ describe('community analytics', () => {
     expect(await res.text()).toBe('day,joins,leaves,net\n2026-11-21,1,1,0\n2026-11-22,0,1,-1\n');
     const events = await (await t.request(`/api/guilds/${GUILD}/analytics/events?format=csv`)).text();
     expect(events.split('\n')[1]).toBe('555,2,80,40,0.5,2026-11-19T23:00:00.000Z,2026-11-20T00:00:00.000Z');
+    const engaged = await (await t.request(`/api/guilds/${GUILD}/analytics/engagement?week=2026-11-09&format=csv`)).text();
+    expect(engaged.trim().split('\n')).toEqual(['week,userId,name,messages,reactions,eventsAttended,voiceMinutes,score', `2026-11-09,${FRANK},,4,0,0,0,4`]);
     const stars = await (await t.request(`/api/guilds/${GUILD}/analytics/stars?format=csv`)).text();
     expect(stars.trim().split('\n')).toEqual(['list,userId,name,recent,prior,growth', `rising_star,${FRANK},,12,0,`, `churn_risk,${DAVE},,0,10,`]);
   });
@@ -248,14 +278,14 @@ describe('community analytics', () => {
       events.map((e: Record<string, unknown>) => ({ scheduledEventId: e.scheduledEventId, attendees: e.attendees, minutesPresent: e.minutesPresent, averageMinutes: e.averageMinutes, onTimeRate: e.onTimeRate })),
     );
 
-    const engagement = await get('engagement?weeks=2');
-    const viewWeeks = await queryRows<{ user_id: string; week: string; voice_minutes: number; messages: number; reactions: number; events_attended: number }>(
+    const week = await get('engagement?weeks=1&week=2026-11-16');
+    const viewWeeks = await queryRows<{ user_id: string; voice_minutes: number; messages: number; reactions: number; events_attended: number }>(
       database.db,
-      sql`SELECT user_id::text, week::text, voice_minutes, messages, reactions, events_attended FROM analytics.member_engagement_weekly
-          WHERE guild_id = ${GUILD} AND week >= '2026-11-09' AND (voice_minutes + messages + reactions + events_attended) > 0 ORDER BY week, user_id`,
+      sql`SELECT user_id::text, voice_minutes, messages, reactions, events_attended FROM analytics.member_engagement_weekly
+          WHERE guild_id = ${GUILD} AND week = '2026-11-16' ORDER BY messages + reactions + events_attended + voice_minutes / 60 DESC, user_id`,
     );
-    expect(viewWeeks.map((w) => ({ userId: w.user_id, week: w.week, voiceMinutes: w.voice_minutes, messages: w.messages, reactions: w.reactions, eventsAttended: w.events_attended }))).toEqual(
-      engagement.weeks.filter((w: { voiceMinutes: number; messages: number; reactions: number; eventsAttended: number }) => w.voiceMinutes + w.messages + w.reactions + w.eventsAttended > 0),
+    expect(viewWeeks.map((w) => ({ userId: w.user_id, voiceMinutes: w.voice_minutes, messages: w.messages, reactions: w.reactions, eventsAttended: w.events_attended }))).toEqual(
+      week.top.map((m: Record<string, unknown>) => ({ userId: m.userId, voiceMinutes: m.voiceMinutes, messages: m.messages, reactions: m.reactions, eventsAttended: m.eventsAttended })),
     );
 
     const retention = await get('retention?months=3');
@@ -271,6 +301,16 @@ describe('community analytics', () => {
       }),
     );
     expect(viewCohorts).toEqual(fromApi);
+    const viewRetention = await queryRows<{ cohort: string; k: number; n: number; size: number; rate: string }>(
+      database.db,
+      sql`SELECT cohort_month::text cohort, months_since_cohort k, active_members n, cohort_size size, retention_rate::text rate FROM analytics.cohort_retention
+          WHERE guild_id = ${GUILD} AND cohort_month >= '2026-09-01' ORDER BY 1, 2`,
+    );
+    expect(viewRetention.map((r) => [r.cohort, r.k, r.n, r.size, Number(r.rate)])).toEqual(
+      retention.cohorts.flatMap((c: { cohort: string; size: number; active: number[]; rates: number[] }) =>
+        c.active.flatMap((n, k) => (n > 0 ? [[c.cohort, k, n, c.size, c.rates[k]]] : [])),
+      ),
+    );
   });
 
   it('documents every view and its columns for BI tools', async () => {
@@ -279,7 +319,7 @@ describe('community analytics', () => {
       sql`SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE n.nspname = 'analytics' AND c.relkind = 'v' ORDER BY 1`,
     );
-    expect(views.map((v) => v.name)).toEqual(['event_attendance', 'growth_daily', 'member_engagement_weekly', 'member_monthly_status', 'member_voice_daily']);
+    expect(views.map((v) => v.name)).toEqual(['cohort_retention', 'event_attendance', 'growth_daily', 'member_engagement_weekly', 'member_monthly_status', 'member_voice_daily']);
     for (const v of views) expect(v.comment, v.name).toBeTruthy();
   });
 
@@ -309,9 +349,9 @@ describe('community analytics', () => {
 
   it('reconciles the daily counters with the lake and reports, then repairs, drift', async () => {
     expect(await reconcileCounters(database.db)).toEqual([]);
-    await database.db.execute(sql`UPDATE event_counters_daily SET count = count + 2 WHERE guild_id = ${GUILD} AND user_id = ${FRANK} AND day = '2026-11-10' AND side = 'actor' AND event_type = 'message_create'`);
+    await database.db.execute(sql`UPDATE event_counters_daily SET count = count + 2 WHERE guild_id = ${GUILD} AND user_id = ${FRANK} AND day = '2026-11-03' AND side = 'actor' AND event_type = 'message_create'`);
     const drift = await reconcileCounters(database.db);
-    expect(drift).toEqual([{ guildId: GUILD, userId: FRANK, eventType: 'message_create', day: '2026-11-10', counted: 4, inLake: 2 }]);
+    expect(drift).toEqual([{ guildId: GUILD, userId: FRANK, eventType: 'message_create', day: '2026-11-03', counted: 4, inLake: 2 }]);
     expect(await reconcileCounters(database.db, { repair: true })).toHaveLength(1);
     expect(await reconcileCounters(database.db)).toEqual([]);
   });

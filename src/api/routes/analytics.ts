@@ -16,14 +16,15 @@ import { guildOf } from './helpers.ts';
 const Format = z.enum(['json', 'csv']).default('json');
 const DaysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30), format: Format });
 const PeakQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(28), format: Format });
-const WeeksQuery = z.object({ weeks: z.coerce.number().int().min(1).max(52).default(8), format: Format });
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-16').refine((d) => !Number.isNaN(Date.parse(d)), 'not a calendar date');
+const WeeksQuery = z.object({ weeks: z.coerce.number().int().min(1).max(52).default(8), week: Day.optional(), format: Format });
 const MonthsQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(6), format: Format });
 const FormatQuery = z.object({ format: Format });
 
 /** Per-guild thresholds for rising stars and churn risks (guild settings `analytics`). */
 export const AnalyticsSettings = z
   .object({
-    window_days: z.number().int().min(3).max(90),
+    window_weeks: z.number().int().min(1).max(12),
     rising_min_events: z.number().int().min(1).max(100_000),
     churn_min_events: z.number().int().min(1).max(100_000),
   })
@@ -37,12 +38,12 @@ export const analyticsDocs: RouteDoc[] = [
   { method: 'get', path: `${A}/voice`, summary: `Voice minutes per day (AFK apart), average session, top members${csvNote}`, tag: 'analytics', query: DaysQuery },
   { method: 'get', path: `${A}/peak-hours`, summary: `Activity by weekday (0 = Sunday) and hour in the guild's time zone${csvNote}`, tag: 'analytics', query: PeakQuery },
   { method: 'get', path: `${A}/events`, summary: `Scheduled events: attendees, minutes present, on-time rate${csvNote}`, tag: 'analytics', query: FormatQuery },
-  { method: 'get', path: `${A}/engagement`, summary: `Weekly engagement per member (voice minutes, messages, reactions, events attended) and its distribution${csvNote}`, tag: 'analytics', query: WeeksQuery },
+  { method: 'get', path: `${A}/engagement`, summary: `Weekly engagement: totals and active members per week, the distribution of members' scores and the most engaged members of one week (?week=, default the last full week)${csvNote} (every member of that week)`, tag: 'analytics', query: WeeksQuery },
   { method: 'get', path: `${A}/retention`, summary: `Monthly active members and cohort retention by join month${csvNote}`, tag: 'analytics', query: MonthsQuery },
   { method: 'get', path: `${A}/stars`, summary: `Rising stars and churn risks (thresholds in settings.analytics)${csvNote}`, tag: 'analytics', query: FormatQuery },
 ];
 
-type Row = Record<string, string | number | null>;
+type Row = Record<string, string | number | boolean | null>;
 
 function csv(c: Context<AppEnv>, name: string, rows: Row[], columns: string[]) {
   const body = stringify(rows, { header: true, columns });
@@ -94,8 +95,11 @@ export function analyticsRoutes() {
   app.get('/engagement', async (c) => {
     const query = parseWith(WeeksQuery, c.req.query(), 'query');
     const { ctx, exec } = await context(c);
-    const result = await q.engagement(exec, ctx, query.weeks);
-    if (query.format === 'csv') return csv(c, 'engagement', result.weeks, ['week', 'userId', 'voiceMinutes', 'messages', 'reactions', 'eventsAttended']);
+    const result = await q.engagement(exec, ctx, query.weeks, query.week);
+    if (query.format === 'csv') {
+      const members = await q.topEngaged(exec, ctx, result.week, null);
+      return csv(c, `engagement-${result.week}`, members.map((m) => ({ week: result.week, ...m })), ['week', 'userId', 'name', 'messages', 'reactions', 'eventsAttended', 'voiceMinutes', 'score']);
+    }
     return c.json(result);
   });
 
@@ -117,7 +121,7 @@ export function analyticsRoutes() {
     const configured = AnalyticsSettings.safeParse(settings.analytics ?? {});
     const s = configured.success ? configured.data : {};
     const result = await q.stars(exec, ctx, {
-      windowDays: s.window_days ?? q.DEFAULT_STAR_SETTINGS.windowDays,
+      windowWeeks: s.window_weeks ?? q.DEFAULT_STAR_SETTINGS.windowWeeks,
       risingMinEvents: s.rising_min_events ?? q.DEFAULT_STAR_SETTINGS.risingMinEvents,
       churnMinEvents: s.churn_min_events ?? q.DEFAULT_STAR_SETTINGS.churnMinEvents,
     });
