@@ -2,6 +2,7 @@
 // so UTC days and local days differ; a voice session across local midnight; AFK time apart; a
 // member who leaves and rejoins; the API and the analytics.* views giving the same numbers; and
 // the lake's retention deleting exactly the expired events while the charts keep their history.
+import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/app/clock.ts';
@@ -354,5 +355,17 @@ describe('community analytics', () => {
     expect(drift).toEqual([{ guildId: GUILD, userId: FRANK, eventType: 'message_create', day: '2026-11-03', counted: 4, inLake: 2 }]);
     expect(await reconcileCounters(database.db, { repair: true })).toHaveLength(1);
     expect(await reconcileCounters(database.db)).toEqual([]);
+  });
+
+  it('rebuilds the same rollups from the older aggregates as the per-batch path kept (migration 0012 backfill)', async () => {
+    const paths = ['growth?days=90', 'voice?days=30', 'engagement?weeks=8&week=2026-11-16', 'engagement?weeks=8', 'retention?months=6', 'stars'];
+    const before = await Promise.all(paths.map(get));
+    const rollups = ['activity_daily', 'voice_guild_daily', 'member_weekly', 'guild_weekly', 'member_cohorts', 'cohort_activity'];
+    await database.db.execute(sql.raw(`TRUNCATE ${rollups.join(', ')}`));
+    const migration = readFileSync(new URL('../../drizzle/0012_analytics_backfill_and_views.sql', import.meta.url), 'utf8');
+    const backfill = migration.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.startsWith('INSERT'));
+    expect(backfill).toHaveLength(rollups.length);
+    for (const statement of backfill) await database.db.execute(sql.raw(statement));
+    expect(await Promise.all(paths.map(get))).toEqual(before);
   });
 });
