@@ -1,0 +1,25 @@
+// The sidebar's entries. A page is a folder under src/routes/g/[guild]/; add its entry here.
+// Entries marked `planned` are listed (greyed) until their page exists.
+export interface NavEntry {
+  /** Path under /g/<guild>; '' is the overview. */
+  path: string;
+  label: string;
+  group: 'Activity' | 'Economy' | 'Configuration';
+  planned?: boolean;
+}
+
+export const NAV: NavEntry[] = [
+  { path: '', label: 'Overview', group: 'Activity' },
+  { path: 'members', label: 'Members', group: 'Activity' },
+  { path: 'leaderboard', label: 'Leaderboard', group: 'Activity' },
+  { path: 'rules', label: 'Rules', group: 'Configuration' },
+  { path: 'dry-run', label: 'Dry run', group: 'Configuration' },
+  { path: 'currencies', label: 'Currencies', group: 'Economy', planned: true },
+  { path: 'zones', label: 'Zones', group: 'Economy', planned: true },
+  { path: 'milestones', label: 'Milestones', group: 'Economy', planned: true },
+  { path: 'shop', label: 'Shop', group: 'Economy', planned: true },
+  { path: 'seasons', label: 'Seasons', group: 'Economy', planned: true },
+  { path: 'presets', label: 'Presets', group: 'Configuration', planned: true },
+  { path: 'audit', label: 'Audit log', group: 'Configuration', planned: true },
+  { path: 'data-sources', label: 'Data sources', group: 'Configuration', planned: true },
+];

@@ -1,0 +1,13 @@
+// The admin panel: a SvelteKit single-page app built to dashboard/build and served by the API
+// process (src/api/app.ts falls back to index.html for every non-API path).
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+export default {
+  preprocess: vitePreprocess(),
+  kit: {
+    adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', precompress: false, strict: false }),
+    alias: { $components: 'src/lib/components' },
+  },
+};
