@@ -48,9 +48,9 @@ const awardOptions = (member: string, currency: string, amount: number, reason =
 ];
 
 describe('slash commands', () => {
-  it('registers /profile, /why and /award in each guild the bot is in', async () => {
+  it('registers every Cairn command in each guild the bot is in', async () => {
     const [put] = await harness.fake.waitForCalls('PUT', new RegExp(`^/applications/${APPLICATION_ID}/guilds/${GUILD}/commands$`));
-    expect((put!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(['award', 'profile', 'why']);
+    expect((put!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(['award', 'buy', 'leaderboard', 'milestones', 'profile', 'season', 'shop', 'why']);
   });
 
   it('/why lists the caller’s last rewards with the rule, the event and the amount, privately', async () => {

@@ -26,6 +26,11 @@ export interface CommandContext extends CommandServices {
 export interface CommandReply {
   embeds: APIEmbed[];
   content?: string;
+  /**
+   * Set when the command refused (an expected failure returned as a value, e.g. a purchase the
+   * member cannot afford): the reply is private and logged as refused, like a CommandError.
+   */
+  refused?: { code: string; context?: Record<string, unknown> };
 }
 
 export interface SlashCommand {

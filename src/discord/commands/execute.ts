@@ -33,6 +33,7 @@ export async function executeCommand(services: CommandServices, interaction: Cha
       }
     }
     reply = await command.run({ ...services, interaction, guildId, userId: interaction.user.id });
+    if (reply.refused) services.logger.info({ command: interaction.commandName, code: reply.refused.code, ...reply.refused.context }, 'command refused');
   } catch (error) {
     isError = true;
     if (error instanceof CommandError) services.logger.info({ command: interaction.commandName, code: error.code, ...error.context }, 'command refused');
@@ -41,7 +42,7 @@ export async function executeCommand(services: CommandServices, interaction: Cha
   } finally {
     clearTimeout(timer);
   }
-  const private_ = ephemeral || isError;
+  const private_ = ephemeral || isError || reply.refused !== undefined;
   if (deferring) {
     await deferring;
     await interaction.editReply({ embeds: reply.embeds, content: reply.content ?? '' });

@@ -1,10 +1,11 @@
 // The parts of a /profile card, in order. Each section turns a member into embed fields; adding one
-// (recent milestones, season standing) is writing a section and listing it in PROFILE_SECTIONS.
+// (season standing, …) is writing a section and listing it in PROFILE_SECTIONS.
 import type { APIEmbedField } from 'discord.js';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client.ts';
 import { LevelCurveSchema, thresholdFor } from '../../ledger/currency.ts';
 import type { CommandServices } from './command.ts';
+import { describeMilestone, earnedMilestones } from './milestones.ts';
 import { formatAmount } from './replies.ts';
 
 export type ProfileSection = (services: CommandServices, guildId: string, userId: string) => Promise<APIEmbedField[]>;
@@ -41,4 +42,10 @@ export const balancesSection: ProfileSection = async ({ db }, guildId, userId) =
   });
 };
 
-export const PROFILE_SECTIONS: readonly ProfileSection[] = [balancesSection];
+/** The member's three latest milestones, if any. */
+export const recentMilestonesSection: ProfileSection = async ({ db }, guildId, userId) => {
+  const recent = await earnedMilestones(db, guildId, userId, 3);
+  return recent.length === 0 ? [] : [{ name: 'Recent milestones', value: recent.map(describeMilestone).join('\n'), inline: false }];
+};
+
+export const PROFILE_SECTIONS: readonly ProfileSection[] = [balancesSection, recentMilestonesSection];

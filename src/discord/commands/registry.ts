@@ -1,10 +1,15 @@
 // The slash commands Cairn offers. Adding one: write its file, then list it here.
 import { award } from './award.ts';
+import { buy } from './buy.ts';
 import type { SlashCommand } from './command.ts';
+import { leaderboard } from './leaderboard.ts';
+import { milestones } from './milestones.ts';
 import { profile } from './profile.ts';
+import { season } from './season.ts';
+import { shop } from './shop.ts';
 import { why } from './why.ts';
 
-export const COMMANDS: readonly SlashCommand[] = [profile, why, award];
+export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season];
 
 export function commandNamed(name: string, commands: readonly SlashCommand[] = COMMANDS): SlashCommand | undefined {
   return commands.find((c) => c.data.name === name);

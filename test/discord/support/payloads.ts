@@ -243,7 +243,9 @@ export function scheduledEvent(options: { id?: string; channel?: string; start: 
 export interface OptionInput {
   name: string;
   type: number;
-  value: unknown;
+  value?: unknown;
+  /** A subcommand's own options. */
+  options?: OptionInput[];
 }
 
 /** An INTERACTION_CREATE payload for a slash command. */

@@ -1,0 +1,24 @@
+// Resolving a currency option: a key (or name) typed by a member, or the guild's first currency
+// by display order when none is given. Unknown keys become a refusal that lists the real ones.
+import type { CurrencyInfo } from '../../rules/compiler.ts';
+import type { CommandReply } from './command.ts';
+import { refuse } from './replies.ts';
+
+export type CurrencyChoice = { ok: true; currency: CurrencyInfo } | { ok: false; reply: CommandReply };
+
+export function currenciesInOrder(currencies: ReadonlyMap<string, CurrencyInfo>): CurrencyInfo[] {
+  return [...currencies.values()].sort((a, b) => a.display_order - b.display_order || a.id - b.id);
+}
+
+export function chooseCurrency(currencies: ReadonlyMap<string, CurrencyInfo>, typed: string | null): CurrencyChoice {
+  const ordered = currenciesInOrder(currencies);
+  if (ordered.length === 0) return { ok: false, reply: refuse('no_currencies', 'This server has no currencies yet; an admin can add some in the Cairn panel.') };
+  if (typed === null || typed.trim() === '') return { ok: true, currency: ordered[0]! };
+  const wanted = typed.trim().toLowerCase();
+  const found = currencies.get(wanted) ?? ordered.find((c) => c.name.toLowerCase() === wanted);
+  if (found) return { ok: true, currency: found };
+  const known = ordered.map((c) => `\`${c.key}\``).join(', ');
+  return { ok: false, reply: refuse('unknown_currency', `There is no currency \`${typed.trim()}\` here. Known currencies: ${known}.`, { key: wanted }) };
+}
+
+export const currencyLabel = (c: Pick<CurrencyInfo, 'name' | 'symbol'>) => `${c.symbol ? `${c.symbol} ` : ''}${c.name}`;
