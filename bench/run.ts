@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark on PGlite and on Postgres and prints the figures.
 // Pick some with `npm run bench -- ledger lake` and one engine with BENCH_DB=pglite|postgres.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchAnalytics } from './analytics.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchLake } from './lake.bench.ts';
@@ -16,6 +17,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   pipeline: { run: benchPipeline, database: true },
   milestones: { run: benchMilestones, database: true },
   discord: { run: benchDiscord, database: true },
+  analytics: { run: benchAnalytics, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

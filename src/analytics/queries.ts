@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { localDay, previousDay } from '../milestones/requirements.ts';
 import { textArray } from '../db/sql.ts';
-import { localWeekdayHour, monthOf, weekOf } from './time.ts';
+import { monthOf, weekOf } from './time.ts';
 
 export { weekOf } from './time.ts';
 
@@ -93,17 +93,15 @@ export const PEAK_ACTIVITY = ['message_create', 'reaction_add', 'thread_create',
 
 export async function peakHours(exec: Executor, ctx: AnalyticsContext, days: number) {
   const since = new Date(ctx.now.getTime() - days * 86_400_000).toISOString();
-  const rows = await queryRows<{ hour: string; n: string }>(
-    exec,
-    sql`SELECT hour::text, sum(count)::text n FROM activity_hourly
-        WHERE guild_id = ${ctx.guildId} AND hour >= ${since}::timestamptz AND event_type = ANY(${textArray(PEAK_ACTIVITY)}) GROUP BY 1`,
-  );
   // weekday (0 = Sunday) × hour, in the guild's time zone
+  const rows = await queryRows<{ weekday: number; hour: number; n: string }>(
+    exec,
+    sql`SELECT extract(dow FROM hour AT TIME ZONE ${ctx.timeZone})::int AS weekday, extract(hour FROM hour AT TIME ZONE ${ctx.timeZone})::int AS hour, sum(count)::text n
+        FROM activity_hourly
+        WHERE guild_id = ${ctx.guildId} AND hour >= ${since}::timestamptz AND event_type = ANY(${textArray(PEAK_ACTIVITY)}) GROUP BY 1, 2`,
+  );
   const grid = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
-  for (const r of rows) {
-    const { weekday, hour } = localWeekdayHour(Date.parse(r.hour), ctx.timeZone);
-    grid[weekday]![hour]! += Number(r.n);
-  }
+  for (const r of rows) grid[r.weekday]![r.hour]! += Number(r.n);
   return { timeZone: ctx.timeZone, grid };
 }
 

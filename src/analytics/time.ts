@@ -31,12 +31,6 @@ export function nextLocalMidnight(instantMs: number, timeZone: string): number {
   return localMidnight(next, timeZone);
 }
 
-/** Local weekday (0 = Sunday) and hour of an instant. */
-export function localWeekdayHour(instantMs: number, timeZone: string): { weekday: number; hour: number } {
-  const shifted = new Date(instantMs + offsetMinutes(instantMs, timeZone) * 60_000);
-  return { weekday: shifted.getUTCDay(), hour: shifted.getUTCHours() };
-}
-
 /** Monday of a local day's ISO week (both YYYY-MM-DD). */
 export function weekOf(day: string): string {
   const d = new Date(`${day}T00:00:00.000Z`);
