@@ -1,0 +1,54 @@
+// The panel in a real browser: logging in with the token, being sent to the login page without a
+// session, logging out.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_GUILD_ID, loginWithToken, openBrowser, screenshot, startPanel, type Browser, type Panel } from './support.ts';
+
+let panel: Panel;
+let browser: Browser;
+beforeAll(async () => {
+  panel = await startPanel();
+  browser = await openBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await panel?.close();
+});
+
+describe('panel login', () => {
+  it('sends an unauthenticated visit to the login page, remembering where it was going', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.newPage();
+    await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/rules`);
+    await page.waitForURL(/\/login\?next=/);
+    expect(new URL(page.url()).searchParams.get('next')).toBe(`/g/${DEMO_GUILD_ID}/rules`);
+    await expect(page.getByLabel('Admin token').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'login');
+    await page.close();
+  });
+
+  it('refuses a wrong token with a message at the field, and logs in with the right one', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.newPage();
+    await page.goto(`${panel.url}/login?next=${encodeURIComponent(`/g/${DEMO_GUILD_ID}/rules`)}`);
+    await page.getByLabel('Admin token').fill('not-the-token-at-all');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('not valid');
+    await page.getByLabel('Admin token').fill(panel.services.adminToken);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${panel.url}/g/${DEMO_GUILD_ID}/rules`);
+    await expect(page.getByLabel('Guild').inputValue()).resolves.toBe(DEMO_GUILD_ID);
+    await page.close();
+  });
+
+  it('logs out: the session cookie no longer opens the API and the panel goes back to login', async () => {
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    const before = await page.evaluate(async () => (await fetch('/api/guilds')).status);
+    expect(before).toBe(200);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login/);
+    const after = await page.evaluate(async () => (await fetch('/api/guilds')).status);
+    expect(after).toBe(401);
+    await page.close();
+  });
+});
