@@ -39,7 +39,7 @@ export const analyticsDocs: RouteDoc[] = [
   { method: 'get', path: `${A}/peak-hours`, summary: `Activity by weekday (0 = Sunday) and hour in the guild's time zone${csvNote}`, tag: 'analytics', query: PeakQuery },
   { method: 'get', path: `${A}/events`, summary: `Scheduled events: attendees, minutes present, on-time rate${csvNote}`, tag: 'analytics', query: FormatQuery },
   { method: 'get', path: `${A}/engagement`, summary: `Weekly engagement: totals and active members per week, the distribution of members' scores and the most engaged members of one week (?week=, default the last full week)${csvNote} (every member of that week)`, tag: 'analytics', query: WeeksQuery },
-  { method: 'get', path: `${A}/retention`, summary: `Monthly active members and cohort retention by join month${csvNote}`, tag: 'analytics', query: MonthsQuery },
+  { method: 'get', path: `${A}/retention`, summary: `Monthly active members and cohort retention (cohort: the first month Cairn saw a member)${csvNote}`, tag: 'analytics', query: MonthsQuery },
   { method: 'get', path: `${A}/stars`, summary: `Rising stars and churn risks (thresholds in settings.analytics)${csvNote}`, tag: 'analytics', query: FormatQuery },
 ];
 
