@@ -33,7 +33,7 @@ import { shopDocs, shopRoutes } from './routes/shop.ts';
 import { tokenDocs, tokenRoutes } from './routes/tokens.ts';
 import type { AppEnv } from './types.ts';
 
-const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons']);
+const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
 
 export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs];
 

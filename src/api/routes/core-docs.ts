@@ -2,6 +2,7 @@
 // events, dry run, leaderboard, schemas, auth).
 import { z } from 'zod';
 import type { RouteDoc } from '../openapi.ts';
+import { DryRunOut, GuildOut, LeaderboardOut, LoginOut, MeOut } from '../responses.ts';
 
 const IngestResult = z.object({ accepted: z.number(), duplicate: z.number(), rejected: z.array(z.object({ index: z.number(), errors: z.array(z.object({ path: z.string(), message: z.string() })) })) }).meta({ id: 'IngestResult' });
 const LakeEventDoc = z
@@ -15,16 +16,16 @@ export const coreDocs: RouteDoc[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness: database and Discord connection, loaded rules version per guild', tag: 'operations', public: true, response: z.object({ status: z.string(), db: z.string(), discord: z.enum(['disabled', 'connecting', 'ready']), rules: z.record(z.string(), z.number()) }) },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text)', tag: 'operations', public: true },
   { method: 'get', path: '/api/openapi.json', summary: 'This document', tag: 'operations' },
-  { method: 'get', path: '/api/guilds', summary: 'The guilds the caller may manage', tag: 'guilds', response: z.array(z.object({ id: z.string(), name: z.string(), isDemo: z.boolean(), timezone: z.string(), configVersion: z.number() })) },
+  { method: 'get', path: '/api/guilds', summary: 'The guilds the caller may manage', tag: 'guilds', response: z.array(GuildOut) },
   { method: 'post', path: '/api/guilds/{guildId}/events', summary: 'Ingest one LakeEvent or an array (idempotent on source_id)', tag: 'events', body: z.union([LakeEventDoc, z.array(LakeEventDoc)]), response: IngestResult, statuses: [413, 415] },
-  { method: 'post', path: '/api/guilds/{guildId}/dry-run', summary: 'What the rules would do with an event: the full trace, nothing written', tag: 'rules', body: z.object({ event: LakeEventDoc, rules: z.array(z.record(z.string(), z.unknown())).optional(), only: z.boolean().optional() }) },
-  { method: 'get', path: '/api/guilds/{guildId}/leaderboard', summary: 'Leaderboard of a currency: all time, the current season, or a past season', tag: 'economy', query: z.object({ currency: z.string(), season: z.string().optional(), limit: z.string().optional(), offset: z.string().optional() }), statuses: [404] },
-  { method: 'get', path: '/api/schemas', summary: 'Names of the JSON Schemas served', tag: 'schemas' },
+  { method: 'post', path: '/api/guilds/{guildId}/dry-run', summary: 'What the rules would do with an event: the full trace, nothing written', tag: 'rules', body: z.object({ event: LakeEventDoc, rules: z.array(z.record(z.string(), z.unknown())).optional(), only: z.boolean().optional() }), response: DryRunOut },
+  { method: 'get', path: '/api/guilds/{guildId}/leaderboard', summary: 'Leaderboard of a currency: all time, the current season, or a past season', tag: 'economy', query: z.object({ currency: z.string(), season: z.string().optional(), limit: z.string().optional(), offset: z.string().optional() }), response: LeaderboardOut, statuses: [404] },
+  { method: 'get', path: '/api/schemas', summary: 'Names of the JSON Schemas served', tag: 'schemas', response: z.array(z.string()) },
   { method: 'get', path: '/api/schemas/{name}', summary: 'JSON Schema of a document (rule, milestone, zone, currency, shop-item, recipe)', tag: 'schemas', statuses: [404] },
-  { method: 'get', path: '/api/auth/config', summary: 'Login methods available (token; discord when configured)', tag: 'auth', public: true },
-  { method: 'post', path: '/api/auth/login', summary: 'Log in with a token; sets the session cookie and returns the CSRF token', tag: 'auth', public: true, body: z.object({ token: z.string() }), statuses: [429] },
-  { method: 'get', path: '/api/auth/me', summary: 'Who is logged in, and the CSRF token for changes', tag: 'auth' },
-  { method: 'post', path: '/api/auth/logout', summary: 'End the session', tag: 'auth' },
-  { method: 'get', path: '/api/auth/discord/login', summary: 'Start Discord OAuth2 login (redirect)', tag: 'auth', public: true, statuses: [404, 429] },
-  { method: 'get', path: '/api/auth/discord/callback', summary: 'Discord OAuth2 callback: sets the session and returns to the panel', tag: 'auth', public: true, statuses: [429] },
+  { method: 'get', path: '/api/auth/config', summary: 'Login methods available (token; discord when configured)', tag: 'auth', public: true, response: z.object({ methods: z.array(z.enum(['discord', 'token'])) }) },
+  { method: 'post', path: '/api/auth/login', summary: 'Log in with a token; sets the session cookie and returns the CSRF token', tag: 'auth', public: true, body: z.object({ token: z.string() }), response: LoginOut, statuses: [429] },
+  { method: 'get', path: '/api/auth/me', summary: 'Who is logged in, and the CSRF token for changes', tag: 'auth', response: MeOut },
+  { method: 'post', path: '/api/auth/logout', summary: 'End the session (a cookie session; needs X-CSRF-Token)', tag: 'auth', response: z.object({ ok: z.literal(true) }) },
+  { method: 'get', path: '/api/auth/discord/login', summary: 'Start Discord OAuth2 login (redirect)', tag: 'auth', public: true, statuses: [302, 404, 429] },
+  { method: 'get', path: '/api/auth/discord/callback', summary: 'Discord OAuth2 callback: sets the session and returns to the panel', tag: 'auth', public: true, statuses: [302, 429] },
 ];

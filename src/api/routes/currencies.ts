@@ -1,34 +1,55 @@
-// /api/guilds/:guildId/currencies and /zones — the economy's configuration.
+// /api/guilds/:guildId/currencies and /zones — the economy's configuration, and a level curve's
+// thresholds for the panel's preview chart (computed by the ledger's own thresholdFor).
 import { and, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { audit } from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { currencies, zones } from '../../db/schema.ts';
-import { CurrencySchema } from '../../ledger/currency.ts';
+import { CurrencySchema, LevelCurveSchema, thresholdFor } from '../../ledger/currency.ts';
 import { loadCurrencies, loadZones, saveCurrency, saveZone } from '../../rules/repository.ts';
 import { ZoneSchema } from '../../rules/zones.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
-import { readJson } from '../validate.ts';
+import { CurvePreviewOut, Deleted } from '../responses.ts';
+import { parseWith, readJson } from '../validate.ts';
 import { actorOf, guildOf, saved, withKey } from './helpers.ts';
 
 const C = '/api/guilds/{guildId}/currencies';
 const Z = '/api/guilds/{guildId}/zones';
 const CurrencyOut = CurrencySchema.extend({ id: z.number() }).meta({ id: 'Currency' });
+const CurvePreviewBody = z.object({ level_curve: LevelCurveSchema, levels: z.number().int().min(1).max(200).default(30) }).strict();
 export const currencyDocs: RouteDoc[] = [
   { method: 'get', path: C, summary: 'List currencies (display order)', tag: 'economy', response: z.array(CurrencyOut) },
+  { method: 'get', path: `${C}/{key}`, summary: 'Read a currency', tag: 'economy', response: CurrencyOut, statuses: [404] },
+  { method: 'post', path: `${C}/curve-preview`, summary: 'Thresholds of a level curve for its first levels (the level curve preview chart); writes nothing', tag: 'economy', body: CurvePreviewBody, response: CurvePreviewOut },
   { method: 'put', path: `${C}/{key}`, summary: 'Create or update a currency (a changed level curve re-syncs levels and reward roles)', tag: 'economy', body: CurrencySchema, response: CurrencyOut },
-  { method: 'delete', path: `${C}/{key}`, summary: 'Delete a currency nobody holds and no rule uses', tag: 'economy', statuses: [404, 409] },
+  { method: 'delete', path: `${C}/{key}`, summary: 'Delete a currency nobody holds and no rule uses', tag: 'economy', response: Deleted, statuses: [404, 409] },
   { method: 'get', path: Z, summary: 'List zones', tag: 'economy', response: z.array(ZoneSchema) },
+  { method: 'get', path: `${Z}/{key}`, summary: 'Read a zone', tag: 'economy', response: ZoneSchema, statuses: [404] },
   { method: 'put', path: `${Z}/{key}`, summary: 'Create or update a zone (channels, defaults per channel type, multipliers)', tag: 'economy', body: ZoneSchema, response: ZoneSchema },
-  { method: 'delete', path: `${Z}/{key}`, summary: 'Delete a zone no rule uses', tag: 'economy', statuses: [404, 409] },
+  { method: 'delete', path: `${Z}/{key}`, summary: 'Delete a zone no rule uses', tag: 'economy', response: Deleted, statuses: [404, 409] },
 ];
 
 export function currencyRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => c.json(await loadCurrencies(c.get('services').database.db, guildOf(c))));
+  app.post('/curve-preview', async (c) => {
+    const { level_curve: curve, levels } = parseWith(CurvePreviewBody, await readJson(c));
+    const rows = [];
+    for (let level = curve.start_level; level < curve.start_level + levels; level++) {
+      const t = thresholdFor(curve, level);
+      const prev = level > curve.start_level ? thresholdFor(curve, level - 1) : 0;
+      rows.push({ level, threshold: Number.isFinite(t) ? t : null, step: Number.isFinite(t) && Number.isFinite(prev) ? t - prev : null });
+    }
+    return c.json({ levels: rows });
+  });
+  app.get('/:key', async (c) => {
+    const found = (await loadCurrencies(c.get('services').database.db, guildOf(c))).find((x) => x.key === c.req.param('key'));
+    if (!found) throw new ApiError('not_found', `no currency "${c.req.param('key')}"`);
+    return c.json(found);
+  });
   app.put('/:key', async (c) => {
     const { db } = c.get('services').database;
     const body = withKey(await readJson(c), c.req.param('key'));
@@ -60,6 +81,11 @@ export function currencyRoutes() {
 export function zoneRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => c.json(await loadZones(c.get('services').database.db, guildOf(c))));
+  app.get('/:key', async (c) => {
+    const found = (await loadZones(c.get('services').database.db, guildOf(c))).find((x) => x.key === c.req.param('key'));
+    if (!found) throw new ApiError('not_found', `no zone "${c.req.param('key')}"`);
+    return c.json(found);
+  });
   app.put('/:key', async (c) => {
     const { db } = c.get('services').database;
     const body = withKey(await readJson(c), c.req.param('key'));

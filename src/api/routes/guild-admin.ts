@@ -1,15 +1,19 @@
-// /api/guilds/:guildId/{seasons,settings,audit-log,overview} — the guild's seasons, settings
-// (time zone, announcements, admin roles, retention, data capture, leaderboard posts), the audit
-// log of configuration changes, and the overview dashboard's aggregates.
+// /api/guilds/:guildId/{seasons,settings,audit-log,overview,data-sources} — the guild's seasons,
+// settings (time zone, announcements, admin roles, retention, data capture, leaderboard posts), the
+// audit log of configuration changes (key-by-key diffs, one-click rollback of a rule change), the
+// overview dashboard's aggregates, and which event types are captured and kept how long.
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { audit } from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { auditLog, guilds, seasons } from '../../db/schema.ts';
-import { EVENT_TYPES, Snowflake } from '../../events/lake-event.ts';
+import { EVENT_TYPES, INTERNAL_EVENT_TYPES, Snowflake } from '../../events/lake-event.ts';
 import { LeaderboardPostSchema } from '../../ledger/leaderboard-post.ts';
 import { currentSeason, rollSeason } from '../../ledger/seasons.ts';
+import { diffValues } from '../../presets/diff.ts';
+import { restoreRule, RuleOut, ruleOut } from './rules.ts';
+import { AuditEntryOut, DataSourcesOut, OverviewOut, RollOut, SeasonOut, SettingsOut } from '../responses.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
@@ -47,15 +51,21 @@ export const GuildSettingsPatch = z
 const RollBody = z.object({ at: z.iso.datetime({ offset: true }).optional(), name: z.string().min(1).max(100).optional() }).strict();
 const AuditQuery = z.object({ entity: z.enum(['rule', 'zone', 'currency', 'milestone', 'shop_item', 'preset', 'season', 'guild', 'member']).optional(), key: z.string().optional(), before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 const OverviewQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+const DataSourcesQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+const AuditId = z.object({ id: z.coerce.number().int().positive('must be a positive audit entry id') });
+/** The lake keeps events this many days unless settings.retention_days says otherwise (cairn lake prune). */
+export const DEFAULT_RETENTION_DAYS = 90;
 
 const G = '/api/guilds/{guildId}';
 export const guildAdminDocs: RouteDoc[] = [
-  { method: 'get', path: `${G}/seasons`, summary: 'Seasons, newest first', tag: 'seasons' },
-  { method: 'post', path: `${G}/seasons/roll`, summary: 'Close the current season and open the next (idempotent per boundary)', tag: 'seasons', body: RollBody },
-  { method: 'get', path: `${G}/settings`, summary: 'Guild settings', tag: 'settings' },
-  { method: 'patch', path: `${G}/settings`, summary: 'Change guild settings (merged)', tag: 'settings', body: GuildSettingsPatch },
-  { method: 'get', path: `${G}/audit-log`, summary: 'Configuration changes with before/after documents, newest first', tag: 'audit', query: AuditQuery },
-  { method: 'get', path: `${G}/overview`, summary: 'Events per day by type, currency minted and spent per day, top earners', tag: 'analytics', query: OverviewQuery },
+  { method: 'get', path: `${G}/seasons`, summary: 'Seasons, newest first', tag: 'seasons', response: z.array(SeasonOut) },
+  { method: 'post', path: `${G}/seasons/roll`, summary: 'Close the current season and open the next (idempotent per boundary)', tag: 'seasons', body: RollBody, response: RollOut },
+  { method: 'get', path: `${G}/settings`, summary: 'Guild settings', tag: 'settings', response: SettingsOut, statuses: [404] },
+  { method: 'patch', path: `${G}/settings`, summary: 'Change guild settings (merged; null removes a setting)', tag: 'settings', body: GuildSettingsPatch, response: SettingsOut, statuses: [404] },
+  { method: 'get', path: `${G}/audit-log`, summary: 'Configuration changes with before/after documents and a key-by-key diff, newest first', tag: 'audit', query: AuditQuery, response: z.array(AuditEntryOut) },
+  { method: 'post', path: `${G}/audit-log/{id}/rollback`, summary: 'Undo a rule change: restore the rule as it was before this entry (a new version, audit-logged as rule.rollback)', tag: 'audit', response: RuleOut, statuses: [404, 409] },
+  { method: 'get', path: `${G}/overview`, summary: 'Events per day by type, currency minted and spent per day, top earners', tag: 'analytics', query: OverviewQuery, response: OverviewOut },
+  { method: 'get', path: `${G}/data-sources`, summary: 'Which event types are captured (settings.capture), how many arrived in the window, and the lake retention', tag: 'settings', query: DataSourcesQuery, response: DataSourcesOut },
 ];
 
 export function guildAdminRoutes() {
@@ -78,7 +88,7 @@ export function guildAdminRoutes() {
   app.get('/settings', async (c) => {
     const [g] = await c.get('services').database.db.select().from(guilds).where(eq(guilds.id, guildOf(c)));
     if (!g) throw new ApiError('not_found', 'this guild is unknown to Cairn');
-    return c.json({ id: g.id, name: g.name, timezone: g.timezone, isDemo: g.isDemo, retention_days: 90, ...g.settings });
+    return c.json({ id: g.id, name: g.name, timezone: g.timezone, isDemo: g.isDemo, retention_days: DEFAULT_RETENTION_DAYS, ...g.settings });
   });
   app.patch('/settings', async (c) => {
     const patch = parseWith(GuildSettingsPatch, await readJson(c));
@@ -94,7 +104,7 @@ export function guildAdminRoutes() {
       await audit(tx, { guildId, actor: actorOf(c), action: 'guild.settings', entityType: 'guild', entityKey: guildId, before: { name: g.name, timezone: g.timezone, ...g.settings }, after: { name: row!.name, timezone: row!.timezone, ...row!.settings } });
       return row!;
     });
-    return c.json({ id: updated.id, name: updated.name, timezone: updated.timezone, isDemo: updated.isDemo, retention_days: 90, ...updated.settings });
+    return c.json({ id: updated.id, name: updated.name, timezone: updated.timezone, isDemo: updated.isDemo, retention_days: DEFAULT_RETENTION_DAYS, ...updated.settings });
   });
 
   app.get('/audit-log', async (c) => {
@@ -104,7 +114,26 @@ export function guildAdminRoutes() {
     if (q.key) conditions.push(eq(auditLog.entityKey, q.key));
     if (q.before) conditions.push(lt(auditLog.id, q.before));
     const rows = await c.get('services').database.db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(q.limit);
-    return c.json(rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, entityType: r.entityType, entityKey: r.entityKey, before: r.before, after: r.after })));
+    return c.json(
+      rows.map((r) => ({
+        id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, entityType: r.entityType, entityKey: r.entityKey, before: r.before, after: r.after,
+        diff: diffValues(r.before ?? null, r.after ?? null),
+        revertible: r.entityType === 'rule' && r.entityKey !== null && r.before !== null && typeof r.before === 'object',
+      })),
+    );
+  });
+  // One click in the audit log: the rule goes back to its "before" document (a deleted rule comes
+  // back). The restore is a new version, so it can itself be undone.
+  app.post('/audit-log/:id/rollback', async (c) => {
+    const { id } = parseWith(AuditId, { id: c.req.param('id') }, 'URL');
+    const guildId = guildOf(c);
+    const { db } = c.get('services').database;
+    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.guildId, guildId), eq(auditLog.id, id)));
+    if (!entry) throw new ApiError('not_found', `no audit entry ${id} in this guild`);
+    if (entry.entityType !== 'rule' || !entry.entityKey) throw new ApiError('conflict', `audit entry ${id} is a ${entry.entityType} change; only rule changes roll back here`);
+    if (entry.before === null || typeof entry.before !== 'object') throw new ApiError('conflict', `audit entry ${id} created rule "${entry.entityKey}"; there is no earlier version (delete the rule instead)`);
+    const restored = await restoreRule(db, guildId, entry.before, actorOf(c), `the state before audit #${id}`);
+    return c.json(await ruleOut(db, guildId, restored.key));
   });
 
   app.get('/overview', async (c) => {
@@ -149,6 +178,32 @@ export function guildAdminRoutes() {
       eventsPerDay: events.map((e) => ({ day: e.day, type: e.type, count: Number(e.n) })),
       currencyPerDay: money.map((m) => ({ day: m.day, currency: m.currency, minted: Number(m.minted), burned: Number(m.burned) })),
       topEarners,
+    });
+  });
+
+  app.get('/data-sources', async (c) => {
+    const { days } = parseWith(DataSourcesQuery, c.req.query(), 'query');
+    const services = c.get('services');
+    const db = services.database.db;
+    const guildId = guildOf(c);
+    const [g] = await db.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
+    if (!g) throw new ApiError('not_found', 'this guild is unknown to Cairn');
+    const sinceDay = new Date(services.clock.now().getTime() - days * 86_400_000).toISOString().slice(0, 10);
+    const counts = await queryRows<{ type: string; n: string; last: string }>(
+      db,
+      sql`SELECT event_type AS type, sum(count)::text AS n, max(day)::text AS last FROM event_counters_daily
+          WHERE guild_id = ${guildId} AND side = 'actor' AND day >= ${sinceDay}::date GROUP BY 1`,
+    );
+    const byType = new Map(counts.map((r) => [r.type, r]));
+    const capture = (g.settings.capture ?? {}) as Record<string, boolean>;
+    const retention = typeof g.settings.retention_days === 'number' ? g.settings.retention_days : DEFAULT_RETENTION_DAYS;
+    return c.json({
+      retentionDays: retention,
+      days,
+      types: EVENT_TYPES.map((type) => ({
+        type, captured: capture[type] !== false, internal: (INTERNAL_EVENT_TYPES as readonly string[]).includes(type),
+        events: Number(byType.get(type)?.n ?? 0), lastSeenDay: byType.get(type)?.last ?? null,
+      })),
     });
   });
   return app;

@@ -19,8 +19,16 @@ const Body = z
   })
   .strict();
 
+const Report = z
+  .object({
+    currency: z.string(), dryRun: z.boolean(), members: z.number(), changed: z.number(), unchanged: z.number(), net: z.number(),
+    invalid: z.array(z.object({ line: z.number(), reason: z.string() })),
+    changes: z.array(z.object({ userId: z.string(), before: z.number(), after: z.number(), level: z.number().nullable() })),
+  })
+  .meta({ id: 'BalanceImportReport' });
+
 export const importDocs: RouteDoc[] = [
-  { method: 'post', path: '/api/guilds/{guildId}/import/balances', summary: 'Set balances from a leaderboard export (CSV/JSON); a dry run by default', tag: 'economy', body: Body },
+  { method: 'post', path: '/api/guilds/{guildId}/import/balances', summary: 'Set balances from a leaderboard export (CSV/JSON); a dry run by default', tag: 'economy', body: Body, response: Report },
 ];
 
 export function importRoutes() {

@@ -48,9 +48,9 @@ const Profile = z
 
 const P = '/api/guilds/{guildId}/members';
 export const memberDocs: RouteDoc[] = [
-  { method: 'get', path: P, summary: 'Members (search by name or id), with balances', tag: 'members', query: ListQuery },
+  { method: 'get', path: P, summary: 'Members (search by name or id), with balances', tag: 'members', query: ListQuery, response: z.array(z.object({ userId: z.string(), displayName: z.string().nullable(), balances: z.record(z.string(), z.number()) })) },
   { method: 'get', path: `${P}/{userId}`, summary: 'A member: balances, levels, milestones, activity, recent transactions explained', tag: 'members', response: Profile, statuses: [404] },
-  { method: 'post', path: `${P}/{userId}/award`, summary: 'Award (or fine, with a negative amount) a member; recorded as a manual_award event', tag: 'members', body: AwardBody },
+  { method: 'post', path: `${P}/{userId}/award`, summary: 'Award (or fine, with a negative amount) a member; recorded as a manual_award event', tag: 'members', body: AwardBody, response: z.object({ member: z.string(), currency: z.string(), amount: z.number(), balance: z.number(), sourceId: z.string() }), statuses: [409] },
 ];
 
 export function memberRoutes() {

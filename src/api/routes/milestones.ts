@@ -8,6 +8,7 @@ import { MilestoneSchema } from '../../milestones/schema.ts';
 import { Snowflake } from '../../events/lake-event.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
+import { Deleted } from '../responses.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readJson, readOptionalJson } from '../validate.ts';
 import { actorOf, guildOf, saved, withKey } from './helpers.ts';
@@ -19,10 +20,11 @@ const MilestoneOut = z.object({ id: z.number(), key: z.string(), enabled: z.bool
 const P = '/api/guilds/{guildId}/milestones';
 export const milestoneDocs: RouteDoc[] = [
   { method: 'get', path: P, summary: 'List milestone templates with how many members earned each', tag: 'milestones', response: z.array(MilestoneOut) },
+  { method: 'get', path: `${P}/{key}`, summary: 'Read a milestone template', tag: 'milestones', response: MilestoneOut, statuses: [404] },
   { method: 'put', path: `${P}/{key}`, summary: 'Create or update a milestone template', tag: 'milestones', body: MilestoneSchema, response: MilestoneOut },
-  { method: 'delete', path: `${P}/{key}`, summary: 'Delete a template (and its awards)', tag: 'milestones', statuses: [404] },
-  { method: 'post', path: `${P}/{key}/award`, summary: 'Award a milestone by hand (custom milestones)', tag: 'milestones', body: AwardBody, statuses: [404] },
-  { method: 'post', path: `${P}/recheck`, summary: 'Award templates to every member who already qualifies', tag: 'milestones', body: RecheckBody },
+  { method: 'delete', path: `${P}/{key}`, summary: 'Delete a template (and its awards)', tag: 'milestones', response: Deleted, statuses: [404] },
+  { method: 'post', path: `${P}/{key}/award`, summary: 'Award a milestone by hand (custom milestones)', tag: 'milestones', body: AwardBody, response: z.object({ ok: z.literal(true), awarded: z.boolean() }), statuses: [404] },
+  { method: 'post', path: `${P}/recheck`, summary: 'Award templates to every member who already qualifies', tag: 'milestones', body: RecheckBody, response: z.record(z.string(), z.unknown()) },
 ];
 
 export function milestoneRoutes() {
@@ -39,6 +41,11 @@ export function milestoneRoutes() {
   app.post('/recheck', async (c) => {
     const body = parseWith(RecheckBody, (await readOptionalJson(c)) ?? {});
     return c.json(await recheckMilestones(c.get('services').database.db, guildOf(c), body.milestones ? { keys: body.milestones } : {}));
+  });
+  app.get('/:key', async (c) => {
+    const [found] = await list(guildOf(c), c.get('services').database.db, c.req.param('key'));
+    if (!found) throw new ApiError('not_found', `no milestone "${c.req.param('key')}"`);
+    return c.json(found);
   });
   app.put('/:key', async (c) => {
     const { db } = c.get('services').database;

@@ -8,9 +8,10 @@ import { PRESETS_DIR } from '../../app/demo.ts';
 import { Snowflake } from '../../events/lake-event.ts';
 import { exportGuild } from '../../presets/export.ts';
 import { importRecipe, parseRecipe } from '../../presets/import.ts';
-import { placeholdersOf, type Recipe } from '../../presets/recipe.ts';
+import { placeholdersOf, RecipeSchema, type Recipe } from '../../presets/recipe.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
+import { ImportOut, PresetCard } from '../responses.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readJson } from '../validate.ts';
 import { actorOf, guildOf } from './helpers.ts';
@@ -27,10 +28,10 @@ const ImportBody = z
   .refine((b) => (b.preset === undefined) !== (b.recipe === undefined), 'give exactly one of "preset" and "recipe"');
 
 export const presetDocs: RouteDoc[] = [
-  { method: 'get', path: '/api/presets', summary: 'The preset gallery: recipes shipped in presets/', tag: 'presets' },
-  { method: 'get', path: '/api/presets/{key}', summary: 'One preset recipe', tag: 'presets', statuses: [404] },
-  { method: 'post', path: '/api/guilds/{guildId}/presets/import', summary: 'Import a recipe; with dryRun, only the key-by-key diff', tag: 'presets', body: ImportBody },
-  { method: 'get', path: '/api/guilds/{guildId}/presets/export', summary: "The guild's configuration as a recipe (imports back identically)", tag: 'presets' },
+  { method: 'get', path: '/api/presets', summary: 'The preset gallery: recipes shipped in presets/', tag: 'presets', response: z.array(PresetCard) },
+  { method: 'get', path: '/api/presets/{key}', summary: 'One preset recipe', tag: 'presets', response: RecipeSchema, statuses: [404] },
+  { method: 'post', path: '/api/guilds/{guildId}/presets/import', summary: 'Import a recipe; with dryRun, only the key-by-key diff', tag: 'presets', body: ImportBody, response: ImportOut },
+  { method: 'get', path: '/api/guilds/{guildId}/presets/export', summary: "The guild's configuration as a recipe (imports back identically)", tag: 'presets', response: RecipeSchema },
 ];
 
 export async function loadGallery(): Promise<Recipe[]> {

@@ -1,24 +1,62 @@
 // /api/guilds/:guildId/rules — list, read, create, replace, patch (enable/disable, priority,
-// mode), delete; version history and rollback.
-import { and, asc, desc, eq } from 'drizzle-orm';
+// mode), delete; version history and rollback (audit-logged as rule.rollback).
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { rules, ruleVersions } from '../../db/schema.ts';
+import type { Db, Executor } from '../../db/client.ts';
+import { auditLog, rules, ruleVersions } from '../../db/schema.ts';
+import { diffValues } from '../../presets/diff.ts';
 import { deleteRule, saveRule } from '../../rules/repository.ts';
 import { RuleSchema } from '../../rules/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
+import { Deleted, FieldChange } from '../responses.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readJson } from '../validate.ts';
 import { actorOf, guildOf, saved, withKey } from './helpers.ts';
 
-const RuleOut = z.object({ id: z.number(), key: z.string(), version: z.number(), enabled: z.boolean(), updatedAt: z.string(), document: RuleSchema }).meta({ id: 'Rule' });
+export const RuleOut = z.object({ id: z.number(), key: z.string(), version: z.number(), enabled: z.boolean(), updatedAt: z.string(), document: RuleSchema }).meta({ id: 'Rule' });
 const Patch = z
   .object({ enabled: z.boolean(), priority: z.number().int(), mode: z.enum(['live', 'shadow']), stop_processing: z.boolean(), module: z.string().min(1).max(48) })
   .partial()
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'give at least one of enabled, priority, mode, stop_processing, module');
 const Rollback = z.object({ version: z.number().int().positive() }).strict();
+const VersionOut = z
+  .object({ version: z.number(), changedBy: z.string(), changedAt: z.string(), document: z.record(z.string(), z.unknown()), current: z.boolean(), diff: z.array(FieldChange).meta({ description: 'Key by key, from the previous version to this one' }) })
+  .meta({ id: 'RuleVersion' });
+
+type RuleRow = typeof rules.$inferSelect;
+const toOut = (row: RuleRow) => ({ id: row.id, key: row.key, version: row.version, enabled: row.enabled, updatedAt: row.updatedAt.toISOString(), document: row.document });
+
+export async function ruleOut(db: Db, guildId: string, key: string) {
+  const [row] = await db.select().from(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, key)));
+  if (!row) throw new ApiError('not_found', `no rule "${key}"`);
+  return toOut(row);
+}
+
+/**
+ * saveRule audits every change as rule.update/rule.create; a restore is marked as what it is, with
+ * where it came from, on the entry that save just wrote (call it in the same transaction, and only
+ * when the save made a new version).
+ */
+export async function markRollback(tx: Executor, guildId: string, key: string, from: string): Promise<void> {
+  await tx
+    .update(auditLog)
+    .set({ action: 'rule.rollback', actor: sql`${auditLog.actor} || ${` (rollback to ${from})`}` })
+    .where(sql`${auditLog.id} = (SELECT max(id) FROM audit_log WHERE guild_id = ${guildId} AND entity_type = 'rule' AND entity_key = ${key})`);
+}
+
+/** Saves an earlier document of a rule as its newest version; unchanged → no version, no entry. */
+export async function restoreRule(db: Db, guildId: string, document: unknown, actor: string, from: string) {
+  return db.transaction(async (tx) => {
+    const key = (document as { key?: unknown }).key;
+    const [before] = typeof key === 'string' ? await tx.select({ version: rules.version }).from(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, key))) : [];
+    const value = saved(await saveRule(tx, guildId, document, actor), 'earlier rule version');
+    if (!before || value.version !== before.version) await markRollback(tx, guildId, value.key, from);
+    return value;
+  });
+}
 
 const P = '/api/guilds/{guildId}/rules';
 export const ruleDocs: RouteDoc[] = [
@@ -27,9 +65,9 @@ export const ruleDocs: RouteDoc[] = [
   { method: 'get', path: `${P}/{key}`, summary: 'Read a rule', tag: 'rules', response: RuleOut, statuses: [404] },
   { method: 'put', path: `${P}/{key}`, summary: 'Create or replace a rule (a new version if it changed)', tag: 'rules', body: RuleSchema, response: RuleOut },
   { method: 'patch', path: `${P}/{key}`, summary: 'Enable/disable, reprioritise, switch shadow mode', tag: 'rules', body: Patch, response: RuleOut, statuses: [404] },
-  { method: 'delete', path: `${P}/{key}`, summary: 'Delete a rule', tag: 'rules', statuses: [404] },
-  { method: 'get', path: `${P}/{key}/versions`, summary: 'Version history, newest first', tag: 'rules', statuses: [404] },
-  { method: 'post', path: `${P}/{key}/rollback`, summary: 'Restore an earlier version (as a new version)', tag: 'rules', body: Rollback, response: RuleOut, statuses: [404] },
+  { method: 'delete', path: `${P}/{key}`, summary: 'Delete a rule', tag: 'rules', response: Deleted, statuses: [404] },
+  { method: 'get', path: `${P}/{key}/versions`, summary: 'Version history, newest first, each with its key-by-key diff from the previous version', tag: 'rules', response: z.array(VersionOut), statuses: [404] },
+  { method: 'post', path: `${P}/{key}/rollback`, summary: 'Restore an earlier version (as a new version; audit-logged as rule.rollback)', tag: 'rules', body: Rollback, response: RuleOut, statuses: [404] },
 ];
 
 export function ruleRoutes() {
@@ -39,7 +77,7 @@ export function ruleRoutes() {
     if (!row) throw new ApiError('not_found', `no rule "${key}"`);
     return row;
   };
-  const out = (row: typeof rules.$inferSelect) => ({ id: row.id, key: row.key, version: row.version, enabled: row.enabled, updatedAt: row.updatedAt.toISOString(), document: row.document });
+  const out = toOut;
   const save = async (c: Context<AppEnv>, document: unknown) => {
     const { db } = c.get('services').database;
     const value = saved(await db.transaction((tx) => saveRule(tx, guildOf(c), document, actorOf(c))), 'rule');
@@ -75,14 +113,20 @@ export function ruleRoutes() {
   app.get('/:key/versions', async (c) => {
     const row = await load(c, c.req.param('key'));
     const versions = await c.get('services').database.db.select().from(ruleVersions).where(eq(ruleVersions.ruleId, row.id)).orderBy(desc(ruleVersions.version));
-    return c.json(versions.map((v) => ({ version: v.version, changedBy: v.changedBy, changedAt: v.changedAt.toISOString(), document: v.document, current: v.version === row.version })));
+    return c.json(
+      versions.map((v, i) => ({
+        version: v.version, changedBy: v.changedBy, changedAt: v.changedAt.toISOString(), document: v.document, current: v.version === row.version,
+        diff: diffValues(versions[i + 1]?.document ?? null, v.document),
+      })),
+    );
   });
   app.post('/:key/rollback', async (c) => {
     const { version } = parseWith(Rollback, await readJson(c));
     const row = await load(c, c.req.param('key'));
     const [old] = await c.get('services').database.db.select().from(ruleVersions).where(and(eq(ruleVersions.ruleId, row.id), eq(ruleVersions.version, version)));
     if (!old) throw new ApiError('not_found', `rule "${row.key}" has no version ${version}`);
-    return c.json(await save(c, old.document));
+    const restored = await restoreRule(c.get('services').database.db, guildOf(c), old.document, actorOf(c), `v${version}`);
+    return c.json(out(await load(c, restored.key)));
   });
   return app;
 }

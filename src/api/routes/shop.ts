@@ -9,6 +9,7 @@ import { ShopItemSchema } from '../../shop/schema.ts';
 import { listShopItems, purchase, saveShopItem } from '../../shop/shop.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
+import { Deleted } from '../responses.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readJson } from '../validate.ts';
 import { actorOf, guildOf, saved, withKey } from './helpers.ts';
@@ -18,14 +19,20 @@ const PurchaseBody = z.object({ member: Snowflake }).strict();
 const P = '/api/guilds/{guildId}/shop';
 export const shopDocs: RouteDoc[] = [
   { method: 'get', path: P, summary: 'List shop items (disabled ones included)', tag: 'shop', response: z.array(ItemOut) },
+  { method: 'get', path: `${P}/{key}`, summary: 'Read an item', tag: 'shop', response: ItemOut, statuses: [404] },
   { method: 'put', path: `${P}/{key}`, summary: 'Create or update an item (price, stock, limits, requirements, effects)', tag: 'shop', body: ShopItemSchema, response: ItemOut },
-  { method: 'delete', path: `${P}/{key}`, summary: 'Delete an item', tag: 'shop', statuses: [404] },
-  { method: 'post', path: `${P}/{key}/purchase`, summary: 'Buy one unit for a member (atomic; never oversells)', tag: 'shop', body: PurchaseBody, statuses: [404, 409] },
+  { method: 'delete', path: `${P}/{key}`, summary: 'Delete an item', tag: 'shop', response: Deleted, statuses: [404] },
+  { method: 'post', path: `${P}/{key}/purchase`, summary: 'Buy one unit for a member (atomic; never oversells)', tag: 'shop', body: PurchaseBody, response: z.object({ ok: z.literal(true) }).catchall(z.unknown()), statuses: [404, 409] },
 ];
 
 export function shopRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => c.json(await listShopItems(c.get('services').database.db, guildOf(c), { includeDisabled: true })));
+  app.get('/:key', async (c) => {
+    const found = (await listShopItems(c.get('services').database.db, guildOf(c), { includeDisabled: true })).find((x) => x.key === c.req.param('key'));
+    if (!found) throw new ApiError('not_found', `no shop item "${c.req.param('key')}"`);
+    return c.json(found);
+  });
   app.put('/:key', async (c) => {
     const { db } = c.get('services').database;
     const body = withKey(await readJson(c), c.req.param('key'));

@@ -9,6 +9,7 @@ import { issueApiToken } from '../auth/sessions.ts';
 import { ApiError } from '../errors.ts';
 import { requireOperator } from '../middleware/auth.ts';
 import type { RouteDoc } from '../openapi.ts';
+import { IssuedTokenOut, TokenOut } from '../responses.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readJson } from '../validate.ts';
 import { actorOf } from './helpers.ts';
@@ -16,9 +17,9 @@ import { actorOf } from './helpers.ts';
 const IssueBody = z.object({ name: z.string().min(1).max(100), guildIds: z.array(Snowflake).min(1).max(100) }).strict();
 
 export const tokenDocs: RouteDoc[] = [
-  { method: 'get', path: '/api/tokens', summary: 'Guild-scoped API tokens (operator only; secrets are never shown again)', tag: 'access' },
-  { method: 'post', path: '/api/tokens', summary: 'Issue a guild-scoped token (shown once)', tag: 'access', body: IssueBody },
-  { method: 'delete', path: '/api/tokens/{id}', summary: 'Revoke a token', tag: 'access', statuses: [404] },
+  { method: 'get', path: '/api/tokens', summary: 'Guild-scoped API tokens (operator only; secrets are never shown again)', tag: 'access', response: z.array(TokenOut) },
+  { method: 'post', path: '/api/tokens', summary: 'Issue a guild-scoped token (shown once)', tag: 'access', body: IssueBody, response: IssuedTokenOut },
+  { method: 'delete', path: '/api/tokens/{id}', summary: 'Revoke a token', tag: 'access', response: z.object({ revoked: z.number() }), statuses: [404] },
 ];
 
 export function tokenRoutes() {
