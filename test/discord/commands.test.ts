@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { guilds, lakeEvents } from '../../src/db/schema.ts';
+import { COMMANDS } from '../../src/discord/commands/registry.ts';
 import { APPLICATION_ID } from '../support/fake-discord.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { balances, importClassic, lakeCount, startBot, until, waitForLake, type BotHarness } from './support/harness.ts';
@@ -50,7 +51,9 @@ const awardOptions = (member: string, currency: string, amount: number, reason =
 describe('slash commands', () => {
   it('registers every Cairn command in each guild the bot is in', async () => {
     const [put] = await harness.fake.waitForCalls('PUT', new RegExp(`^/applications/${APPLICATION_ID}/guilds/${GUILD}/commands$`));
-    expect((put!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(['award', 'buy', 'leaderboard', 'milestones', 'profile', 'season', 'shop', 'why']);
+    const registered = (put!.body as { name: string }[]).map((c) => c.name).sort();
+    expect(registered).toEqual(COMMANDS.map((c) => c.data.name).sort());
+    expect(registered).toEqual(expect.arrayContaining(['award', 'buy', 'leaderboard', 'milestones', 'profile', 'season', 'shop', 'why']));
   });
 
   it('/why lists the caller’s last rewards with the rule, the event and the amount, privately', async () => {

@@ -1,0 +1,150 @@
+// GET /api/guilds/:guildId/directory: the channels, categories and roles the panel's pickers offer —
+// live from the bot's discord.js cache (against the fake Discord) when the bot runs, from stored
+// data otherwise; credentials and guild scope are enforced.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { guilds, members, zones } from '../../src/db/schema.ts';
+import { createTestApp, json } from '../support/app.ts';
+import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
+import { FakeDiscord } from '../support/fake-discord.ts';
+import { OTHER_GUILD, seedGuild } from '../support/factories.ts';
+import { ALICE, ANNOUNCE_CHANNEL, BOB, CAROL, CHANNEL, GUILD, LEVEL_ROLE, MOD_ROLE, VOICE_CHANNEL, guild, textChannel } from './support/payloads.ts';
+
+const CATEGORY = '1111111111111111120';
+const ZONED_CHANNEL = '1111111111111111121';
+const SHOP_ROLE = '2222222222222222229';
+const at = '2026-03-01T12:00:00.000Z';
+
+let database: TestDatabase;
+let api: Awaited<ReturnType<typeof createTestApp>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  api = await createTestApp(database);
+});
+afterAll(async () => {
+  await api.services.close();
+});
+beforeEach(async () => {
+  await resetDatabase(database);
+  await seedGuild(database);
+  await seedGuild(database, { guildId: OTHER_GUILD });
+});
+
+const directory = (guildId = GUILD, token?: string | null) => api.request(`/api/guilds/${guildId}/directory`, token === undefined ? {} : { token });
+
+describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
+  beforeEach(async () => {
+    const ingested = await api.services.pipeline.ingestEvents(
+      [
+        { source_id: 'm1', type: 'message_create', guild_id: GUILD, actor_id: ALICE, target_id: null, channel_id: CHANNEL, occurred_at: at, data: { length: 5 } },
+        { source_id: 'm2', type: 'message_create', guild_id: GUILD, actor_id: BOB, target_id: null, channel_id: CHANNEL, occurred_at: at, data: { length: 5 } },
+        { source_id: 'v1', type: 'voice_session_end', guild_id: GUILD, actor_id: ALICE, target_id: null, channel_id: VOICE_CHANNEL, occurred_at: at, data: { duration_seconds: 60 } },
+        { source_id: 'o1', type: 'message_create', guild_id: OTHER_GUILD, actor_id: ALICE, target_id: null, channel_id: '1111111111111111199', occurred_at: at, data: { length: 5 } },
+      ],
+      'api',
+    );
+    expect(ingested.accepted).toBe(4);
+    await database.db.insert(zones).values({ guildId: GUILD, key: 'help', name: 'Help', channelIds: [ZONED_CHANNEL] });
+    await database.db.update(guilds).set({ settings: { admin_role_ids: [MOD_ROLE], announce_channel_id: ANNOUNCE_CHANNEL } }).where(eq(guilds.id, GUILD));
+    await database.db.insert(members).values([
+      { guildId: GUILD, userId: ALICE, roles: [LEVEL_ROLE] },
+      { guildId: GUILD, userId: BOB, roles: [LEVEL_ROLE, MOD_ROLE] },
+      { guildId: GUILD, userId: CAROL, roles: [LEVEL_ROLE], leftAt: new Date(at) },
+    ]);
+  });
+
+  it('lists channels seen in events, zones and settings, with kinds guessed from the events, and roles with member counts', async () => {
+    const res = await directory();
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body).toEqual({
+      guildId: GUILD,
+      source: 'stored',
+      categories: [],
+      channels: [
+        { id: CHANNEL, name: null, kind: 'text', parentId: null, position: null },
+        { id: VOICE_CHANNEL, name: null, kind: 'voice', parentId: null, position: null },
+        { id: ZONED_CHANNEL, name: null, kind: 'unknown', parentId: null, position: null },
+        { id: ANNOUNCE_CHANNEL, name: null, kind: 'unknown', parentId: null, position: null },
+      ],
+      roles: [
+        { id: LEVEL_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 2 },
+        { id: MOD_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 1 },
+      ],
+    });
+  });
+
+  it('includes roles named only in settings or shop items', async () => {
+    await database.db.update(guilds).set({ settings: { admin_role_ids: [SHOP_ROLE] } }).where(eq(guilds.id, OTHER_GUILD));
+    const body = await json(await directory(OTHER_GUILD));
+    expect(body.channels).toEqual([{ id: '1111111111111111199', name: null, kind: 'text', parentId: null, position: null }]);
+    expect(body.roles).toEqual([{ id: SHOP_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 0 }]);
+  });
+
+  it('answers 401 without credentials', async () => {
+    const res = await directory(GUILD, null);
+    expect(res.status).toBe(401);
+    expect((await json(res)).error.code).toBe('unauthorized');
+  });
+
+  it('answers 403 to a token scoped to another guild, revealing nothing', async () => {
+    const issued = await json(await api.request('/api/tokens', { method: 'POST', json: { name: 'other admin', guildIds: [OTHER_GUILD] } }));
+    expect((await directory(OTHER_GUILD, issued.token)).status).toBe(200);
+    const res = await directory(GUILD, issued.token);
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(await json(res))).not.toContain(CHANNEL);
+  });
+
+  it('answers 404 for a guild Cairn does not know', async () => {
+    expect((await directory('1160511689263940000')).status).toBe(404);
+  });
+
+  it('is documented in the OpenAPI document with its response schema', async () => {
+    const doc = await json(await api.request('/api/openapi.json'));
+    const op = doc.paths['/api/guilds/{guildId}/directory'].get;
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404']));
+    expect(JSON.stringify(op.responses['200'])).toContain('GuildDirectory');
+    expect(Object.keys(doc.components.schemas.GuildDirectory.properties)).toEqual(['guildId', 'source', 'categories', 'channels', 'roles']);
+  });
+});
+
+describe('GET /api/guilds/:guildId/directory with the bot running', () => {
+  let fake: FakeDiscord;
+  let live: Awaited<ReturnType<typeof createTestApp>>;
+
+  beforeEach(async () => {
+    const channels = [
+      { id: CATEGORY, type: 4, guild_id: GUILD, name: 'Community', position: 0, permission_overwrites: [], parent_id: null, nsfw: false },
+      ...guild().channels.map((c) =>
+        c.id === CHANNEL ? { ...c, parent_id: CATEGORY } : c.id === ANNOUNCE_CHANNEL ? textChannel(ANNOUNCE_CHANNEL, { type: 5, name: 'news', position: 3 }) : c,
+      ),
+    ];
+    fake = await FakeDiscord.start({ guilds: [guild({ channels })] });
+    live = await createTestApp(database, { DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: fake.apiUrl });
+    await live.services.discord!.start();
+    await live.services.discord!.ready();
+    await database.db.insert(members).values({ guildId: GUILD, userId: ALICE, roles: [MOD_ROLE] });
+  });
+  afterEach(async () => {
+    await live.services.discord!.stop();
+    await fake.close();
+  });
+
+  it('lists the live channels, categories and roles with names, kinds and positions', async () => {
+    const res = await live.request(`/api/guilds/${GUILD}/directory`);
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.source).toBe('discord');
+    expect(body.categories).toEqual([{ id: CATEGORY, name: 'Community', position: 0 }]);
+    expect(body.channels).toContainEqual({ id: CHANNEL, name: `text-${CHANNEL.slice(-3)}`, kind: 'text', parentId: CATEGORY, position: 0 });
+    expect(body.channels).toContainEqual({ id: VOICE_CHANNEL, name: `voice-${VOICE_CHANNEL.slice(-3)}`, kind: 'voice', parentId: null, position: 1 });
+    expect(body.channels).toContainEqual({ id: ANNOUNCE_CHANNEL, name: 'news', kind: 'announcement', parentId: null, position: 3 });
+    expect(body.channels.map((c: { id: string }) => c.id)).not.toContain(CATEGORY);
+    expect(body.roles).toEqual([
+      { id: LEVEL_ROLE, name: 'Regular', color: 0, position: 2, managed: false, everyone: false, memberCount: 0 },
+      { id: MOD_ROLE, name: 'Moderator', color: 0, position: 1, managed: false, everyone: false, memberCount: 1 },
+      { id: GUILD, name: '@everyone', color: 0, position: 0, managed: false, everyone: true, memberCount: 0 },
+    ]);
+  });
+});
