@@ -12,6 +12,7 @@ export const NAV: NavEntry[] = [
   { path: '', label: 'Overview', group: 'Activity' },
   { path: 'members', label: 'Members', group: 'Activity' },
   { path: 'leaderboard', label: 'Leaderboard', group: 'Activity' },
+  { path: 'community', label: 'Community', group: 'Activity' },
   { path: 'rules', label: 'Rules', group: 'Configuration' },
   { path: 'dry-run', label: 'Dry run', group: 'Configuration' },
   { path: 'currencies', label: 'Currencies', group: 'Economy', planned: true },
