@@ -9,7 +9,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build --if-present
+# The admin panel (SvelteKit, static files served by Cairn itself).
+RUN npm run build
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
@@ -19,6 +20,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/src ./src
 COPY --from=build /app/drizzle ./drizzle
+COPY --from=build /app/presets ./presets
+COPY --from=build /app/dashboard/build ./dashboard/build
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
