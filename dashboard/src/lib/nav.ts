@@ -15,6 +15,7 @@ export const NAV: NavEntry[] = [
   { path: 'community', label: 'Community', group: 'Activity' },
   { path: 'rules', label: 'Rules', group: 'Configuration' },
   { path: 'dry-run', label: 'Dry run', group: 'Configuration' },
+  { path: 'setup', label: 'Setup wizard', group: 'Configuration' },
   { path: 'currencies', label: 'Currencies', group: 'Economy', planned: true },
   { path: 'zones', label: 'Zones', group: 'Economy', planned: true },
   { path: 'milestones', label: 'Milestones', group: 'Economy', planned: true },

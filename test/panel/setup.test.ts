@@ -1,0 +1,72 @@
+// The first-run wizard in a real browser: a new guild configured from a preset with its channel and
+// role bound, the diff reviewed before anything is written, applied atomically; running it again
+// shows that nothing would change.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guilds } from '../../src/db/schema.ts';
+import { loginWithToken, openBrowser, screenshot, startPanel, type Browser, type Panel } from './support.ts';
+
+const NEW_GUILD = '1000000000000000888';
+const ANNOUNCEMENTS = '1000000000000000801';
+const RISING_STAR = '1000000000000000802';
+
+let panel: Panel;
+let browser: Browser;
+beforeAll(async () => {
+  panel = await startPanel();
+  browser = await openBrowser();
+  await panel.services.database.db.insert(guilds).values({ id: NEW_GUILD, name: 'A new community' });
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await panel?.close();
+});
+
+describe('the setup wizard', () => {
+  it('configures a new guild from a preset: choose, bind, review the diff, apply', async () => {
+    const preset = (await panel.api('/presets')).find((p: { key: string }) => p.key === 'community-engagement');
+    expect(preset.placeholders.channels.map((p: { name: string }) => p.name)).toEqual(['announcements']);
+    const started = performance.now();
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${panel.url}/g/${NEW_GUILD}/setup`);
+    await page.getByRole('button', { name: `Use ${preset.name}` }).click();
+
+    const review = page.getByRole('button', { name: 'Review changes' });
+    await page.getByLabel('Channel “announcements”').fill(ANNOUNCEMENTS);
+    await expect(review.isDisabled()).resolves.toBe(true); // the role is still unbound
+    await expect(page.getByText('Still to bind: role rising_star').isVisible()).resolves.toBe(true);
+    await page.getByLabel('Role “rising_star”').fill(RISING_STAR);
+    await review.click();
+
+    await page.getByRole('heading', { name: /Review/ }).waitFor();
+    const rulesRow = page.getByRole('row', { name: /^rules/ });
+    await expect(rulesRow.getByRole('cell').first().textContent()).resolves.toBe(String(preset.counts.rules));
+    expect(await panel.api(`/guilds/${NEW_GUILD}/rules`)).toHaveLength(0); // nothing written yet
+    await screenshot(page, 'setup-review');
+
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('heading', { name: /is set up/ }).waitFor();
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`setup wizard: preset chosen, bound, reviewed and applied in ${seconds.toFixed(1)} s`);
+
+    const rules = await panel.api(`/guilds/${NEW_GUILD}/rules`);
+    expect(rules).toHaveLength(preset.counts.rules);
+    expect(JSON.stringify(rules)).toContain(RISING_STAR);
+    expect(JSON.stringify(rules)).not.toContain('{{role:');
+    const audit = await panel.api(`/guilds/${NEW_GUILD}/audit-log`);
+    expect(JSON.stringify(audit)).toContain('community-engagement');
+    await page.close();
+  });
+
+  it('shows that running the same preset again would change nothing', async () => {
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${panel.url}/g/${NEW_GUILD}/setup`);
+    await page.getByRole('button', { name: 'Use Community engagement' }).click();
+    await page.getByLabel('Channel “announcements”').fill(ANNOUNCEMENTS);
+    await page.getByLabel('Role “rising_star”').fill(RISING_STAR);
+    await page.getByRole('button', { name: 'Review changes' }).click();
+    await page.getByText('already has exactly this configuration').waitFor();
+    await page.close();
+  });
+});
