@@ -117,7 +117,8 @@ export async function loginWithToken(page: Page, panel: Panel, token = ADMIN_TOK
   await page.goto(`${panel.url}/login`);
   await page.getByLabel('Admin token').fill(token);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await page.locator('#main').waitFor();
 }
 
 /** Saves a full-page screenshot under test-results/screenshots/<name>.png. */

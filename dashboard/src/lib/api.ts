@@ -22,7 +22,7 @@ export class ApiError extends Error {
 
   /** The problems for one field path (exact, or nested under it). */
   at(path: string): FieldProblem[] {
-    return this.details.filter((d) => d.path === path || d.path.startsWith(`${path}.`) || d.path.startsWith(`${path}[`));
+    return problemsAt(this.details, path);
   }
 }
 
@@ -101,4 +101,9 @@ export const api = {
 /** Path of a guild-scoped API route: g('123', 'rules', key) → /guilds/123/rules/<key>. */
 export function g(guildId: string, ...parts: string[]): string {
   return `/guilds/${guildId}${parts.map((p) => '/' + encodeURIComponent(p)).join('')}`;
+}
+
+/** The problems of one field path, exact or nested under it (`effects[0]` → `effects[0].amount`). */
+export function problemsAt(problems: FieldProblem[], path: string, exact = false): FieldProblem[] {
+  return problems.filter((d) => d.path === path || (!exact && (d.path.startsWith(`${path}.`) || d.path.startsWith(`${path}[`))));
 }

@@ -190,8 +190,10 @@ export interface DryRunResult {
   invalid_rules: { rule: string; path: string; message: string }[];
 }
 
-/** Optional: the guild's channels and roles, when the API offers GET /guilds/:g/directory. */
+/** GET /guilds/:g/directory: channels and roles for pickers (names are null when only stored ids are known). */
 export interface Directory {
-  channels: { id: string; name: string; type?: string }[];
-  roles: { id: string; name: string }[];
+  source: 'discord' | 'stored';
+  categories: { id: string; name: string | null }[];
+  channels: { id: string; name: string | null; kind: string; parentId: string | null }[];
+  roles: { id: string; name: string | null; everyone: boolean; memberCount: number }[];
 }
