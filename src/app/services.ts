@@ -1,5 +1,6 @@
 // The composition root: builds every service once and hands them out as one typed object.
-import type { Env } from '../config/env.ts';
+import { AiQualitySignal, AiService, parsePriceTable, QualityScorer } from '../ai/index.ts';
+import { ConfigError, type Env } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
 import type { DiscordBot } from '../discord/bot.ts';
 import { Metrics } from '../metrics/metrics.ts';
@@ -23,6 +24,9 @@ export interface Services {
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly adminToken: string;
+  /** Gemini features (off without GEMINI_API_KEY) and the AI cost ledger. */
+  readonly ai: AiService;
+  readonly quality: QualityScorer;
   /** The Discord bot, when DISCORD_TOKEN is set (started by startCairn). */
   readonly discord: DiscordBot | undefined;
   discordStatus(): DiscordStatus;
@@ -45,6 +49,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }), new MilestoneChecker());
   const pipeline = new IngestPipeline(database, [engine, new AnalyticsAggregator(configs)], {}, logger.child({ module: 'ingest' }));
   const clock = options.clock ?? systemClock;
+  const ai = createAi(env, database, logger, clock);
+  const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });
+  if (ai.enabled) pipeline.useSignals(new AiQualitySignal(quality, configs));
   // discord.js is loaded only when a bot runs.
   const discord = env.DISCORD_TOKEN
     ? new (await import('../discord/bot.ts')).DiscordBot({
@@ -68,12 +75,29 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     metrics: options.metrics ?? new Metrics(),
     clock,
     adminToken,
+    ai,
+    quality,
     discord,
     discordStatus: () => discord?.status() ?? 'disabled',
     async close() {
       await discord?.stop();
+      await pipeline.settled();
+      await ai.settled();
       await configs.stop();
       await database.close();
     },
   };
+}
+
+function createAi(env: Env, database: Database, logger: Logger, clock: Clock): AiService {
+  let prices;
+  try {
+    prices = parsePriceTable(env.CAIRN_AI_PRICES);
+  } catch (error) {
+    throw new ConfigError([{ variable: 'CAIRN_AI_PRICES', message: (error as Error).message.replace(/^CAIRN_AI_PRICES /, '') }]);
+  }
+  return new AiService(
+    { apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL, timeoutMs: env.GEMINI_TIMEOUT_SECONDS * 1000, prices },
+    { db: database.db, logger: logger.child({ module: 'ai' }), clock },
+  );
 }

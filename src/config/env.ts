@@ -42,6 +42,10 @@ export const EnvSchema = z.object({
   GEMINI_BASE_URL: optionalString.pipe(z.string().url().optional()),
   GEMINI_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
   GEMINI_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(20),
+  /** JSON price table over the defaults: {"model": {"input": usdPerMillion, "output": usdPerMillion}}. */
+  CAIRN_AI_PRICES: optionalString,
+  /** Longest a message waits for its AI quality score before rules see null. */
+  CAIRN_AI_QUALITY_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(3_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -17,6 +17,7 @@ import { LimitHistory } from '../rules/limits.ts';
 import type { EngineState } from '../rules/state.ts';
 import type { MilestoneHook, Plan, RuleError } from '../rules/types.ts';
 import type { EventProcessor } from './ingest.ts';
+import { signalsOf } from './signals.ts';
 
 /** Builds the milestone checker for a guild's batch (the milestones module provides it). */
 export interface MilestoneHookFactory {
@@ -111,7 +112,8 @@ export class EngineProcessor implements EventProcessor {
     const plans: { plan: Plan; lakeEventId: number | null }[] = [];
     for (const item of events) {
       if (item.id !== null) hook?.advance(item.event);
-      const { plan, errors } = evaluate(config, state, item.event, { lakeEventId: item.id, ...(hook ? { milestones: hook } : {}) });
+      const signals = config.aiQuality ? signalsOf(item.event) : undefined;
+      const { plan, errors } = evaluate(config, state, item.event, { lakeEventId: item.id, ...(hook ? { milestones: hook } : {}), ...(signals ? { signals } : {}) });
       for (const error of errors) {
         this.logger.warn({ guildId, rule: error.rule, sourceId: error.event }, `rule skipped at run time: ${error.message}`);
         this.recentErrors.push(error);

@@ -7,6 +7,7 @@ import { parseLakeEvent, type FieldError, type LakeEvent } from '../events/lake-
 import { writeLakeEvents, type EventOrigin, type StoredEvent } from '../events/lake-writer.ts';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
+import { carryContent, heldContentOf, setSignals, type SignalProvider } from './signals.ts';
 
 /** A stage that runs inside the batch's transaction on the events that were new to the lake. */
 export interface EventProcessor {
@@ -32,23 +33,47 @@ export interface IngestOptions {
   guildId?: string;
 }
 
-const DefaultPipelineOptions = { batchSize: 500, retries: 3 } as const;
+const DefaultPipelineOptions = {
+  batchSize: 500,
+  retries: 3,
+  /**
+   * Origins whose events that wait for signals (AI) are committed in the background, so the
+   * caller (the gateway's batcher) goes on with the next events at once.
+   */
+  deferSignalsFor: ['gateway'] as readonly EventOrigin[],
+  /** Attempts and pauses for a background batch that fails. */
+  backgroundRetryMs: [100, 500, 2_000] as readonly number[],
+};
+
+export type PipelineOptions = typeof DefaultPipelineOptions;
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
 export class IngestPipeline {
   readonly #registry = new GuildRegistry();
-  readonly #options: typeof DefaultPipelineOptions;
+  readonly #options: PipelineOptions;
   readonly #commitListeners = new Set<(events: StoredEvent[]) => void>();
+  readonly #background = new Set<Promise<void>>();
+  #signals: SignalProvider | undefined;
 
   constructor(
     private readonly database: Database,
     private readonly processors: EventProcessor[] = [],
     private readonly hooks: IngestHooks = {},
     private readonly logger: Logger = silentLogger,
-    options: Partial<typeof DefaultPipelineOptions> = {},
+    options: Partial<PipelineOptions> = {},
   ) {
     this.#options = { ...DefaultPipelineOptions, ...options };
+  }
+
+  /** Computes signals (ai_quality) before evaluation for events whose rules read them. */
+  useSignals(provider: SignalProvider | undefined): void {
+    this.#signals = provider;
+  }
+
+  /** Resolves when events committed in the background (waiting on signals) are in. */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.all([...this.#background]);
   }
 
   /** Subscribes to committed batches (with the events new to the lake); returns the unsubscribe. */
@@ -70,14 +95,73 @@ export class IngestPipeline {
           errors: [{ path: 'guild_id', message: `must match the guild in the URL (${options.guildId})` }],
         });
       }
+      if (typeof input === 'object' && input !== null) carryContent(input, parsed.value);
       valid.push(parsed.value);
     });
     const { accepted, duplicate } = await this.ingestEvents(valid, options.origin);
     return { accepted, duplicate, rejected };
   }
 
-  /** Ingests already-validated events in order, in batches of one transaction each. */
+  /**
+   * Ingests already-validated events in order, in batches of one transaction each. Events a rule
+   * needs signals for (ai_quality) are scored first, outside any transaction, while the others go
+   * in at once; they follow when scored (in the background for the gateway).
+   */
   async ingestEvents(events: LakeEvent[], origin: EventOrigin): Promise<{ accepted: number; duplicate: number; stored: StoredEvent[] }> {
+    const provider = this.#signals;
+    if (!provider) return this.#ingestInOrder(events, origin);
+    const waiting: number[] = [];
+    for (let i = 0; i < events.length; i++) if (await provider.needs(events[i]!)) waiting.push(i);
+    if (waiting.length === 0) return this.#ingestInOrder(events, origin);
+    const slow = waiting.map((i) => events[i]!);
+    const scoring = Promise.all(
+      slow.map(async (event) => {
+        try {
+          setSignals(event, await provider.compute(event, heldContentOf(event)));
+        } catch (error) {
+          this.logger.error({ err: error }, 'computing signals failed; rules see null');
+          setSignals(event, { ai_quality: null, notes: ['ai_quality is null: computing it failed unexpectedly'] });
+        }
+      }),
+    );
+    const waitSet = new Set(waiting);
+    const fastIndex = events.map((_, i) => i).filter((i) => !waitSet.has(i));
+    const fast = await this.#ingestInOrder(fastIndex.map((i) => events[i]!), origin);
+    const result = { accepted: fast.accepted, duplicate: fast.duplicate, stored: fast.stored.map((s) => ({ ...s, index: fastIndex[s.index]! })) };
+    if (this.#options.deferSignalsFor.includes(origin)) {
+      const job: Promise<void> = scoring
+        .then(() => this.#ingestInBackground(slow, origin))
+        .finally(() => this.#background.delete(job));
+      this.#background.add(job);
+      return result;
+    }
+    await scoring;
+    const late = await this.#ingestInOrder(slow, origin);
+    result.accepted += late.accepted;
+    result.duplicate += late.duplicate;
+    for (const s of late.stored) result.stored.push({ ...s, index: waiting[s.index]! });
+    result.stored.sort((a, b) => a.index - b.index);
+    return result;
+  }
+
+  async #ingestInBackground(events: LakeEvent[], origin: EventOrigin): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#ingestInOrder(events, origin);
+        return;
+      } catch (error) {
+        const delay = this.#options.backgroundRetryMs[attempt];
+        if (delay === undefined) {
+          this.logger.error({ err: error, events: events.length }, 'could not ingest events scored in the background; giving up on them');
+          return;
+        }
+        this.logger.warn({ err: error, attempt: attempt + 1 }, 'ingesting scored events failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #ingestInOrder(events: LakeEvent[], origin: EventOrigin): Promise<{ accepted: number; duplicate: number; stored: StoredEvent[] }> {
     let accepted = 0;
     let duplicate = 0;
     const stored: StoredEvent[] = [];

@@ -4,6 +4,7 @@ import type { EventType } from '../events/lake-event.ts';
 import type { Currency } from '../ledger/currency.ts';
 import { MilestoneSchema, type Milestone } from '../milestones/schema.ts';
 import { compileLogic, type Compiled } from './logic/compile.ts';
+import { readsVar } from './logic/reads.ts';
 import { RuleSchema, type Effect, type Limit, type Rule } from './schema.ts';
 import { ZoneIndex, type Zone } from './zones.ts';
 
@@ -33,6 +34,22 @@ export interface CompiledRule {
   order: number;
   /** Has a cap limit: its firings must record the amounts they credited. */
   hasCap: boolean;
+  /** Reads `ai_quality` (conditions, vars or amounts): its events wait for the AI signal. */
+  usesAiQuality: boolean;
+}
+
+/** The context variable of the AI message-quality signal (0–1, or null when unavailable). */
+export const AI_QUALITY = 'ai_quality';
+
+/** Whether a rule's logic reads the AI quality signal (decided once, when it is compiled). */
+export function ruleUsesAiQuality(rule: Rule): boolean {
+  return readsVar([rule.conditions.map((c) => c.if), rule.vars ?? {}, rule.effects.map((e) => ('amount' in e ? e.amount : e.type === 'emit' ? e.data : null))], AI_QUALITY);
+}
+
+/** Whether a live rule this event can trigger reads ai_quality (so the event needs the signal). */
+export function needsAiQuality(config: CompiledConfig, event: { type: string; channel_id: string | null }): boolean {
+  if (!config.aiQuality) return false;
+  return candidatesFor(config, event.type, event.channel_id).some((r) => r.usesAiQuality && r.rule.mode === 'live');
 }
 
 export interface CompileProblem {
@@ -56,6 +73,8 @@ export interface CompiledConfig {
   problems: CompileProblem[];
   /** Internal event types some rule listens to (others need not be emitted). */
   listened: Set<string>;
+  /** Some enabled rule reads ai_quality. */
+  aiQuality: boolean;
   maxChainDepth: number;
   milestones: CompiledMilestone[];
   timezone: string;
@@ -116,6 +135,7 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, or
     })),
     order,
     hasCap: rule.limits.some((l) => l.kind === 'cap'),
+    usesAiQuality: ruleUsesAiQuality(rule),
   };
 }
 
@@ -229,6 +249,7 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
     currencyById: new Map(input.currencies.map((c) => [c.id, c])),
     problems,
     listened,
+    aiQuality: rules.some((r) => r.usesAiQuality),
     maxChainDepth: input.maxChainDepth ?? 3,
     milestones: compileMilestones(input.milestones ?? [], problems),
     timezone: input.timezone ?? 'UTC',

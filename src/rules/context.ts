@@ -61,6 +61,11 @@ export class MemberView {
 /** The evaluation context of one event (`this` of custom operations, `data` of JSON Logic). */
 export class EvalContext implements MultiplierSource {
   vars: Record<string, unknown> = {};
+  /**
+   * The AI message-quality signal (0–1) of the root event, for rules that read it. Undefined when
+   * it could not be had (JSON Logic then reads null, or the default in `{"var": ["ai_quality", d]}`).
+   */
+  ai_quality: number | undefined = undefined;
   readonly chain: { depth: number; root_type: string };
   readonly channel_type: string;
   #actor?: MemberView;

@@ -8,7 +8,7 @@ import type { LakeEvent } from '../events/lake-event.ts';
 import { compileConfig, type CompiledConfig, type ConfigInput, type CurrencyInfo } from './compiler.ts';
 import { evaluate } from './engine.ts';
 import { loadLimitHistory } from './history.ts';
-import type { EventTrace, MilestoneHook, PlannedOutbox, RuleTrace } from './types.ts';
+import type { EventSignals, EventTrace, MilestoneHook, PlannedOutbox, RuleTrace } from './types.ts';
 import { MemoryState } from './state.ts';
 import { MilestoneChecker } from '../milestones/checker.ts';
 
@@ -38,13 +38,26 @@ function snapshot(state: MemoryState, members: string[], currencies: CurrencyInf
   return out;
 }
 
-export function dryRun(config: CompiledConfig, state: MemoryState, event: LakeEvent, milestones?: MilestoneHook & { advance(event: LakeEvent): void }): DryRunResult {
+/** Whether a rule the event's type triggers (shadow ones too) reads ai_quality. */
+export function dryRunNeedsAiQuality(config: CompiledConfig, event: Pick<LakeEvent, 'type'>): boolean {
+  return config.aiQuality && (config.byType.get(event.type) ?? []).some((r) => r.usesAiQuality);
+}
+
+export function dryRun(
+  config: CompiledConfig,
+  state: MemoryState,
+  event: LakeEvent,
+  milestones?: MilestoneHook & { advance(event: LakeEvent): void },
+  signals?: EventSignals,
+): DryRunResult {
   const currencies = [...config.currencies.values()];
   const members = [...new Set([event.actor_id, event.target_id].filter((m): m is string => !!m))];
   const before = snapshot(state, members, currencies);
   const hook = milestones ?? MilestoneChecker.empty(config, state);
   hook.advance(event);
-  const evaluation = evaluate(config, state, event, { trace: true, includeShadow: true, milestones: hook });
+  // A rule reading ai_quality sees null unless the caller computed it; the trace says why.
+  const given = signals ?? (dryRunNeedsAiQuality(config, event) ? { ai_quality: null, notes: ['ai_quality is null: a dry run has no message content to score (Cairn never stores message text)'] } : undefined);
+  const evaluation = evaluate(config, state, event, { trace: true, includeShadow: true, milestones: hook, ...(given ? { signals: given } : {}) });
   const after = snapshot(state, members, currencies);
   const [root, ...chain] = evaluation.trace ?? [];
   const seen = new Set(root?.rules.map((r) => r.rule));

@@ -9,7 +9,7 @@ import { EvalContext } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
 import type { EngineState, WalletView } from './state.ts';
 import { renderTemplate } from './template.ts';
-import type { EffectTrace, EventTrace, Evaluation, MilestoneHook, Plan, PlannedPosting, RuleError, RuleTrace } from './types.ts';
+import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedPosting, RuleError, RuleTrace } from './types.ts';
 
 export interface EvaluateOptions {
   /** The lake row of the root event (null in dry runs). */
@@ -18,6 +18,8 @@ export interface EvaluateOptions {
   /** Evaluate shadow rules too (always traced, never applied). */
   includeShadow?: boolean;
   milestones?: MilestoneHook;
+  /** Signals of the root event (ai_quality), computed before evaluation. */
+  signals?: EventSignals;
 }
 
 interface QueuedEvent {
@@ -147,7 +149,12 @@ class Evaluator {
     if (this.trace) this.traces.push(this.trace);
     this.credited = [];
     const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, Date.parse(event.occurred_at));
-    if (depth === 0 && event.type === 'manual_award') this.manualAward(event);
+    if (depth === 0) {
+      const signals = this.options.signals;
+      if (typeof signals?.ai_quality === 'number') ctx.ai_quality = signals.ai_quality;
+      if (this.trace && signals?.notes) for (const text of signals.notes) this.note(text);
+      if (event.type === 'manual_award') this.manualAward(event);
+    }
 
     let stopped: string | undefined;
     // A trace shows every rule of the type; otherwise only those the channel index lets through.

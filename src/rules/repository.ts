@@ -16,6 +16,9 @@ import type { Rule } from './schema.ts';
 import { MemoryState } from './state.ts';
 import { ZoneIndex, ZoneSchema, type Zone, type ZoneInput } from './zones.ts';
 
+/** The AI quality a rule is checked against when saved (live events may see null instead). */
+const SAMPLE_AI_QUALITY = 0.5;
+
 export interface Problem {
   path: string;
   message: string;
@@ -98,6 +101,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     currencyById: new Map(guildCurrencies.map((c) => [c.id, c])),
     problems: [],
     listened: new Set<string>(),
+    aiQuality: compiled.usesAiQuality,
     maxChainDepth: 3,
     milestones: [],
     timezone: 'UTC',
@@ -109,6 +113,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
   for (const type of rule.trigger.events as EventType[]) {
     const event = sampleEvent(type, guildId, 'currency' in sampleEvent(type, guildId).data ? { currency: rule.trigger.currency ?? firstCurrency } : {});
     const ctx = buildContext(config, new MemoryState(guildId), event, 0, type);
+    ctx.ai_quality = SAMPLE_AI_QUALITY;
     const attempt = (path: string, fn: () => unknown, numeric = false) => {
       try {
         const value = fn();

@@ -136,3 +136,14 @@ export interface Evaluation {
   notes: string[];
   trace?: EventTrace[];
 }
+
+/**
+ * Values computed for a root event before evaluation, outside the engine (they may be slow, e.g.
+ * an AI call), and why a value is missing. Held in memory only, never stored.
+ */
+export interface EventSignals {
+  /** 0–1; null or absent: unavailable (rules read null). */
+  ai_quality?: number | null;
+  /** How the signals were had or why not, for the trace. */
+  notes?: string[];
+}

@@ -1,0 +1,89 @@
+// A guild's daily AI budget, kept in its settings JSON (settings.ai.daily_budget_usd; null means
+// no limit), and what it has spent today (UTC), counted in memory once loaded from ai_calls.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { guilds } from '../db/schema.ts';
+import { dayStart, spentSince } from './call-log.ts';
+
+export interface AiGuildSettings {
+  /** US dollars per UTC day for all AI features of the guild; null: no limit. */
+  daily_budget_usd: number | null;
+}
+
+export const DefaultAiGuildSettings = { daily_budget_usd: 1 } as const satisfies AiGuildSettings;
+
+export function aiSettingsOf(settings: Record<string, unknown> | undefined): AiGuildSettings {
+  const ai = settings?.ai;
+  if (typeof ai !== 'object' || ai === null) return { ...DefaultAiGuildSettings };
+  const budget = (ai as Record<string, unknown>).daily_budget_usd;
+  return { daily_budget_usd: budget === null ? null : typeof budget === 'number' && budget >= 0 ? budget : DefaultAiGuildSettings.daily_budget_usd };
+}
+
+interface GuildBudget {
+  day: number;
+  spent: number;
+  limitMicros: number | null;
+  loadedAt: number;
+}
+
+/** Budget state per guild; settings are re-read after `settingsTtlMs` (other processes may change them). */
+export class BudgetBook {
+  readonly #guilds = new Map<string, GuildBudget>();
+  readonly #loading = new Map<string, Promise<GuildBudget>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+    private readonly settingsTtlMs = 60_000,
+  ) {}
+
+  async #state(guildId: string): Promise<GuildBudget> {
+    const now = this.now();
+    const day = dayStart(now).getTime();
+    const cached = this.#guilds.get(guildId);
+    if (cached && cached.day === day && now.getTime() - cached.loadedAt < this.settingsTtlMs) return cached;
+    let loading = this.#loading.get(guildId);
+    if (!loading) {
+      loading = (async () => {
+        const [row] = await this.db.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
+        const { daily_budget_usd } = aiSettingsOf(row?.settings);
+        const spent = await spentSince(this.db, guildId, new Date(day));
+        const state = { day, spent, limitMicros: daily_budget_usd === null ? null : Math.round(daily_budget_usd * 1_000_000), loadedAt: now.getTime() };
+        this.#guilds.set(guildId, state);
+        return state;
+      })().finally(() => this.#loading.delete(guildId));
+      this.#loading.set(guildId, loading);
+    }
+    return loading;
+  }
+
+  /** Whether the guild may spend more today, and what it has spent and may spend (micro-dollars). */
+  async check(guildId: string): Promise<{ allowed: boolean; spentMicros: number; limitMicros: number | null }> {
+    const s = await this.#state(guildId);
+    return { allowed: s.limitMicros === null || s.spent < s.limitMicros, spentMicros: s.spent, limitMicros: s.limitMicros };
+  }
+
+  /** Counts a recorded call's cost (if the guild's day is loaded; otherwise the next load reads it). */
+  add(guildId: string, micros: number): void {
+    const s = this.#guilds.get(guildId);
+    if (s && s.day === dayStart(this.now()).getTime()) s.spent += micros;
+  }
+
+  /** Drops what is known of a guild (its budget changed). */
+  forget(guildId: string): void {
+    this.#guilds.delete(guildId);
+  }
+}
+
+/** Writes settings.ai.daily_budget_usd; returns the guild's AI settings after the change. */
+export async function setDailyBudget(db: Db, guildId: string, dailyBudgetUsd: number | null): Promise<{ before: AiGuildSettings; after: AiGuildSettings } | undefined> {
+  return db.transaction(async (tx) => {
+    const [g] = await tx.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId)).for('update');
+    if (!g) return undefined;
+    const before = aiSettingsOf(g.settings);
+    const previous = typeof g.settings.ai === 'object' && g.settings.ai !== null ? (g.settings.ai as Record<string, unknown>) : {};
+    const settings = { ...g.settings, ai: { ...previous, daily_budget_usd: dailyBudgetUsd } };
+    await tx.update(guilds).set({ settings }).where(eq(guilds.id, guildId));
+    return { before, after: aiSettingsOf(settings) };
+  });
+}

@@ -1,0 +1,96 @@
+// /api/guilds/:guildId/ai/* — Gemini features from the panel and the API: status, /audit of a
+// text, the cost ledger of the billing month, the last calls, and the guild's daily budget.
+import { eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { AuditVerdictSchema, auditEmbed, auditText, MAX_AUDIT_TEXT } from '../../ai/audit.ts';
+import { aiSettingsOf, setDailyBudget } from '../../ai/budget.ts';
+import { costLedger, dayStart, recentCalls, spentSince } from '../../ai/call-log.ts';
+import type { AiFailure } from '../../ai/errors.ts';
+import { audit } from '../../audit/audit.ts';
+import { guilds } from '../../db/schema.ts';
+import { ApiError, type ErrorCode } from '../errors.ts';
+import type { RouteDoc } from '../openapi.ts';
+import type { AppEnv } from '../types.ts';
+import { parseWith, readJson } from '../validate.ts';
+import { actorOf, guildOf } from './helpers.ts';
+
+const AuditBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(MAX_AUDIT_TEXT) }).strict().meta({ id: 'AuditRequest' });
+const BudgetBody = z
+  .object({ daily_budget_usd: z.number().min(0).max(10_000).nullable() })
+  .strict()
+  .meta({ id: 'AiBudget', description: 'US dollars per UTC day for all AI features of the guild; null for no limit.' });
+const CallsQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(50) });
+
+const G = '/api/guilds/{guildId}/ai';
+export const aiDocs: RouteDoc[] = [
+  { method: 'get', path: `${G}/status`, summary: 'Whether AI features are on, the model, and the daily budget', tag: 'ai' },
+  { method: 'post', path: `${G}/audit`, summary: 'Risk assessment of a text (green / yellow / red, summary, reasons) with its embed', tag: 'ai', body: AuditBody, response: AuditVerdictSchema, statuses: [429, 503] },
+  { method: 'get', path: `${G}/costs`, summary: 'AI cost ledger of the billing month (UTC): total, per feature, per day', tag: 'ai' },
+  { method: 'get', path: `${G}/calls`, summary: 'The latest AI calls (at most 50), newest first', tag: 'ai', query: CallsQuery },
+  { method: 'get', path: `${G}/budget`, summary: "The guild's daily AI budget and today's spend", tag: 'ai' },
+  { method: 'put', path: `${G}/budget`, summary: "Set the guild's daily AI budget (null: no limit)", tag: 'ai', body: BudgetBody },
+];
+
+/** How an AI failure reaches an API caller: a stable code and the same plain message members see. */
+const FAILURE_CODE: Record<AiFailure['kind'], ErrorCode> = {
+  disabled: 'unavailable',
+  timeout: 'unavailable',
+  error: 'unavailable',
+  invalid_output: 'unavailable',
+  rate_limited: 'rate_limited',
+  budget_exhausted: 'rate_limited',
+};
+
+export function aiRoutes() {
+  const app = new Hono<AppEnv>();
+
+  const budgetOf = async (c: Context<AppEnv>) => {
+    const services = c.get('services');
+    const guildId = guildOf(c);
+    const [g] = await services.database.db.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
+    if (!g) throw new ApiError('not_found', 'this guild is unknown to Cairn');
+    const spent = await spentSince(services.database.db, guildId, dayStart(services.clock.now()));
+    const { daily_budget_usd } = aiSettingsOf(g.settings);
+    return { daily_budget_usd, spent_today_usd: spent / 1e6, remaining_today_usd: daily_budget_usd === null ? null : Math.max(0, daily_budget_usd - spent / 1e6) };
+  };
+
+  app.get('/status', async (c) => {
+    const { ai } = c.get('services');
+    return c.json({ enabled: ai.enabled, model: ai.modelName, message: ai.offReason ?? 'AI features are on.', budget: await budgetOf(c) });
+  });
+
+  app.post('/audit', async (c) => {
+    const { text } = parseWith(AuditBody, await readJson(c));
+    const { ai } = c.get('services');
+    const result = await auditText(ai, guildOf(c), text);
+    if (!result.ok) throw new ApiError(FAILURE_CODE[result.failure.kind], result.failure.message, { kind: result.failure.kind });
+    return c.json({ ...result.value, model: ai.modelName, embed: auditEmbed(result.value, ai.modelName) });
+  });
+
+  app.get('/costs', async (c) => {
+    const services = c.get('services');
+    const ledger = await costLedger(services.database.db, guildOf(c), services.clock.now());
+    return c.json({ enabled: services.ai.enabled, model: services.ai.modelName, ...ledger, budget: await budgetOf(c) });
+  });
+
+  app.get('/calls', async (c) => {
+    const { limit } = parseWith(CallsQuery, c.req.query(), 'query');
+    return c.json(await recentCalls(c.get('services').database.db, guildOf(c), limit));
+  });
+
+  app.get('/budget', async (c) => c.json(await budgetOf(c)));
+
+  app.put('/budget', async (c) => {
+    const body = parseWith(BudgetBody, await readJson(c));
+    const services = c.get('services');
+    const guildId = guildOf(c);
+    const changed = await setDailyBudget(services.database.db, guildId, body.daily_budget_usd);
+    if (!changed) throw new ApiError('not_found', 'this guild is unknown to Cairn');
+    await audit(services.database.db, { guildId, actor: actorOf(c), action: 'ai.budget', entityType: 'guild', entityKey: guildId, before: { ai: changed.before }, after: { ai: changed.after } });
+    services.ai.budgets.forget(guildId);
+    return c.json(await budgetOf(c));
+  });
+
+  return app;
+}
