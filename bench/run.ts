@@ -2,6 +2,7 @@
 // Pick some with `npm run bench -- ledger lake` and one engine with BENCH_DB=pglite|postgres.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchAnalytics } from './analytics.bench.ts';
+import { benchApi } from './api.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchLake } from './lake.bench.ts';
@@ -18,6 +19,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   milestones: { run: benchMilestones, database: true },
   discord: { run: benchDiscord, database: true },
   analytics: { run: benchAnalytics, database: true },
+  api: { run: benchApi, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

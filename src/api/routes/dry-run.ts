@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseLakeEvent } from '../../events/lake-event.ts';
-import { compileConfig } from '../../rules/compiler.ts';
+import type { CompiledConfig } from '../../rules/compiler.ts';
 import { dryRun, loadStateForDryRun, milestonesForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
 import { loadConfigInput, validateRuleDocument } from '../../rules/repository.ts';
 import { ApiError } from '../errors.ts';
@@ -27,15 +27,19 @@ export function dryRunRoutes() {
     if (!parsed.ok) throw new ApiError('validation_failed', 'the event is invalid', parsed.errors.map((e) => ({ ...e, path: `event.${e.path}` })));
     const event = parsed.value;
     if (event.guild_id !== guildId) throw new ApiError('validation_failed', 'the event belongs to another guild', [{ path: 'event.guild_id', message: `must be ${guildId}` }]);
-    const input = await loadConfigInput(db, guildId);
+    let config: CompiledConfig;
     if (body.rules) {
+      const input = await loadConfigInput(db, guildId);
       const problems = body.rules.flatMap((rule, i) => {
         const result = validateRuleDocument(rule, input.currencies, input.zones, guildId);
         return result.ok ? [] : result.problems.map((p) => ({ path: `rules[${i}].${p.path}`, message: p.message }));
       });
       if (problems.length > 0) throw new ApiError('validation_failed', 'a candidate rule is invalid', problems);
+      config = withCandidateRules(input, body.rules, body.only);
+    } else {
+      // The live rules: the very configuration the engine runs, compiled once and kept current.
+      config = await c.get('services').configs.get(guildId);
     }
-    const config = body.rules ? withCandidateRules(input, body.rules, body.only) : compileConfig(input);
     const state = await loadStateForDryRun(db, config, event);
     return c.json(dryRun(config, state, event, await milestonesForDryRun(db, config, state, event)));
   });
