@@ -74,6 +74,19 @@ describe('the outbox dispatcher', () => {
     expect(await rowById(row.id)).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
   });
 
+  it('waits out a 429 rate limit as Discord asks and then sends the row once, not counting it as a failure', async () => {
+    const retryAfter = 0.3;
+    fake.failNext('PUT', roleRoute, { status: 429, body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false }, headers: { 'retry-after': String(retryAfter), 'x-ratelimit-scope': 'user' } });
+    const row = await addRow('role_add', { user_id: BOB, role_id: LEVEL_ROLE, reason: 'x' });
+    const started = Date.now();
+    dispatcher().start();
+    await until(async () => (await rowById(row.id)).status === 'sent', 5_000, 'the row sent');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(retryAfter * 1000 - 20);
+    const calls = fake.calls('PUT', roleRoute);
+    expect(calls.map((c) => c.status)).toEqual([429, 204]);
+    expect(await rowById(row.id)).toMatchObject({ status: 'sent', lastError: null });
+  });
+
   it('marks a row that fails with 403 as failed, with a reason an admin can read, and does not retry it', async () => {
     fake.failNext('PUT', roleRoute, { status: 403, body: { message: 'Missing Permissions', code: 50013 } }, 100);
     const row = await addRow('role_add', { user_id: BOB, role_id: LEVEL_ROLE, reason: 'x' });
