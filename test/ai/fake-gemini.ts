@@ -24,6 +24,9 @@ export type FakeAnswer =
 
 export class FakeGemini {
   readonly requests: GeminiRequest[] = [];
+  /** Requests being answered now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   /** Decides each answer; the default says the text is harmless / of middling quality. */
   handler: (request: GeminiRequest) => FakeAnswer = (r) =>
     r.system.includes('quality') ? { json: { score: 0.5 }, promptTokens: 50, responseTokens: 5 } : { json: { risk: 'green', summary: 'Harmless. Nothing to do.', reasons: [] }, promptTokens: 100, responseTokens: 20 };
@@ -71,7 +74,12 @@ export class FakeGemini {
     };
     this.requests.push(request);
     const answer = this.handler(request);
-    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    try {
+      if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    } finally {
+      this.inFlight--;
+    }
     if (res.destroyed || res.socket?.destroyed) return;
     if ('status' in answer) {
       const status = answer.status === 429 ? 'RESOURCE_EXHAUSTED' : answer.status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';

@@ -1,4 +1,6 @@
-// MESSAGE_CREATE → message_create (a thread's messages count in its parent channel).
+// MESSAGE_CREATE → message_create (a thread's messages count in its parent channel). The text is
+// held in memory beside the event for rules that read ai_quality, never stored.
+import { holdContent } from '../../pipeline/signals.ts';
 import type { DispatchListener } from '../listener.ts';
 import { emitNormalized, field } from '../listener.ts';
 import { normalizeMessage } from '../normalize/message.ts';
@@ -9,6 +11,9 @@ export const messageCreate: DispatchListener = {
   run(context, data) {
     const channel = context.client.channels.cache.get(field(data, 'channel_id') ?? '');
     const threadParentId = channel?.isThread() ? channel.parentId : null;
-    emitNormalized(context, 'MESSAGE_CREATE', normalizeMessage(data, { threadParentId }));
+    const result = normalizeMessage(data, { threadParentId });
+    const content = field(data, 'content');
+    if (result.ok && result.event && content) holdContent(result.event, content);
+    emitNormalized(context, 'MESSAGE_CREATE', result);
   },
 };
