@@ -62,6 +62,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
         pipeline,
         configs,
         clock,
+        ai,
         logger: logger.child({ module: 'discord' }),
       })
     : undefined;

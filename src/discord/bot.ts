@@ -2,6 +2,7 @@
 // through the ingest pipeline), slash commands, voice sessions, the members table, and the outbox
 // dispatcher that sends the engine's side effects. start() logs in; stop() shuts down gracefully.
 import { GuildScheduledEventStatus, type Client, type ClientOptions } from 'discord.js';
+import type { AiService } from '../ai/ai-service.ts';
 import { systemClock, type Clock } from '../app/clock.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
@@ -36,6 +37,8 @@ export interface DiscordBotOptions {
   outbox?: Partial<OutboxOptions>;
   voice?: { refreshMs: number };
   commands?: readonly SlashCommand[];
+  /** Gemini features for /audit. */
+  ai?: AiService;
   shutdown?: Partial<typeof DefaultShutdown>;
 }
 
@@ -109,6 +112,7 @@ export class DiscordBot {
       members: this.members,
       voice: this.voice,
       commands: options.commands ?? COMMANDS,
+      ai: options.ai,
     };
     this.#host = new ListenerHost(context, LISTENERS);
   }

@@ -1,5 +1,6 @@
 // What listeners work with: the client, the services of the data path, and the bot's own parts.
 import type { Client } from 'discord.js';
+import type { AiService } from '../ai/ai-service.ts';
 import type { Clock } from '../app/clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
@@ -22,4 +23,6 @@ export interface BotContext {
   readonly members: MemberSync;
   readonly voice: VoiceSessions;
   readonly commands: readonly SlashCommand[];
+  /** Gemini features for commands such as /audit. */
+  readonly ai?: AiService | undefined;
 }

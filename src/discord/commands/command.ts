@@ -1,6 +1,7 @@
 // What a slash command is: its registration data, who may run it, whether its reply is private,
 // and a run function that returns the reply (expected failures are thrown as CommandError).
 import type { APIEmbed, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { AiService } from '../../ai/ai-service.ts';
 import type { Clock } from '../../app/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -14,6 +15,8 @@ export interface CommandServices {
   configs: ConfigStore;
   clock: Clock;
   logger: Logger;
+  /** Gemini features (/audit); absent when the bot runs without them. */
+  ai?: AiService | undefined;
 }
 
 export interface CommandContext extends CommandServices {

@@ -1,4 +1,5 @@
 // The slash commands Cairn offers. Adding one: write its file, then list it here.
+import { audit } from './audit.ts';
 import { award } from './award.ts';
 import { buy } from './buy.ts';
 import type { SlashCommand } from './command.ts';
@@ -9,7 +10,7 @@ import { season } from './season.ts';
 import { shop } from './shop.ts';
 import { why } from './why.ts';
 
-export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season];
+export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit];
 
 export function commandNamed(name: string, commands: readonly SlashCommand[] = COMMANDS): SlashCommand | undefined {
   return commands.find((c) => c.data.name === name);
