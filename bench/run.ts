@@ -8,7 +8,9 @@ import { benchEngine } from './engine.bench.ts';
 import { benchLake } from './lake.bench.ts';
 import { benchLedger } from './ledger.bench.ts';
 import { benchMilestones } from './milestones.bench.ts';
+import { benchPanel } from './panel.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
+import { benchAi } from './ai.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -20,6 +22,8 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   discord: { run: benchDiscord, database: true },
   analytics: { run: benchAnalytics, database: true },
   api: { run: benchApi, database: true },
+  ai: { run: benchAi, database: true },
+  panel: { run: benchPanel, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

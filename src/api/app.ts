@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
@@ -113,7 +113,9 @@ export function createApp(services: Services, options: { authenticators?: Authen
   const indexFile = join(panelDir, 'index.html');
   if (existsSync(indexFile)) {
     const index = readFileSync(indexFile, 'utf8');
-    app.use('/*', serveStatic({ root: panelDir, rewriteRequestPath: (p) => p }));
+    // Built files come precompressed (.br/.gz); hashed ones under _app/immutable never change.
+    const cacheImmutable = (path: string, c: Context) => void (path.includes('/_app/immutable/') && c.header('Cache-Control', 'public, max-age=31536000, immutable'));
+    app.use('/*', serveStatic({ root: panelDir, precompressed: true, rewriteRequestPath: (p) => p, onFound: cacheImmutable }));
     app.get('*', (c) => c.html(index));
   } else {
     app.get('/', (c) => c.html('<!doctype html><title>Cairn</title><p>Cairn is running. The panel is not built: run <code>npm run build</code>.</p>'));
