@@ -233,30 +233,37 @@ export async function stars(exec: Executor, ctx: AnalyticsContext, settings: Sta
   const { current } = weeksBack(ctx, 1);
   const recentFrom = addDays(current, -7 * settings.windowWeeks);
   const since = addDays(recentFrom, -7 * settings.windowWeeks);
-  const rows = await queryRows<{ user_id: string; name: string | null; recent: number; prior: number }>(
+  // Ranked and cut in SQL, so only the listed members leave the database (a big guild has tens of
+  // thousands of members in the windows).
+  const rows = await queryRows<{ list: 'rising' | 'churn'; user_id: string; name: string | null; recent: number; prior: number }>(
     exec,
     sql`WITH windows AS (
           SELECT user_id, COALESCE(sum(activity) FILTER (WHERE week >= ${recentFrom}::date), 0)::int AS recent,
                  COALESCE(sum(activity) FILTER (WHERE week < ${recentFrom}::date), 0)::int AS prior
           FROM member_weekly WHERE guild_id = ${ctx.guildId} AND week >= ${since}::date AND week < ${current}::date
           GROUP BY user_id
-        ), candidates AS (
-          SELECT * FROM windows
-          WHERE (recent >= ${settings.risingMinEvents} AND recent > prior) OR (prior >= ${settings.churnMinEvents} AND recent = 0)
+        ), gone AS (
+          SELECT user_id FROM members WHERE guild_id = ${ctx.guildId} AND left_at IS NOT NULL
+        ), rising AS (
+          SELECT * FROM windows w WHERE recent >= ${settings.risingMinEvents} AND recent > prior AND NOT EXISTS (SELECT 1 FROM gone g WHERE g.user_id = w.user_id)
+          ORDER BY recent - prior DESC, user_id LIMIT 20
+        ), churn AS (
+          SELECT * FROM windows w WHERE prior >= ${settings.churnMinEvents} AND recent = 0 AND NOT EXISTS (SELECT 1 FROM gone g WHERE g.user_id = w.user_id)
+          ORDER BY prior DESC, user_id LIMIT 50
+        ), listed AS (
+          SELECT 'rising' AS list, * FROM rising UNION ALL SELECT 'churn', * FROM churn
         )
-        SELECT c.user_id::text, m.display_name AS name, c.recent, c.prior FROM candidates c
-        LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = c.user_id
-        WHERE m.left_at IS NULL`,
+        SELECT l.list, l.user_id::text, m.display_name AS name, l.recent, l.prior FROM listed l
+        LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = l.user_id`,
   );
+  const byRank = <T extends { userId: string }>(order: (a: T, b: T) => number) => (a: T, b: T) => order(a, b) || (BigInt(a.userId) < BigInt(b.userId) ? -1 : 1);
   const rising = rows
-    .filter((m) => m.recent >= settings.risingMinEvents && m.recent > m.prior)
+    .filter((m) => m.list === 'rising')
     .map((m) => ({ userId: m.user_id, name: m.name, recent: m.recent, prior: m.prior, growth: m.prior === 0 ? null : Math.round((m.recent / m.prior) * 100) / 100 }))
-    .sort((a, b) => b.recent - b.prior - (a.recent - a.prior) || (a.userId < b.userId ? -1 : 1))
-    .slice(0, 20);
+    .sort(byRank((a, b) => b.recent - b.prior - (a.recent - a.prior)));
   const churn = rows
-    .filter((m) => m.prior >= settings.churnMinEvents && m.recent === 0)
+    .filter((m) => m.list === 'churn')
     .map((m) => ({ userId: m.user_id, name: m.name, recent: m.recent, prior: m.prior }))
-    .sort((a, b) => b.prior - a.prior || (a.userId < b.userId ? -1 : 1))
-    .slice(0, 50);
+    .sort(byRank((a, b) => b.prior - a.prior));
   return { windowWeeks: settings.windowWeeks, thresholds: settings, since, recentFrom, until: addDays(current, -1), risingStars: rising, churnRisks: churn };
 }
