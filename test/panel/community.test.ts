@@ -69,7 +69,7 @@ describe('the Community page', () => {
     await loginWithToken(page, panel);
     await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/community`);
     await page.getByTestId('members-now').waitFor();
-    const hrefs = await page.getByRole('link', { name: /^CSV/ }).evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
+    const hrefs = await Promise.all((await page.getByRole('link', { name: /^CSV/ }).all()).map((link) => link.getAttribute('href')));
     expect(hrefs.length).toBeGreaterThanOrEqual(7);
     const growth = hrefs.find((h) => h?.includes('/analytics/growth'))!;
     const body = await page.evaluate(async (href) => {
