@@ -38,8 +38,10 @@ describe('audit log', () => {
       { path: 'effects[0].amount', before: 5, after: 8 },
       { path: 'priority', before: 0, after: 2 },
     ]);
-    // A creation diffs from nothing: one entry for the whole document, and nothing to roll back to.
-    expect(log[1]).toMatchObject({ before: null, revertible: false, diff: [{ path: '(root)', before: null }] });
+    // A creation lists every field against nothing, and has nothing to roll back to.
+    expect(log[1]).toMatchObject({ before: null, revertible: false });
+    expect(log[1].diff).toContainEqual({ path: 'effects', before: null, after: [expect.objectContaining({ amount: 5 })] });
+    expect(log[1].diff).toContainEqual({ path: 'key', before: null, after: 'msg' });
   });
 
   it('one click rolls a rule back to its state before a change, audit-logged as rule.rollback, and the engine uses it', async () => {

@@ -55,6 +55,9 @@ const DataSourcesQuery = z.object({ days: z.coerce.number().int().min(1).max(365
 const AuditId = z.object({ id: z.coerce.number().int().positive('must be a positive audit entry id') });
 /** The lake keeps events this many days unless settings.retention_days says otherwise (cairn lake prune). */
 export const DEFAULT_RETENTION_DAYS = 90;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Field by field even for a creation or a deletion (each field against nothing). */
+const keyByKey = (before: unknown, after: unknown) => diffValues(before === null && isObject(after) ? {} : before, after === null && isObject(before) ? {} : after);
 
 const G = '/api/guilds/{guildId}';
 export const guildAdminDocs: RouteDoc[] = [
@@ -117,7 +120,7 @@ export function guildAdminRoutes() {
     return c.json(
       rows.map((r) => ({
         id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, entityType: r.entityType, entityKey: r.entityKey, before: r.before, after: r.after,
-        diff: diffValues(r.before ?? null, r.after ?? null),
+        diff: keyByKey(r.before ?? null, r.after ?? null),
         revertible: r.entityType === 'rule' && r.entityKey !== null && r.before !== null && typeof r.before === 'object',
       })),
     );

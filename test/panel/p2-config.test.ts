@@ -1,0 +1,153 @@
+// The configuration pages in a real browser: create a currency (with its level curve preview and a
+// field error first), build a compound milestone requirement, import a preset after reviewing its
+// key-by-key diff (nothing written before "Apply"), roll a rule back from the audit log, and turn
+// off capturing an event type. Screenshots of each page go to test-results/screenshots/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_GUILD_ID, loginWithToken, openBrowser, screenshot, startPanel, type Browser, type Panel } from './support.ts';
+
+const ANNOUNCEMENTS = '1000000000000000801';
+const RISING_STAR = '1000000000000000802';
+const G = `/guilds/${DEMO_GUILD_ID}`;
+
+let panel: Panel;
+let browser: Browser;
+beforeAll(async () => {
+  panel = await startPanel();
+  browser = await openBrowser();
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await panel?.close();
+});
+
+async function open(path: string) {
+  const page = await browser.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+  await loginWithToken(page, panel);
+  await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/${path}`);
+  return page;
+}
+
+describe('panel configuration pages', () => {
+  it('creates a currency with a level curve, after showing the field error of a missing name', async () => {
+    const page = await open('currencies');
+    await page.getByRole('button', { name: 'New currency' }).click();
+    await page.getByLabel('Key').fill('gems');
+    await page.getByLabel('Kind').selectOption('exponential');
+    await page.getByLabel('Base').fill('50');
+    await page.getByLabel('Factor').fill('2');
+    // The preview is computed by the server: 50 × 2^1 = 100 to leave level 1.
+    const preview = page.getByRole('table', { name: 'Total needed to leave each level' });
+    await preview.getByRole('row', { name: /^1 100 100$/ }).waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Create currency' }).click();
+    await page.locator('#c-name-err').getByText(/Too small|at least|required/i).waitFor();
+    await expect(page.getByLabel('Name').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect((await panel.api(`${G}/currencies`)).map((c: { key: string }) => c.key)).not.toContain('gems');
+
+    await page.getByLabel('Name').fill('Gems');
+    await page.getByLabel('Spendable in the shop').check();
+    await screenshot(page, 'p2-currency-form');
+    await page.getByRole('button', { name: 'Create currency' }).click();
+    await page.getByRole('row', { name: /gems/ }).waitFor();
+    expect(await panel.api(`${G}/currencies/gems`)).toMatchObject({ name: 'Gems', spendable: true, level_curve: { kind: 'exponential', base: 50, factor: 2 } });
+    await screenshot(page, 'p2-currencies');
+    await page.close();
+  });
+
+  it('builds a compound milestone requirement (all of: messages and a 3-day streak)', async () => {
+    const page = await open('milestones');
+    await page.getByRole('button', { name: 'New milestone' }).click();
+    await page.getByLabel('Key').fill('regular');
+    await page.getByLabel('Name').fill('Regular');
+    await page.locator('#req-requirement-type').selectOption('all');
+    await page.getByRole('button', { name: 'Add a condition to “all of”' }).click();
+    await page.locator('#req-requirement-of-1--type').selectOption('streak');
+    await page.locator('#req-requirement-of-1--days').fill('3');
+    await page.locator('#req-requirement-of-0--min').fill('50');
+    await screenshot(page, 'p2-milestone-builder');
+    await page.getByRole('button', { name: 'Save milestone' }).click();
+    await page.getByRole('row', { name: /Regular/ }).waitFor();
+    const saved = await panel.api(`${G}/milestones/regular`);
+    expect(saved.document.requirement).toEqual({
+      type: 'all',
+      of: [
+        { type: 'event_count', events: ['message_create'], side: 'actor', min: 50, measure: 'count' },
+        { type: 'streak', days: 3 },
+      ],
+    });
+    await page.close();
+  });
+
+  it('imports a preset only after its diff was reviewed and its placeholders bound', async () => {
+    const before = await panel.api(`${G}/rules`);
+    const page = await open('presets');
+    await page.getByRole('button', { name: 'Import Community engagement score' }).click();
+    const show = page.getByRole('button', { name: 'Show the changes' });
+    await page.getByLabel('Channel “announcements”').fill(ANNOUNCEMENTS);
+    await expect(show.isDisabled()).resolves.toBe(true); // the role is still unbound
+    await page.getByLabel('Role “rising_star”').fill(RISING_STAR);
+    await show.click();
+
+    // The review: three rules added, nothing written yet.
+    const rulesRow = page.getByRole('row', { name: /^rules/ });
+    await rulesRow.waitFor();
+    await expect(rulesRow.getByRole('cell').first().textContent()).resolves.toBe('3');
+    await screenshot(page, 'p2-presets-review');
+    const rulesChanges = page.locator('details').filter({ has: page.getByText('rules: 3 change(s)') });
+    await rulesChanges.getByText('engagement.rising_star').waitFor();
+    expect(await panel.api(`${G}/rules`)).toHaveLength(before.length);
+
+    await page.getByRole('button', { name: 'Apply these changes' }).click();
+    await page.getByText('Community engagement score imported').waitFor();
+    const after = await panel.api(`${G}/rules`);
+    expect(after.map((r: { key: string }) => r.key)).toEqual(expect.arrayContaining(['engagement.message', 'engagement.reaction', 'engagement.rising_star']));
+    expect(JSON.stringify(after)).toContain(RISING_STAR);
+    const audit = await panel.api(`${G}/audit-log?entity=preset`);
+    expect(JSON.stringify(audit)).toContain('community-engagement');
+    await screenshot(page, 'p2-presets');
+    await page.close();
+  });
+
+  it('shows a rule change key by key in the audit log and rolls it back in one click', async () => {
+    const rule = (await panel.api(`${G}/rules`)).find((r: { key: string }) => r.key === 'engagement.message');
+    await panel.api(`${G}/rules/engagement.message`, { method: 'PATCH', json: { priority: 42 } });
+    const page = await open('audit');
+    const entry = page.getByRole('listitem').filter({ hasText: 'engagement.message' }).first();
+    await entry.getByText('rule.update').waitFor();
+    await entry.getByRole('row', { name: /priority/ }).waitFor();
+    await expect(entry.getByRole('row', { name: /priority/ }).textContent()).resolves.toMatch(/priority.*42/);
+    await screenshot(page, 'p2-audit');
+    await entry.getByRole('button', { name: /Roll back rule engagement.message/ }).click();
+    await page.getByText(/rolled back \(now version/).waitFor();
+    const restored = await panel.api(`${G}/rules/engagement.message`);
+    expect(restored.document.priority).toBe(rule.document.priority);
+    expect(restored.version).toBe(rule.version + 2);
+    await page.getByText('rule.rollback').first().waitFor();
+    await page.close();
+  });
+
+  it('data sources: turns off capturing an event type and sets the retention', async () => {
+    const page = await open('data-sources');
+    const box = page.getByLabel('Capture voice_join');
+    await expect(box.isChecked()).resolves.toBe(true);
+    await box.uncheck();
+    await page.getByText('voice_join no longer captured').waitFor();
+    await page.getByLabel('Keep raw events for').fill('120');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Raw events are kept 120 days').waitFor();
+    const settings = await panel.api(`${G}/settings`);
+    expect(settings).toMatchObject({ retention_days: 120, capture: { voice_join: false, message_create: true } });
+    await screenshot(page, 'p2-data-sources');
+    await page.close();
+  });
+
+  it('zones, shop and seasons pages list the demo configuration', async () => {
+    for (const [path, heading] of [['zones', 'Zones'], ['shop', 'Shop'], ['seasons', 'Seasons']] as const) {
+      const page = await open(path);
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await page.locator('table, .empty').first().waitFor();
+      await screenshot(page, `p2-${path}`);
+      await page.close();
+    }
+  });
+});
