@@ -10,6 +10,7 @@ import { benchLedger } from './ledger.bench.ts';
 import { benchMilestones } from './milestones.bench.ts';
 import { benchPanel } from './panel.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
+import { benchAi } from './ai.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -21,6 +22,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   discord: { run: benchDiscord, database: true },
   analytics: { run: benchAnalytics, database: true },
   api: { run: benchApi, database: true },
+  ai: { run: benchAi, database: true },
   panel: { run: benchPanel, database: true },
 };
 
