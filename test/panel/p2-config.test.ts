@@ -2,6 +2,7 @@
 // field error first), build a compound milestone requirement, import a preset after reviewing its
 // key-by-key diff (nothing written before "Apply"), roll a rule back from the audit log, and turn
 // off capturing an event type. Screenshots of each page go to test-results/screenshots/.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_GUILD_ID, loginWithToken, openBrowser, screenshot, startPanel, type Browser, type Panel } from './support.ts';
 
@@ -105,6 +106,13 @@ describe('panel configuration pages', () => {
     const audit = await panel.api(`${G}/audit-log?entity=preset`);
     expect(JSON.stringify(audit)).toContain('community-engagement');
     await screenshot(page, 'p2-presets');
+
+    // Export to a file: the recipe the API exports, with the imported rules in it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: "Export this server's configuration" }).click()]);
+    const file = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(download.suggestedFilename()).toBe(`${file.key}.json`);
+    expect(file).toEqual(await panel.api(`${G}/presets/export`));
+    expect(file.rules.map((r: { key: string }) => r.key)).toContain('engagement.rising_star');
     await page.close();
   });
 
