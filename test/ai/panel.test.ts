@@ -1,0 +1,89 @@
+// The panel's AI page in headless Chromium, against Cairn with the fake Gemini: an audit from the
+// text box shows the verdict in its colour, the cost ledger and the last calls follow, a failure is
+// shown plainly, and the budget form saves (or names the bad field).
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../support/app.ts';
+import { createTestDatabase } from '../support/db.ts';
+import { GUILD, seedGuild } from '../support/factories.ts';
+import { ensurePanelBuilt, loginWithToken, openBrowser, screenshot, type Browser, type Panel } from '../panel/support.ts';
+import { FakeGemini } from './fake-gemini.ts';
+
+let gemini: FakeGemini;
+let panel: Panel;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensurePanelBuilt();
+  gemini = await FakeGemini.start();
+  const database = await createTestDatabase();
+  await seedGuild(database);
+  const { app, services } = await createTestApp(database, { GEMINI_API_KEY: 'k', GEMINI_BASE_URL: gemini.url });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  panel = {
+    url,
+    services,
+    api: async () => undefined,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await services.close();
+    },
+  } as Panel;
+  browser = await openBrowser();
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await panel?.close();
+  await gemini?.stop();
+});
+
+describe('the AI page', () => {
+  it('audits a text, shows the coloured verdict, and the ledger and calls follow', async () => {
+    gemini.always({ json: { risk: 'red', summary: 'A phishing link. Remove it.', reasons: ['asks for a login on a fake site'] }, promptTokens: 1_000, responseTokens: 200 });
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${panel.url}/g/${GUILD}/ai`);
+    await expect(page.getByRole('status').filter({ hasText: 'AI features are on' }).textContent()).resolves.toContain('gemini-2.5-flash');
+    await page.getByLabel('Text to assess').fill('free nitro at disc0rd-gift.example');
+    await page.getByRole('button', { name: 'Audit' }).click();
+    const verdict = page.locator('article.verdict');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('class')).toContain('red');
+    expect(await verdict.textContent()).toContain('Red — act now');
+    expect(await verdict.textContent()).toContain('asks for a login on a fake site');
+    expect(await verdict.evaluate((el) => getComputedStyle(el).borderLeftColor)).toBe('rgb(237, 66, 69)');
+    // 1,000 × $0.30/M + 200 × $2.50/M = $0.0008
+    await page.getByText('$0.0008').first().waitFor();
+    await page.getByRole('cell', { name: 'audit' }).first().waitFor();
+    await screenshot(page, 'ai');
+
+    gemini.always({ status: 429 });
+    await page.getByRole('button', { name: 'Audit' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'rate-limiting' }).textContent()).resolves.toMatch(/HTTP 429/);
+    await page.getByText('rate_limited').first().waitFor();
+    await page.close();
+  });
+
+  it('saves the daily budget and names a bad value', async () => {
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${panel.url}/g/${GUILD}/ai`);
+    const input = page.getByLabel('Budget per day (USD)');
+    await input.fill('2.5');
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    await page.getByText('AI budget: $2.50 a day').waitFor();
+    expect((await (await fetch(`${panel.url}/api/guilds/${GUILD}/ai/budget`, { headers: { Authorization: 'Bearer test-admin-token-0123456789' } })).json()).daily_budget_usd).toBe(2.5);
+    await input.fill('-3');
+    await input.evaluate((el: HTMLInputElement) => el.removeAttribute('min'));
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    await page.locator('#budget-err').filter({ hasText: /0/ }).waitFor();
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    await page.close();
+  });
+});
