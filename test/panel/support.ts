@@ -1,7 +1,7 @@
 // Browser tests of the panel: a real Cairn HTTP server on a free port (over the test database, with
 // the demo guild), the built panel, and headless Chromium driven by playwright-core.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ export function ensurePanelBuilt() {
       mkdirSync(lock);
       break;
     } catch {
+      // A lock left by a killed run (a build takes well under a minute) is taken over.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 300_000) rmSync(lock, { recursive: true, force: true });
       if (waited > 180_000) throw new Error(`another build holds ${lock} for 3 minutes; remove it if no build runs`);
       execFileSync('sleep', ['0.25']);
     }
