@@ -1,5 +1,6 @@
 // The `cairn` command: one file per command under commands/.
 import { Command, CommanderError } from 'commander';
+import { registerBacktest } from './commands/backtest.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDryRun } from './commands/dry-run.ts';
 import { registerImport } from './commands/import-balances.ts';
@@ -23,6 +24,7 @@ registerLake(program);
 registerDoctor(program);
 registerSimulate(program);
 registerDryRun(program);
+registerBacktest(program);
 registerMilestones(program);
 registerSeason(program);
 registerPreset(program);

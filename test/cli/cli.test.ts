@@ -112,3 +112,22 @@ describe('cairn preset and cairn import', () => {
     expect((await cairn(['import', 'balances', file, ...guild, '--currency', 'nope', '--yes'])).code).toBe(2);
   });
 });
+
+describe('cairn backtest', () => {
+  it('prints the payout difference of candidate rules as JSON, and refuses bad arguments with one line', async () => {
+    const guild = ['--guild', '1160511689263947796'];
+    await cairn(['preset', 'import', 'presets/minimal-karma.json', ...guild, '--yes']);
+    const rules = await write('candidate.json', JSON.stringify([{ key: 'karma.bonus', name: 'bonus', trigger: { events: ['message_create'] }, effects: [{ type: 'credit', to: 'actor', currency: 'karma', amount: 1 }] }]));
+    const result = await cairn(['backtest', ...guild, '--rules', rules, '--days', '7', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ guild: '1160511689263947796', days: 7, events: 0, rules: { added: ['karma.bonus'], replaced: [] }, members: {} });
+
+    const badDays = await cairn(['backtest', ...guild, '--rules', rules, '--days', 'week']);
+    expect([badDays.code, badDays.stderr.trim()]).toEqual([2, 'cairn: --days must be a whole number of days from 1 to 3650, got "week"']);
+    const notArray = await cairn(['backtest', ...guild, '--rules', await write('object.json', '{}')]);
+    expect([notArray.code, notArray.stderr.trim()]).toEqual([2, 'cairn: --rules must hold a JSON array of rule documents']);
+    const invalid = await cairn(['backtest', ...guild, '--rules', await write('invalid.json', '[{"key":"karma.bonus"}]')]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/^cairn: the candidate rules are invalid: rules\[\d+\]\./);
+  });
+});

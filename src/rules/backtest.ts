@@ -1,0 +1,172 @@
+// `cairn backtest`: what a candidate rule set would have paid. The guild's recorded lake events of
+// the last N days are replayed, in the order they happened, through the production pipeline (lake →
+// engine → ledger) twice on one fresh embedded database: once under the guild's live configuration,
+// once with the candidate rules overlaid (by key). Both replays start from zero balances, with the
+// members' roles and the guild's time zone, so the difference is the rules' doing alone.
+import { eq, sql } from 'drizzle-orm';
+import { openDatabase, queryRows, type Database, type Executor } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+import { guilds } from '../db/schema.ts';
+import type { EventType, LakeEvent } from '../events/lake-event.ts';
+import { compareIds } from '../ledger/postings.ts';
+import { MilestoneChecker } from '../milestones/checker.ts';
+import { EngineProcessor } from '../pipeline/engine-processor.ts';
+import { IngestPipeline } from '../pipeline/ingest.ts';
+import { exportGuild } from '../presets/export.ts';
+import { importRecipe, parseRecipe } from '../presets/import.ts';
+import type { Recipe } from '../presets/recipe.ts';
+import { formatPath } from './compiler.ts';
+import { ConfigStore } from './config-store.ts';
+import type { Problem } from './repository.ts';
+import { RuleSchema } from './schema.ts';
+
+/** The two replays' guilds inside the scratch database. */
+const LIVE = '1';
+const CANDIDATE = '2';
+const CHUNK = 1000;
+
+export class BacktestError extends Error {
+  constructor(
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(problems.length ? `${message}: ${problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}` : message);
+  }
+}
+
+export interface Payout {
+  live: number;
+  candidate: number;
+  difference: number;
+}
+
+export interface BacktestResult {
+  guild: string;
+  days: number;
+  from: string;
+  to: string;
+  events: number;
+  /** Per currency key: the sum over members of what each replay left in their wallets. */
+  currencies: Record<string, Payout>;
+  /** Members whose payout differs, by id, then currency key. */
+  members: Record<string, Record<string, Payout>>;
+  /** Members whose payouts are the same in both replays. */
+  unchangedMembers: number;
+  rules: { added: string[]; replaced: string[] };
+}
+
+/** The live recipe with each candidate rule replacing the rule of its key (or added). */
+export function overlayRules(live: Recipe, candidates: unknown[]): { recipe: Recipe; added: string[]; replaced: string[] } {
+  const keyOf = (r: unknown, i: number) => {
+    const key = (r as { key?: unknown } | null)?.key;
+    if (typeof key !== 'string') throw new BacktestError('the candidate rules are invalid', [{ path: `rules[${i}].key`, message: 'every candidate rule needs its key' }]);
+    return key;
+  };
+  const byKey = new Map(live.rules.map((r) => [String(r.key), r]));
+  const added: string[] = [];
+  const replaced: string[] = [];
+  const problems: Problem[] = [];
+  candidates.forEach((c, i) => {
+    const checked = RuleSchema.safeParse(c);
+    if (!checked.success) {
+      problems.push(...checked.error.issues.map((issue) => ({ path: `rules[${i}].${formatPath(issue.path as (string | number)[])}`.replace(/\.$/, ''), message: issue.message })));
+      return;
+    }
+    const key = keyOf(c, i);
+    (byKey.has(key) ? replaced : added).push(key);
+    byKey.set(key, c as Record<string, unknown>);
+  });
+  if (problems.length > 0) throw new BacktestError('the candidate rules are invalid', problems);
+  const parsed = parseRecipe({ ...live, rules: [...byKey.values()] });
+  if (!parsed.ok) throw new BacktestError('the candidate rules are invalid', parsed.problems);
+  return { recipe: parsed.recipe, added: added.sort(), replaced: replaced.sort() };
+}
+
+async function recordedEvents(exec: Executor, guildId: string, since: Date, until: Date): Promise<LakeEvent[]> {
+  const rows = await queryRows<{ source_id: string; type: EventType; actor_id: string; target_id: string | null; channel_id: string | null; occurred_at: string | Date; data: Record<string, unknown> }>(
+    exec,
+    sql`SELECT source_id, type, actor_id::text, target_id::text, channel_id::text, occurred_at, data FROM lake_events
+        WHERE guild_id = ${guildId} AND occurred_at >= ${since.toISOString()}::timestamptz AND occurred_at <= ${until.toISOString()}::timestamptz
+        ORDER BY occurred_at, id`,
+  );
+  return rows.map((r) => ({ ...r, guild_id: guildId, occurred_at: new Date(r.occurred_at).toISOString() }));
+}
+
+async function copyMembers(source: Executor, target: Database, guildId: string): Promise<void> {
+  const members = await queryRows<{ u: string; r: string[]; b: boolean; j: string | null; l: string | null }>(
+    source,
+    sql`SELECT user_id::text AS u, roles AS r, is_bot AS b, joined_at AS j, left_at AS l FROM members WHERE guild_id = ${guildId}`,
+  );
+  for (let i = 0; i < members.length; i += 5000) {
+    const part = JSON.stringify(members.slice(i, i + 5000));
+    await target.db.execute(sql`
+      INSERT INTO members (guild_id, user_id, roles, is_bot, joined_at, left_at)
+      SELECT g, v.u, ARRAY(SELECT json_array_elements_text(v.r)), v.b, v.j, v.l
+      FROM json_to_recordset(${part}::json) AS v(u bigint, r json, b boolean, j timestamptz, l timestamptz), (VALUES (${LIVE}::bigint), (${CANDIDATE}::bigint)) AS gs(g)`);
+  }
+}
+
+async function payouts(database: Database): Promise<Map<string, Map<string, { live: number; candidate: number }>>> {
+  const rows = await queryRows<{ g: string; u: string; k: string; b: string }>(
+    database.db,
+    sql`SELECT w.guild_id::text g, w.user_id::text u, c.key k, w.balance::text b FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE w.balance <> 0`,
+  );
+  const byMember = new Map<string, Map<string, { live: number; candidate: number }>>();
+  for (const r of rows) {
+    let m = byMember.get(r.u);
+    if (!m) byMember.set(r.u, (m = new Map()));
+    const p = m.get(r.k) ?? { live: 0, candidate: 0 };
+    if (r.g === LIVE) p.live += Number(r.b);
+    else p.candidate += Number(r.b);
+    m.set(r.k, p);
+  }
+  return byMember;
+}
+
+export async function backtest(source: Database, guildId: string, candidates: unknown[], options: { days: number; now?: Date }): Promise<BacktestResult> {
+  const [guild] = await source.db.select({ timezone: guilds.timezone }).from(guilds).where(eq(guilds.id, guildId));
+  if (!guild) throw new BacktestError(`guild ${guildId} is not known to Cairn`);
+  const live = await exportGuild(source.db, guildId);
+  const { recipe: candidate, added, replaced } = overlayRules(live, candidates);
+  const until = options.now ?? new Date();
+  const since = new Date(until.getTime() - options.days * 86_400_000);
+  const events = await recordedEvents(source.db, guildId, since, until);
+
+  const scratch = await openDatabase({ kind: 'pglite' });
+  try {
+    await migrate(scratch);
+    await scratch.db.insert(guilds).values([LIVE, CANDIDATE].map((id) => ({ id, name: id === LIVE ? 'live' : 'candidate', timezone: guild.timezone })));
+    for (const [id, recipe] of [[LIVE, live], [CANDIDATE, candidate]] as const) {
+      const imported = await importRecipe(scratch.db, id, recipe, { actor: 'backtest', allowUnbound: true });
+      if (!imported.ok) throw new BacktestError(`the ${id === LIVE ? 'live' : 'candidate'} configuration cannot be replayed`, imported.problems);
+    }
+    await copyMembers(source.db, scratch, guildId);
+    const pipeline = new IngestPipeline(scratch, [new EngineProcessor(new ConfigStore(scratch), undefined, new MilestoneChecker())]);
+    for (let i = 0; i < events.length; i += CHUNK) {
+      const chunk = events.slice(i, i + CHUNK);
+      await pipeline.ingestEvents([...chunk.map((e) => ({ ...e, guild_id: LIVE })), ...chunk.map((e) => ({ ...e, guild_id: CANDIDATE }))], 'backfill');
+    }
+    const byMember = await payouts(scratch);
+    const currencies: Record<string, Payout> = {};
+    for (const c of [...new Set([...live.currencies, ...candidate.currencies].map((c) => c.key))].sort()) currencies[c] = { live: 0, candidate: 0, difference: 0 };
+    const members: BacktestResult['members'] = {};
+    let unchangedMembers = 0;
+    for (const userId of [...byMember.keys()].sort(compareIds)) {
+      const wallets = byMember.get(userId)!;
+      const differs: Record<string, Payout> = {};
+      for (const key of [...wallets.keys()].sort()) {
+        const p = wallets.get(key)!;
+        const total = (currencies[key] ??= { live: 0, candidate: 0, difference: 0 });
+        total.live += p.live;
+        total.candidate += p.candidate;
+        total.difference = total.candidate - total.live;
+        if (p.live !== p.candidate) differs[key] = { ...p, difference: p.candidate - p.live };
+      }
+      if (Object.keys(differs).length > 0) members[userId] = differs;
+      else unchangedMembers++;
+    }
+    return { guild: guildId, days: options.days, from: since.toISOString(), to: until.toISOString(), events: events.length, currencies, members, unchangedMembers, rules: { added, replaced } };
+  } finally {
+    await scratch.close();
+  }
+}
