@@ -51,4 +51,26 @@ describe('panel login', () => {
     expect(after).toBe(401);
     await page.close();
   });
+
+  it('works with the keyboard alone: log in, skip to the content, toggle a rule', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.newPage();
+    await page.goto(`${panel.url}/login?next=${encodeURIComponent(`/g/${DEMO_GUILD_ID}/rules`)}`);
+    await page.getByLabel('Admin token').waitFor();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('token');
+    await page.keyboard.type(panel.services.adminToken);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${panel.url}/g/${DEMO_GUILD_ID}/rules`);
+    await page.locator('tr[data-rule]').first().waitFor();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('main');
+    const [rule] = await panel.api(`/guilds/${DEMO_GUILD_ID}/rules`);
+    await page.getByLabel(`Enabled: ${rule.document.name}`, { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(async () => (await panel.api(`/guilds/${DEMO_GUILD_ID}/rules/${rule.key}`)).document.enabled).toBe(!rule.document.enabled);
+    await page.close();
+  });
 });
