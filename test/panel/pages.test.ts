@@ -90,6 +90,12 @@ describe('panel pages', () => {
     await page.locator('td.rank').first().waitFor();
     await expect(page.locator('td.rank').first().textContent()).resolves.toBe('1');
     await screenshot(page, 'leaderboard');
+    // Per season: the current season's board (what was earned in it) for another currency.
+    await page.getByLabel('Currency').selectOption('stars');
+    await page.getByLabel('Period').selectOption('current');
+    await expect.poll(() => page.locator('thead').textContent()).toMatch(/season/i);
+    const api = await panel.api(`/guilds/${DEMO_GUILD_ID}/leaderboard?currency=stars&season=current&limit=25`);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(api.entries.length);
     await page.close();
   });
 
