@@ -158,4 +158,19 @@ describe('panel configuration pages', () => {
       await page.close();
     }
   });
+
+  it('every page fits a phone screen (no sideways scrolling of the page)', async () => {
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['currencies', 'zones', 'milestones', 'shop', 'seasons', 'presets', 'audit', 'data-sources']) {
+      await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/${path}`);
+      await page.locator('h1').waitFor();
+      await page.locator('table, .empty, .gallery').first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} is ${overflow}px wider than the phone`).toBeLessThanOrEqual(0);
+      if (path === 'presets' || path === 'currencies') await screenshot(page, `p2-${path}-phone`);
+    }
+    await page.close();
+  });
 });
