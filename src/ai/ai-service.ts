@@ -79,6 +79,11 @@ export class AiService {
     return this.#model?.name ?? this.options.model;
   }
 
+  /** The service's clock (calls are recorded at its time). */
+  now(): Date {
+    return this.#clock.now();
+  }
+
   /** Why AI is unavailable, or undefined when it is on. */
   get offReason(): string | undefined {
     return this.enabled ? undefined : AI_OFF_MESSAGE;

@@ -78,7 +78,7 @@ export class QualityScorer {
     const key = hash(text);
     const cached = this.cache.get(key);
     if (cached !== undefined) {
-      this.ai.record({ guildId, feature: 'quality', model: this.ai.modelName, promptTokens: 0, responseTokens: 0, latencyMs: 0, costMicros: 0, outcome: 'cached', at: new Date() });
+      this.ai.record({ guildId, feature: 'quality', model: this.ai.modelName, promptTokens: 0, responseTokens: 0, latencyMs: 0, costMicros: 0, outcome: 'cached', at: this.ai.now() });
       return { score: cached, source: 'cache', note: `ai_quality = ${cached} (cached score of the same text)` };
     }
     // The same text scored twice at once (a copy-paste flood) costs one call.
@@ -94,7 +94,7 @@ export class QualityScorer {
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
     const release = await this.#slots.acquire(deadline);
     if (!release) {
-      this.ai.record({ guildId, feature: 'quality', model: this.ai.modelName, promptTokens: 0, responseTokens: 0, latencyMs: performance.now() - started, costMicros: 0, outcome: 'timeout', error: `no free AI slot within ${this.options.timeoutMs} ms`, at: new Date() });
+      this.ai.record({ guildId, feature: 'quality', model: this.ai.modelName, promptTokens: 0, responseTokens: 0, latencyMs: performance.now() - started, costMicros: 0, outcome: 'timeout', error: `no free AI slot within ${this.options.timeoutMs} ms`, at: this.ai.now() });
       return { score: null, source: 'fallback', note: `ai_quality is null: no free AI slot within ${this.options.timeoutMs} ms (${this.options.concurrency} calls in flight)` };
     }
     try {
@@ -134,6 +134,12 @@ function noteFor(kind: string, message: string): string {
   }
 }
 
+/** Signals for a dry run of a pasted message (rules reading ai_quality see the same as live). */
+export async function qualitySignalsFor(scorer: QualityScorer, guildId: string, content: string): Promise<EventSignals> {
+  const result = await scorer.score(guildId, content);
+  return { ai_quality: result.score, notes: [result.note] };
+}
+
 /** The ingest pipeline's signal provider: messages wait only when a live rule they can trigger reads ai_quality. */
 export class AiQualitySignal implements SignalProvider {
   constructor(
@@ -146,8 +152,7 @@ export class AiQualitySignal implements SignalProvider {
     return needsAiQuality(await this.configs.get(event.guild_id), event);
   }
 
-  async compute(event: LakeEvent, content: string | undefined): Promise<EventSignals> {
-    const result = await this.scorer.score(event.guild_id, content);
-    return { ai_quality: result.score, notes: [result.note] };
+  compute(event: LakeEvent, content: string | undefined): Promise<EventSignals> {
+    return qualitySignalsFor(this.scorer, event.guild_id, content ?? '');
   }
 }

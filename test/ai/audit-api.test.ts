@@ -32,7 +32,7 @@ beforeEach(async () => {
 const auditRequest = (text: unknown) => api.request(`/api/guilds/${GUILD}/ai/audit`, { method: 'POST', json: { text } });
 const calls = async () => {
   await api.services.ai.settled();
-  return database.db.select().from(aiCalls).orderBy(aiCalls.id);
+  return database.db.select().from(aiCalls).orderBy(aiCalls.at, aiCalls.id);
 };
 
 describe('POST /ai/audit — verdicts', () => {

@@ -52,7 +52,7 @@ async function runAudit(text: string, invoker: Parameters<typeof slashCommand>[2
 }
 const outcomes = async () => {
   await ai.settled();
-  return (await database.db.select().from(aiCalls).orderBy(aiCalls.id)).map((c) => c.outcome);
+  return (await database.db.select().from(aiCalls).orderBy(aiCalls.at, aiCalls.id)).map((c) => c.outcome);
 };
 
 describe('/audit', () => {

@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../support/app.ts';
+import { ADMIN_TOKEN, createTestApp } from '../support/app.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { GUILD, seedGuild } from '../support/factories.ts';
 import { ensurePanelBuilt, loginWithToken, openBrowser, screenshot, type Browser, type Panel } from '../panel/support.ts';
@@ -30,7 +30,7 @@ beforeAll(async () => {
     api: async () => undefined,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      (server as unknown as { closeAllConnections(): void }).closeAllConnections();
       await closed;
       await services.close();
     },
@@ -49,7 +49,7 @@ describe('the AI page', () => {
     const page = await browser.newPage();
     await loginWithToken(page, panel);
     await page.goto(`${panel.url}/g/${GUILD}/ai`);
-    await expect(page.getByRole('status').filter({ hasText: 'AI features are on' }).textContent()).resolves.toContain('gemini-2.5-flash');
+    expect(await page.getByRole('status').filter({ hasText: 'AI features are on' }).textContent()).toContain('gemini-2.5-flash');
     await page.getByLabel('Text to assess').fill('free nitro at disc0rd-gift.example');
     await page.getByRole('button', { name: 'Audit' }).click();
     const verdict = page.locator('article.verdict');
@@ -57,7 +57,7 @@ describe('the AI page', () => {
     expect(await verdict.getAttribute('class')).toContain('red');
     expect(await verdict.textContent()).toContain('Red — act now');
     expect(await verdict.textContent()).toContain('asks for a login on a fake site');
-    expect(await verdict.evaluate((el) => getComputedStyle(el).borderLeftColor)).toBe('rgb(237, 66, 69)');
+    expect(await verdict.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderLeftColor: string } }).getComputedStyle(el).borderLeftColor)).toBe('rgb(237, 66, 69)');
     // 1,000 × $0.30/M + 200 × $2.50/M = $0.0008
     await page.getByText('$0.0008').first().waitFor();
     await page.getByRole('cell', { name: 'audit' }).first().waitFor();
@@ -65,7 +65,7 @@ describe('the AI page', () => {
 
     gemini.always({ status: 429 });
     await page.getByRole('button', { name: 'Audit' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: 'rate-limiting' }).textContent()).resolves.toMatch(/HTTP 429/);
+    expect(await page.getByRole('alert').filter({ hasText: 'rate-limiting' }).textContent()).toMatch(/HTTP 429/);
     await page.getByText('rate_limited').first().waitFor();
     await page.close();
   });
@@ -78,9 +78,10 @@ describe('the AI page', () => {
     await input.fill('2.5');
     await page.getByRole('button', { name: 'Save budget' }).click();
     await page.getByText('AI budget: $2.50 a day').waitFor();
-    expect((await (await fetch(`${panel.url}/api/guilds/${GUILD}/ai/budget`, { headers: { Authorization: 'Bearer test-admin-token-0123456789' } })).json()).daily_budget_usd).toBe(2.5);
+    const saved = (await (await fetch(`${panel.url}/api/guilds/${GUILD}/ai/budget`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { daily_budget_usd: number };
+    expect(saved.daily_budget_usd).toBe(2.5);
     await input.fill('-3');
-    await input.evaluate((el: HTMLInputElement) => el.removeAttribute('min'));
+    await input.evaluate((el) => (el as unknown as { removeAttribute(name: string): void }).removeAttribute('min'));
     await page.getByRole('button', { name: 'Save budget' }).click();
     await page.locator('#budget-err').filter({ hasText: /0/ }).waitFor();
     expect(await input.getAttribute('aria-invalid')).toBe('true');

@@ -61,7 +61,7 @@ const balances = async (user = ALICE) =>
   );
 const outcomes = async () => {
   await api.services.ai.settled();
-  return (await database.db.select().from(aiCalls).orderBy(aiCalls.id)).map((c) => `${c.feature}:${c.outcome}`);
+  return (await database.db.select().from(aiCalls).orderBy(aiCalls.at, aiCalls.id)).map((c) => `${c.feature}:${c.outcome}`);
 };
 
 describe('a rule reading ai_quality', () => {
@@ -129,6 +129,19 @@ describe('fallback: the rule sees null', () => {
     const trace = await json(res);
     expect(trace.notes).toEqual(['ai_quality is null: a dry run has no message content to score (Cairn never stores message text)']);
     expect(trace.balances[ALICE].gold).toEqual({ before: 0, after: 10 });
+  });
+
+  it('the dry-run API scores a pasted message, and says when the budget is spent', async () => {
+    const dry = (content?: string) => api.request(`/api/guilds/${GUILD}/dry-run`, { method: 'POST', json: { event: event('message_create'), ...(content === undefined ? {} : { content }) } });
+    const scored = await json(await dry('a helpful answer [0.8]'));
+    expect(scored.notes).toEqual(['ai_quality = 0.8 (scored by gemini-2.5-flash)']);
+    expect(scored.balances[ALICE]).toEqual({ xp: { before: 0, after: 80 }, gold: { before: 0, after: 80 } });
+    await api.request(`/api/guilds/${GUILD}/ai/budget`, { method: 'PUT', json: { daily_budget_usd: 0 } });
+    const spent = await json(await dry('another answer [0.8]'));
+    expect(spent.notes).toEqual([expect.stringMatching(/^ai_quality is null: the guild's daily AI budget is spent/)]);
+    expect(spent.balances[ALICE].gold).toEqual({ before: 0, after: 10 });
+    expect(await database.db.select().from(lakeEvents)).toHaveLength(0);
+    expect(await outcomes()).toEqual(['quality:ok', 'quality:budget_exhausted']);
   });
 
   it.each([

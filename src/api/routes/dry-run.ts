@@ -1,9 +1,11 @@
-// POST /api/guilds/:guildId/dry-run — {"event", "rules"?, "only"?} → the trace; writes nothing.
+// POST /api/guilds/:guildId/dry-run — {"event", "rules"?, "only"?, "content"?} → the trace; writes
+// nothing (an AI call to score `content` for ai_quality is recorded in the cost ledger).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseLakeEvent } from '../../events/lake-event.ts';
 import type { CompiledConfig } from '../../rules/compiler.ts';
-import { dryRun, loadStateForDryRun, milestonesForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
+import { qualitySignalsFor } from '../../ai/quality.ts';
+import { dryRun, dryRunNeedsAiQuality, loadStateForDryRun, milestonesForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
 import { loadConfigInput, validateRuleDocument } from '../../rules/repository.ts';
 import { ApiError } from '../errors.ts';
 import { parseWith, readJson } from '../validate.ts';
@@ -15,6 +17,8 @@ const DryRunRequest = z
     rules: z.array(z.record(z.string(), z.unknown())).max(5000).optional(),
     /** Evaluate only the given rules instead of overlaying them on the live ones. */
     only: z.boolean().default(false),
+    /** A message's text, scored for rules that read ai_quality; used for this request only. */
+    content: z.string().max(4000).optional(),
   })
   .strict();
 
@@ -41,6 +45,7 @@ export function dryRunRoutes() {
       config = await c.get('services').configs.get(guildId);
     }
     const state = await loadStateForDryRun(db, config, event);
-    return c.json(dryRun(config, state, event, await milestonesForDryRun(db, config, state, event)));
+    const signals = body.content !== undefined && dryRunNeedsAiQuality(config, event) ? await qualitySignalsFor(c.get('services').quality, guildId, body.content) : undefined;
+    return c.json(dryRun(config, state, event, await milestonesForDryRun(db, config, state, event), signals));
   });
 }
