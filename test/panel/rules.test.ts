@@ -51,12 +51,20 @@ describe('rules in the panel', () => {
     await page.getByLabel('Comparison').selectOption('>=');
     await page.getByLabel('Compared with').fill('500');
     await page.getByLabel('Compared with').press('Tab');
+    // A second comparison, either being enough: JSON Logic "or".
+    await page.getByRole('button', { name: 'Add a comparison' }).click();
+    await page.getByLabel('Value read 2').fill('event.data.has_code_block');
+    await page.getByLabel('Comparison 2', { exact: true }).selectOption('==');
+    await page.getByLabel('Compared with 2').fill('true');
+    await page.getByLabel('Compared with 2').press('Tab');
+    await page.getByLabel('Holds when').selectOption('or');
     // Effect: credit the bonus currency, 5 plus one per 100 characters.
     await page.locator('#effect-1-currency').selectOption('bonus');
     await page.locator('#effect-1-amount').fill('{"+": [5, {"floor": [{"/": [{"var": "event.data.length"}, 100]}]}]}');
     // The raw JSON follows the forms.
     const raw = JSON.parse(await page.getByLabel('Rule as JSON').inputValue());
-    expect(raw.conditions).toEqual([{ name: 'long messages', if: { '>=': [{ var: 'event.data.length' }, 500] } }]);
+    const logic = { or: [{ '>=': [{ var: 'event.data.length' }, 500] }, { '==': [{ var: 'event.data.has_code_block' }, true] }] };
+    expect(raw.conditions).toEqual([{ name: 'long messages', if: logic }]);
     expect(raw.effects[0]).toMatchObject({ type: 'credit', currency: 'bonus', amount: { '+': [5, { floor: [{ '/': [{ var: 'event.data.length' }, 100] }] }] } });
     expect(await page.getByTestId('validity').textContent(), (await page.locator('.problems').count()) ? await page.locator('.problems').textContent() : '').toContain('valid');
     await screenshot(page, 'rule-editor-new');
@@ -65,7 +73,7 @@ describe('rules in the panel', () => {
     await page.getByRole('heading', { name: 'Version history' }).waitFor();
     const saved = await panel.api(`/guilds/${DEMO_GUILD_ID}/rules/${RULE}`);
     expect(saved).toMatchObject({ version: 1, document: { key: RULE, name: 'Long message bonus', module: 'panel', trigger: { events: ['message_create'] } } });
-    expect(saved.document.conditions[0].if).toEqual({ '>=': [{ var: 'event.data.length' }, 500] });
+    expect(saved.document.conditions[0].if).toEqual(logic);
     await page.close();
   });
 
