@@ -98,9 +98,11 @@ describe('rules in the panel', () => {
     await loginWithToken(page, panel);
     await page.goto(`${base()}/dry-run`);
     await page.getByLabel('Event template').selectOption('message_create');
+    await page.getByLabel('Actor', { exact: true }).fill(MEMBER);
+    await page.getByLabel('Actor', { exact: true }).press('Tab');
     const event = JSON.parse(await page.getByLabel('Event (JSON)').inputValue());
-    expect(event).toMatchObject({ type: 'message_create', guild_id: DEMO_GUILD_ID });
-    await page.getByLabel('Event (JSON)').fill(JSON.stringify({ ...event, actor_id: MEMBER, data: { ...event.data, length: 640 } }, null, 2));
+    expect(event).toMatchObject({ type: 'message_create', guild_id: DEMO_GUILD_ID, actor_id: MEMBER });
+    await page.getByLabel('Event (JSON)').fill(JSON.stringify({ ...event, data: { ...event.data, length: 640 } }, null, 2));
     await page.getByRole('button', { name: 'Run' }).click();
     const row = page.locator(`tr[data-rule="${RULE}"]`);
     await row.waitFor();
