@@ -114,4 +114,29 @@ describe('panel pages', () => {
     await screenshot(page, 'phone-members');
     await page.close();
   });
+
+  it('the guild picker switches guild on the same page; a guild without configuration shows empty states', async () => {
+    const other = '770000000000000077';
+    // An event for a guild Cairn has not seen registers it.
+    await panel.api(`/guilds/${other}/events`, {
+      json: { source_id: 'picker-1', type: 'member_join', guild_id: other, actor_id: '770000000000000001', target_id: null, channel_id: null, occurred_at: '2026-11-20T10:00:00.000Z', data: {} },
+    });
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${base()}/rules`);
+    await page.locator('tr[data-rule]').first().waitFor();
+    await page.getByLabel('Guild').selectOption(other);
+    await page.waitForURL(`${panel.url}/g/${other}/rules`);
+    await page.getByText('No rules yet').waitFor();
+    await page.goto(`${panel.url}/g/${other}/leaderboard`);
+    await page.getByText('This guild has no currency yet.').waitFor();
+    await page.goto(`${panel.url}/g/${other}`);
+    await page.getByRole('heading', { name: 'Top earners' }).waitFor();
+    expect(await page.getByText('Nobody has earned anything yet').count()).toBe(1);
+    await screenshot(page, 'overview-empty');
+    // A guild nobody registered is refused before any page asks the API.
+    await page.goto(`${panel.url}/g/123456/rules`);
+    await page.getByText('This guild is not one you manage').waitFor();
+    await page.close();
+  });
 });
