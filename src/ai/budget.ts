@@ -8,15 +8,20 @@ import { dayStart, spentSince } from './call-log.ts';
 export interface AiGuildSettings {
   /** US dollars per UTC day for all AI features of the guild; null: no limit. */
   daily_budget_usd: number | null;
+  /** Where the weekly digest is posted; null: no digest. */
+  digest_channel_id: string | null;
 }
 
-export const DefaultAiGuildSettings = { daily_budget_usd: 1 } as const satisfies AiGuildSettings;
+export const DefaultAiGuildSettings = { daily_budget_usd: 1, digest_channel_id: null } as const satisfies AiGuildSettings;
 
 export function aiSettingsOf(settings: Record<string, unknown> | undefined): AiGuildSettings {
   const ai = settings?.ai;
   if (typeof ai !== 'object' || ai === null) return { ...DefaultAiGuildSettings };
-  const budget = (ai as Record<string, unknown>).daily_budget_usd;
-  return { daily_budget_usd: budget === null ? null : typeof budget === 'number' && budget >= 0 ? budget : DefaultAiGuildSettings.daily_budget_usd };
+  const { daily_budget_usd: budget, digest_channel_id: channel } = ai as Record<string, unknown>;
+  return {
+    daily_budget_usd: budget === null ? null : typeof budget === 'number' && budget >= 0 ? budget : DefaultAiGuildSettings.daily_budget_usd,
+    digest_channel_id: typeof channel === 'string' ? channel : null,
+  };
 }
 
 interface GuildBudget {
@@ -75,14 +80,14 @@ export class BudgetBook {
   }
 }
 
-/** Writes settings.ai.daily_budget_usd; returns the guild's AI settings after the change. */
-export async function setDailyBudget(db: Db, guildId: string, dailyBudgetUsd: number | null): Promise<{ before: AiGuildSettings; after: AiGuildSettings } | undefined> {
+/** Changes the guild's settings.ai (other keys kept); returns its AI settings before and after. */
+export async function updateAiSettings(db: Db, guildId: string, patch: Partial<AiGuildSettings>): Promise<{ before: AiGuildSettings; after: AiGuildSettings } | undefined> {
   return db.transaction(async (tx) => {
     const [g] = await tx.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId)).for('update');
     if (!g) return undefined;
     const before = aiSettingsOf(g.settings);
     const previous = typeof g.settings.ai === 'object' && g.settings.ai !== null ? (g.settings.ai as Record<string, unknown>) : {};
-    const settings = { ...g.settings, ai: { ...previous, daily_budget_usd: dailyBudgetUsd } };
+    const settings = { ...g.settings, ai: { ...previous, ...patch } };
     await tx.update(guilds).set({ settings }).where(eq(guilds.id, guildId));
     return { before, after: aiSettingsOf(settings) };
   });

@@ -7,3 +7,4 @@ export * from './errors.ts';
 export * from './model.ts';
 export * from './prices.ts';
 export * from './quality.ts';
+export * from './digest.ts';

@@ -4,6 +4,7 @@ import { Cron } from 'croner';
 import type { Services } from './services.ts';
 import { queueLeaderboardPosts } from '../ledger/leaderboard-post.ts';
 import { deleteExpiredEvents, reconcileCounters } from '../analytics/retention.ts';
+import { queueWeeklyDigests } from '../ai/digest.ts';
 
 export interface Job {
   name: string;
@@ -13,6 +14,15 @@ export interface Job {
 }
 
 export const JOBS: Job[] = [
+  // Hourly: the first run of a new week writes and queues last week's AI digest (guilds that ask).
+  {
+    name: 'ai-digest',
+    pattern: '23 * * * *',
+    run: async (s) => {
+      const result = await queueWeeklyDigests(s.ai, s.database.db, s.clock.now());
+      if (result.queued.length > 0 || result.failed.length > 0) s.logger.info({ job: 'ai-digest', ...result }, 'weekly AI digests');
+    },
+  },
   // Hourly: the first run of a new week or month queues that period's leaderboard posts.
   { name: 'leaderboard-posts', pattern: '5 * * * *', run: (s) => queueLeaderboardPosts(s.database.db, s.clock.now()) },
   // Daily: raw lake events older than each guild's retention window go; aggregates stay.

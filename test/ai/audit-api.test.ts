@@ -168,8 +168,8 @@ describe('daily budget', () => {
     expect(settings.ai).toEqual({ daily_budget_usd: null });
     const log = await json(await api.request(`/api/guilds/${GUILD}/audit-log?entity=guild`));
     expect(log.map((e: { action: string; after: unknown }) => [e.action, e.after])).toEqual([
-      ['ai.budget', { ai: { daily_budget_usd: null } }],
-      ['ai.budget', { ai: { daily_budget_usd: 0.0015 } }],
+      ['ai.budget', { ai: { daily_budget_usd: null, digest_channel_id: null } }],
+      ['ai.budget', { ai: { daily_budget_usd: 0.0015, digest_channel_id: null } }],
     ]);
   });
 

@@ -52,10 +52,10 @@ describe('audit embed', () => {
 
 describe('budget settings', () => {
   it('default to $1 a day; null means no limit; nonsense falls back to the default', () => {
-    expect(aiSettingsOf({})).toEqual({ daily_budget_usd: 1 });
-    expect(aiSettingsOf({ ai: { daily_budget_usd: null } })).toEqual({ daily_budget_usd: null });
-    expect(aiSettingsOf({ ai: { daily_budget_usd: 2.5 } })).toEqual({ daily_budget_usd: 2.5 });
-    expect(aiSettingsOf({ ai: { daily_budget_usd: 'lots' } })).toEqual({ daily_budget_usd: 1 });
+    expect(aiSettingsOf({})).toEqual({ daily_budget_usd: 1, digest_channel_id: null });
+    expect(aiSettingsOf({ ai: { daily_budget_usd: null } })).toMatchObject({ daily_budget_usd: null });
+    expect(aiSettingsOf({ ai: { daily_budget_usd: 2.5, digest_channel_id: '42' } })).toEqual({ daily_budget_usd: 2.5, digest_channel_id: '42' });
+    expect(aiSettingsOf({ ai: { daily_budget_usd: 'lots' } })).toMatchObject({ daily_budget_usd: 1 });
   });
 });
 

@@ -4,11 +4,13 @@ import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { AuditVerdictSchema, auditEmbed, auditText, MAX_AUDIT_TEXT } from '../../ai/audit.ts';
-import { aiSettingsOf, setDailyBudget } from '../../ai/budget.ts';
+import { aiSettingsOf, updateAiSettings } from '../../ai/budget.ts';
 import { costLedger, dayStart, recentCalls, spentSince } from '../../ai/call-log.ts';
+import { digestEmbed, lastWeek, queueDigest, weekStats, writeDigest } from '../../ai/digest.ts';
 import type { AiFailure } from '../../ai/errors.ts';
 import { audit } from '../../audit/audit.ts';
 import { guilds } from '../../db/schema.ts';
+import { Snowflake } from '../../events/lake-event.ts';
 import { ApiError, type ErrorCode } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
@@ -20,6 +22,8 @@ const BudgetBody = z
   .object({ daily_budget_usd: z.number().min(0).max(10_000).nullable() })
   .strict()
   .meta({ id: 'AiBudget', description: 'US dollars per UTC day for all AI features of the guild; null for no limit.' });
+const DigestChannelBody = z.object({ channel_id: Snowflake.nullable() }).strict().meta({ id: 'AiDigestChannel', description: 'Where the weekly digest is posted; null turns it off.' });
+const DigestBody = z.object({ post: z.boolean().default(false) }).strict().meta({ id: 'AiDigestRequest', description: "Writes last week's digest; post: true also queues it to the digest channel (once per week)." });
 const CallsQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(50) });
 
 const G = '/api/guilds/{guildId}/ai';
@@ -30,6 +34,8 @@ export const aiDocs: RouteDoc[] = [
   { method: 'get', path: `${G}/calls`, summary: 'The latest AI calls (at most 50), newest first', tag: 'ai', query: CallsQuery },
   { method: 'get', path: `${G}/budget`, summary: "The guild's daily AI budget and today's spend", tag: 'ai' },
   { method: 'put', path: `${G}/budget`, summary: "Set the guild's daily AI budget (null: no limit)", tag: 'ai', body: BudgetBody },
+  { method: 'put', path: `${G}/digest`, summary: 'Set (or clear) the channel of the weekly AI digest', tag: 'ai', body: DigestChannelBody },
+  { method: 'post', path: `${G}/digest`, summary: "Write last week's digest (preview), and optionally queue it to the digest channel", tag: 'ai', body: DigestBody, statuses: [429, 503] },
 ];
 
 /** How an AI failure reaches an API caller: a stable code and the same plain message members see. */
@@ -85,11 +91,38 @@ export function aiRoutes() {
     const body = parseWith(BudgetBody, await readJson(c));
     const services = c.get('services');
     const guildId = guildOf(c);
-    const changed = await setDailyBudget(services.database.db, guildId, body.daily_budget_usd);
+    const changed = await updateAiSettings(services.database.db, guildId, { daily_budget_usd: body.daily_budget_usd });
     if (!changed) throw new ApiError('not_found', 'this guild is unknown to Cairn');
     await audit(services.database.db, { guildId, actor: actorOf(c), action: 'ai.budget', entityType: 'guild', entityKey: guildId, before: { ai: changed.before }, after: { ai: changed.after } });
     services.ai.budgets.forget(guildId);
     return c.json(await budgetOf(c));
+  });
+
+  app.put('/digest', async (c) => {
+    const body = parseWith(DigestChannelBody, await readJson(c));
+    const services = c.get('services');
+    const guildId = guildOf(c);
+    const changed = await updateAiSettings(services.database.db, guildId, { digest_channel_id: body.channel_id });
+    if (!changed) throw new ApiError('not_found', 'this guild is unknown to Cairn');
+    await audit(services.database.db, { guildId, actor: actorOf(c), action: 'ai.digest', entityType: 'guild', entityKey: guildId, before: { ai: changed.before }, after: { ai: changed.after } });
+    return c.json(changed.after);
+  });
+
+  app.post('/digest', async (c) => {
+    const body = parseWith(DigestBody, await readJson(c));
+    const services = c.get('services');
+    const guildId = guildOf(c);
+    const db = services.database.db;
+    const [g] = await db.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
+    if (!g) throw new ApiError('not_found', 'this guild is unknown to Cairn');
+    const channel = aiSettingsOf(g.settings).digest_channel_id;
+    if (body.post && !channel) throw new ApiError('validation_failed', 'no digest channel is set', [{ path: 'post', message: 'set a channel first (PUT …/ai/digest)' }]);
+    const now = services.clock.now();
+    const stats = await weekStats(db, guildId, now);
+    const result = await writeDigest(services.ai, guildId, stats);
+    if (!result.ok) throw new ApiError(FAILURE_CODE[result.failure.kind], result.failure.message, { kind: result.failure.kind });
+    const queued = body.post && channel ? await queueDigest(db, guildId, channel, lastWeek(now).key, result.value) : false;
+    return c.json({ week: stats.week, stats, digest: result.value, embed: digestEmbed(result.value, stats.week), queued });
   });
 
   return app;
