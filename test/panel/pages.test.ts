@@ -82,6 +82,14 @@ describe('panel pages', () => {
     await page.locator('tbody tr').first().waitFor();
     expect(await page.locator('tbody tr').count()).toBeGreaterThan(3);
     await screenshot(page, 'members');
+    // Search by id prefix narrows the list to that member.
+    await page.getByLabel('Search members').fill('1000000000000001003');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await expect(page.locator('tbody tr').textContent()).resolves.toContain('1000000000000001003');
+    await page.getByLabel('Search members').fill('no such member name');
+    await page.getByText('No member matches').waitFor();
+    await page.getByLabel('Search members').fill('');
+    await expect.poll(() => page.locator('tbody tr').count()).toBeGreaterThan(3);
     await page.locator('tbody tr a').first().click();
     await page.getByRole('heading', { name: 'Recent transactions' }).waitFor();
     expect(await page.locator('tr[data-transaction]').count()).toBeGreaterThan(0);
