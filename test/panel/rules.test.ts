@@ -66,7 +66,7 @@ describe('rules in the panel', () => {
     const logic = { or: [{ '>=': [{ var: 'event.data.length' }, 500] }, { '==': [{ var: 'event.data.has_code_block' }, true] }] };
     expect(raw.conditions).toEqual([{ name: 'long messages', if: logic }]);
     expect(raw.effects[0]).toMatchObject({ type: 'credit', currency: 'bonus', amount: { '+': [5, { floor: [{ '/': [{ var: 'event.data.length' }, 100] }] }] } });
-    expect(await page.getByTestId('validity').textContent(), (await page.locator('.problems').count()) ? await page.locator('.problems').textContent() : '').toContain('valid');
+    expect(await page.getByTestId('validity').textContent(), (await page.locator('.problems').count()) ? ((await page.locator('.problems').textContent()) ?? '') : '').toContain('valid');
     await screenshot(page, 'rule-editor-new');
     await page.getByRole('button', { name: 'Create rule' }).click();
     await page.waitForURL(`${base()}/rules/${RULE}`);
