@@ -70,6 +70,25 @@ describe('the AI page', () => {
     await page.close();
   });
 
+  it('sets the digest channel and previews last week’s digest', async () => {
+    gemini.always({ json: { title: 'A quiet week', summary: 'Not much happened. Rest well.', highlights: ['No new members'] } });
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${panel.url}/g/${GUILD}/ai`);
+    const channel = page.getByLabel('Channel ID');
+    await channel.fill('general');
+    await page.getByRole('button', { name: 'Save channel' }).click();
+    await page.locator('#digest-err').filter({ hasText: /snowflake/ }).waitFor();
+    expect(await channel.getAttribute('aria-invalid')).toBe('true');
+    await channel.fill('3333333333333333333');
+    await page.getByRole('button', { name: 'Save channel' }).click();
+    await page.getByText('The weekly digest will be posted there').waitFor();
+    await page.getByRole('button', { name: 'Preview last week' }).click();
+    await page.locator('article.digest').filter({ hasText: 'A quiet week' }).waitFor();
+    expect(await page.locator('article.digest').textContent()).toContain('No new members');
+    await page.close();
+  });
+
   it('saves the daily budget and names a bad value', async () => {
     const page = await browser.newPage();
     await loginWithToken(page, panel);
