@@ -3,6 +3,7 @@
 // up, the budget, and AI switched off without a key.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordCall } from '../../src/ai/call-log.ts';
+import { aiDocs } from '../../src/api/routes/ai.ts';
 import { aiCalls } from '../../src/db/schema.ts';
 import { createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
@@ -178,6 +179,23 @@ describe('daily budget', () => {
       const res = await api.request(`/api/guilds/${GUILD}/ai/budget`, { method: 'PUT', json: body });
       expect(res.status).toBe(422);
       expect((await json(res)).error.details[0].path).toBe('daily_budget_usd');
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('documents a response schema for every AI route, and the answers match it', async () => {
+    gemini.handler = (r) => (r.system.includes('weekly digest') ? { json: { title: 'T', summary: 'S.', highlights: [] } } : { json: { risk: 'yellow', summary: 'Hmm. Look.', reasons: ['r'] } });
+    await api.request(`/api/guilds/${GUILD}/ai/digest`, { method: 'PUT', json: { channel_id: '3333333333333333333' } });
+    const bodies: Record<string, unknown> = { 'post /audit': { text: 'x' }, 'put /budget': { daily_budget_usd: 3 }, 'put /digest': { channel_id: '3333333333333333333' }, 'post /digest': {} };
+    for (const doc of aiDocs) {
+      const sub = doc.path.replace('/api/guilds/{guildId}/ai', '');
+      const body = bodies[`${doc.method} ${sub}`];
+      const res = await api.request(`/api/guilds/${GUILD}/ai${sub}`, { method: doc.method.toUpperCase(), ...(body === undefined ? {} : { json: body }) });
+      const out = await json(res);
+      expect(res.status, `${doc.method} ${sub}: ${JSON.stringify(out)}`).toBe(200);
+      const parsed = doc.response!.safeParse(out);
+      expect(parsed.success, `${doc.method} ${sub}: ${parsed.error?.message}`).toBe(true);
     }
   });
 });

@@ -26,16 +26,44 @@ const DigestChannelBody = z.object({ channel_id: Snowflake.nullable() }).strict(
 const DigestBody = z.object({ post: z.boolean().default(false) }).strict().meta({ id: 'AiDigestRequest', description: "Writes last week's digest; post: true also queues it to the digest channel (once per week)." });
 const CallsQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(50) });
 
+const Usd = z.number().min(0);
+const BudgetOut = z.object({ daily_budget_usd: Usd.nullable(), spent_today_usd: Usd, remaining_today_usd: Usd.nullable() }).meta({ id: 'AiBudgetState' });
+const Totals = z.object({ calls: z.number().int(), failed: z.number().int(), prompt_tokens: z.number().int(), response_tokens: z.number().int(), cost_micros: z.number().int(), cost_usd: Usd });
+const StatusOut = z.object({ enabled: z.boolean(), model: z.string(), message: z.string(), budget: BudgetOut }).meta({ id: 'AiStatus' });
+const CostsOut = z
+  .object({
+    enabled: z.boolean(),
+    model: z.string(),
+    month: z.string().describe('The billing month (UTC), YYYY-MM'),
+    from: z.string(),
+    to: z.string(),
+    total: Totals,
+    by_feature: z.array(Totals.extend({ feature: z.string() })),
+    by_day: z.array(z.object({ day: z.string(), calls: z.number().int(), cost_micros: z.number().int(), cost_usd: Usd })),
+    budget: BudgetOut,
+  })
+  .meta({ id: 'AiCostLedger' });
+const CallOut = z
+  .object({
+    id: z.number().int(), at: z.string(), feature: z.string(), model: z.string(), prompt_tokens: z.number().int(), response_tokens: z.number().int(),
+    latency_ms: z.number().int(), cost_micros: z.number().int(), cost_usd: Usd,
+    outcome: z.enum(['ok', 'timeout', 'rate_limited', 'error', 'invalid_output', 'budget_exhausted', 'cached', 'disabled']), error: z.string().nullable(),
+  })
+  .meta({ id: 'AiCall' });
+const AuditOut = AuditVerdictSchema.extend({ model: z.string(), embed: z.object({ title: z.string(), description: z.string(), color: z.number().int(), fields: z.array(z.object({ name: z.string(), value: z.string() })) }).loose() }).meta({ id: 'AuditResult' });
+const AiSettingsOut = z.object({ daily_budget_usd: Usd.nullable(), digest_channel_id: z.string().nullable() }).meta({ id: 'AiSettings' });
+const DigestOut = z.object({ week: z.string(), stats: z.record(z.string(), z.unknown()), digest: z.object({ title: z.string(), summary: z.string(), highlights: z.array(z.string()) }), embed: z.record(z.string(), z.unknown()), queued: z.boolean() }).meta({ id: 'AiDigest' });
+
 const G = '/api/guilds/{guildId}/ai';
 export const aiDocs: RouteDoc[] = [
-  { method: 'get', path: `${G}/status`, summary: 'Whether AI features are on, the model, and the daily budget', tag: 'ai' },
-  { method: 'post', path: `${G}/audit`, summary: 'Risk assessment of a text (green / yellow / red, summary, reasons) with its embed', tag: 'ai', body: AuditBody, response: AuditVerdictSchema, statuses: [429, 503] },
-  { method: 'get', path: `${G}/costs`, summary: 'AI cost ledger of the billing month (UTC): total, per feature, per day', tag: 'ai' },
-  { method: 'get', path: `${G}/calls`, summary: 'The latest AI calls (at most 50), newest first', tag: 'ai', query: CallsQuery },
-  { method: 'get', path: `${G}/budget`, summary: "The guild's daily AI budget and today's spend", tag: 'ai' },
-  { method: 'put', path: `${G}/budget`, summary: "Set the guild's daily AI budget (null: no limit)", tag: 'ai', body: BudgetBody },
-  { method: 'put', path: `${G}/digest`, summary: 'Set (or clear) the channel of the weekly AI digest', tag: 'ai', body: DigestChannelBody },
-  { method: 'post', path: `${G}/digest`, summary: "Write last week's digest (preview), and optionally queue it to the digest channel", tag: 'ai', body: DigestBody, statuses: [429, 503] },
+  { method: 'get', path: `${G}/status`, summary: 'Whether AI features are on, the model, and the daily budget', tag: 'ai', response: StatusOut },
+  { method: 'post', path: `${G}/audit`, summary: 'Risk assessment of a text (green / yellow / red, summary, reasons) with its embed', tag: 'ai', body: AuditBody, response: AuditOut, statuses: [429, 503] },
+  { method: 'get', path: `${G}/costs`, summary: 'AI cost ledger of the billing month (UTC): total, per feature, per day', tag: 'ai', response: CostsOut },
+  { method: 'get', path: `${G}/calls`, summary: 'The latest AI calls (at most 50), newest first', tag: 'ai', query: CallsQuery, response: z.array(CallOut) },
+  { method: 'get', path: `${G}/budget`, summary: "The guild's daily AI budget and today's spend", tag: 'ai', response: BudgetOut },
+  { method: 'put', path: `${G}/budget`, summary: "Set the guild's daily AI budget (null: no limit)", tag: 'ai', body: BudgetBody, response: BudgetOut },
+  { method: 'put', path: `${G}/digest`, summary: 'Set (or clear) the channel of the weekly AI digest', tag: 'ai', body: DigestChannelBody, response: AiSettingsOut },
+  { method: 'post', path: `${G}/digest`, summary: "Write last week's digest (preview), and optionally queue it to the digest channel", tag: 'ai', body: DigestBody, response: DigestOut, statuses: [429, 503] },
 ];
 
 /** How an AI failure reaches an API caller: a stable code and the same plain message members see. */
