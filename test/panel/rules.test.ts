@@ -181,6 +181,26 @@ describe('rules in the panel', () => {
     await page.getByRole('button', { name: 'Award' }).click();
     await expect.poll(() => bonusOf()).toBe(11 + 25 + 4);
     await page.locator('tr[data-transaction]', { hasText: 'helpful answer' }).waitFor();
+    // A fine that would overdraw the balance is refused, with the reason under the amount.
+    await page.getByLabel('Amount (negative to fine)').fill('-1000');
+    await page.getByRole('button', { name: 'Award' }).click();
+    await expect.poll(() => page.locator('#award-amount + .field-error, #award-amount ~ .field-error').textContent()).toContain('overdraw');
+    await expect(page.getByLabel('Amount (negative to fine)').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await bonusOf()).toBe(11 + 25 + 4);
+    await page.close();
+  });
+
+  it('deletes a rule after confirmation; it is gone from the list and the API', async () => {
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${base()}/rules/${RULE}`);
+    await page.getByRole('heading', { name: 'Version history' }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(`${base()}/rules`);
+    await page.locator('tr[data-rule]').first().waitFor();
+    expect(await page.locator(`tr[data-rule="${RULE}"]`).count()).toBe(0);
+    await expect(panel.api(`/guilds/${DEMO_GUILD_ID}/rules/${RULE}`)).rejects.toThrow(/404/);
     await page.close();
   });
 });
