@@ -116,6 +116,38 @@ describe('panel configuration pages', () => {
     await page.close();
   });
 
+  it('imports a recipe file: a corrupt one is refused naming the field, a good one after its diff and bindings', async () => {
+    const page = await open('presets');
+    const file = (name: string, doc: unknown) => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await page.locator('#recipe-file').setInputFiles(file('old.json', { cairn_recipe: 2, key: 'old', name: 'Old format' }));
+    const refusal = page.getByRole('alert').filter({ hasText: 'The import cannot go ahead' });
+    await refusal.getByText('recipe.cairn_recipe').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    const READING = '1000000000000000803';
+    const recipe = {
+      cairn_recipe: 1, key: 'book-club', name: 'Book club',
+      placeholders: { channels: { reading: { description: 'Where the book is discussed' } } },
+      currencies: [{ key: 'pages', name: 'Pages' }],
+      rules: [{ key: 'club.read', name: 'Reading', trigger: { events: ['message_create'], channels: ['{{channel:reading}}'] }, effects: [{ type: 'credit', to: 'actor', currency: 'pages', amount: 1 }] }],
+    };
+    await page.locator('#recipe-file').setInputFiles(file('book-club.json', recipe));
+    await page.getByRole('heading', { name: /Import Book club/ }).waitFor();
+    await page.getByText('Where the book is discussed').waitFor();
+    await page.getByLabel('Channel “reading”').fill(READING);
+    await page.getByRole('button', { name: 'Show the changes' }).click();
+    const rulesRow = page.getByRole('row', { name: /^rules/ });
+    await rulesRow.waitFor();
+    await expect(rulesRow.getByRole('cell').first().textContent()).resolves.toBe('1');
+    await expect(page.getByRole('row', { name: /^currencies/ }).getByRole('cell').first().textContent()).resolves.toBe('1');
+    expect((await panel.api(`${G}/rules`)).map((r: { key: string }) => r.key)).not.toContain('club.read');
+    await page.getByRole('button', { name: 'Apply these changes' }).click();
+    await page.getByText('Book club imported').waitFor();
+    const rule = await panel.api(`${G}/rules/club.read`);
+    expect(rule.document.trigger.channels).toEqual([READING]);
+    await page.close();
+  });
+
   it('shows a rule change key by key in the audit log and rolls it back in one click', async () => {
     const rule = (await panel.api(`${G}/rules`)).find((r: { key: string }) => r.key === 'engagement.message');
     await panel.api(`${G}/rules/engagement.message`, { method: 'PATCH', json: { priority: 42 } });
