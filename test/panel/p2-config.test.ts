@@ -181,14 +181,53 @@ describe('panel configuration pages', () => {
     await page.close();
   });
 
-  it('zones, shop and seasons pages list the demo configuration', async () => {
-    for (const [path, heading] of [['zones', 'Zones'], ['shop', 'Shop'], ['seasons', 'Seasons']] as const) {
-      const page = await open(path);
-      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-      await page.locator('table, .empty').first().waitFor();
-      await screenshot(page, `p2-${path}`);
-      await page.close();
-    }
+  it('creates a zone with a channel and a multiplier', async () => {
+    const page = await open('zones');
+    await page.getByRole('button', { name: 'New zone' }).click();
+    await page.getByLabel('Key').fill('help');
+    await page.getByLabel('Name').fill('Help desk');
+    await page.getByLabel('Channels').fill('1000000000000000804');
+    await page.getByLabel('Channels').press('Enter');
+    await page.getByRole('button', { name: 'Add a multiplier' }).click();
+    await page.locator('#m-cur-0').selectOption('xp');
+    await page.locator('#m-ev-0').fill('message');
+    await page.locator('#m-f-0').fill('1.5');
+    await page.getByRole('button', { name: 'Save zone' }).click();
+    await page.getByRole('row', { name: /Help desk/ }).waitFor();
+    expect(await panel.api(`${G}/zones/help`)).toMatchObject({ channels: ['1000000000000000804'], multipliers: { xp: { message: 1.5 } } });
+    await screenshot(page, 'p2-zones');
+    await page.close();
+  });
+
+  it('creates a shop item after the price error is shown at the field', async () => {
+    const page = await open('shop');
+    await page.getByRole('button', { name: 'New item' }).click();
+    await page.getByLabel('Key').fill('sticker');
+    await page.getByLabel('Name').fill('Sticker');
+    await page.getByLabel('Currency').selectOption('gold');
+    await page.getByLabel('Price').fill('0');
+    await page.getByRole('button', { name: 'Save item' }).click();
+    await page.locator('#s-price-err').waitFor();
+    await expect(page.getByLabel('Price').getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.getByLabel('Price').fill('25');
+    await page.getByLabel('Stock').fill('3');
+    await page.getByRole('button', { name: 'Save item' }).click();
+    await page.getByRole('row', { name: /Sticker/ }).waitFor();
+    expect(await panel.api(`${G}/shop/sticker`)).toMatchObject({ currency: 'gold', price: 25, stock: 3 });
+    await screenshot(page, 'p2-shop');
+    await page.close();
+  });
+
+  it('rolls the season, named', async () => {
+    const before = await panel.api(`${G}/seasons`);
+    const page = await open('seasons');
+    await page.getByLabel('Name of the next season').fill('Winter');
+    await page.getByRole('button', { name: 'Close this season and start the next' }).click();
+    await page.getByRole('row', { name: /Winter.*current/ }).waitFor();
+    const after = await panel.api(`${G}/seasons`);
+    expect(after[0]).toMatchObject({ number: before[0].number + 1, name: 'Winter', current: true });
+    await screenshot(page, 'p2-seasons');
+    await page.close();
   });
 
   it('every page fits a phone screen (no sideways scrolling of the page)', async () => {
