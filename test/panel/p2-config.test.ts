@@ -238,7 +238,7 @@ describe('panel configuration pages', () => {
       await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/${path}`);
       await page.locator('h1').waitFor();
       await page.locator('table, .empty, .gallery').first().waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
       expect(overflow, `${path} is ${overflow}px wider than the phone`).toBeLessThanOrEqual(0);
       if (path === 'presets' || path === 'currencies') await screenshot(page, `p2-${path}-phone`);
     }
