@@ -1,6 +1,7 @@
 // The admin API over real HTTP (the same Hono app and node server as `npm start`): latency p50/p99
-// of POST dry-run and GET leaderboard with 50 requests in flight, on a guild configured with the
-// classic preset and 20,000 members holding xp, stars and gold. The load comes from a separate Node
+// of POST dry-run, GET leaderboard and GET overview with 50 requests in flight, on a guild
+// configured with the classic preset, 20,000 members holding xp, stars and gold, and 30 days of
+// ledger history. The load comes from a separate Node
 // process (as real clients would): in one process, the client's own response handling would queue
 // behind the server's work (PGlite runs queries on the event loop) and inflate the tail.
 import { spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ import { freshDatabase, record, userId } from './support.ts';
 const GUILD = '1160511689263947796';
 const TOKEN = 'bench-admin-token-0123456789';
 const MEMBERS = 20_000;
+const TRANSACTIONS = Number(process.env.BENCH_API_TRANSACTIONS ?? 300_000);
 const CONCURRENCY = Number(process.env.BENCH_API_CONCURRENCY ?? 50);
 const REQUESTS = Number(process.env.BENCH_API_REQUESTS ?? 3000);
 
@@ -48,18 +50,27 @@ export async function benchApi(kind: 'pglite' | 'postgres'): Promise<void> {
       INSERT INTO wallets (guild_id, user_id, currency_id, balance, lifetime_earned, level)
       SELECT ${GUILD}::bigint, ${userId(0)}::bigint + g, c.id, (g * 7919) % 100000, (g * 7919) % 100000, CASE WHEN c.level_curve IS NULL THEN NULL ELSE 1 END
       FROM generate_series(1, ${MEMBERS}) g CROSS JOIN currencies c WHERE c.guild_id = ${GUILD}`);
+    // 30 days of ledger history for the overview: TRANSACTIONS rows spread evenly, most recent last.
+    await database.db.execute(sql`
+      INSERT INTO transactions (guild_id, user_id, currency_id, delta, balance_after, source, at)
+      SELECT ${GUILD}::bigint, ${userId(0)}::bigint + 1 + (g % ${MEMBERS}), c.id, CASE WHEN g % 10 = 0 THEN -5 ELSE 15 END, 100, 'rule',
+             now() - make_interval(secs => (${TRANSACTIONS} - g) * (30.0 * 86400 / ${TRANSACTIONS}))
+      FROM generate_series(1, ${TRANSACTIONS}) g CROSS JOIN LATERAL (SELECT id FROM currencies WHERE guild_id = ${GUILD} ORDER BY id LIMIT 1 OFFSET (g % 3)) c`);
     await database.db.execute(sql`ANALYZE wallets`);
+    await database.db.execute(sql`ANALYZE transactions`);
 
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/guilds/${GUILD}`;
     const cases: LoadCase[] = [
       { name: 'POST dry-run (classic, message_create)', method: 'POST', url: `${base}/dry-run`, dryRun: true },
       { name: 'GET leaderboard (xp, top 10)', method: 'GET', url: `${base}/leaderboard?currency=xp&limit=10` },
       { name: 'GET leaderboard (stars, season, top 25)', method: 'GET', url: `${base}/leaderboard?currency=stars&season=current&limit=25` },
+      { name: `GET overview (30 days, ${TRANSACTIONS / 1000}k transactions)`, method: 'GET', url: `${base}/overview?days=30`, requests: Math.min(REQUESTS, 500) },
     ];
     for (const c of cases) {
-      const stats = await load({ ...c, token: TOKEN, guild: GUILD, members: MEMBERS, firstMember: userId(1), requests: REQUESTS, concurrency: CONCURRENCY, warmup: 200 });
-      if (stats.failures > 0) throw new Error(`${c.name}: ${stats.failures} of ${REQUESTS} requests failed`);
-      const note = `${CONCURRENCY} in flight, ${REQUESTS} requests, ${MEMBERS.toLocaleString('en-US')} members`;
+      const requests = c.requests ?? REQUESTS;
+      const stats = await load({ ...c, token: TOKEN, guild: GUILD, members: MEMBERS, firstMember: userId(1), requests, concurrency: CONCURRENCY, warmup: Math.min(200, requests) });
+      if (stats.failures > 0) throw new Error(`${c.name}: ${stats.failures} of ${requests} requests failed`);
+      const note = `${CONCURRENCY} in flight, ${requests} requests, ${MEMBERS.toLocaleString('en-US')} members`;
       record({ bench: 'api', database: kind, case: `${c.name} p50`, value: stats.p50, unit: 'ms', note });
       record({ bench: 'api', database: kind, case: `${c.name} p90`, value: stats.p90, unit: 'ms' });
       record({ bench: 'api', database: kind, case: `${c.name} p99`, value: stats.p99, unit: 'ms' });
@@ -77,6 +88,7 @@ interface LoadCase {
   method: 'GET' | 'POST';
   url: string;
   dryRun?: boolean;
+  requests?: number;
 }
 interface LoadStats {
   p50: number;

@@ -169,3 +169,21 @@ describe('level curve preview and single reads', () => {
     }
   });
 });
+
+describe('overview', () => {
+  it('sums minted and spent per day and currency; concurrent identical requests share one answer', async () => {
+    await call('PUT', '/rules/msg', creditRule('msg', { amount: 5 }));
+    const today = new Date().toISOString();
+    await call('POST', '/events', [event('message_create', { occurred_at: today }), event('message_create', { occurred_at: today, source_id: '56' })]);
+    await call('POST', `/members/${ALICE}/award`, { currency: 'gold', amount: 30 });
+    await call('POST', `/members/${ALICE}/award`, { currency: 'gold', amount: -12 });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call('GET', '/overview?days=7')));
+    for (const a of answers) expect(a.body).toEqual(answers[0]!.body);
+    const day = today.slice(0, 10);
+    expect(answers[0]!.body.currencyPerDay).toEqual([
+      { day, currency: 'gold', minted: 30, burned: 12 },
+      { day, currency: 'xp', minted: 10, burned: 0 },
+    ]);
+    expect(answers[0]!.body.topEarners).toEqual({ gold: [{ userId: ALICE, name: null, balance: 18 }], xp: [{ userId: ALICE, name: null, balance: 10 }] });
+  });
+});

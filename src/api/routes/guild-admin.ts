@@ -6,7 +6,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { audit } from '../../audit/audit.ts';
-import { queryRows } from '../../db/client.ts';
+import { queryRows, type Db } from '../../db/client.ts';
 import { auditLog, guilds, seasons } from '../../db/schema.ts';
 import { EVENT_TYPES, INTERNAL_EVENT_TYPES, Snowflake } from '../../events/lake-event.ts';
 import { LeaderboardPostSchema } from '../../ledger/leaderboard-post.ts';
@@ -139,49 +139,21 @@ export function guildAdminRoutes() {
     return c.json(await ruleOut(db, guildId, restored.key));
   });
 
+  // Identical overview requests running at the same time share one computation (several admins, or
+  // one reloading): the ledger scan is the expensive part and its answer is the same for all.
+  const overviews = new Map<string, Promise<unknown>>();
   app.get('/overview', async (c) => {
     const { days } = parseWith(OverviewQuery, c.req.query(), 'query');
     const services = c.get('services');
-    const db = services.database.db;
     const guildId = guildOf(c);
     const since = new Date(services.clock.now().getTime() - days * 86_400_000);
-    const sinceDay = since.toISOString().slice(0, 10);
-    const events = await queryRows<{ day: string; type: string; n: string }>(
-      db,
-      sql`SELECT day::text, event_type AS type, sum(count)::text AS n FROM event_counters_daily
-          WHERE guild_id = ${guildId} AND side = 'actor' AND day >= ${sinceDay}::date GROUP BY 1, 2 ORDER BY 1, 2`,
-    );
-    const money = await queryRows<{ day: string; currency: string; minted: string; burned: string }>(
-      db,
-      sql`SELECT (t.at AT TIME ZONE 'UTC')::date::text AS day, c.key AS currency,
-                 COALESCE(sum(t.delta) FILTER (WHERE t.delta > 0 AND t.source <> 'season_roll'), 0)::text AS minted,
-                 COALESCE(-sum(t.delta) FILTER (WHERE t.delta < 0 AND t.source <> 'season_roll'), 0)::text AS burned
-          FROM transactions t JOIN currencies c ON c.id = t.currency_id
-          WHERE t.guild_id = ${guildId} AND t.at >= ${since.toISOString()}::timestamptz GROUP BY 1, 2 ORDER BY 1, 2`,
-    );
-    const top = await queryRows<{ currency: string; user_id: string; name: string | null; balance: string }>(
-      db,
-      sql`SELECT c.key AS currency, w.user_id::text, m.display_name AS name, w.balance::text
-          FROM currencies c CROSS JOIN LATERAL (
-            SELECT user_id, balance FROM wallets w WHERE w.currency_id = c.id AND w.balance > 0 ORDER BY w.balance DESC NULLS LAST, w.user_id LIMIT 5
-          ) w LEFT JOIN members m ON m.guild_id = c.guild_id AND m.user_id = w.user_id
-          WHERE c.guild_id = ${guildId} ORDER BY c.display_order, c.key, w.balance DESC`,
-    );
-    const [totals] = await queryRows<{ members: number; events: string; milestones: number }>(
-      db,
-      sql`SELECT (SELECT count(DISTINCT user_id)::int FROM wallets WHERE guild_id = ${guildId}) AS members,
-                 (SELECT COALESCE(sum(count), 0)::text FROM event_counters_daily WHERE guild_id = ${guildId} AND side = 'actor' AND day >= ${sinceDay}::date) AS events,
-                 (SELECT count(*)::int FROM member_milestones WHERE guild_id = ${guildId}) AS milestones`,
-    );
-    const topEarners: Record<string, { userId: string; name: string | null; balance: number }[]> = {};
-    for (const t of top) (topEarners[t.currency] ??= []).push({ userId: t.user_id, name: t.name, balance: Number(t.balance) });
-    return c.json({
-      days,
-      totals: { members: totals?.members ?? 0, events: Number(totals?.events ?? 0), milestonesEarned: totals?.milestones ?? 0 },
-      eventsPerDay: events.map((e) => ({ day: e.day, type: e.type, count: Number(e.n) })),
-      currencyPerDay: money.map((m) => ({ day: m.day, currency: m.currency, minted: Number(m.minted), burned: Number(m.burned) })),
-      topEarners,
-    });
+    const key = `${guildId}:${days}:${Math.floor(since.getTime() / 1000)}`;
+    let pending = overviews.get(key);
+    if (!pending) {
+      pending = overview(services.database.db, guildId, days, since).finally(() => overviews.delete(key));
+      overviews.set(key, pending);
+    }
+    return c.json((await pending) as object);
   });
 
   app.get('/data-sources', async (c) => {
@@ -210,4 +182,47 @@ export function guildAdminRoutes() {
     });
   });
   return app;
+}
+
+async function overview(db: Db, guildId: string, days: number, since: Date) {
+  const sinceDay = since.toISOString().slice(0, 10);
+  const events = await queryRows<{ day: string; type: string; n: string }>(
+    db,
+    sql`SELECT day::text, event_type AS type, sum(count)::text AS n FROM event_counters_daily
+        WHERE guild_id = ${guildId} AND side = 'actor' AND day >= ${sinceDay}::date GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  // Aggregated per (day, currency id) before the join: a hash aggregate of few groups, no sort of
+  // every transaction of the window.
+  const money = await queryRows<{ day: string; currency: string; minted: string; burned: string }>(
+    db,
+    sql`SELECT a.day::text AS day, c.key AS currency, a.minted::text AS minted, a.burned::text AS burned
+        FROM (SELECT (t.at AT TIME ZONE 'UTC')::date AS day, t.currency_id,
+                     COALESCE(sum(t.delta) FILTER (WHERE t.delta > 0 AND t.source <> 'season_roll'), 0) AS minted,
+                     COALESCE(-sum(t.delta) FILTER (WHERE t.delta < 0 AND t.source <> 'season_roll'), 0) AS burned
+              FROM transactions t WHERE t.guild_id = ${guildId} AND t.at >= ${since.toISOString()}::timestamptz GROUP BY 1, 2) a
+        JOIN currencies c ON c.id = a.currency_id ORDER BY 1, 2`,
+  );
+  const top = await queryRows<{ currency: string; user_id: string; name: string | null; balance: string }>(
+    db,
+    sql`SELECT c.key AS currency, w.user_id::text, m.display_name AS name, w.balance::text
+        FROM currencies c CROSS JOIN LATERAL (
+          SELECT user_id, balance FROM wallets w WHERE w.currency_id = c.id AND w.balance > 0 ORDER BY w.balance DESC NULLS LAST, w.user_id LIMIT 5
+        ) w LEFT JOIN members m ON m.guild_id = c.guild_id AND m.user_id = w.user_id
+        WHERE c.guild_id = ${guildId} ORDER BY c.display_order, c.key, w.balance DESC`,
+  );
+  const [totals] = await queryRows<{ members: number; events: string; milestones: number }>(
+    db,
+    sql`SELECT (SELECT count(DISTINCT user_id)::int FROM wallets WHERE guild_id = ${guildId}) AS members,
+               (SELECT COALESCE(sum(count), 0)::text FROM event_counters_daily WHERE guild_id = ${guildId} AND side = 'actor' AND day >= ${sinceDay}::date) AS events,
+               (SELECT count(*)::int FROM member_milestones WHERE guild_id = ${guildId}) AS milestones`,
+  );
+  const topEarners: Record<string, { userId: string; name: string | null; balance: number }[]> = {};
+  for (const t of top) (topEarners[t.currency] ??= []).push({ userId: t.user_id, name: t.name, balance: Number(t.balance) });
+  return {
+    days,
+    totals: { members: totals?.members ?? 0, events: Number(totals?.events ?? 0), milestonesEarned: totals?.milestones ?? 0 },
+    eventsPerDay: events.map((e) => ({ day: e.day, type: e.type, count: Number(e.n) })),
+    currencyPerDay: money.map((m) => ({ day: m.day, currency: m.currency, minted: Number(m.minted), burned: Number(m.burned) })),
+    topEarners,
+  };
 }
