@@ -41,6 +41,8 @@ const DefaultPipelineOptions = {
    * caller (the gateway's batcher) goes on with the next events at once.
    */
   deferSignalsFor: ['gateway'] as readonly EventOrigin[],
+  /** Scored events gather this long before their background transaction (micro-batching). */
+  scoredWaitMs: 5,
   /** Attempts and pauses for a background batch that fails. */
   backgroundRetryMs: [100, 500, 2_000] as readonly number[],
 };
@@ -53,7 +55,11 @@ export class IngestPipeline {
   readonly #registry = new GuildRegistry();
   readonly #options: PipelineOptions;
   readonly #commitListeners = new Set<(events: StoredEvent[]) => void>();
+  /** Scoring in progress for events committed in the background. */
   readonly #background = new Set<Promise<void>>();
+  /** Scored events waiting for their (shared) background transaction, in scoring order. */
+  readonly #scored: { event: LakeEvent; origin: EventOrigin }[] = [];
+  #writingScored: Promise<void> | undefined;
   #signals: SignalProvider | undefined;
 
   constructor(
@@ -73,7 +79,9 @@ export class IngestPipeline {
 
   /** Resolves when events committed in the background (waiting on signals) are in. */
   async settled(): Promise<void> {
-    while (this.#background.size > 0) await Promise.all([...this.#background]);
+    while (this.#background.size > 0 || this.#writingScored || this.#scored.length > 0) {
+      await Promise.all([...this.#background, this.#writingScored ?? this.#writeScored()]);
+    }
   }
 
   /** Subscribes to committed batches (with the events new to the lake); returns the unsubscribe. */
@@ -130,7 +138,10 @@ export class IngestPipeline {
     const result = { accepted: fast.accepted, duplicate: fast.duplicate, stored: fast.stored.map((s) => ({ ...s, index: fastIndex[s.index]! })) };
     if (this.#options.deferSignalsFor.includes(origin)) {
       const job: Promise<void> = scoring
-        .then(() => this.#ingestInBackground(slow, origin))
+        .then(() => {
+          for (const event of slow) this.#scored.push({ event, origin });
+          void this.#writeScored();
+        })
         .finally(() => this.#background.delete(job));
       this.#background.add(job);
       return result;
@@ -142,6 +153,27 @@ export class IngestPipeline {
     for (const s of late.stored) result.stored.push({ ...s, index: waiting[s.index]! });
     result.stored.sort((a, b) => a.index - b.index);
     return result;
+  }
+
+  /**
+   * One writer for scored events: whatever was scored while the last transaction ran goes in the
+   * next one, so background commits stay few and never run beside each other.
+   */
+  #writeScored(): Promise<void> {
+    this.#writingScored ??= (async () => {
+      await new Promise((resolve) => setTimeout(resolve, this.#options.scoredWaitMs));
+      try {
+        while (this.#scored.length > 0) {
+          const items = this.#scored.splice(0, this.#options.batchSize);
+          for (const origin of new Set(items.map((i) => i.origin))) {
+            await this.#ingestInBackground(items.filter((i) => i.origin === origin).map((i) => i.event), origin);
+          }
+        }
+      } finally {
+        this.#writingScored = undefined;
+      }
+    })();
+    return this.#writingScored;
   }
 
   async #ingestInBackground(events: LakeEvent[], origin: EventOrigin): Promise<void> {

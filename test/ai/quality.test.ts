@@ -191,6 +191,23 @@ describe('events of rules that do not read ai_quality never wait', () => {
     expect(gemini.requests).toHaveLength(0);
   });
 
+  it('scored gateway messages share background transactions', async () => {
+    gemini.handler = (r) => ({ json: { score: scoreOf(r.prompt) }, delayMs: 200 });
+    const batches: number[] = [];
+    const off = api.services.pipeline.onCommit((stored) => batches.push(stored.length));
+    try {
+      for (let i = 0; i < 6; i++) await api.services.pipeline.ingest([message(`gateway message ${i} [0.5]`)], { origin: 'gateway' });
+      expect(batches).toEqual([]);
+      await api.services.pipeline.settled();
+    } finally {
+      off();
+    }
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(batches.length).toBeLessThan(6);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    expect(await balances()).toEqual({ xp: 300, gold: 300 });
+  });
+
   it('from the gateway, the scored message is committed in the background', async () => {
     gemini.handler = (r) => ({ json: { score: scoreOf(r.prompt) }, delayMs: 300 });
     const started = performance.now();
