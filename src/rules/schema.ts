@@ -27,7 +27,7 @@ const refineLogic = (value: unknown, ctx: z.RefinementCtx) => {
 export const Logic = z
   .unknown()
   .superRefine(refineLogic)
-  .meta({ description: 'JSON Logic expression (https://jsonlogic.com) with Cairn operations: pow, floor, ceil, trunc, round, abs, clamp, div, coalesce, quality_modifier, multiplier, random_int' });
+  .meta({ description: 'JSON Logic expression (https://jsonlogic.com) with Cairn operations: pow, floor, ceil, trunc, round, abs, clamp, div, coalesce, quality_modifier, multiplier, random_int. Variables: event, actor, target, zone, channel_type, time, chain, vars, and ai_quality (0–1, the AI quality of a message\'s text; null when AI is off, the budget is spent or the call fails — {"var": ["ai_quality", 0.5]} gives a default)' });
 
 /** A whole number, or a JSON Logic expression whose result is rounded by `round`. */
 export const Amount = z.union([z.number().finite(), z.record(z.string(), z.unknown()).superRefine(refineLogic)], {
