@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AiService } from '../../src/ai/ai-service.ts';
 import { AiQualitySignal, QualityScorer } from '../../src/ai/quality.ts';
 import { queryRows } from '../../src/db/client.ts';
+import type { LakeEvent } from '../../src/events/lake-event.ts';
+import { heldContentOf } from '../../src/pipeline/signals.ts';
 import { aiCalls } from '../../src/db/schema.ts';
 import { saveRule } from '../../src/rules/repository.ts';
 import { creditRule } from '../rules/support.ts';
@@ -123,7 +125,7 @@ describe('/audit without a Gemini key', () => {
 describe('ai_quality from a Discord message', () => {
   it('scores the message text held in memory and pays by the score; the text is stored nowhere', async () => {
     await saveRule(database.db, GUILD, creditRule('quality-xp', { amount: { '*': [100, { var: 'ai_quality' }] } }), 'test');
-    harness = await startBot(database);
+    harness = await startBot(database, { bot: { ai } });
     harness.pipeline.useSignals(new AiQualitySignal(new QualityScorer(ai), harness.configs));
     gemini.always({ json: { score: 0.42 } });
     harness.fake.dispatch('MESSAGE_CREATE', message({ author: ALICE, content: 'a careful explanation of the bug' }));
@@ -133,5 +135,17 @@ describe('ai_quality from a Discord message', () => {
     expect(gemini.requests[0]!.prompt).toContain('a careful explanation of the bug');
     const stored = await queryRows<{ t: string }>(database.db, sql`SELECT (SELECT string_agg(row_to_json(l)::text, '') FROM lake_events l) || (SELECT string_agg(row_to_json(a)::text, '') FROM ai_calls a) AS t`);
     expect(stored[0]!.t).not.toContain('careful explanation');
+  });
+
+  it.each([
+    ['on', true],
+    ['off', false],
+  ] as const)('with AI %s, the listener holds the text for scoring: %s', async (_state, on) => {
+    harness = await startBot(database, { bot: { ai: on ? ai : new AiService({}, { db: database.db }) } });
+    const seen: (string | undefined)[] = [];
+    harness.pipeline.useSignals({ needs: (e: LakeEvent) => (seen.push(heldContentOf(e)), false), compute: async () => ({}) });
+    harness.fake.dispatch('MESSAGE_CREATE', message({ author: ALICE, content: 'some words' }));
+    await waitForLake(harness, database, 1, 'message_create');
+    expect(seen).toEqual([on ? 'some words' : undefined]);
   });
 });

@@ -1,5 +1,5 @@
-// MESSAGE_CREATE → message_create (a thread's messages count in its parent channel). The text is
-// held in memory beside the event for rules that read ai_quality, never stored.
+// MESSAGE_CREATE → message_create (a thread's messages count in its parent channel). With AI on,
+// the text is held in memory beside the event for rules that read ai_quality, never stored.
 import { holdContent } from '../../pipeline/signals.ts';
 import type { DispatchListener } from '../listener.ts';
 import { emitNormalized, field } from '../listener.ts';
@@ -13,7 +13,7 @@ export const messageCreate: DispatchListener = {
     const threadParentId = channel?.isThread() ? channel.parentId : null;
     const result = normalizeMessage(data, { threadParentId });
     const content = field(data, 'content');
-    if (result.ok && result.event && content) holdContent(result.event, content);
+    if (context.ai?.enabled && result.ok && result.event && content) holdContent(result.event, content);
     emitNormalized(context, 'MESSAGE_CREATE', result);
   },
 };
