@@ -100,7 +100,7 @@ export class AiService {
           `This server's daily AI budget (${formatUsd(budget.limitMicros ?? 0)}) is spent; AI features resume tomorrow (UTC) or when an admin raises the budget.`,
           `spent ${budget.spentMicros} of ${budget.limitMicros} micro-dollars today`,
         );
-        this.record({ guildId: request.guildId, feature: request.feature, model: model.name, promptTokens: 0, responseTokens: 0, latencyMs: 0, costMicros: 0, outcome: 'budget_exhausted', error: failure.detail ?? null, at: this.#clock.now() });
+        await this.record({ guildId: request.guildId, feature: request.feature, model: model.name, promptTokens: 0, responseTokens: 0, latencyMs: 0, costMicros: 0, outcome: 'budget_exhausted', error: failure.detail ?? null, at: this.#clock.now() });
         return { ok: false, failure };
       }
     }
@@ -120,7 +120,7 @@ export class AiService {
       const failure = error instanceof AiFailure ? error : new AiFailure('error', 'Cairn could not reach Gemini. Try again later.', String(error));
       const pt = error instanceof ModelFailure ? error.promptTokens : 0;
       const rt = error instanceof ModelFailure ? error.responseTokens : 0;
-      this.record({ ...base, promptTokens: pt, responseTokens: rt, latencyMs: performance.now() - started, costMicros: costMicros(this.options.prices, model.name, pt, rt), outcome: failure.kind === 'disabled' ? 'error' : failure.kind, error: failure.detail ?? failure.message });
+      await this.record({ ...base, promptTokens: pt, responseTokens: rt, latencyMs: performance.now() - started, costMicros: costMicros(this.options.prices, model.name, pt, rt), outcome: failure.kind === 'disabled' ? 'error' : failure.kind, error: failure.detail ?? failure.message });
       this.#logger.warn({ feature: request.feature, guildId: request.guildId, kind: failure.kind, detail: failure.detail }, 'AI call failed');
       return { ok: false, failure };
     }
@@ -129,21 +129,26 @@ export class AiService {
     const usage = { ...base, promptTokens: answer.promptTokens, responseTokens: answer.responseTokens, latencyMs, costMicros: cost };
     const parsed = parseAnswer(answer.text, request.parse, answer.finishReason);
     if (!parsed.ok) {
-      this.record({ ...usage, outcome: 'invalid_output', error: parsed.failure.detail ?? null });
+      await this.record({ ...usage, outcome: 'invalid_output', error: parsed.failure.detail ?? null });
       this.#logger.warn({ feature: request.feature, guildId: request.guildId, detail: parsed.failure.detail }, 'AI answer was not usable');
       return parsed;
     }
-    this.record({ ...usage, outcome: 'ok' });
+    await this.record({ ...usage, outcome: 'ok' });
     return parsed;
   }
 
-  /** Records a call that needed no model (a cache hit, a refusal), e.g. from the quality signal. */
-  record(call: AiCallRecord): void {
+  /**
+   * Records a call in ai_calls (a failure to record is logged, never thrown). Calls through
+   * `structured()` are recorded before it returns, so the ledger shows them as soon as their
+   * answer is out; others (cache hits) may leave it running.
+   */
+  record(call: AiCallRecord): Promise<void> {
     if (call.guildId && call.costMicros > 0) this.budgets.add(call.guildId, call.costMicros);
-    const p = recordCall(this.#db, call)
+    const p: Promise<void> = recordCall(this.#db, call)
       .catch((error: unknown) => this.#logger.error({ err: error, feature: call.feature }, 'could not record an AI call'))
       .finally(() => this.#pending.delete(p));
     this.#pending.add(p);
+    return p;
   }
 
   /** Resolves when every call so far is recorded in ai_calls. */

@@ -78,7 +78,7 @@ export class QualityScorer {
     const key = hash(text);
     const cached = this.cache.get(key);
     if (cached !== undefined) {
-      this.ai.record({ guildId, feature: 'quality', model: this.ai.modelName, promptTokens: 0, responseTokens: 0, latencyMs: 0, costMicros: 0, outcome: 'cached', at: this.ai.now() });
+      void this.ai.record({ guildId, feature: 'quality', model: this.ai.modelName, promptTokens: 0, responseTokens: 0, latencyMs: 0, costMicros: 0, outcome: 'cached', at: this.ai.now() });
       return { score: cached, source: 'cache', note: `ai_quality = ${cached} (cached score of the same text)` };
     }
     // The same text scored twice at once (a copy-paste flood) costs one call.
@@ -94,7 +94,7 @@ export class QualityScorer {
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
     const release = await this.#slots.acquire(deadline);
     if (!release) {
-      this.ai.record({ guildId, feature: 'quality', model: this.ai.modelName, promptTokens: 0, responseTokens: 0, latencyMs: performance.now() - started, costMicros: 0, outcome: 'timeout', error: `no free AI slot within ${this.options.timeoutMs} ms`, at: this.ai.now() });
+      void this.ai.record({ guildId, feature: 'quality', model: this.ai.modelName, promptTokens: 0, responseTokens: 0, latencyMs: performance.now() - started, costMicros: 0, outcome: 'timeout', error: `no free AI slot within ${this.options.timeoutMs} ms`, at: this.ai.now() });
       return { score: null, source: 'fallback', note: `ai_quality is null: no free AI slot within ${this.options.timeoutMs} ms (${this.options.concurrency} calls in flight)` };
     }
     try {
