@@ -212,6 +212,12 @@ describe('without GEMINI_API_KEY', () => {
       expect((await off.request(`/api/guilds/${GUILD}/ai/costs`)).status).toBe(200);
       const ingest = await off.request(`/api/guilds/${GUILD}/events`, { method: 'POST', json: messageEvent() });
       expect(await json(ingest)).toMatchObject({ accepted: 1 });
+      // A rule reading ai_quality sees null, and a dry run says why.
+      const rule = { key: 'q', name: 'q', trigger: { events: ['message_create'] }, effects: [{ type: 'credit', to: 'actor', currency: 'gold', amount: { '*': [10, { var: ['ai_quality', 0.3] }] } }] };
+      expect((await off.request(`/api/guilds/${GUILD}/rules/q`, { method: 'PUT', json: rule })).status).toBeLessThan(300);
+      const trace = await json(await off.request(`/api/guilds/${GUILD}/dry-run`, { method: 'POST', json: { event: messageEvent(), content: 'hello there' } }));
+      expect(trace.notes).toEqual(['ai_quality is null: AI is off (no GEMINI_API_KEY)']);
+      expect(trace.balances[messageEvent().actor_id].gold).toEqual({ before: 0, after: 3 });
       expect(gemini.requests).toHaveLength(0);
     } finally {
       await off.services.configs.stop(); // not close(): it would close the shared test database
