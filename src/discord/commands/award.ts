@@ -7,6 +7,7 @@ import { queryRows } from '../../db/client.ts';
 import type { LakeEvent } from '../../events/lake-event.ts';
 import { CommandError } from '../errors.ts';
 import { snowflakeIso } from '../normalize/snowflake.ts';
+import { currencySuggestions } from './currency-option.ts';
 import type { SlashCommand } from './command.ts';
 import { Colour, embed, formatAmount } from './replies.ts';
 
@@ -17,11 +18,12 @@ export const award: SlashCommand = {
     .setName('award')
     .setDescription('Give a member some currency (admins)')
     .addUserOption((o) => o.setName('member').setDescription('Who receives it').setRequired(true))
-    .addStringOption((o) => o.setName('currency').setDescription('Currency key, e.g. gold').setRequired(true).setMaxLength(32))
+    .addStringOption((o) => o.setName('currency').setDescription('Currency key, e.g. gold').setRequired(true).setMaxLength(32).setAutocomplete(true))
     .addIntegerOption((o) => o.setName('amount').setDescription('How much (negative to take away)').setRequired(true).setMinValue(-LIMIT).setMaxValue(LIMIT))
     .addStringOption((o) => o.setName('reason').setDescription('Why (shown in /why)').setMaxLength(200))
     .toJSON(),
   access: 'admin',
+  autocomplete: currencySuggestions,
   ephemeral: false,
   async run({ interaction, guildId, userId, configs, pipeline, db }) {
     const member = interaction.options.getUser('member', true);

@@ -10,7 +10,7 @@ import { EngineProcessor } from '../../pipeline/engine-processor.ts';
 import { listShopItems, purchase } from '../../shop/shop.ts';
 import { snowflakeIso } from '../normalize/snowflake.ts';
 import type { CommandServices, SlashCommand } from './command.ts';
-import { currencyLabel } from './currency-option.ts';
+import { currencyLabel, suggest } from './currency-option.ts';
 import { Colour, embed, formatAmount, refuse } from './replies.ts';
 
 /** Rules may react to shop_purchase: the purchase runs them like the API's purchases do. */
@@ -25,10 +25,14 @@ export const buy: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('buy')
     .setDescription('Buy an item from the shop (see /shop)')
-    .addStringOption((o) => o.setName('item').setDescription('The item, e.g. coffee').setRequired(true).setMaxLength(100))
+    .addStringOption((o) => o.setName('item').setDescription('The item, e.g. coffee').setRequired(true).setMaxLength(100).setAutocomplete(true))
     .toJSON(),
   access: 'member',
   ephemeral: true,
+  async autocomplete({ db, guildId, focused }) {
+    const items = (await listShopItems(db, guildId)).filter((i) => i.enabled);
+    return suggest(items, focused.value, (i) => `${i.icon} ${i.name} — ${formatAmount(i.price)} ${i.currency}`, (i) => i.key);
+  },
   async run(context) {
     const { interaction, guildId, userId, configs, db } = context;
     const typed = interaction.options.getString('item', true).trim();

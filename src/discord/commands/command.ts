@@ -1,6 +1,6 @@
 // What a slash command is: its registration data, who may run it, whether its reply is private,
 // and a run function that returns the reply (expected failures are thrown as CommandError).
-import type { APIEmbed, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { APIApplicationCommandOptionChoice, APIEmbed, AutocompleteInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { AiService } from '../../ai/ai-service.ts';
 import type { Clock } from '../../app/clock.ts';
 import type { Db } from '../../db/client.ts';
@@ -43,4 +43,13 @@ export interface SlashCommand {
   /** Only the invoker sees the reply. */
   readonly ephemeral: boolean;
   run(context: CommandContext): Promise<CommandReply>;
+  /** Suggestions for the option being typed (options registered with autocomplete). */
+  autocomplete?(context: AutocompleteContext): Promise<APIApplicationCommandOptionChoice<string>[]>;
+}
+
+export interface AutocompleteContext extends CommandServices {
+  interaction: AutocompleteInteraction;
+  guildId: string;
+  /** The option being typed and what was typed so far. */
+  focused: { name: string; value: string };
 }

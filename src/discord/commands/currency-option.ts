@@ -22,3 +22,18 @@ export function chooseCurrency(currencies: ReadonlyMap<string, CurrencyInfo>, ty
 }
 
 export const currencyLabel = (c: Pick<CurrencyInfo, 'name' | 'symbol'>) => `${c.symbol ? `${c.symbol} ` : ''}${c.name}`;
+
+/** At most 25 suggestions (Discord's limit) whose key or name contains what was typed. */
+export function suggest<T>(items: T[], typed: string, label: (item: T) => string, value: (item: T) => string) {
+  const q = typed.trim().toLowerCase();
+  return items
+    .filter((i) => q === '' || value(i).toLowerCase().includes(q) || label(i).toLowerCase().includes(q))
+    .slice(0, 25)
+    .map((i) => ({ name: label(i).slice(0, 100), value: value(i) }));
+}
+
+/** The guild's currencies, in display order, as autocomplete choices. */
+export async function currencySuggestions(context: { configs: { get(guildId: string): Promise<{ currencies: ReadonlyMap<string, CurrencyInfo> }> }; guildId: string; focused: { value: string } }) {
+  const config = await context.configs.get(context.guildId);
+  return suggest(currenciesInOrder(config.currencies), context.focused.value, (c) => `${currencyLabel(c)} (${c.key})`, (c) => c.key);
+}

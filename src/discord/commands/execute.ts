@@ -2,7 +2,7 @@
 // when the work takes a while (Discord waits 3 s at most), and turns any failure into a friendly,
 // private reply; unexpected failures are logged with the reference the member is given.
 import { randomUUID } from 'node:crypto';
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { CommandError } from '../errors.ts';
 import type { CommandReply, CommandServices, SlashCommand } from './command.ts';
 import { isCairnAdmin } from './permissions.ts';
@@ -49,4 +49,19 @@ export async function executeCommand(services: CommandServices, interaction: Cha
     return;
   }
   await interaction.reply({ embeds: reply.embeds, ...(reply.content ? { content: reply.content } : {}), ...(private_ ? { flags: MessageFlags.Ephemeral } : {}) });
+}
+
+/** Answers an autocomplete interaction with the command's suggestions; never throws (no suggestions on failure). */
+export async function executeAutocomplete(services: CommandServices, interaction: AutocompleteInteraction, commands?: readonly SlashCommand[]): Promise<void> {
+  const command = commandNamed(interaction.commandName, commands);
+  let choices: { name: string; value: string }[] = [];
+  try {
+    const focused = interaction.options.getFocused(true);
+    if (command?.autocomplete && interaction.guildId) {
+      choices = (await command.autocomplete({ ...services, interaction, guildId: interaction.guildId, focused: { name: focused.name, value: String(focused.value) } })).slice(0, 25);
+    }
+  } catch (error) {
+    services.logger.warn({ err: error, command: interaction.commandName }, 'autocomplete failed; answering with no suggestions');
+  }
+  await interaction.respond(choices).catch((error: unknown) => services.logger.warn({ err: error, command: interaction.commandName }, 'autocomplete answer not delivered'));
 }

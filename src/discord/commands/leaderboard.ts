@@ -3,7 +3,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { leaderboard as rank, type Leaderboard } from '../../ledger/leaderboard.ts';
 import type { SlashCommand } from './command.ts';
-import { chooseCurrency, currencyLabel } from './currency-option.ts';
+import { chooseCurrency, currencyLabel, currencySuggestions } from './currency-option.ts';
 import { embed, formatAmount, refuse } from './replies.ts';
 
 const TOP = 10;
@@ -26,10 +26,11 @@ export const leaderboard: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('leaderboard')
     .setDescription('The top members of a currency')
-    .addStringOption((o) => o.setName('currency').setDescription('Currency key, e.g. xp (default: the first one)').setMaxLength(64))
+    .addStringOption((o) => o.setName('currency').setDescription('Currency key, e.g. xp (default: the first one)').setMaxLength(64).setAutocomplete(true))
     .addStringOption((o) => o.setName('season').setDescription('"current" or a season number (default: all time)').setMaxLength(16))
     .toJSON(),
   access: 'member',
+  autocomplete: currencySuggestions,
   ephemeral: false,
   async run({ interaction, guildId, configs, db }) {
     const config = await configs.get(guildId);
