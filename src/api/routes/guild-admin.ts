@@ -55,6 +55,8 @@ const DataSourcesQuery = z.object({ days: z.coerce.number().int().min(1).max(365
 const AuditId = z.object({ id: z.coerce.number().int().positive('must be a positive audit entry id') });
 /** The lake keeps events this many days unless settings.retention_days says otherwise (cairn lake prune). */
 export const DEFAULT_RETENTION_DAYS = 90;
+/** How long a computed overview answers the same question again (it may miss that much activity). */
+const OVERVIEW_REUSE_MS = 2000;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Field by field even for a creation or a deletion (each field against nothing). */
 const keyByKey = (before: unknown, after: unknown) => diffValues(before === null && isObject(after) ? {} : before, after === null && isObject(before) ? {} : after);
@@ -67,7 +69,7 @@ export const guildAdminDocs: RouteDoc[] = [
   { method: 'patch', path: `${G}/settings`, summary: 'Change guild settings (merged; null removes a setting)', tag: 'settings', body: GuildSettingsPatch, response: SettingsOut, statuses: [404] },
   { method: 'get', path: `${G}/audit-log`, summary: 'Configuration changes with before/after documents and a key-by-key diff, newest first', tag: 'audit', query: AuditQuery, response: z.array(AuditEntryOut) },
   { method: 'post', path: `${G}/audit-log/{id}/rollback`, summary: 'Undo a rule change: restore the rule as it was before this entry (a new version, audit-logged as rule.rollback)', tag: 'audit', response: RuleOut, statuses: [404, 409] },
-  { method: 'get', path: `${G}/overview`, summary: 'Events per day by type, currency minted and spent per day, top earners', tag: 'analytics', query: OverviewQuery, response: OverviewOut },
+  { method: 'get', path: `${G}/overview`, summary: 'Events per day by type, currency minted and spent per day, top earners (an answer is reused for the same question for up to 2 s)', tag: 'analytics', query: OverviewQuery, response: OverviewOut },
   { method: 'get', path: `${G}/data-sources`, summary: 'Which event types are captured (settings.capture), how many arrived in the window, and the lake retention', tag: 'settings', query: DataSourcesQuery, response: DataSourcesOut },
 ];
 
@@ -139,21 +141,30 @@ export function guildAdminRoutes() {
     return c.json(await ruleOut(db, guildId, restored.key));
   });
 
-  // Identical overview requests running at the same time share one computation (several admins, or
-  // one reloading): the ledger scan is the expensive part and its answer is the same for all.
-  const overviews = new Map<string, Promise<unknown>>();
+  // Identical overview requests share one computation, and its answer serves the same question for
+  // OVERVIEW_REUSE_MS after it is ready (several admins, a reload, a dashboard refreshing): the
+  // ledger scan is the expensive part. On PGlite a computation never yields to the network between
+  // its queries, so without reuse, requests arriving during one would each compute again.
+  const overviews = new Map<string, { answer: Promise<unknown>; readyAt?: number }>();
   app.get('/overview', async (c) => {
     const { days } = parseWith(OverviewQuery, c.req.query(), 'query');
     const services = c.get('services');
     const guildId = guildOf(c);
-    const since = new Date(services.clock.now().getTime() - days * 86_400_000);
-    const key = `${guildId}:${days}:${Math.floor(since.getTime() / 1000)}`;
-    let pending = overviews.get(key);
-    if (!pending) {
-      pending = overview(services.database.db, guildId, days, since).finally(() => overviews.delete(key));
-      overviews.set(key, pending);
+    // The window starts on a whole minute, so requests close in time ask the very same question.
+    const since = new Date(Math.floor((services.clock.now().getTime() - days * 86_400_000) / 60_000) * 60_000);
+    const key = `${guildId}:${days}:${since.getTime()}`;
+    let entry = overviews.get(key);
+    if (!entry || (entry.readyAt !== undefined && performance.now() - entry.readyAt > OVERVIEW_REUSE_MS)) {
+      for (const [k, e] of overviews) if (e.readyAt !== undefined && performance.now() - e.readyAt > OVERVIEW_REUSE_MS) overviews.delete(k);
+      const fresh: { answer: Promise<unknown>; readyAt?: number } = { answer: overview(services.database.db, guildId, days, since) };
+      fresh.answer.then(
+        () => (fresh.readyAt = performance.now()),
+        () => overviews.get(key) === fresh && overviews.delete(key),
+      );
+      overviews.set(key, fresh);
+      entry = fresh;
     }
-    return c.json((await pending) as object);
+    return c.json((await entry.answer) as object);
   });
 
   app.get('/data-sources', async (c) => {
