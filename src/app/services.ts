@@ -48,6 +48,11 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   await configs.start();
   const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }), new MilestoneChecker());
   const pipeline = new IngestPipeline(database, [engine, new AnalyticsAggregator(configs)], {}, logger.child({ module: 'ingest' }));
+  // Data sources: event types a guild switched off are not captured (manual awards always are).
+  pipeline.useCapture(async (guildId) => {
+    const capture = ((await configs.get(guildId)).settings.capture ?? {}) as Record<string, unknown>;
+    return (type) => type === 'manual_award' || capture[type] !== false;
+  });
   const clock = options.clock ?? systemClock;
   const ai = createAi(env, database, logger, clock);
   const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });

@@ -24,8 +24,13 @@ export interface IngestHooks {
 export interface IngestResult {
   accepted: number;
   duplicate: number;
+  /** Valid events of types the guild does not capture (settings.capture), not written; absent when none. */
+  ignored?: number;
   rejected: { index: number; errors: FieldError[] }[];
 }
+
+/** For a guild, which event types it captures (the Data sources page: settings.capture). */
+export type CaptureFilter = (guildId: string) => Promise<(type: LakeEvent['type']) => boolean>;
 
 export interface IngestOptions {
   origin: EventOrigin;
@@ -61,6 +66,7 @@ export class IngestPipeline {
   readonly #scored: { event: LakeEvent; origin: EventOrigin }[] = [];
   #writingScored: Promise<void> | undefined;
   #signals: SignalProvider | undefined;
+  #capture: CaptureFilter | undefined;
 
   constructor(
     private readonly database: Database,
@@ -75,6 +81,11 @@ export class IngestPipeline {
   /** Computes signals (ai_quality) before evaluation for events whose rules read them. */
   useSignals(provider: SignalProvider | undefined): void {
     this.#signals = provider;
+  }
+
+  /** Leaves out, in ingest(), events of the types a guild does not capture. */
+  useCapture(filter: CaptureFilter | undefined): void {
+    this.#capture = filter;
   }
 
   /** Resolves when events committed in the background (waiting on signals) are in. */
@@ -106,8 +117,18 @@ export class IngestPipeline {
       if (typeof input === 'object' && input !== null) carryContent(input, parsed.value);
       valid.push(parsed.value);
     });
-    const { accepted, duplicate } = await this.ingestEvents(valid, options.origin);
-    return { accepted, duplicate, rejected };
+    const captured = await this.#captured(valid);
+    const { accepted, duplicate } = await this.ingestEvents(captured, options.origin);
+    const ignored = valid.length - captured.length;
+    return { accepted, duplicate, ...(ignored > 0 ? { ignored } : {}), rejected };
+  }
+
+  async #captured(events: LakeEvent[]): Promise<LakeEvent[]> {
+    const filter = this.#capture;
+    if (!filter || events.length === 0) return events;
+    const byGuild = new Map<string, (type: LakeEvent['type']) => boolean>();
+    for (const guildId of new Set(events.map((e) => e.guild_id))) byGuild.set(guildId, await filter(guildId));
+    return events.filter((e) => byGuild.get(e.guild_id)!(e.type));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lakeEvents } from '../../src/db/schema.ts';
+import { guilds, lakeEvents } from '../../src/db/schema.ts';
 import { createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { GUILD, messageEvent } from '../support/factories.ts';
@@ -48,9 +48,23 @@ describe('POST /api/guilds/:guildId/events — happy path', () => {
     expect(guilds.map((g) => g.id)).toContain('42');
   });
 
+  it('leaves out the event types the guild does not capture (Data sources), and says how many', async () => {
+    // The guild only (no currencies: other tests reset the database behind the running engine).
+    await database.db.insert(guilds).values({ id: GUILD, name: 'capture' });
+    const patch = await api.request(`/api/guilds/${GUILD}/settings`, { method: 'PATCH', json: { capture: { reaction_add: false } } });
+    expect(patch.status).toBe(200);
+    const reaction = { ...messageEvent(), type: 'reaction_add', target_id: '987654321098765433', data: { emoji: '👍', message_id: '1300000000000000001' } };
+    expect(await json(await post([messageEvent(), reaction]))).toEqual({ accepted: 1, duplicate: 0, ignored: 1, rejected: [] });
+    expect((await database.db.select().from(lakeEvents)).map((e) => e.type)).toEqual(['message_create']);
+    const sources = await json(await api.request(`/api/guilds/${GUILD}/data-sources`));
+    expect(JSON.stringify(sources)).toContain('"type":"reaction_add","captured":false');
+    expect((await api.request(`/api/guilds/${GUILD}/settings`, { method: 'PATCH', json: { capture: { reaction_add: true } } })).status).toBe(200);
+    expect(await json(await post(reaction))).toEqual({ accepted: 1, duplicate: 0, rejected: [] });
+  });
+
   it('reports invalid events of a mixed batch by index while storing the valid ones', async () => {
     const res = await post([messageEvent(), { ...messageEvent(), type: 'nope' }]);
-    expect(res.status).toBe(200);
+    expect(res.status, await res.clone().text()).toBe(200);
     const body = await json(res);
     expect(body).toMatchObject({ accepted: 1, rejected: [{ index: 1, errors: [{ path: 'type' }] }] });
   });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { RouteDoc } from '../openapi.ts';
 import { DryRunOut, GuildOut, LeaderboardOut, LoginOut, MeOut } from '../responses.ts';
 
-const IngestResult = z.object({ accepted: z.number(), duplicate: z.number(), rejected: z.array(z.object({ index: z.number(), errors: z.array(z.object({ path: z.string(), message: z.string() })) })) }).meta({ id: 'IngestResult' });
+const IngestResult = z.object({ accepted: z.number(), duplicate: z.number(), ignored: z.number().optional().meta({ description: 'valid events of types the guild does not capture (settings.capture); absent when none' }), rejected: z.array(z.object({ index: z.number(), errors: z.array(z.object({ path: z.string(), message: z.string() })) })) }).meta({ id: 'IngestResult' });
 const LakeEventDoc = z
   .object({
     source_id: z.string(), type: z.string(), guild_id: z.string(), actor_id: z.string(), target_id: z.string().nullable().optional(), channel_id: z.string().nullable().optional(),

@@ -244,6 +244,8 @@ export interface OptionInput {
   name: string;
   type: number;
   value?: unknown;
+  /** Autocomplete: the option being typed. */
+  focused?: boolean;
   /** A subcommand's own options. */
   options?: OptionInput[];
 }
