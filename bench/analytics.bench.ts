@@ -23,7 +23,7 @@ import { IngestPipeline } from '../src/pipeline/ingest.ts';
 import { importRecipe, parseRecipe } from '../src/presets/import.ts';
 import { ConfigStore } from '../src/rules/config-store.ts';
 import { syntheticEvents } from './engine.bench.ts';
-import { freshDatabase, percentile, record } from './support.ts';
+import { existingDatabase, freshDatabase, percentile, record } from './support.ts';
 
 const GUILD = '1160511689263947796';
 const TOKEN = 'bench-admin-token-0123456789';
@@ -126,6 +126,8 @@ async function generateGuild(database: Database, total: number, now: Date): Prom
   for (const statement of migration.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.startsWith('INSERT'))) {
     await db.execute(sql.raw(statement));
   }
+  const activity = readFileSync(new URL('../drizzle/0013_guild_weekly_activity.sql', import.meta.url), 'utf8');
+  await db.execute(sql.raw(activity.split('--> statement-breakpoint')[1]!));
   await db.execute(sql`ANALYZE`);
   console.log(`    aggregates derived in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
@@ -133,11 +135,17 @@ async function generateGuild(database: Database, total: number, now: Date): Prom
 async function endpointLatency(kind: 'pglite' | 'postgres'): Promise<void> {
   const total = Number(process.env.BENCH_ANALYTICS_EVENTS ?? (kind === 'postgres' ? 10_000_000 : 1_000_000));
   const runs = Number(process.env.BENCH_ANALYTICS_RUNS ?? 50);
-  const { database, dispose } = await freshDatabase(kind);
-  const now = new Date();
+  // BENCH_ANALYTICS_KEEP=1 keeps the generated database (its name is printed); BENCH_ANALYTICS_DB=<name>
+  // measures an earlier one again (Postgres), skipping the generation.
+  const reuse = kind === 'postgres' ? process.env.BENCH_ANALYTICS_DB : undefined;
+  const { database, dispose } = reuse ? await existingDatabase(reuse) : await freshDatabase(kind, 10, process.env.BENCH_ANALYTICS_KEEP === '1');
+  const now = reuse ? new Date(Number(process.env.BENCH_ANALYTICS_NOW ?? Date.now())) : new Date();
   try {
-    await database.db.insert(guilds).values({ id: GUILD, name: 'bench', timezone: 'Europe/Paris' });
-    await generateGuild(database, total, now);
+    if (!reuse) {
+      await database.db.insert(guilds).values({ id: GUILD, name: 'bench', timezone: 'Europe/Paris' });
+      await generateGuild(database, total, now);
+      if (process.env.BENCH_ANALYTICS_KEEP === '1') console.log(`    kept: BENCH_ANALYTICS_DB=${database.name ?? '?'} BENCH_ANALYTICS_NOW=${now.getTime()}`);
+    }
     const services = await createServices({
       env: parseEnv({ CAIRN_ADMIN_TOKEN: TOKEN }), logger: silentLogger, database, adminToken: TOKEN,
       metrics: new Metrics({ defaultMetrics: false }), clock: fixedClock(now),

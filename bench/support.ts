@@ -9,11 +9,20 @@ import { migrate } from '../src/db/migrate.ts';
 export const BENCH_PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface BenchDatabase {
-  database: Database;
+  database: Database & { name?: string };
   dispose(): Promise<void>;
 }
 
-export async function freshDatabase(kind: 'pglite' | 'postgres', poolSize = 10): Promise<BenchDatabase> {
+/** An existing Postgres database of an earlier run (kept with keep = true), left in place afterwards. */
+export async function existingDatabase(name: string, poolSize = 10): Promise<BenchDatabase> {
+  const url = new URL(BENCH_PG_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize });
+  await migrate(database);
+  return { database: Object.assign(database, { name }), dispose: () => database.close() };
+}
+
+export async function freshDatabase(kind: 'pglite' | 'postgres', poolSize = 10, keep = false): Promise<BenchDatabase> {
   if (kind === 'pglite') {
     const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-'));
     const database = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'db') });
@@ -28,10 +37,10 @@ export async function freshDatabase(kind: 'pglite' | 'postgres', poolSize = 10):
   const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize });
   await migrate(database);
   return {
-    database,
+    database: Object.assign(database, { name }),
     dispose: async () => {
       await database.close();
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (!keep) await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     },
   };

@@ -196,13 +196,14 @@ export async function writeAggregates(tx: Tx, guildId: string, rows: ReturnType<
         events_attended = a.events_attended + excluded.events_attended, voice_seconds = a.voice_seconds + excluded.voice_seconds, activity = a.activity + excluded.activity
       RETURNING week, (xmax = 0) AS fresh
     ), guild_weeks AS (
-      INSERT INTO guild_weekly AS a (guild_id, week, active_members, messages, reactions, events_attended, voice_seconds)
-      SELECT ${guildId}, t.w, COALESCE(f.n, 0), t.m, t.r, t.e, t.v
-      FROM json_to_recordset(${json(rows.weekTotals)}::json) AS t(w date, m int, r int, e int, v bigint)
+      INSERT INTO guild_weekly AS a (guild_id, week, active_members, messages, reactions, events_attended, voice_seconds, activity)
+      SELECT ${guildId}, t.w, COALESCE(f.n, 0), t.m, t.r, t.e, t.v, t.x
+      FROM json_to_recordset(${json(rows.weekTotals)}::json) AS t(w date, m int, r int, e int, v bigint, x int)
       LEFT JOIN (SELECT week, count(*) FILTER (WHERE fresh)::int AS n FROM weekly GROUP BY week) f ON f.week = t.w
       ORDER BY t.w
       ON CONFLICT (guild_id, week) DO UPDATE SET active_members = a.active_members + excluded.active_members, messages = a.messages + excluded.messages,
-        reactions = a.reactions + excluded.reactions, events_attended = a.events_attended + excluded.events_attended, voice_seconds = a.voice_seconds + excluded.voice_seconds
+        reactions = a.reactions + excluded.reactions, events_attended = a.events_attended + excluded.events_attended, voice_seconds = a.voice_seconds + excluded.voice_seconds,
+        activity = a.activity + excluded.activity
       RETURNING 1
     ), batch_cohorts AS (
       SELECT u, c FROM json_to_recordset(${json(rows.cohorts)}::json) AS v(u bigint, c date)

@@ -1,10 +1,11 @@
 // The Community page's numbers, read from the aggregates (never the lake): growth, voice, peak
 // hours, scheduled events, weekly engagement, monthly actives and cohort retention, rising stars
 // and churn risks. Days are the guild's local days.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { localDay, previousDay } from '../milestones/requirements.ts';
 import { textArray } from '../db/sql.ts';
+import { answersFor } from './answer-cache.ts';
 import { monthOf, weekOf } from './time.ts';
 
 export { weekOf } from './time.ts';
@@ -76,10 +77,13 @@ export async function voice(exec: Executor, ctx: AnalyticsContext, days: number)
   }
   const top = await queryRows<{ user_id: string; name: string | null; s: string }>(
     exec,
-    sql`SELECT v.user_id::text, m.display_name AS name, sum(v.seconds)::text s FROM voice_daily v
-        LEFT JOIN members m ON m.guild_id = v.guild_id AND m.user_id = v.user_id
-        WHERE v.guild_id = ${ctx.guildId} AND v.day >= ${range[0]}::date GROUP BY v.user_id, m.display_name HAVING sum(v.seconds) > 0
-        ORDER BY sum(v.seconds) DESC, v.user_id LIMIT 10`,
+    sql`WITH top AS (
+          SELECT user_id, sum(seconds) AS s FROM voice_daily WHERE guild_id = ${ctx.guildId} AND day >= ${range[0]}::date
+          GROUP BY user_id HAVING sum(seconds) > 0 ORDER BY sum(seconds) DESC, user_id LIMIT 10
+        )
+        SELECT t.user_id::text, m.display_name AS name, t.s::text s FROM top t
+        LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = t.user_id
+        ORDER BY t.s DESC, t.user_id`,
   );
   return {
     days: [...byDay.values()],
@@ -141,12 +145,17 @@ export interface EngagedMember {
 
 /** Members engaged in a week, most engaged first (all of them when limit is null). */
 export async function topEngaged(exec: Executor, ctx: AnalyticsContext, week: string, limit: number | null): Promise<EngagedMember[]> {
+  // Ranked (and cut) before the names are joined: a big guild has tens of thousands of members a week.
   const rows = await queryRows<{ user_id: string; name: string | null; messages: number; reactions: number; events_attended: number; voice_seconds: string; score: string }>(
     exec,
-    sql`SELECT w.user_id::text, m.display_name AS name, w.messages, w.reactions, w.events_attended, w.voice_seconds::text, ${SCORE}::text AS score
-        FROM member_weekly w LEFT JOIN members m ON m.guild_id = w.guild_id AND m.user_id = w.user_id
-        WHERE w.guild_id = ${ctx.guildId} AND w.week = ${week}::date
-        ORDER BY ${SCORE} DESC, w.user_id ${limit === null ? sql`` : sql`LIMIT ${limit}`}`,
+    sql`WITH ranked AS (
+          SELECT user_id, messages, reactions, events_attended, voice_seconds, ${SCORE} AS score FROM member_weekly
+          WHERE guild_id = ${ctx.guildId} AND week = ${week}::date
+          ORDER BY ${SCORE} DESC, user_id ${limit === null ? sql`` : sql`LIMIT ${limit}`}
+        )
+        SELECT r.user_id::text, m.display_name AS name, r.messages, r.reactions, r.events_attended, r.voice_seconds::text, r.score::text
+        FROM ranked r LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = r.user_id
+        ORDER BY r.score DESC, r.user_id`,
   );
   return rows.map((r) => ({
     userId: r.user_id, name: r.name, messages: r.messages, reactions: r.reactions, eventsAttended: r.events_attended,
@@ -175,17 +184,46 @@ export async function engagement(exec: Executor, ctx: AnalyticsContext, weeks: n
     };
   });
   const selected = weekOf(week ?? addDays(current, -7));
-  const bounds = ENGAGEMENT_BUCKETS.map((min, i) => [min, ENGAGEMENT_BUCKETS[i + 1] ?? null] as const);
-  const [counts] = await queryRows<Record<string, number>>(
-    exec,
-    sql`SELECT ${sql.join(
-      bounds.map(([min, next], i) => sql`count(*) FILTER (WHERE ${SCORE} >= ${min}${next === null ? sql`` : sql` AND ${SCORE} < ${next}`})::int AS ${sql.identifier(`b${i}`)}`),
-      sql`, `,
-    )} FROM member_weekly WHERE guild_id = ${ctx.guildId} AND week = ${selected}::date`,
-  );
-  const distribution = bounds.map(([min, next], i) => ({ min, max: next === null ? null : next - 1, members: counts?.[`b${i}`] ?? 0 }));
-  return { weeks: series, week: selected, distribution, top: await topEngaged(exec, ctx, selected, 25) };
+  const signature = await signatureOf(exec, ctx.guildId, sql`SELECT concat_ws(':', active_members, activity, messages, reactions, events_attended, voice_seconds) FROM guild_weekly
+    WHERE guild_id = ${ctx.guildId} AND week = ${selected}::date`);
+  const { distribution, top } = await answersFor(exec).get(`engagement|${ctx.guildId}|${selected}`, signature, async () => ({
+    distribution: await distributionOf(exec, ctx, selected),
+    top: await topEngaged(exec, ctx, selected, 25),
+  }));
+  return { weeks: series, week: selected, distribution, top };
 }
+
+/** How many members of a week scored in each bucket (one pass over the week's members). */
+async function distributionOf(exec: Executor, ctx: AnalyticsContext, week: string) {
+  const bucket = sql.join(
+    [...ENGAGEMENT_BUCKETS].map((min, i) => ({ min, i })).reverse().map(({ min, i }) => sql`WHEN score >= ${min} THEN ${i}`),
+    sql` `,
+  );
+  const rows = await queryRows<{ b: number; n: number }>(
+    exec,
+    sql`SELECT b, count(*)::int n FROM (
+          SELECT CASE ${bucket} END AS b FROM (SELECT ${SCORE} AS score FROM member_weekly WHERE guild_id = ${ctx.guildId} AND week = ${week}::date) s
+        ) x WHERE b IS NOT NULL GROUP BY b`,
+  );
+  const counts = new Map(rows.map((r) => [Number(r.b), r.n]));
+  return ENGAGEMENT_BUCKETS.map((min, i) => ({ min, max: ENGAGEMENT_BUCKETS[i + 1] === undefined ? null : ENGAGEMENT_BUCKETS[i + 1]! - 1, members: counts.get(i) ?? 0 }));
+}
+
+/**
+ * A cheap fingerprint of what a cached answer read: the given rollup row(s) and the members' join and
+ * leave state (names may lag until the next change).
+ */
+async function signatureOf(exec: Executor, guildId: string, rollup: SQL): Promise<string> {
+  const [row] = await queryRows<{ r: string | null; m: string | null }>(
+    exec,
+    sql`SELECT (${rollup}) AS r,
+               (SELECT concat_ws(':', count(*), count(*) FILTER (WHERE left_at IS NOT NULL), max(left_at), max(joined_at)) FROM members WHERE guild_id = ${guildId}) AS m`,
+  );
+  return `${row?.r ?? ''}|${row?.m ?? ''}`;
+}
+
+/** Forgets cached answers (tests that rewrite the rollups behind the aggregator's back). */
+export const clearAnalyticsCache = (exec: Executor) => answersFor(exec).clear();
 
 export async function retention(exec: Executor, ctx: AnalyticsContext, months: number) {
   const thisMonth = monthOf(localDay(ctx.now, ctx.timeZone));
@@ -233,6 +271,14 @@ export async function stars(exec: Executor, ctx: AnalyticsContext, settings: Sta
   const { current } = weeksBack(ctx, 1);
   const recentFrom = addDays(current, -7 * settings.windowWeeks);
   const since = addDays(recentFrom, -7 * settings.windowWeeks);
+  const signature = await signatureOf(exec, ctx.guildId, sql`SELECT concat_ws(':', count(*), sum(activity)) FROM guild_weekly
+    WHERE guild_id = ${ctx.guildId} AND week >= ${since}::date AND week < ${current}::date`);
+  const key = `stars|${ctx.guildId}|${since}|${recentFrom}|${current}|${settings.risingMinEvents}|${settings.churnMinEvents}`;
+  const { rising, churn } = await answersFor(exec).get(key, signature, () => rankStars(exec, ctx, settings, { since, recentFrom, current }));
+  return { windowWeeks: settings.windowWeeks, thresholds: settings, since, recentFrom, until: addDays(current, -1), risingStars: rising, churnRisks: churn };
+}
+
+async function rankStars(exec: Executor, ctx: AnalyticsContext, settings: StarSettings, { since, recentFrom, current }: { since: string; recentFrom: string; current: string }) {
   // Ranked and cut in SQL, so only the listed members leave the database (a big guild has tens of
   // thousands of members in the windows).
   const rows = await queryRows<{ list: 'rising' | 'churn'; user_id: string; name: string | null; recent: number; prior: number }>(
@@ -265,5 +311,5 @@ export async function stars(exec: Executor, ctx: AnalyticsContext, settings: Sta
     .filter((m) => m.list === 'churn')
     .map((m) => ({ userId: m.user_id, name: m.name, recent: m.recent, prior: m.prior }))
     .sort(byRank((a, b) => b.prior - a.prior));
-  return { windowWeeks: settings.windowWeeks, thresholds: settings, since, recentFrom, until: addDays(current, -1), risingStars: rising, churnRisks: churn };
+  return { rising, churn };
 }

@@ -593,6 +593,8 @@ export const guildWeekly = pgTable(
     reactions: integer('reactions').notNull().default(0),
     eventsAttended: integer('events_attended').notNull().default(0),
     voiceSeconds: amount('voice_seconds').notNull().default(0),
+    /** Sum of member_weekly.activity: it changes whenever any member's week does. */
+    activity: integer('activity').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.guildId, t.week] })],
 );

@@ -7,6 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/app/clock.ts';
 import { splitByLocalDay } from '../../src/analytics/aggregator.ts';
+import { clearAnalyticsCache } from '../../src/analytics/queries.ts';
 import { deleteExpiredEvents, reconcileCounters } from '../../src/analytics/retention.ts';
 import { queryRows } from '../../src/db/client.ts';
 import { guilds } from '../../src/db/schema.ts';
@@ -360,12 +361,29 @@ describe('community analytics', () => {
   it('rebuilds the same rollups from the older aggregates as the per-batch path kept (migration 0012 backfill)', async () => {
     const paths = ['growth?days=90', 'voice?days=30', 'engagement?weeks=8&week=2026-11-16', 'engagement?weeks=8', 'retention?months=6', 'stars'];
     const before = await Promise.all(paths.map(get));
+    const weeks = () => queryRows<{ week: string; active_members: number; activity: number }>(database.db, sql`SELECT week::text, active_members, activity FROM guild_weekly WHERE guild_id = ${GUILD} ORDER BY week`);
+    const weeksBefore = await weeks();
+    // Alice: an event, a voice session, 4 messages; Bob: a reaction, an event, 2 voice sessions.
+    expect(weeksBefore.find((w) => w.week === '2026-11-16')).toEqual({ week: '2026-11-16', active_members: 2, activity: 10 });
     const rollups = ['activity_daily', 'voice_guild_daily', 'member_weekly', 'guild_weekly', 'member_cohorts', 'cohort_activity'];
     await database.db.execute(sql.raw(`TRUNCATE ${rollups.join(', ')}`));
     const migration = readFileSync(new URL('../../drizzle/0012_analytics_backfill_and_views.sql', import.meta.url), 'utf8');
     const backfill = migration.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.startsWith('INSERT'));
     expect(backfill).toHaveLength(rollups.length);
     for (const statement of backfill) await database.db.execute(sql.raw(statement));
+    const activity = readFileSync(new URL('../../drizzle/0013_guild_weekly_activity.sql', import.meta.url), 'utf8');
+    await database.db.execute(sql.raw(activity.split('--> statement-breakpoint')[1]!));
+    clearAnalyticsCache(database.db);
+    expect(await weeks()).toEqual(weeksBefore);
     expect(await Promise.all(paths.map(get))).toEqual(before);
+  });
+
+  it('recomputes a cached answer as soon as what it read changes: a rising star who leaves drops off the list', async () => {
+    const first = await get('stars');
+    expect(first.risingStars.map((s: { userId: string }) => s.userId)).toEqual([FRANK]);
+    expect(await get('stars')).toEqual(first); // answered from the cache
+    const res = await t.request(`/api/guilds/${GUILD}/events`, { method: 'POST', json: [ev('member_leave', FRANK, '2026-11-22T14:30:00.000Z')] });
+    expect(res.status).toBe(200);
+    expect((await get('stars')).risingStars).toEqual([]);
   });
 });
