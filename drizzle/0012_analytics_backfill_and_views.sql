@@ -21,7 +21,8 @@ WITH counts AS (
 )
 SELECT COALESCE(c.guild_id, v.guild_id), COALESCE(c.week, v.week), COALESCE(c.user_id, v.user_id),
        COALESCE(c.messages, 0), COALESCE(c.reactions, 0), COALESCE(c.events_attended, 0), COALESCE(v.seconds, 0), COALESCE(c.activity, 0)
-FROM counts c FULL JOIN voice v ON v.guild_id = c.guild_id AND v.week = c.week AND v.user_id = c.user_id;
+FROM counts c FULL JOIN voice v ON v.guild_id = c.guild_id AND v.week = c.week AND v.user_id = c.user_id
+ORDER BY 1, 2, 3;
 --> statement-breakpoint
 INSERT INTO guild_weekly (guild_id, week, active_members, messages, reactions, events_attended, voice_seconds)
 SELECT guild_id, week, count(*)::int, sum(messages)::int, sum(reactions)::int, sum(events_attended)::int, sum(voice_seconds) FROM member_weekly GROUP BY 1, 2;

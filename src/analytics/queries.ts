@@ -4,7 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { localDay, previousDay } from '../milestones/requirements.ts';
-import { textArray } from '../db/sql.ts';
+import { bigintArray, textArray } from '../db/sql.ts';
 import { answersFor } from './answer-cache.ts';
 import { monthOf, weekOf } from './time.ts';
 
@@ -143,15 +143,15 @@ export interface EngagedMember {
   score: number;
 }
 
-/** Members engaged in a week, most engaged first (all of them when limit is null). */
-export async function topEngaged(exec: Executor, ctx: AnalyticsContext, week: string, limit: number | null): Promise<EngagedMember[]> {
+/** The members most engaged in a week, most engaged first. */
+export async function topEngaged(exec: Executor, ctx: AnalyticsContext, week: string, limit: number): Promise<EngagedMember[]> {
   // Ranked (and cut) before the names are joined: a big guild has tens of thousands of members a week.
   const rows = await queryRows<{ user_id: string; name: string | null; messages: number; reactions: number; events_attended: number; voice_seconds: string; score: string }>(
     exec,
     sql`WITH ranked AS (
           SELECT user_id, messages, reactions, events_attended, voice_seconds, ${SCORE} AS score FROM member_weekly
           WHERE guild_id = ${ctx.guildId} AND week = ${week}::date
-          ORDER BY ${SCORE} DESC, user_id ${limit === null ? sql`` : sql`LIMIT ${limit}`}
+          ORDER BY ${SCORE} DESC, user_id LIMIT ${limit}
         )
         SELECT r.user_id::text, m.display_name AS name, r.messages, r.reactions, r.events_attended, r.voice_seconds::text, r.score::text
         FROM ranked r LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = r.user_id
@@ -190,7 +190,18 @@ export async function engagement(exec: Executor, ctx: AnalyticsContext, weeks: n
     distribution: await distributionOf(exec, ctx, selected),
     top: await topEngaged(exec, ctx, selected, 25),
   }));
-  return { weeks: series, week: selected, distribution, top };
+  return { weeks: series, week: selected, distribution, top: await withNames(exec, ctx.guildId, top) };
+}
+
+/** Fresh display names for listed members (a cached answer keeps ids and numbers; names may change). */
+async function withNames<T extends { userId: string; name: string | null }>(exec: Executor, guildId: string, list: T[]): Promise<T[]> {
+  if (list.length === 0) return list;
+  const rows = await queryRows<{ u: string; n: string | null }>(
+    exec,
+    sql`SELECT user_id::text u, display_name n FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(list.map((m) => m.userId))})`,
+  );
+  const names = new Map(rows.map((r) => [r.u, r.n]));
+  return list.map((m) => ({ ...m, name: names.get(m.userId) ?? null }));
 }
 
 /** How many members of a week scored in each bucket (one pass over the week's members). */
@@ -211,7 +222,7 @@ async function distributionOf(exec: Executor, ctx: AnalyticsContext, week: strin
 
 /**
  * A cheap fingerprint of what a cached answer read: the given rollup row(s) and the members' join and
- * leave state (names may lag until the next change).
+ * leave state (names are looked up afresh for each answer).
  */
 async function signatureOf(exec: Executor, guildId: string, rollup: SQL): Promise<string> {
   const [row] = await queryRows<{ r: string | null; m: string | null }>(
@@ -275,7 +286,8 @@ export async function stars(exec: Executor, ctx: AnalyticsContext, settings: Sta
     WHERE guild_id = ${ctx.guildId} AND week >= ${since}::date AND week < ${current}::date`);
   const key = `stars|${ctx.guildId}|${since}|${recentFrom}|${current}|${settings.risingMinEvents}|${settings.churnMinEvents}`;
   const { rising, churn } = await answersFor(exec).get(key, signature, () => rankStars(exec, ctx, settings, { since, recentFrom, current }));
-  return { windowWeeks: settings.windowWeeks, thresholds: settings, since, recentFrom, until: addDays(current, -1), risingStars: rising, churnRisks: churn };
+  const [risingStars, churnRisks] = await Promise.all([withNames(exec, ctx.guildId, rising), withNames(exec, ctx.guildId, churn)]);
+  return { windowWeeks: settings.windowWeeks, thresholds: settings, since, recentFrom, until: addDays(current, -1), risingStars, churnRisks };
 }
 
 async function rankStars(exec: Executor, ctx: AnalyticsContext, settings: StarSettings, { since, recentFrom, current }: { since: string; recentFrom: string; current: string }) {
@@ -312,4 +324,23 @@ async function rankStars(exec: Executor, ctx: AnalyticsContext, settings: StarSe
     .map((m) => ({ userId: m.user_id, name: m.name, recent: m.recent, prior: m.prior }))
     .sort(byRank((a, b) => b.prior - a.prior));
   return { rising, churn };
+}
+
+/** A CSV field as csv-stringify writes it: quoted when it holds a comma, a quote or a line break. */
+const csvField = (column: SQL) => sql`CASE WHEN ${column} ~ '[",\r\n]' THEN '"' || replace(${column}, '"', '""') || '"' ELSE COALESCE(${column}, '') END`;
+
+/**
+ * Every member engaged in a week as CSV (header included), most engaged first. Written by the
+ * database in one value: a big guild's week is tens of thousands of rows.
+ */
+export async function engagementCsv(exec: Executor, ctx: AnalyticsContext, week: string): Promise<string> {
+  const [row] = await queryRows<{ body: string | null }>(
+    exec,
+    sql`SELECT string_agg(concat_ws(',', ${week}::text, w.user_id::text, ${csvField(sql`m.display_name`)}, w.messages, w.reactions, w.events_attended,
+                                    round(w.voice_seconds / 60.0)::bigint, ${SCORE}),
+                          E'\n' ORDER BY ${SCORE} DESC, w.user_id) AS body
+        FROM member_weekly w LEFT JOIN members m ON m.guild_id = w.guild_id AND m.user_id = w.user_id
+        WHERE w.guild_id = ${ctx.guildId} AND w.week = ${week}::date`,
+  );
+  return `week,userId,name,messages,reactions,eventsAttended,voiceMinutes,score\n${row?.body ? `${row.body}\n` : ''}`;
 }

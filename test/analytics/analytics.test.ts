@@ -252,6 +252,12 @@ describe('community analytics', () => {
     expect(events.split('\n')[1]).toBe('555,2,80,40,0.5,2026-11-19T23:00:00.000Z,2026-11-20T00:00:00.000Z');
     const engaged = await (await t.request(`/api/guilds/${GUILD}/analytics/engagement?week=2026-11-09&format=csv`)).text();
     expect(engaged.trim().split('\n')).toEqual(['week,userId,name,messages,reactions,eventsAttended,voiceMinutes,score', `2026-11-09,${FRANK},,4,0,0,0,4`]);
+    // Names are quoted the way CSV needs when they hold a comma or a quote.
+    await database.db.execute(sql`UPDATE members SET display_name = 'Frank, "the" Great' WHERE guild_id = ${GUILD} AND user_id = ${FRANK}`);
+    await database.db.execute(sql`INSERT INTO members (guild_id, user_id, display_name) VALUES (${GUILD}, ${FRANK}, 'Frank, "the" Great') ON CONFLICT DO NOTHING`);
+    const quoted = await (await t.request(`/api/guilds/${GUILD}/analytics/engagement?week=2026-11-09&format=csv`)).text();
+    expect(quoted.split('\n')[1]).toBe(`2026-11-09,${FRANK},"Frank, ""the"" Great",4,0,0,0,4`);
+    await database.db.execute(sql`UPDATE members SET display_name = NULL WHERE guild_id = ${GUILD} AND user_id = ${FRANK}`);
     const stars = await (await t.request(`/api/guilds/${GUILD}/analytics/stars?format=csv`)).text();
     expect(stars.trim().split('\n')).toEqual(['list,userId,name,recent,prior,growth', `rising_star,${FRANK},,12,0,`, `churn_risk,${DAVE},,0,10,`]);
   });

@@ -97,8 +97,10 @@ export function analyticsRoutes() {
     const { ctx, exec } = await context(c);
     const result = await q.engagement(exec, ctx, query.weeks, query.week);
     if (query.format === 'csv') {
-      const members = await q.topEngaged(exec, ctx, result.week, null);
-      return csv(c, `engagement-${result.week}`, members.map((m) => ({ week: result.week, ...m })), ['week', 'userId', 'name', 'messages', 'reactions', 'eventsAttended', 'voiceMinutes', 'score']);
+      return c.body(await q.engagementCsv(exec, ctx, result.week), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="engagement-${result.week}-${guildOf(c)}.csv"`,
+      });
     }
     return c.json(result);
   });
