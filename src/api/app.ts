@@ -116,6 +116,8 @@ export function createApp(services: Services, options: { authenticators?: Authen
     // Built files come precompressed (.br/.gz); hashed ones under _app/immutable never change.
     const cacheImmutable = (path: string, c: Context) => void (path.includes('/_app/immutable/') && c.header('Cache-Control', 'public, max-age=31536000, immutable'));
     app.use('/*', serveStatic({ root: panelDir, precompressed: true, rewriteRequestPath: (p) => p, onFound: cacheImmutable }));
+    // A built file that is not there (a tab open across a deploy) is a 404, never the page as script.
+    app.get('/_app/*', (c) => c.text('not found', 404));
     app.get('*', (c) => c.html(index));
   } else {
     app.get('/', (c) => c.html('<!doctype html><title>Cairn</title><p>Cairn is running. The panel is not built: run <code>npm run build</code>.</p>'));

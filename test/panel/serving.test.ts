@@ -43,4 +43,10 @@ describe('serving the panel', () => {
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
   });
+
+  it('answers a built file that does not exist with a 404, not the page', async () => {
+    const res = await fetch(`${panel.url}/_app/immutable/entry/start.gone-since-the-last-deploy.js`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('<html');
+  });
 });
