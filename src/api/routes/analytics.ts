@@ -31,16 +31,63 @@ export const AnalyticsSettings = z
   .partial()
   .strict();
 
+// Response shapes (JSON; ?format=csv answers text/csv instead).
+const LocalDay = z.string().meta({ description: 'YYYY-MM-DD, a local day of the guild' });
+const Member = { userId: z.string(), name: z.string().nullable() };
+const GrowthOut = z
+  .object({
+    days: z.array(z.object({ day: LocalDay, joins: z.number(), leaves: z.number(), net: z.number() })),
+    members: z.object({ now: z.number(), thirtyDaysAgo: z.number(), netLast30Days: z.number() }),
+  })
+  .meta({ id: 'AnalyticsGrowth' });
+const VoiceOut = z
+  .object({
+    days: z.array(z.object({ day: LocalDay, minutes: z.number(), afkMinutes: z.number(), sessions: z.number() })),
+    averageSessionMinutes: z.number().nullable(),
+    top: z.array(z.object({ ...Member, minutes: z.number() })),
+  })
+  .meta({ id: 'AnalyticsVoice' });
+const PeakOut = z.object({ timeZone: z.string(), grid: z.array(z.array(z.number()).length(24)).length(7).meta({ description: 'grid[weekday 0 = Sunday][hour]' }) }).meta({ id: 'AnalyticsPeakHours' });
+const EventsOut = z
+  .array(z.object({ scheduledEventId: z.string(), attendees: z.number(), minutesPresent: z.number(), averageMinutes: z.number(), onTimeRate: z.number(), firstAt: z.string(), lastAt: z.string() }))
+  .meta({ id: 'AnalyticsScheduledEvents' });
+const EngagementOut = z
+  .object({
+    weeks: z.array(z.object({ week: LocalDay, partial: z.boolean(), activeMembers: z.number(), messages: z.number(), reactions: z.number(), eventsAttended: z.number(), voiceMinutes: z.number() })),
+    week: LocalDay.meta({ description: 'the Monday of the week the distribution and top are for' }),
+    distribution: z.array(z.object({ min: z.number(), max: z.number().nullable(), members: z.number() })),
+    top: z.array(z.object({ ...Member, messages: z.number(), reactions: z.number(), eventsAttended: z.number(), voiceMinutes: z.number(), score: z.number() })),
+  })
+  .meta({ id: 'AnalyticsEngagement' });
+const RetentionOut = z
+  .object({
+    monthlyActive: z.array(z.object({ month: LocalDay, members: z.number() })),
+    cohorts: z.array(z.object({ cohort: LocalDay, size: z.number(), active: z.array(z.number()), rates: z.array(z.number()) })),
+  })
+  .meta({ id: 'AnalyticsRetention' });
+const Star = { ...Member, recent: z.number(), prior: z.number() };
+const StarsOut = z
+  .object({
+    windowWeeks: z.number(),
+    thresholds: z.object({ windowWeeks: z.number(), risingMinEvents: z.number(), churnMinEvents: z.number() }),
+    since: LocalDay,
+    recentFrom: LocalDay,
+    until: LocalDay,
+    risingStars: z.array(z.object({ ...Star, growth: z.number().nullable() })),
+    churnRisks: z.array(z.object(Star)),
+  })
+  .meta({ id: 'AnalyticsStars' });
+
 const A = '/api/guilds/{guildId}/analytics';
 const csvNote = '; ?format=csv for a CSV file';
 export const analyticsDocs: RouteDoc[] = [
-  { method: 'get', path: `${A}/growth`, summary: `Joins, leaves and net growth per local day; members now and 30 days ago${csvNote}`, tag: 'analytics', query: DaysQuery },
-  { method: 'get', path: `${A}/voice`, summary: `Voice minutes per day (AFK apart), average session, top members${csvNote}`, tag: 'analytics', query: DaysQuery },
-  { method: 'get', path: `${A}/peak-hours`, summary: `Activity by weekday (0 = Sunday) and hour in the guild's time zone${csvNote}`, tag: 'analytics', query: PeakQuery },
-  { method: 'get', path: `${A}/events`, summary: `Scheduled events: attendees, minutes present, on-time rate${csvNote}`, tag: 'analytics', query: FormatQuery },
-  { method: 'get', path: `${A}/engagement`, summary: `Weekly engagement: totals and active members per week, the distribution of members' scores and the most engaged members of one week (?week=, default the last full week)${csvNote} (every member of that week)`, tag: 'analytics', query: WeeksQuery },
-  { method: 'get', path: `${A}/retention`, summary: `Monthly active members and cohort retention (cohort: the first month Cairn saw a member)${csvNote}`, tag: 'analytics', query: MonthsQuery },
-  { method: 'get', path: `${A}/stars`, summary: `Rising stars and churn risks (thresholds in settings.analytics)${csvNote}`, tag: 'analytics', query: FormatQuery },
+  { method: 'get', path: `${A}/growth`, summary: `Joins, leaves and net growth per local day; members now and 30 days ago${csvNote}`, tag: 'analytics', query: DaysQuery, response: GrowthOut },
+  { method: 'get', path: `${A}/voice`, summary: `Voice minutes per day (AFK apart), average session, top members${csvNote}`, tag: 'analytics', query: DaysQuery, response: VoiceOut },
+  { method: 'get', path: `${A}/peak-hours`, summary: `Activity by weekday (0 = Sunday) and hour in the guild's time zone${csvNote}`, tag: 'analytics', query: PeakQuery, response: PeakOut },
+  { method: 'get', path: `${A}/events`, summary: `Scheduled events: attendees, minutes present, on-time rate${csvNote}`, tag: 'analytics', query: FormatQuery, response: EventsOut },
+  { method: 'get', path: `${A}/engagement`, summary: `Weekly engagement: totals and active members per week, the distribution of members' scores and the most engaged members of one week (?week=, default the last full week)${csvNote} (every member of that week)`, tag: 'analytics', query: WeeksQuery, response: EngagementOut },
+  { method: 'get', path: `${A}/retention`, summary: `Monthly active members and cohort retention (cohort: the first month Cairn saw a member)${csvNote}`, tag: 'analytics', query: MonthsQuery, response: RetentionOut },
+  { method: 'get', path: `${A}/stars`, summary: `Rising stars and churn risks (thresholds in settings.analytics)${csvNote}`, tag: 'analytics', query: FormatQuery, response: StarsOut },
 ];
 
 type Row = Record<string, string | number | boolean | null>;
