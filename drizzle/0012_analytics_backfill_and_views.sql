@@ -14,7 +14,7 @@ WITH counts AS (
          COALESCE(sum(count) FILTER (WHERE event_type = 'reaction_add'), 0) AS reactions,
          COALESCE(sum(count) FILTER (WHERE event_type = 'scheduled_event_attend'), 0) AS events_attended,
          sum(count) AS activity
-  FROM event_counters_daily WHERE side = 'actor' AND event_type NOT IN ('member_join', 'member_leave') GROUP BY 1, 2, 3
+  FROM event_counters_daily WHERE side = 'actor' AND event_type NOT IN ('member_join', 'member_leave', 'presence_session_end') GROUP BY 1, 2, 3
 ), voice AS (
   SELECT guild_id, (day - (extract(isodow FROM day)::int - 1))::date AS week, user_id, sum(seconds) AS seconds
   FROM voice_daily WHERE seconds > 0 GROUP BY 1, 2, 3

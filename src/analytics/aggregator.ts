@@ -36,6 +36,8 @@ export function splitByLocalDay(startMs: number, endMs: number, timeZone: string
 }
 
 const MEMBERSHIP = new Set(['member_join', 'member_leave']);
+/** Being somewhere is not taking part: joins, leaves and presence are not engagement. */
+const NOT_ENGAGEMENT = new Set(['member_join', 'member_leave', 'presence_session_end']);
 
 interface VoiceCell { s: number; a: number; n: number; an: number }
 interface WeekCell { m: number; r: number; e: number; v: number; x: number }
@@ -74,15 +76,16 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
       if (e.type === 'member_join' && (row.j === null || at > Date.parse(row.j))) row.j = e.occurred_at;
       if (e.type === 'member_leave' && (row.l === null || at > Date.parse(row.l))) row.l = e.occurred_at;
     }
-    // A month counts as active, and places the member in a cohort, for anything but leaving.
-    if (e.type !== 'member_leave') {
+    // A month counts as active, and places the member in a cohort, for anything but leaving (or
+    // merely being online).
+    if (e.type !== 'member_leave' && e.type !== 'presence_session_end') {
       const month = monthOf(day);
       monthly.set(`${e.actor_id}|${month}`, (monthly.get(`${e.actor_id}|${month}`) ?? 0) + 1);
       const cohort = cohorts.get(e.actor_id);
       if (cohort === undefined || month < cohort) cohorts.set(e.actor_id, month);
     }
-    // Weekly engagement: what the member did, joining and leaving aside.
-    if (!MEMBERSHIP.has(e.type)) {
+    // Weekly engagement: what the member did, joining, leaving and presence aside.
+    if (!NOT_ENGAGEMENT.has(e.type)) {
       const w = cell(weekly, `${weekOf(day)}|${e.actor_id}`, zeroWeek);
       w.x++;
       if (e.type === 'message_create') w.m++;

@@ -413,6 +413,19 @@ export type MilestoneRow = typeof milestones.$inferSelect;
  * Voice sessions in progress, so a restart can close them (as voice_session_end) instead of
  * losing them. `lastSeenAt` is refreshed while the bot runs: a crashed session ends there.
  */
+/** Presence sessions in progress (only with the presence intent): one status per member at a time. */
+export const presenceSessions = pgTable(
+  'presence_sessions',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    status: varchar('status', { length: 8 }).notNull(),
+    startedAt: at('started_at').notNull(),
+    lastSeenAt: at('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+);
+
 export const voiceSessions = pgTable(
   'voice_sessions',
   {

@@ -20,6 +20,7 @@ import type { ScheduledStatus, ScheduledWindow } from './normalize/scheduled-eve
 import type { VoiceSettings } from './normalize/voice.ts';
 import { deliver } from './outbox-delivery.ts';
 import { OutboxDispatcher, type OutboxOptions } from './outbox-dispatcher.ts';
+import { PresenceSessions } from './presence-sessions.ts';
 import { DefaultVoiceOptions, VoiceSessions } from './voice-sessions.ts';
 
 export interface DiscordBotOptions {
@@ -36,6 +37,7 @@ export interface DiscordBotOptions {
   batch?: Partial<BatchOptions>;
   outbox?: Partial<OutboxOptions>;
   voice?: { refreshMs: number };
+  presence?: { refreshMs: number };
   commands?: readonly SlashCommand[];
   /** Gemini features for /audit. */
   ai?: AiService;
@@ -61,6 +63,8 @@ export class DiscordBot {
   readonly events: EventBatcher;
   readonly members: MemberSync;
   readonly voice: VoiceSessions;
+  /** Presence sessions: only with the GuildPresences intent (off by default). */
+  readonly presence: PresenceSessions | undefined;
   readonly outbox: OutboxDispatcher;
   readonly #options: DiscordBotOptions;
   readonly #logger: Logger;
@@ -100,6 +104,9 @@ export class DiscordBot {
       },
       options.voice ?? DefaultVoiceOptions,
     );
+    this.presence = options.privilegedIntents.includes('GuildPresences')
+      ? new PresenceSessions({ db, clock, logger: logger.child({ part: 'presence' }), emit: (event, onCommitted) => this.events.push(event, onCommitted) }, options.presence)
+      : undefined;
     this.outbox = new OutboxDispatcher(options.database, (row) => deliver(this.client.rest, row), logger.child({ part: 'outbox' }), options.outbox);
     const context: BotContext = {
       client: this.client,
@@ -111,6 +118,7 @@ export class DiscordBot {
       events: this.events,
       members: this.members,
       voice: this.voice,
+      presence: this.presence,
       commands: options.commands ?? COMMANDS,
       ai: options.ai,
     };
@@ -132,6 +140,7 @@ export class DiscordBot {
     this.#unsubscribe = this.#options.pipeline.onCommit(() => this.outbox.wake());
     this.outbox.start();
     this.voice.start();
+    this.presence?.start();
     await this.client.login(this.#options.token);
   }
 
@@ -147,9 +156,12 @@ export class DiscordBot {
       await this.#host.settle(shutdown.settleMs);
       this.voice.stop();
       await this.voice.closeAll().catch((error) => this.#logger.error({ err: error }, 'could not close voice sessions'));
+      this.presence?.stop();
+      await this.presence?.closeAll().catch((error) => this.#logger.error({ err: error }, 'could not close presence sessions'));
       await this.events.flush();
       await this.members.flush().catch((error) => this.#logger.error({ err: error }, 'could not update the members table'));
       await this.voice.settle();
+      await this.presence?.settle();
       this.#unsubscribe?.();
       await this.outbox.drain(shutdown.drainOutboxMs);
       await this.outbox.stop();

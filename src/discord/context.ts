@@ -9,6 +9,7 @@ import type { ConfigStore } from '../rules/config-store.ts';
 import type { SlashCommand } from './commands/command.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { MemberSync } from './member-sync.ts';
+import type { PresenceSessions } from './presence-sessions.ts';
 import type { VoiceSessions } from './voice-sessions.ts';
 
 export interface BotContext {
@@ -22,6 +23,8 @@ export interface BotContext {
   readonly events: EventBatcher;
   readonly members: MemberSync;
   readonly voice: VoiceSessions;
+  /** Presence sessions, only when the presence intent is enabled (DISCORD_PRIVILEGED_INTENTS). */
+  readonly presence?: PresenceSessions | undefined;
   readonly commands: readonly SlashCommand[];
   /** Gemini features for commands such as /audit. */
   readonly ai?: AiService | undefined;

@@ -55,6 +55,12 @@ export const EventDataSchemas = {
     is_afk: z.boolean().default(false),
     started_at: z.iso.datetime({ offset: true }).optional(),
   }),
+  /** Optional (the presence intent): a member's time in one status, online, idle or do-not-disturb. */
+  presence_session_end: z.object({
+    status: z.enum(['online', 'idle', 'dnd']),
+    duration_seconds: z.number().int().min(0),
+    started_at: z.iso.datetime({ offset: true }).optional(),
+  }),
   member_join: z.object({ joined_at: z.iso.datetime({ offset: true }).optional() }),
   member_leave: z.object({ joined_at: z.iso.datetime({ offset: true }).optional() }),
   scheduled_event_attend: z.object({

@@ -23,7 +23,7 @@ export interface LakeWriteResult {
 
 /**
  * What a counter sums besides counting, per event type: voice seconds outside AFK, minutes present
- * at a scheduled event, characters of a message; 0 otherwise. Counted for the actor only.
+ * at a scheduled event, seconds in a presence status, characters of a message; 0 otherwise. Counted for the actor only.
  * COUNTER_VALUE below is the same function in SQL (a test keeps them in step).
  */
 export function counterValue(event: Pick<LakeEvent, 'type' | 'data'>): number {
@@ -33,6 +33,8 @@ export function counterValue(event: Pick<LakeEvent, 'type' | 'data'>): number {
       return d.is_afk ? 0 : Math.trunc(Number(d.duration_seconds) || 0);
     case 'scheduled_event_attend':
       return Math.trunc(Number(d.minutes_present) || 0);
+    case 'presence_session_end':
+      return Math.trunc(Number(d.duration_seconds) || 0);
     case 'message_create':
       return Math.trunc(Number(d.length) || 0);
     default:
@@ -43,6 +45,7 @@ export function counterValue(event: Pick<LakeEvent, 'type' | 'data'>): number {
 const COUNTER_VALUE = sql.raw(`CASE i.type
     WHEN 'voice_session_end' THEN CASE WHEN (i.data->>'is_afk')::boolean THEN 0 ELSE trunc((i.data->>'duration_seconds')::numeric)::bigint END
     WHEN 'scheduled_event_attend' THEN trunc((i.data->>'minutes_present')::numeric)::bigint
+    WHEN 'presence_session_end' THEN trunc((i.data->>'duration_seconds')::numeric)::bigint
     WHEN 'message_create' THEN trunc((i.data->>'length')::numeric)::bigint
     ELSE 0 END`);
 

@@ -10,6 +10,7 @@ const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
   voice_join: {},
   voice_move: { from_channel_id: '3' },
   voice_session_end: { duration_seconds: 1800 },
+  presence_session_end: { status: 'online', duration_seconds: 3600 },
   member_join: { joined_at: '2026-01-01T00:00:00.000Z' },
   member_leave: { joined_at: '2026-01-01T00:00:00.000Z' },
   scheduled_event_attend: { scheduled_event_id: '4', minutes_present: 45, joined_on_time: true },

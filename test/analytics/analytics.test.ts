@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/app/clock.ts';
-import { splitByLocalDay } from '../../src/analytics/aggregator.ts';
+import { aggregateRows, splitByLocalDay } from '../../src/analytics/aggregator.ts';
 import { clearAnalyticsCache } from '../../src/analytics/queries.ts';
 import { deleteExpiredEvents, reconcileCounters } from '../../src/analytics/retention.ts';
 import { queryRows } from '../../src/db/client.ts';
@@ -129,6 +129,12 @@ describe('community analytics', () => {
       { day: '2026-03-29', seconds: 23 * 3600 },
       { day: '2026-03-30', seconds: 5400 },
     ]);
+  });
+
+  it('does not count being online (presence) as engagement, activity or a cohort', () => {
+    const rows = aggregateRows([ev('presence_session_end', ALICE, '2026-11-22T14:00:00.000Z', { status: 'online', duration_seconds: 3600 }, null)], 'UTC');
+    expect([rows.weekly, rows.monthly, rows.cohorts]).toEqual([[], [], []]);
+    expect(rows.daily).toEqual([{ d: '2026-11-22', t: 'presence_session_end', n: 1 }]);
   });
 
   it('places activity on the weekday × hour grid in the guild time zone', async () => {

@@ -1,7 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventCountersDaily, eventCountersTotal, lakeEvents, transactions, wallets } from '../../src/db/schema.ts';
+import { counterValue } from '../../src/events/lake-writer.ts';
+import { EXTERNAL_EVENT_TYPES } from '../../src/events/lake-event.ts';
 import { IngestPipeline } from '../../src/pipeline/ingest.ts';
+import { sampleEvent } from '../../src/rules/samples.ts';
 import { EngineProcessor } from '../../src/pipeline/engine-processor.ts';
 import { ConfigStore } from '../../src/rules/config-store.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
@@ -99,5 +102,15 @@ describe('event lake', () => {
   it('refuses events for another guild than the one in the URL', async () => {
     const result = await pipeline().ingest([messageEvent({ guild_id: '42' })], { origin: 'api', guildId: GUILD });
     expect(result.rejected[0]!.errors).toEqual([{ path: 'guild_id', message: expect.stringContaining(GUILD) }]);
+  });
+
+  it('sums the same value per event type in SQL as counterValue() does in code (milestones read both)', async () => {
+    const events = EXTERNAL_EVENT_TYPES.map((type) => sampleEvent(type, GUILD));
+    await new IngestPipeline(database, []).ingestEvents(events, 'api');
+    const rows = await database.db.select().from(eventCountersDaily).where(eq(eventCountersDaily.side, 'actor'));
+    const inSql = Object.fromEntries(rows.map((r) => [r.eventType, Number(r.valueSum)]));
+    expect(inSql).toEqual(Object.fromEntries(events.map((e) => [e.type, counterValue(e)])));
+    expect(inSql.presence_session_end).toBe(3600);
+    expect(inSql.voice_session_end).toBe(1800);
   });
 });

@@ -1,7 +1,7 @@
 // Event types, their data fields (for condition pickers) and a template of each for the dry run.
 export const EVENT_TYPES = [
   'message_create', 'reaction_add', 'reaction_remove', 'thread_create', 'voice_join', 'voice_move', 'voice_session_end',
-  'member_join', 'member_leave', 'scheduled_event_attend', 'command', 'manual_award',
+  'presence_session_end', 'member_join', 'member_leave', 'scheduled_event_attend', 'command', 'manual_award',
   'currency_credited', 'currency_debited', 'level_up', 'milestone_earned', 'season_roll', 'shop_purchase',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -15,6 +15,7 @@ export const EVENT_DATA: Record<EventType, Record<string, unknown>> = {
   voice_join: { self_mute: false, self_deaf: false, is_afk: false },
   voice_move: { from_channel_id: '1300000000000000002', self_mute: false, self_deaf: false, is_afk: false },
   voice_session_end: { duration_seconds: 1800, is_afk: false },
+  presence_session_end: { status: 'online', duration_seconds: 3600 },
   member_join: { joined_at: '2026-01-01T00:00:00.000Z' },
   member_leave: { joined_at: '2026-01-01T00:00:00.000Z' },
   scheduled_event_attend: { scheduled_event_id: '1300000000000000003', minutes_present: 45, joined_on_time: true },

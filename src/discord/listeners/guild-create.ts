@@ -1,6 +1,7 @@
 // GUILD_CREATE (start-up, or a guild becoming available) → the guild's name, its members in the
-// members table, voice sessions reconciled with who is in voice now (sessions a crash left open
-// end at their last_seen_at), and, for large guilds, a request for the full member list.
+// members table, voice (and, with the presence intent, presence) sessions reconciled with the
+// guild's state now (sessions a crash left open end at their last_seen_at), and, for large guilds,
+// a request for the full member list.
 import { GatewayIntentBits, GatewayOpcodes } from 'discord.js';
 import { z } from 'zod';
 import { guilds } from '../../db/schema.ts';
@@ -9,6 +10,7 @@ import { reportMalformed } from '../listener.ts';
 import { Snowflake } from '../normalize/gateway-schemas.ts';
 import { parseMemberList } from '../normalize/member.ts';
 import { parsePayload } from '../normalize/result.ts';
+import { parsePresence, type PresenceState } from '../normalize/presence.ts';
 import { parseVoiceState, type VoiceState } from '../normalize/voice.ts';
 
 const GuildCreate = z.object({
@@ -17,6 +19,7 @@ const GuildCreate = z.object({
   afk_channel_id: Snowflake.nullable().optional(),
   large: z.boolean().optional(),
   voice_states: z.array(z.unknown()).default([]),
+  presences: z.array(z.unknown()).default([]),
 });
 
 export const guildCreate: DispatchListener = {
@@ -38,9 +41,20 @@ export const guildCreate: DispatchListener = {
     if (guild.large && context.client.options.intents.has(GatewayIntentBits.GuildMembers)) {
       context.client.guilds.cache.get(guild.id)?.shard.send({ op: GatewayOpcodes.RequestGuildMembers, d: { guild_id: guild.id, query: '', limit: 0 } });
     }
-    // Queued before anything is awaited, so voice updates after this GUILD_CREATE apply after it.
+    const presences: PresenceState[] = [];
+    if (context.presence) {
+      for (const raw of guild.presences) {
+        const presence = parsePresence(raw, guild.id);
+        if (presence.ok) presences.push(presence.state);
+        else reportMalformed(context, 'GUILD_CREATE', presence.problems.map((p) => `presences: ${p}`));
+      }
+    }
+    // Queued before anything is awaited, so voice and presence updates after this GUILD_CREATE
+    // apply after it.
     const reconciled = context.voice.reconcile(guild.id, states, guild.afk_channel_id ?? null);
+    const presenceReconciled = context.presence?.reconcile(guild.id, presences);
     await context.db.insert(guilds).values({ id: guild.id, name: guild.name }).onConflictDoUpdate({ target: guilds.id, set: { name: guild.name } });
     await reconciled;
+    await presenceReconciled;
   },
 };

@@ -9,6 +9,7 @@ import { memberRemove } from './member-remove.ts';
 import { memberUpdate } from './member-update.ts';
 import { membersChunk } from './members-chunk.ts';
 import { messageCreate } from './message-create.ts';
+import { presenceUpdate } from './presence-update.ts';
 import { reactionAdd } from './reaction-add.ts';
 import { reactionRemove } from './reaction-remove.ts';
 import { ready } from './ready.ts';
@@ -24,6 +25,7 @@ export const LISTENERS: readonly Listener[] = [
   reactionRemove,
   threadCreate,
   voiceStateUpdate,
+  presenceUpdate,
   memberAdd,
   memberUpdate,
   memberRemove,
