@@ -56,6 +56,7 @@ describe('POST /api/guilds/:guildId/events — happy path', () => {
     const reaction = { ...messageEvent(), type: 'reaction_add', target_id: '987654321098765433', data: { emoji: '👍', message_id: '1300000000000000001' } };
     expect(await json(await post([messageEvent(), reaction]))).toEqual({ accepted: 1, duplicate: 0, ignored: 1, rejected: [] });
     expect((await database.db.select().from(lakeEvents)).map((e) => e.type)).toEqual(['message_create']);
+    expect(await (await api.request('/metrics', { token: null })).text()).toMatch(/outcome="ignored",origin="api"\} 1/);
     const sources = await json(await api.request(`/api/guilds/${GUILD}/data-sources`));
     expect(JSON.stringify(sources)).toContain('"type":"reaction_add","captured":false');
     expect((await api.request(`/api/guilds/${GUILD}/settings`, { method: 'PATCH', json: { capture: { reaction_add: true } } })).status).toBe(200);

@@ -20,6 +20,7 @@ export function eventRoutes() {
     services.metrics.eventsIngested.inc({ outcome: 'accepted', origin: 'api' }, result.accepted);
     services.metrics.eventsIngested.inc({ outcome: 'duplicate', origin: 'api' }, result.duplicate);
     services.metrics.eventsIngested.inc({ outcome: 'rejected', origin: 'api' }, result.rejected.length);
+    if (result.ignored) services.metrics.eventsIngested.inc({ outcome: 'ignored', origin: 'api' }, result.ignored);
     // Nothing valid in the request: the caller's input is at fault, and nothing was written.
     if (result.accepted === 0 && result.duplicate === 0 && result.rejected.length > 0) {
       throw new ApiError('validation_failed', `${result.rejected.length} event(s) rejected; nothing was written`, result.rejected);
