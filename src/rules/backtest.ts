@@ -82,14 +82,23 @@ export function overlayRules(live: Recipe, candidates: unknown[]): { recipe: Rec
   return { recipe: parsed.recipe, added: added.sort(), replaced: replaced.sort() };
 }
 
-async function recordedEvents(exec: Executor, guildId: string, since: Date, until: Date): Promise<LakeEvent[]> {
-  const rows = await queryRows<{ source_id: string; type: EventType; actor_id: string; target_id: string | null; channel_id: string | null; occurred_at: string | Date; data: Record<string, unknown> }>(
-    exec,
-    sql`SELECT source_id, type, actor_id::text, target_id::text, channel_id::text, occurred_at, data FROM lake_events
-        WHERE guild_id = ${guildId} AND occurred_at >= ${since.toISOString()}::timestamptz AND occurred_at <= ${until.toISOString()}::timestamptz
-        ORDER BY occurred_at, id`,
-  );
-  return rows.map((r) => ({ ...r, guild_id: guildId, occurred_at: new Date(r.occurred_at).toISOString() }));
+/** The guild's recorded events of the window in the order they happened, a page at a time. */
+async function* recordedEvents(exec: Executor, guildId: string, since: Date, until: Date, pageSize: number): AsyncGenerator<LakeEvent[]> {
+  let after: { at: string; id: number } | null = null;
+  for (;;) {
+    const rows: { id: string | number; source_id: string; type: EventType; actor_id: string; target_id: string | null; channel_id: string | null; occurred_at: string | Date; data: Record<string, unknown> }[] = await queryRows(
+      exec,
+      sql`SELECT id, source_id, type, actor_id::text, target_id::text, channel_id::text, occurred_at, data FROM lake_events
+          WHERE guild_id = ${guildId} AND occurred_at >= ${since.toISOString()}::timestamptz AND occurred_at <= ${until.toISOString()}::timestamptz
+            ${after ? sql`AND (occurred_at, id) > (${after.at}::timestamptz, ${after.id})` : sql``}
+          ORDER BY occurred_at, id LIMIT ${pageSize}`,
+    );
+    if (rows.length === 0) return;
+    const last = rows[rows.length - 1]!;
+    after = { at: new Date(last.occurred_at).toISOString(), id: Number(last.id) };
+    yield rows.map(({ id: _id, ...r }) => ({ ...r, guild_id: guildId, occurred_at: new Date(r.occurred_at).toISOString() }));
+    if (rows.length < pageSize) return;
+  }
 }
 
 async function copyMembers(source: Executor, target: Database, guildId: string): Promise<void> {
@@ -123,14 +132,13 @@ async function payouts(database: Database): Promise<Map<string, Map<string, { li
   return byMember;
 }
 
-export async function backtest(source: Database, guildId: string, candidates: unknown[], options: { days: number; now?: Date }): Promise<BacktestResult> {
+export async function backtest(source: Database, guildId: string, candidates: unknown[], options: { days: number; now?: Date; /** Events read and replayed at a time. */ pageSize?: number }): Promise<BacktestResult> {
   const [guild] = await source.db.select({ timezone: guilds.timezone }).from(guilds).where(eq(guilds.id, guildId));
   if (!guild) throw new BacktestError(`guild ${guildId} is not known to Cairn`);
   const live = await exportGuild(source.db, guildId);
   const { recipe: candidate, added, replaced } = overlayRules(live, candidates);
   const until = options.now ?? new Date();
   const since = new Date(until.getTime() - options.days * 86_400_000);
-  const events = await recordedEvents(source.db, guildId, since, until);
 
   const scratch = await openDatabase({ kind: 'pglite' });
   try {
@@ -142,8 +150,9 @@ export async function backtest(source: Database, guildId: string, candidates: un
     }
     await copyMembers(source.db, scratch, guildId);
     const pipeline = new IngestPipeline(scratch, [new EngineProcessor(new ConfigStore(scratch), undefined, new MilestoneChecker())]);
-    for (let i = 0; i < events.length; i += CHUNK) {
-      const chunk = events.slice(i, i + CHUNK);
+    let events = 0;
+    for await (const chunk of recordedEvents(source.db, guildId, since, until, options.pageSize ?? CHUNK)) {
+      events += chunk.length;
       await pipeline.ingestEvents([...chunk.map((e) => ({ ...e, guild_id: LIVE })), ...chunk.map((e) => ({ ...e, guild_id: CANDIDATE }))], 'backfill');
     }
     const byMember = await payouts(scratch);
@@ -165,7 +174,7 @@ export async function backtest(source: Database, guildId: string, candidates: un
       if (Object.keys(differs).length > 0) members[userId] = differs;
       else unchangedMembers++;
     }
-    return { guild: guildId, days: options.days, from: since.toISOString(), to: until.toISOString(), events: events.length, currencies, members, unchangedMembers, rules: { added, replaced } };
+    return { guild: guildId, days: options.days, from: since.toISOString(), to: until.toISOString(), events, currencies, members, unchangedMembers, rules: { added, replaced } };
   } finally {
     await scratch.close();
   }

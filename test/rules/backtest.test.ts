@@ -65,7 +65,7 @@ describe('cairn backtest', () => {
   });
 
   it('replays a longer window when asked, and reports members paid the same', async () => {
-    const result = await backtest(database, GUILD, [{ ...creditRule('vip_bonus', { amount: 5 }), trigger: { events: ['message_create'], roles: { any: [VIP] } } }], { days: 60, now: NOW });
+    const result = await backtest(database, GUILD, [{ ...creditRule('vip_bonus', { amount: 5 }), trigger: { events: ['message_create'], roles: { any: [VIP] } } }], { days: 60, now: NOW, pageSize: 2 }); // three pages of recorded events
     expect(result.events).toBe(5);
     expect(result.members).toEqual({});
     expect(result.unchangedMembers).toBe(3); // Alice, Bob and Carol (her old message)
