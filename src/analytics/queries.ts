@@ -190,18 +190,18 @@ export async function engagement(exec: Executor, ctx: AnalyticsContext, weeks: n
     distribution: await distributionOf(exec, ctx, selected),
     top: await topEngaged(exec, ctx, selected, 25),
   }));
-  return { weeks: series, week: selected, distribution, top: await withNames(exec, ctx.guildId, top) };
+  const names = await namesOf(exec, ctx.guildId, top);
+  return { weeks: series, week: selected, distribution, top: top.map((m) => ({ ...m, name: names.get(m.userId) ?? null })) };
 }
 
-/** Fresh display names for listed members (a cached answer keeps ids and numbers; names may change). */
-async function withNames<T extends { userId: string; name: string | null }>(exec: Executor, guildId: string, list: T[]): Promise<T[]> {
-  if (list.length === 0) return list;
+/** Fresh display names of listed members (a cached answer keeps ids and numbers; names may change). */
+async function namesOf(exec: Executor, guildId: string, list: { userId: string }[]): Promise<Map<string, string | null>> {
+  if (list.length === 0) return new Map();
   const rows = await queryRows<{ u: string; n: string | null }>(
     exec,
     sql`SELECT user_id::text u, display_name n FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(list.map((m) => m.userId))})`,
   );
-  const names = new Map(rows.map((r) => [r.u, r.n]));
-  return list.map((m) => ({ ...m, name: names.get(m.userId) ?? null }));
+  return new Map(rows.map((r) => [r.u, r.n]));
 }
 
 /** How many members of a week scored in each bucket (one pass over the week's members). */
@@ -286,7 +286,9 @@ export async function stars(exec: Executor, ctx: AnalyticsContext, settings: Sta
     WHERE guild_id = ${ctx.guildId} AND week >= ${since}::date AND week < ${current}::date`);
   const key = `stars|${ctx.guildId}|${since}|${recentFrom}|${current}|${settings.risingMinEvents}|${settings.churnMinEvents}`;
   const { rising, churn } = await answersFor(exec).get(key, signature, () => rankStars(exec, ctx, settings, { since, recentFrom, current }));
-  const [risingStars, churnRisks] = await Promise.all([withNames(exec, ctx.guildId, rising), withNames(exec, ctx.guildId, churn)]);
+  const names = await namesOf(exec, ctx.guildId, [...rising, ...churn]);
+  const risingStars = rising.map((m) => ({ ...m, name: names.get(m.userId) ?? null }));
+  const churnRisks = churn.map((m) => ({ ...m, name: names.get(m.userId) ?? null }));
   return { windowWeeks: settings.windowWeeks, thresholds: settings, since, recentFrom, until: addDays(current, -1), risingStars, churnRisks };
 }
 
