@@ -1,0 +1,77 @@
+// The documented range of every number Cairn accepts: amounts, balances, windows, levels, stock,
+// order, event data. One table, enforced by the zod schemas at every boundary (API, recipes, CLI,
+// the panel's forms) and by the ledger before anything is written, so no value an admin can save
+// can later overflow a column, lose precision or make a date invalid.
+import { z } from 'zod';
+
+/** Largest amount one posting may move (a credit, debit, transfer, award, price, cap). */
+export const MAX_AMOUNT = 1_000_000_000_000; // 10^12
+/**
+ * Largest balance (either sign) or lifetime total a wallet may hold. Well inside 2^53, so the sum of
+ * a balance and an amount is always exact in a JS number; a posting that would cross it is refused.
+ */
+export const MAX_BALANCE = 1_000_000_000_000_000; // 10^15
+/** Longest window of a cooldown or rate limit, and longest lookback anywhere: 366 days. */
+export const MAX_WINDOW_SECONDS = 366 * 86_400;
+export const MAX_LEVEL = 100_000;
+export const MAX_STOCK = 1_000_000_000;
+export const MAX_ORDER = 1_000_000;
+export const MAX_COUNT = 1_000_000;
+/** Voice, presence and scheduled-event durations: at most a year. */
+export const MAX_DURATION_SECONDS = 366 * 86_400;
+export const MAX_DURATION_MINUTES = 366 * 1_440;
+
+/**
+ * The table behind the helpers below, for documentation (README, OpenAPI, panel hints): each
+ * field family, its range, and where it applies.
+ */
+export const RANGES = {
+  amount: { min: 1, max: MAX_AMOUNT, applies: 'rule credits/debits/transfers (after rounding), manual awards (either sign), shop prices, cap limits' },
+  balance: { min: -MAX_BALANCE, max: MAX_BALANCE, applies: 'wallet balances and lifetime totals; a posting that would cross it is refused' },
+  window_seconds: { min: 1, max: MAX_WINDOW_SECONDS, applies: 'cooldown seconds, rate window_seconds' },
+  rate_max: { min: 1, max: MAX_COUNT, applies: 'rate limit max' },
+  level: { min: 0, max: MAX_LEVEL, applies: 'level curve start_level, reward levels, required levels, level requirements' },
+  stock: { min: 0, max: MAX_STOCK, applies: 'shop stock, per-member limits' },
+  order: { min: -MAX_ORDER, max: MAX_ORDER, applies: 'display_order, order' },
+  count: { min: 0, max: MAX_COUNT, applies: 'event data counts (length, attachments, emoji, reactors), event-count requirements' },
+  duration_seconds: { min: 0, max: MAX_DURATION_SECONDS, applies: 'voice and presence session durations, message ages' },
+  duration_minutes: { min: 0, max: MAX_DURATION_MINUTES, applies: 'scheduled-event minutes present' },
+} as const;
+
+const format = (n: number) => n.toLocaleString('en-US');
+
+/** A whole number in [min, max], with messages a person can read ("must be at most 1,000,000"). */
+export function wholeNumber(min: number, max: number) {
+  return z
+    .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number') })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${format(min)}` })
+    .max(max, { error: `must be at most ${format(max)}` });
+}
+
+/** A finite number in [min, max] (fractions allowed), with readable messages. */
+export function boundedNumber(min: number, max: number, options: { exclusiveMin?: boolean } = {}) {
+  const base = z.number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number') });
+  const lower = options.exclusiveMin
+    ? base.gt(min, { error: `must be more than ${format(min)}` })
+    : base.min(min, { error: `must be at least ${format(min)}` });
+  return lower.max(max, { error: `must be at most ${format(max)}` });
+}
+
+export const Amount = () => wholeNumber(1, MAX_AMOUNT);
+/** A manual award or adjustment: either sign, never zero. */
+export const SignedAmount = () =>
+  wholeNumber(-MAX_AMOUNT, MAX_AMOUNT).refine((n) => n !== 0, { error: 'must not be 0' });
+export const WindowSeconds = () => boundedNumber(0, MAX_WINDOW_SECONDS, { exclusiveMin: true });
+export const Level = () => wholeNumber(0, MAX_LEVEL);
+export const Stock = () => wholeNumber(0, MAX_STOCK);
+export const Order = () => wholeNumber(-MAX_ORDER, MAX_ORDER);
+export const Count = () => wholeNumber(0, MAX_COUNT);
+
+/** Why a balance change cannot be applied exactly, or undefined when it can. */
+export function balanceProblem(balance: number, delta: number): string | undefined {
+  if (!Number.isSafeInteger(delta) || Math.abs(delta) > MAX_AMOUNT) return `amount ${delta} is outside ±${format(MAX_AMOUNT)}`;
+  const after = balance + delta;
+  if (Math.abs(after) > MAX_BALANCE) return `the balance would be ${format(after)}, beyond the limit of ±${format(MAX_BALANCE)}`;
+  return undefined;
+}
