@@ -44,7 +44,7 @@ export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.m
 
 export function createApp(services: Services, options: { authenticators?: Authenticator[]; panelDir?: string } = {}) {
   const tokenAuth: Authenticator[] = [new AdminTokenAuthenticator(services.adminToken), new ApiTokenAuthenticator(services.database)];
-  const sessionAuth: Authenticator[] = [new SessionAuthenticator(services.database)];
+  const sessionAuth: Authenticator[] = [new SessionAuthenticator(services.database, services.adminToken)];
   const authenticators = options.authenticators ?? [...tokenAuth, ...sessionAuth];
   const log = services.logger.child({ module: 'http' });
   const app = new Hono<AppEnv>();

@@ -10,11 +10,13 @@ import type { TestDatabase } from './db.ts';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export async function createTestApp(database: TestDatabase, env: Record<string, string> = {}, options: { clock?: Clock } = {}) {
+  const parsed = parseEnv({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
   const services: Services = await createServices({
-    env: parseEnv({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, ...env }),
+    env: parsed,
     logger: silentLogger,
     database,
-    adminToken: ADMIN_TOKEN,
+    // CAIRN_ADMIN_TOKEN in `env` stands for a restart with another operator token.
+    adminToken: parsed.CAIRN_ADMIN_TOKEN ?? ADMIN_TOKEN,
     metrics: new Metrics({ defaultMetrics: false }),
     ...(options.clock ? { clock: options.clock } : {}),
   });
