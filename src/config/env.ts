@@ -46,7 +46,19 @@ export const EnvSchema = z.object({
   CAIRN_AI_PRICES: optionalString,
   /** Longest a message waits for its AI quality score before rules see null. */
   CAIRN_AI_QUALITY_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(3_000),
-});
+})
+  // Discord sends the browser back to the redirect URI, so it is built from CAIRN_BASE_URL and never
+  // from a request's Host header (which any client sets). HOST/PORT are where Cairn listens, not the
+  // public URL registered with Discord (a proxy, TLS, a domain), so they cannot stand in for it.
+  .superRefine((env, ctx) => {
+    if (env.DISCORD_CLIENT_ID && env.DISCORD_CLIENT_SECRET && !env.CAIRN_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAIRN_BASE_URL'],
+        message: 'is required when DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are set: the public URL of the panel (e.g. https://cairn.example.org), whose /api/auth/discord/callback is registered as a redirect in the Discord application',
+      });
+    }
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 

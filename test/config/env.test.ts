@@ -20,4 +20,18 @@ describe('configuration', () => {
       expect((error as ConfigError).issues.map((i) => i.variable).sort()).toEqual(['CAIRN_ADMIN_TOKEN', 'DATABASE_URL', 'LOG_LEVEL', 'PORT']);
     }
   });
+
+  it('refuses Discord login without CAIRN_BASE_URL, naming the variable (the redirect is never built from Host)', () => {
+    const oauth = { DISCORD_CLIENT_ID: '123456', DISCORD_CLIENT_SECRET: 'secret-value' };
+    try {
+      parseEnv(oauth);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues.map((i) => i.variable)).toEqual(['CAIRN_BASE_URL']);
+      expect((error as ConfigError).message).toContain('CAIRN_BASE_URL is required when DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are set');
+    }
+    expect(parseEnv({ ...oauth, CAIRN_BASE_URL: 'https://cairn.example.org' }).CAIRN_BASE_URL).toBe('https://cairn.example.org');
+    expect(parseEnv({ DISCORD_CLIENT_ID: '123456' }).CAIRN_BASE_URL).toBeUndefined();
+  });
 });

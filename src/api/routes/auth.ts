@@ -143,7 +143,12 @@ function apiBase(apiUrl: string | undefined): string {
   return (apiUrl ?? 'https://discord.com/api').replace(/\/+$/, '') + '/v10';
 }
 
+/**
+ * Where Discord sends the browser back: always under CAIRN_BASE_URL (required with OAuth, see
+ * config/env.ts), never the request's Host header, which the client chooses.
+ */
 function redirectUri(c: Context<AppEnv>): string {
-  const base = c.get('services').env.CAIRN_BASE_URL ?? new URL(c.req.url).origin;
+  const base = c.get('services').env.CAIRN_BASE_URL;
+  if (!base) throw new ApiError('not_found', 'Discord login needs CAIRN_BASE_URL (the public URL of the panel)');
   return `${base.replace(/\/+$/, '')}/api/auth/discord/callback`;
 }
