@@ -11,6 +11,7 @@ import { requestId } from 'hono/request-id';
 import type { Services } from '../app/services.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { AdminTokenAuthenticator, ApiTokenAuthenticator, requireAuth, requireGuildAccess, SessionAuthenticator, type Authenticator } from './middleware/auth.ts';
+import { rateLimits } from './middleware/rate-limit.ts';
 import { openApiDocument, type RouteDoc } from './openapi.ts';
 import { aiDocs, aiRoutes } from './routes/ai.ts';
 import { analyticsDocs, analyticsRoutes } from './routes/analytics.ts';
@@ -77,6 +78,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.use('*', limit);
   api.use('*', requireAuth(authenticators));
   api.use('/guilds/:guildId/*', requireGuildAccess);
+  api.use('*', rateLimits(services));
   // A configuration change made here is in force here when the response leaves (other processes
   // follow within milliseconds through NOTIFY).
   api.use('/guilds/:guildId/*', async (c, next) => {
