@@ -1,6 +1,10 @@
 // Panel sessions end with the credential they were opened with: revoking a guild token ends its
 // sessions, and a restart with a new operator token ends the old operator sessions.
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hashSecret } from '../../src/api/auth/sessions.ts';
+import { sessions } from '../../src/db/schema.ts';
 import { ADMIN_TOKEN, createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { GUILD, OTHER_GUILD, seedGuild } from '../support/factories.ts';
@@ -123,5 +127,33 @@ describe('a restart with another CAIRN_ADMIN_TOKEN', () => {
     expect((await read(same, operator)).status).toBe(200);
     const rotated = await restart('rotated-admin-token-0123456789');
     expect((await read(rotated, guildAdmin)).status).toBe(200);
+  });
+});
+
+describe('sessions from before migration 0015', () => {
+  it('are linked to their token, or ended when their token is gone or they are the operator\'s (no fingerprint)', async () => {
+    const token = await issue([GUILD]);
+    const legacy = (id: string, subject: string, guildIds: string[] | null) => ({
+      idHash: hashSecret(id), kind: guildIds ? 'user' : 'admin', subject, name: 'legacy', guildIds, csrf: 'csrf', expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    await database.db.insert(sessions).values([
+      legacy('token-session', `token:${token.id}`, [GUILD]),
+      legacy('revoked-token-session', 'token:4242', [GUILD]),
+      legacy('operator-session', 'admin-token', null),
+      legacy('discord-session', '555555555555555555', [GUILD]),
+    ]);
+    const migration = readFileSync(new URL('../../drizzle/0015_session_origins_and_rate_limits.sql', import.meta.url), 'utf8');
+    const data = migration.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => /^(UPDATE|DELETE)/.test(s));
+    expect(data).toHaveLength(2);
+    for (const statement of data) await database.db.execute(sql.raw(statement));
+
+    const cookie = (id: string) => ({ cookie: `cairn_session=${id}` });
+    expect((await read(api, cookie('token-session'))).status).toBe(200);
+    expect((await read(api, cookie('revoked-token-session'))).status).toBe(401);
+    expect((await read(api, cookie('operator-session'))).status).toBe(401);
+    expect((await read(api, cookie('discord-session'))).status).toBe(200);
+    // The linked session now ends with its token.
+    expect(await json(await api.request(`/api/tokens/${token.id}`, { method: 'DELETE' }))).toEqual({ revoked: token.id, sessionsEnded: 1 });
+    expect((await read(api, cookie('token-session'))).status).toBe(401);
   });
 });
