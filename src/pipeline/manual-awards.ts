@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Tx } from '../db/client.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
-import type { StoredEvent } from '../events/lake-writer.ts';
+import type { EventOrigin, StoredEvent } from '../events/lake-writer.ts';
 import type { EventProcessor, IngestPipeline } from './ingest.ts';
 
 /** Thrown inside the batch's transaction to roll it back; an expected outcome, never a failure. */
@@ -31,12 +31,12 @@ export class ManualAwards implements EventProcessor {
   constructor(private readonly database: Database) {}
 
   /** Ingests one manual_award event alone; `ok: false` means the engine refused it and nothing was written. */
-  async apply(pipeline: IngestPipeline, event: LakeEvent & { type: 'manual_award' }): Promise<AwardOutcome> {
+  async apply(pipeline: IngestPipeline, event: LakeEvent & { type: 'manual_award' }, origin: EventOrigin = 'api'): Promise<AwardOutcome> {
     const key = keyOf(event);
     const slot: { balanceAfter?: number } = {};
     this.#awaiting.set(key, slot);
     try {
-      await pipeline.ingestEvents([event], 'api');
+      await pipeline.ingestEvents([event], origin);
     } catch (error) {
       if (error instanceof AwardRefused && error.key === key) return { ok: false };
       throw error;

@@ -1,6 +1,7 @@
 // Panel sessions and guild-scoped API tokens. Secrets are random and shown once; the database
 // keeps only their SHA-256, so a leaked table opens nothing.
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import { eq, lt } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.ts';
 import { apiTokens, sessions } from '../../db/schema.ts';
@@ -22,13 +23,14 @@ export type SessionOrigin = { kind: 'admin-token'; fingerprint: string } | { kin
 /**
  * A fingerprint of the operator token, stored with operator sessions. scrypt, not SHA-256: the
  * operator picks this token (16 characters at least), so a leaked sessions table must not make
- * guessing it cheap. Computed once per token (about 50 ms).
+ * guessing it cheap. Computed once per token, off the event loop (scrypt takes 50-300 ms here).
  */
-const fingerprints = new Map<string, string>();
-export function adminFingerprint(adminToken: string): string {
+const fingerprints = new Map<string, Promise<string>>();
+const scryptAsync = promisify(scrypt) as (password: string, salt: string, length: number) => Promise<Buffer>;
+export function adminFingerprint(adminToken: string): Promise<string> {
   let fingerprint = fingerprints.get(adminToken);
   if (!fingerprint) {
-    fingerprint = scryptSync(adminToken, 'cairn:operator-session:v1', 32).toString('base64url');
+    fingerprint = scryptAsync(adminToken, 'cairn:operator-session:v1', 32).then((key) => key.toString('base64url'));
     fingerprints.set(adminToken, fingerprint);
   }
   return fingerprint;

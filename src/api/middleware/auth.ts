@@ -35,11 +35,16 @@ export function sameSecret(a: string, b: string): boolean {
 
 /** The operator token: admin rights on every guild. */
 export class AdminTokenAuthenticator implements Authenticator {
-  constructor(private readonly adminToken: string) {}
+  readonly #fingerprint: Promise<string>;
+
+  constructor(private readonly adminToken: string) {
+    // Started now, so it is ready (off the event loop) before the first login needs it.
+    this.#fingerprint = adminFingerprint(adminToken);
+  }
 
   async authenticate(credential: Credential): Promise<Authenticated | undefined> {
     if (!credential.bearer || !sameSecret(credential.bearer, this.adminToken)) return undefined;
-    return { principal: { kind: 'admin', id: 'admin-token' }, origin: { kind: 'admin-token', fingerprint: adminFingerprint(this.adminToken) } };
+    return { principal: { kind: 'admin', id: 'admin-token' }, origin: { kind: 'admin-token', fingerprint: await this.#fingerprint } };
   }
 }
 
@@ -56,14 +61,18 @@ export class ApiTokenAuthenticator implements Authenticator {
 
 /** The panel's session cookie; operator sessions only while they match the current operator token. */
 export class SessionAuthenticator implements Authenticator {
+  readonly #adminFingerprint: Promise<string>;
+
   constructor(
     private readonly database: Database,
-    private readonly adminToken: string,
-  ) {}
+    adminToken: string,
+  ) {
+    this.#adminFingerprint = adminFingerprint(adminToken);
+  }
 
   async authenticate(credential: Credential): Promise<Authenticated | undefined> {
     if (!credential.session) return undefined;
-    const session = await findSession(this.database.db, credential.session, adminFingerprint(this.adminToken));
+    const session = await findSession(this.database.db, credential.session, await this.#adminFingerprint);
     return session ? { principal: session.principal, csrf: session.csrf } : undefined;
   }
 }
