@@ -6,17 +6,37 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 
 export const DEFAULT_RETENTION_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+/** A guild's retention window in days (settings.retention_days, else the operator's default). */
+export function retentionDaysOf(settings: Record<string, unknown>, fallback = DEFAULT_RETENTION_DAYS): number {
+  const days = settings.retention_days;
+  return typeof days === 'number' && Number.isInteger(days) && days > 0 ? days : fallback;
+}
+
+/**
+ * The times a guild accepts new events between. An event older than the retention window may
+ * already have been received and pruned, so a copy could not be recognised as a duplicate: it is
+ * refused. The window accepts a day less than the lake keeps, so an event accepted just before
+ * its day expires is never pruned while its request is still being written. Events more than a
+ * day in the future are refused too (they would hold cooldowns and streaks open).
+ */
+export function eventHorizon(settings: Record<string, unknown>, now: number, fallback = DEFAULT_RETENTION_DAYS): { earliest: number; latest: number; retentionDays: number } {
+  const retentionDays = retentionDaysOf(settings, fallback);
+  return { earliest: now - (retentionDays - 1) * DAY_MS, latest: now + DAY_MS, retentionDays };
+}
 
 export interface RetentionResult {
   guilds: { guildId: string; retentionDays: number; cutoff: string; deleted: number }[];
 }
 
-export async function deleteExpiredEvents(db: Db, now = new Date(), batch = 10_000): Promise<RetentionResult> {
+export async function deleteExpiredEvents(db: Db, now = new Date(), options: { defaultDays?: number; batch?: number } = {}): Promise<RetentionResult> {
+  const batch = options.batch ?? 10_000;
   const guilds = await queryRows<{ id: string; days: number | null }>(db, sql`SELECT id::text, (settings->>'retention_days')::int AS days FROM guilds ORDER BY id`);
   const result: RetentionResult = { guilds: [] };
   for (const g of guilds) {
-    const retentionDays = g.days && g.days > 0 ? g.days : DEFAULT_RETENTION_DAYS;
-    const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
+    const retentionDays = retentionDaysOf({ retention_days: g.days }, options.defaultDays);
+    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
     let deleted = 0;
     for (;;) {
       const rows = await queryRows<{ n: number }>(

@@ -12,6 +12,7 @@ import type { Services } from '../app/services.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { AdminTokenAuthenticator, ApiTokenAuthenticator, requireAuth, requireGuildAccess, SessionAuthenticator, type Authenticator } from './middleware/auth.ts';
 import { rateLimits } from './middleware/rate-limit.ts';
+import { storableUrl } from './middleware/storable-url.ts';
 import { openApiDocument, type RouteDoc } from './openapi.ts';
 import { aiDocs, aiRoutes } from './routes/ai.ts';
 import { analyticsDocs, analyticsRoutes } from './routes/analytics.ts';
@@ -71,12 +72,14 @@ export function createApp(services: Services, options: { authenticators?: Authen
     },
   });
   // Login and logout come before the credentials check (they are how one gets credentials).
+  app.use('/api/auth/*', storableUrl);
   app.use('/api/auth/*', limit);
   app.route('/api/auth', authRoutes(tokenAuth, sessionAuth));
 
   const api = new Hono<AppEnv>();
   api.use('*', limit);
   api.use('*', requireAuth(authenticators));
+  api.use('*', storableUrl);
   api.use('/guilds/:guildId/*', requireGuildAccess);
   api.use('*', rateLimits(services));
   // A configuration change made here is in force here when the response leaves (other processes

@@ -30,7 +30,7 @@ export const JOBS: Job[] = [
     name: 'lake-retention',
     pattern: '17 3 * * *',
     run: async (s) => {
-      const result = await deleteExpiredEvents(s.database.db, s.clock.now());
+      const result = await deleteExpiredEvents(s.database.db, s.clock.now(), { defaultDays: s.env.CAIRN_RETENTION_DAYS });
       s.logger.info({ job: 'lake-retention', guilds: result.guilds.filter((g) => g.deleted > 0) }, 'expired lake events deleted');
     },
   },

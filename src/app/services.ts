@@ -5,6 +5,7 @@ import type { Database } from '../db/client.ts';
 import type { DiscordBot } from '../discord/bot.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../log/logger.ts';
+import { eventHorizon } from '../analytics/retention.ts';
 import { IngestPipeline } from '../pipeline/ingest.ts';
 import { AnalyticsAggregator } from '../analytics/aggregator.ts';
 import { MilestoneChecker } from '../milestones/checker.ts';
@@ -58,6 +59,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     return (type) => type === 'manual_award' || capture[type] !== false;
   });
   const clock = options.clock ?? systemClock;
+  pipeline.useHorizon(async (guildId) => eventHorizon((await configs.get(guildId)).settings, clock.now().getTime(), env.CAIRN_RETENTION_DAYS));
   const ai = createAi(env, database, logger, clock);
   const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });
   if (ai.enabled) pipeline.useSignals(new AiQualitySignal(quality, configs));

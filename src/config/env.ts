@@ -30,6 +30,8 @@ export const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Days the lake keeps raw events for guilds that do not choose (settings.retention_days). */
+  CAIRN_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(90),
   CAIRN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   CAIRN_BASE_URL: optionalString.pipe(z.string().url().optional()),
   DISCORD_TOKEN: optionalString,

@@ -1,12 +1,15 @@
 // LakeEvent: the one envelope every event takes, from Discord, HTTP, a file or the engine itself.
 import { z } from 'zod';
 import { isSnowflake } from '../db/snowflake.ts';
+import { unstorableStrings, valueDepthExceeds } from '../db/storable.ts';
 
 export const Snowflake = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string of digits (a Discord snowflake), not a number') })
   .refine(isSnowflake, { message: 'must be a decimal snowflake string within 64-bit range' });
 
 const NullableSnowflake = Snowflake.nullable();
+const MAX_OPTIONS_DEPTH = 4;
+const MAX_OPTIONS_BYTES = 4096;
 const count = z.number().int().min(0);
 
 export const MESSAGE_TYPES = ['message_create'] as const;
@@ -70,7 +73,12 @@ export const EventDataSchemas = {
   }),
   command: z.object({
     name: z.string().min(1).max(64),
-    options: z.record(z.string(), z.unknown()).default({}),
+    /** A slash command's options (sub-commands nest a few levels): small, shallow JSON. */
+    options: z
+      .record(z.string().max(100), z.unknown())
+      .default({})
+      .refine((o) => !valueDepthExceeds(o, MAX_OPTIONS_DEPTH), { error: `must not nest deeper than ${MAX_OPTIONS_DEPTH} levels`, abort: true })
+      .refine((o) => JSON.stringify(o).length <= MAX_OPTIONS_BYTES, { error: `must be at most ${MAX_OPTIONS_BYTES} characters as JSON` }),
   }),
   manual_award: z.object({
     currency: z.string().min(1).max(32),
@@ -86,6 +94,10 @@ export const EventDataSchemas = {
 } as const;
 
 export type EventType = keyof typeof EventDataSchemas;
+
+/** Before Discord existed, no event can have happened; after 2100, none has yet. */
+export const EARLIEST_EVENT_TIME = '2015-01-01T00:00:00.000Z';
+export const LATEST_EVENT_TIME = '2100-01-01T00:00:00.000Z';
 export const EVENT_TYPES = Object.keys(EventDataSchemas) as EventType[];
 /** Emitted by the engine only; never accepted from outside. */
 export const INTERNAL_EVENT_TYPES = [
@@ -111,7 +123,10 @@ const Envelope = z.object({
   actor_id: Snowflake,
   target_id: NullableSnowflake.default(null),
   channel_id: NullableSnowflake.default(null),
-  occurred_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),
+  occurred_at: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })
+    .refine((t) => !(Date.parse(t) < Date.parse(EARLIEST_EVENT_TIME)), { error: 'must not be before 2015-01-01 (Discord did not exist yet)' })
+    .refine((t) => !(Date.parse(t) >= Date.parse(LATEST_EVENT_TIME)), { error: 'must be before 2100-01-01' }),
   data: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -176,19 +191,19 @@ export function parseLakeEvent(input: unknown, options: ParseOptions = {}): Pars
   }
   if (errors.length > 0 || !envelope.success) return { ok: false, errors: dedupe(errors) };
   const e = envelope.data;
-  return {
-    ok: true,
-    value: {
-      source_id: e.source_id,
-      type: type as EventType,
-      guild_id: e.guild_id,
-      actor_id: e.actor_id,
-      target_id: e.target_id,
-      channel_id: e.channel_id,
-      occurred_at: new Date(e.occurred_at).toISOString(),
-      data,
-    },
+  const value: LakeEvent = {
+    source_id: e.source_id,
+    type: type as EventType,
+    guild_id: e.guild_id,
+    actor_id: e.actor_id,
+    target_id: e.target_id,
+    channel_id: e.channel_id,
+    occurred_at: new Date(e.occurred_at).toISOString(),
+    data,
   };
+  // Text Postgres cannot store (NUL, lone surrogates) is refused here, with its path, not at insert.
+  const unstorable = unstorableStrings(value);
+  return unstorable.length > 0 ? { ok: false, errors: unstorable } : { ok: true, value };
 }
 
 function dedupe(errors: FieldError[]): FieldError[] {

@@ -21,12 +21,49 @@ export interface IngestHooks {
   afterCommit?: (events: StoredEvent[]) => void;
 }
 
+/**
+ * What became of one event of a request. `pending`: valid and new, committed in the background
+ * once its AI signal is computed (gateway events only; an HTTP request never leaves one pending).
+ */
+export type EventStatus = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'pending';
+
+export interface EventOutcome {
+  index: number;
+  /** The event's source id, when it had a readable one. */
+  source_id?: string;
+  status: EventStatus;
+  /** Why it was rejected (field paths) or ignored. */
+  errors?: FieldError[];
+  reason?: string;
+}
+
 export interface IngestResult {
   accepted: number;
   duplicate: number;
   /** Valid events of types the guild does not capture (settings.capture), not written; absent when none. */
   ignored?: number;
   rejected: { index: number; errors: FieldError[] }[];
+  /** Every input, in order, with what became of it. */
+  events: EventOutcome[];
+}
+
+/**
+ * The times a guild accepts events between: not older than its retention window (the lake prunes
+ * them, so a copy could no longer be recognised as a duplicate), not from the future.
+ */
+/** What ingestEvents did: new events (with their lake ids), duplicates, and those still being scored. */
+export interface IngestedEvents {
+  accepted: number;
+  duplicate: number;
+  stored: StoredEvent[];
+  /** Positions of events committed later in the background (waiting for AI signals). */
+  deferred?: number[];
+}
+
+export interface EventHorizon {
+  earliest: number;
+  latest: number;
+  retentionDays: number;
 }
 
 /** For a guild, which event types it captures (the Data sources page: settings.capture). */
@@ -36,6 +73,11 @@ export interface IngestOptions {
   origin: EventOrigin;
   /** When set (the URL's guild), every event must belong to it. */
   guildId?: string;
+  /**
+   * One transaction for all accepted events (an HTTP request): all of them are committed or none,
+   * so an error answer means nothing was written.
+   */
+  atomic?: boolean;
 }
 
 const DefaultPipelineOptions = {
@@ -67,6 +109,7 @@ export class IngestPipeline {
   #writingScored: Promise<void> | undefined;
   #signals: SignalProvider | undefined;
   #capture: CaptureFilter | undefined;
+  #horizon: ((guildId: string) => Promise<EventHorizon>) | undefined;
 
   constructor(
     private readonly database: Database,
@@ -88,6 +131,11 @@ export class IngestPipeline {
     this.#capture = filter;
   }
 
+  /** Refuses, in ingest(), events outside a guild's horizon (retention window, future). */
+  useHorizon(horizon: ((guildId: string) => Promise<EventHorizon>) | undefined): void {
+    this.#horizon = horizon;
+  }
+
   /** Resolves when events committed in the background (waiting on signals) are in. */
   async settled(): Promise<void> {
     while (this.#background.size > 0 || this.#writingScored || this.#scored.length > 0) {
@@ -103,24 +151,57 @@ export class IngestPipeline {
 
   /** Validates raw inputs, then ingests the valid ones; invalid ones are reported, never written. */
   async ingest(inputs: unknown[], options: IngestOptions): Promise<IngestResult> {
-    const valid: LakeEvent[] = [];
-    const rejected: IngestResult['rejected'] = [];
+    const outcomes: EventOutcome[] = inputs.map((input, index) => {
+      const sourceId = typeof input === 'object' && input !== null ? (input as { source_id?: unknown }).source_id : undefined;
+      return { index, ...(typeof sourceId === 'string' && sourceId.length <= 128 ? { source_id: sourceId } : {}), status: 'rejected' };
+    });
+    const reject = (index: number, errors: FieldError[]) => Object.assign(outcomes[index]!, { status: 'rejected', errors });
+    const valid: { index: number; event: LakeEvent }[] = [];
     inputs.forEach((input, index) => {
       const parsed = parseLakeEvent(input);
-      if (!parsed.ok) return rejected.push({ index, errors: parsed.errors });
+      if (!parsed.ok) return reject(index, parsed.errors);
       if (options.guildId && parsed.value.guild_id !== options.guildId) {
-        return rejected.push({
-          index,
-          errors: [{ path: 'guild_id', message: `must match the guild in the URL (${options.guildId})` }],
-        });
+        return reject(index, [{ path: 'guild_id', message: `must match the guild in the URL (${options.guildId})` }]);
       }
       if (typeof input === 'object' && input !== null) carryContent(input, parsed.value);
-      valid.push(parsed.value);
+      valid.push({ index, event: parsed.value });
     });
-    const captured = await this.#captured(valid);
-    const { accepted, duplicate } = await this.ingestEvents(captured, options.origin);
-    const ignored = valid.length - captured.length;
-    return { accepted, duplicate, ...(ignored > 0 ? { ignored } : {}), rejected };
+    // Live gateway events are fresh by construction; the horizon guards what callers send in.
+    const inTime = options.origin === 'gateway' || options.origin === 'simulator' ? valid : await this.#withinHorizon(valid, reject);
+    const captured = await this.#captured(inTime.map((v) => v.event));
+    const capturedSet = new Set(captured);
+    for (const v of inTime) {
+      if (!capturedSet.has(v.event)) Object.assign(outcomes[v.index]!, { status: 'ignored', reason: `the guild does not capture ${v.event.type} events (Data sources)` });
+    }
+    const kept = inTime.filter((v) => capturedSet.has(v.event));
+    const { stored, deferred = [] } = await this.ingestEvents(kept.map((v) => v.event), options.origin, { atomic: options.atomic === true });
+    for (const v of kept) outcomes[v.index]!.status = 'duplicate';
+    for (const s of stored) outcomes[kept[s.index]!.index]!.status = 'accepted';
+    for (const i of deferred) outcomes[kept[i]!.index]!.status = 'pending';
+    return summarize(outcomes);
+  }
+
+  async #withinHorizon(events: { index: number; event: LakeEvent }[], reject: (index: number, errors: FieldError[]) => void) {
+    const horizonOf = this.#horizon;
+    if (!horizonOf || events.length === 0) return events;
+    const byGuild = new Map<string, EventHorizon>();
+    for (const guildId of new Set(events.map((e) => e.event.guild_id))) byGuild.set(guildId, await horizonOf(guildId));
+    return events.filter(({ index, event }) => {
+      const horizon = byGuild.get(event.guild_id)!;
+      const at = Date.parse(event.occurred_at);
+      if (at < horizon.earliest) {
+        reject(index, [{
+          path: 'occurred_at',
+          message: `is older than the guild's retention window (${horizon.retentionDays} days; the earliest accepted time is ${new Date(horizon.earliest).toISOString()}): older events are pruned, so a copy could not be recognised as a duplicate`,
+        }]);
+        return false;
+      }
+      if (at > horizon.latest) {
+        reject(index, [{ path: 'occurred_at', message: `is in the future (later than ${new Date(horizon.latest).toISOString()})` }]);
+        return false;
+      }
+      return true;
+    });
   }
 
   async #captured(events: LakeEvent[]): Promise<LakeEvent[]> {
@@ -136,12 +217,13 @@ export class IngestPipeline {
    * needs signals for (ai_quality) are scored first, outside any transaction, while the others go
    * in at once; they follow when scored (in the background for the gateway).
    */
-  async ingestEvents(events: LakeEvent[], origin: EventOrigin): Promise<{ accepted: number; duplicate: number; stored: StoredEvent[] }> {
+  async ingestEvents(events: LakeEvent[], origin: EventOrigin, options: { atomic?: boolean } = {}): Promise<IngestedEvents> {
+    const batchSize = options.atomic ? Math.max(events.length, 1) : this.#options.batchSize;
     const provider = this.#signals;
-    if (!provider) return this.#ingestInOrder(events, origin);
+    if (!provider) return this.#ingestInOrder(events, origin, batchSize);
     const waiting: number[] = [];
     for (let i = 0; i < events.length; i++) if (await provider.needs(events[i]!)) waiting.push(i);
-    if (waiting.length === 0) return this.#ingestInOrder(events, origin);
+    if (waiting.length === 0) return this.#ingestInOrder(events, origin, batchSize);
     const slow = waiting.map((i) => events[i]!);
     const scoring = Promise.all(
       slow.map(async (event) => {
@@ -153,10 +235,15 @@ export class IngestPipeline {
         }
       }),
     );
+    if (options.atomic) {
+      // All or nothing: wait for the scores, then one transaction in the request's order.
+      await scoring;
+      return this.#ingestInOrder(events, origin, batchSize);
+    }
     const waitSet = new Set(waiting);
     const fastIndex = events.map((_, i) => i).filter((i) => !waitSet.has(i));
-    const fast = await this.#ingestInOrder(fastIndex.map((i) => events[i]!), origin);
-    const result = { accepted: fast.accepted, duplicate: fast.duplicate, stored: fast.stored.map((s) => ({ ...s, index: fastIndex[s.index]! })) };
+    const fast = await this.#ingestInOrder(fastIndex.map((i) => events[i]!), origin, batchSize);
+    const result: IngestedEvents = { accepted: fast.accepted, duplicate: fast.duplicate, stored: fast.stored.map((s) => ({ ...s, index: fastIndex[s.index]! })) };
     if (this.#options.deferSignalsFor.includes(origin)) {
       const job: Promise<void> = scoring
         .then(() => {
@@ -165,10 +252,10 @@ export class IngestPipeline {
         })
         .finally(() => this.#background.delete(job));
       this.#background.add(job);
-      return result;
+      return { ...result, deferred: waiting };
     }
     await scoring;
-    const late = await this.#ingestInOrder(slow, origin);
+    const late = await this.#ingestInOrder(slow, origin, batchSize);
     result.accepted += late.accepted;
     result.duplicate += late.duplicate;
     for (const s of late.stored) result.stored.push({ ...s, index: waiting[s.index]! });
@@ -214,12 +301,12 @@ export class IngestPipeline {
     }
   }
 
-  async #ingestInOrder(events: LakeEvent[], origin: EventOrigin): Promise<{ accepted: number; duplicate: number; stored: StoredEvent[] }> {
+  async #ingestInOrder(events: LakeEvent[], origin: EventOrigin, batchSize = this.#options.batchSize): Promise<{ accepted: number; duplicate: number; stored: StoredEvent[] }> {
     let accepted = 0;
     let duplicate = 0;
     const stored: StoredEvent[] = [];
-    for (let start = 0; start < events.length; start += this.#options.batchSize) {
-      const batch = events.slice(start, start + this.#options.batchSize);
+    for (let start = 0; start < events.length; start += batchSize) {
+      const batch = events.slice(start, start + batchSize);
       const result = await this.#runBatch(batch, origin);
       accepted += result.inserted.length;
       duplicate += result.duplicates.length;
@@ -263,4 +350,17 @@ export class IngestPipeline {
       }
     }
   }
+}
+
+/** The counts and the rejected list (the API's contract) from the per-event outcomes. */
+function summarize(events: EventOutcome[]): IngestResult {
+  const count = (status: EventStatus) => events.filter((e) => e.status === status).length;
+  const ignored = count('ignored');
+  return {
+    accepted: count('accepted'),
+    duplicate: count('duplicate'),
+    ...(ignored > 0 ? { ignored } : {}),
+    rejected: events.filter((e) => e.status === 'rejected').map((e) => ({ index: e.index, errors: e.errors ?? [] })),
+    events,
+  };
 }

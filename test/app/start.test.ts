@@ -46,7 +46,7 @@ describe('npm start', () => {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(event),
     });
-    expect(await ingest.json()).toEqual({ accepted: 1, duplicate: 0, rejected: [] });
+    expect(await ingest.json()).toMatchObject({ accepted: 1, duplicate: 0, rejected: [], events: [{ index: 0, status: 'accepted' }] });
     first.proc.child.kill('SIGTERM');
     expect(await first.proc.exited).toBe(0);
 
@@ -58,7 +58,7 @@ describe('npm start', () => {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(event),
     });
-    expect(await again.json()).toEqual({ accepted: 0, duplicate: 1, rejected: [] });
+    expect(await again.json()).toMatchObject({ accepted: 0, duplicate: 1, rejected: [], events: [{ index: 0, status: 'duplicate' }] });
     const ids = (await json(await fetch(`${second.url}/api/guilds`, { headers: { Authorization: `Bearer ${token}` } }))).map((g: { id: string }) => g.id);
     expect(ids).toEqual([DEMO_GUILD_ID, '77']);
     second.proc.child.kill('SIGTERM');

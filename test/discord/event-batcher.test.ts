@@ -13,7 +13,7 @@ function recordingSink(fail = 0) {
   const sink = async (events: LakeEvent[]): Promise<IngestResult> => {
     if (failures-- > 0) throw new Error('database unavailable');
     batches.push(events);
-    return { accepted: events.length, duplicate: 0, rejected: [] };
+    return { accepted: events.length, duplicate: 0, rejected: [], events: [] };
   };
   return { batches, sink };
 }
@@ -69,7 +69,7 @@ describe('EventBatcher', () => {
       async (events) => {
         await gate;
         seen.push(...events.map((e) => e.source_id));
-        return { accepted: events.length, duplicate: 0, rejected: [] };
+        return { accepted: events.length, duplicate: 0, rejected: [], events: [] };
       },
       silentLogger,
       { maxWaitMs: 1, maxEvents: 1, maxBuffered: 2 },

@@ -9,8 +9,15 @@ import type { TestDatabase } from './db.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
+/**
+ * The suite's events are dated November 2026 (factories.ts). Apps under test keep ten years of
+ * lake (CAIRN_RETENTION_DAYS) so those events stay inside the retention window as the calendar
+ * moves; tests of retention itself set their own window and clock (TEST_NOW).
+ */
+export const TEST_NOW = new Date('2026-11-30T12:00:00.000Z');
+
 export async function createTestApp(database: TestDatabase, env: Record<string, string> = {}, options: { clock?: Clock } = {}) {
-  const parsed = parseEnv({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
+  const parsed = parseEnv({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, CAIRN_RETENTION_DAYS: '3650', ...env });
   const services: Services = await createServices({
     env: parsed,
     logger: silentLogger,

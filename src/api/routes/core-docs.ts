@@ -4,7 +4,26 @@ import { z } from 'zod';
 import type { RouteDoc } from '../openapi.ts';
 import { DryRunOut, GuildOut, LeaderboardOut, LoginOut, MeOut } from '../responses.ts';
 
-const IngestResult = z.object({ accepted: z.number(), duplicate: z.number(), ignored: z.number().optional().meta({ description: 'valid events of types the guild does not capture (settings.capture); absent when none' }), rejected: z.array(z.object({ index: z.number(), errors: z.array(z.object({ path: z.string(), message: z.string() })) })) }).meta({ id: 'IngestResult' });
+const FieldErrorDoc = z.object({ path: z.string(), message: z.string() });
+const IngestResult = z
+  .object({
+    accepted: z.number(),
+    duplicate: z.number(),
+    ignored: z.number().optional().meta({ description: 'valid events of types the guild does not capture (settings.capture); absent when none' }),
+    rejected: z.array(z.object({ index: z.number(), errors: z.array(FieldErrorDoc) })),
+    events: z
+      .array(
+        z.object({
+          index: z.number(),
+          source_id: z.string().optional(),
+          status: z.enum(['accepted', 'duplicate', 'ignored', 'rejected', 'pending']),
+          errors: z.array(FieldErrorDoc).optional(),
+          reason: z.string().optional(),
+        }),
+      )
+      .meta({ description: 'every event of the request, in order, with what became of it; the accepted ones were committed in one transaction' }),
+  })
+  .meta({ id: 'IngestResult' });
 const LakeEventDoc = z
   .object({
     source_id: z.string(), type: z.string(), guild_id: z.string(), actor_id: z.string(), target_id: z.string().nullable().optional(), channel_id: z.string().nullable().optional(),
@@ -17,7 +36,7 @@ export const coreDocs: RouteDoc[] = [
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text)', tag: 'operations', public: true },
   { method: 'get', path: '/api/openapi.json', summary: 'This document', tag: 'operations' },
   { method: 'get', path: '/api/guilds', summary: 'The guilds the caller may manage', tag: 'guilds', response: z.array(GuildOut) },
-  { method: 'post', path: '/api/guilds/{guildId}/events', summary: 'Ingest one LakeEvent or an array (idempotent on source_id)', tag: 'events', body: z.union([LakeEventDoc, z.array(LakeEventDoc)]), response: IngestResult, statuses: [413, 415] },
+  { method: 'post', path: '/api/guilds/{guildId}/events', summary: 'Ingest one LakeEvent or an array (idempotent on source_id), all of it in one transaction; events older than the retention window are refused', tag: 'events', body: z.union([LakeEventDoc, z.array(LakeEventDoc)]), response: IngestResult, statuses: [413, 415] },
   { method: 'post', path: '/api/guilds/{guildId}/dry-run', summary: 'What the rules would do with an event: the full trace, nothing written', tag: 'rules', body: z.object({ event: LakeEventDoc, rules: z.array(z.record(z.string(), z.unknown())).optional(), only: z.boolean().optional(), content: z.string().max(4000).optional() }), response: DryRunOut },
   { method: 'get', path: '/api/guilds/{guildId}/leaderboard', summary: 'Leaderboard of a currency: all time, the current season, or a past season', tag: 'economy', query: z.object({ currency: z.string(), season: z.string().optional(), limit: z.string().optional(), offset: z.string().optional() }), response: LeaderboardOut, statuses: [404] },
   { method: 'get', path: '/api/schemas', summary: 'Names of the JSON Schemas served', tag: 'schemas', response: z.array(z.string()) },

@@ -5,6 +5,7 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { retentionDaysOf } from '../../analytics/retention.ts';
 import { audit } from '../../audit/audit.ts';
 import { queryRows, type Db } from '../../db/client.ts';
 import { auditLog, guilds, seasons } from '../../db/schema.ts';
@@ -53,8 +54,6 @@ const AuditQuery = z.object({ entity: z.enum(['rule', 'zone', 'currency', 'miles
 const OverviewQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 const DataSourcesQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 const AuditId = z.object({ id: z.coerce.number().int().positive('must be a positive audit entry id') });
-/** The lake keeps events this many days unless settings.retention_days says otherwise (cairn lake prune). */
-export const DEFAULT_RETENTION_DAYS = 90;
 /** How long a computed overview answers the same question again (it may miss that much activity). */
 const OVERVIEW_REUSE_MS = 2000;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,7 +92,7 @@ export function guildAdminRoutes() {
   app.get('/settings', async (c) => {
     const [g] = await c.get('services').database.db.select().from(guilds).where(eq(guilds.id, guildOf(c)));
     if (!g) throw new ApiError('not_found', 'this guild is unknown to Cairn');
-    return c.json({ id: g.id, name: g.name, timezone: g.timezone, isDemo: g.isDemo, retention_days: DEFAULT_RETENTION_DAYS, ...g.settings });
+    return c.json({ id: g.id, name: g.name, timezone: g.timezone, isDemo: g.isDemo, retention_days: c.get('services').env.CAIRN_RETENTION_DAYS, ...g.settings });
   });
   app.patch('/settings', async (c) => {
     const patch = parseWith(GuildSettingsPatch, await readJson(c));
@@ -109,7 +108,7 @@ export function guildAdminRoutes() {
       await audit(tx, { guildId, actor: actorOf(c), action: 'guild.settings', entityType: 'guild', entityKey: guildId, before: { name: g.name, timezone: g.timezone, ...g.settings }, after: { name: row!.name, timezone: row!.timezone, ...row!.settings } });
       return row!;
     });
-    return c.json({ id: updated.id, name: updated.name, timezone: updated.timezone, isDemo: updated.isDemo, retention_days: DEFAULT_RETENTION_DAYS, ...updated.settings });
+    return c.json({ id: updated.id, name: updated.name, timezone: updated.timezone, isDemo: updated.isDemo, retention_days: c.get('services').env.CAIRN_RETENTION_DAYS, ...updated.settings });
   });
 
   app.get('/audit-log', async (c) => {
@@ -182,7 +181,7 @@ export function guildAdminRoutes() {
     );
     const byType = new Map(counts.map((r) => [r.type, r]));
     const capture = (g.settings.capture ?? {}) as Record<string, boolean>;
-    const retention = typeof g.settings.retention_days === 'number' ? g.settings.retention_days : DEFAULT_RETENTION_DAYS;
+    const retention = retentionDaysOf(g.settings, c.get('services').env.CAIRN_RETENTION_DAYS);
     return c.json({
       retentionDays: retention,
       days,
