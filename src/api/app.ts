@@ -11,6 +11,7 @@ import { requestId } from 'hono/request-id';
 import type { Services } from '../app/services.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { AdminTokenAuthenticator, ApiTokenAuthenticator, requireAuth, requireGuildAccess, SessionAuthenticator, type Authenticator } from './middleware/auth.ts';
+import { rateLimits } from './middleware/rate-limit.ts';
 import { storableUrl } from './middleware/storable-url.ts';
 import { openApiDocument, type RouteDoc } from './openapi.ts';
 import { aiDocs, aiRoutes } from './routes/ai.ts';
@@ -45,7 +46,7 @@ export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.m
 
 export function createApp(services: Services, options: { authenticators?: Authenticator[]; panelDir?: string } = {}) {
   const tokenAuth: Authenticator[] = [new AdminTokenAuthenticator(services.adminToken), new ApiTokenAuthenticator(services.database)];
-  const sessionAuth: Authenticator[] = [new SessionAuthenticator(services.database)];
+  const sessionAuth: Authenticator[] = [new SessionAuthenticator(services.database, services.adminToken)];
   const authenticators = options.authenticators ?? [...tokenAuth, ...sessionAuth];
   const log = services.logger.child({ module: 'http' });
   const app = new Hono<AppEnv>();
@@ -80,6 +81,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.use('*', requireAuth(authenticators));
   api.use('*', storableUrl);
   api.use('/guilds/:guildId/*', requireGuildAccess);
+  api.use('*', rateLimits(services));
   // A configuration change made here is in force here when the response leaves (other processes
   // follow within milliseconds through NOTIFY).
   api.use('/guilds/:guildId/*', async (c, next) => {

@@ -40,6 +40,8 @@ function operation(doc: RouteDoc): ZodOpenApiOperationObject {
   if (!doc.public) {
     responses[401] = errorResponse('Missing or invalid credentials');
     responses[403] = errorResponse('A guild the caller may not manage, or a missing CSRF token on a cookie request');
+    // Every credentialed route but /api/auth/* is rate limited (api/middleware/rate-limit.ts).
+    if (!doc.path.startsWith('/api/auth/')) responses[429] = errorResponse('Rate limited (per credential and per guild, CAIRN_RATE_LIMIT_*); the Retry-After header gives the seconds to wait');
   }
   for (const s of doc.statuses ?? []) responses[s] = errorResponse(s === 404 ? 'Not found' : s === 409 ? 'Conflict' : s === 429 ? 'Too many requests' : 'Error');
   return {

@@ -1,4 +1,5 @@
 // Types shared by the API's middleware and routes.
+import type { RateLimitInfo } from 'hono-rate-limiter';
 import type { Services } from '../app/services.ts';
 
 export type Principal =
@@ -12,5 +13,7 @@ export interface AppEnv {
     sessionId: string | undefined;
     csrf: string | undefined;
     services: Services;
+    /** Set by hono-rate-limiter: the count behind the current limit (middleware/rate-limit.ts). */
+    rateLimit: RateLimitInfo | undefined;
   };
 }

@@ -10,6 +10,7 @@ import { IngestPipeline } from '../pipeline/ingest.ts';
 import { AnalyticsAggregator } from '../analytics/aggregator.ts';
 import { MilestoneChecker } from '../milestones/checker.ts';
 import { EngineProcessor } from '../pipeline/engine-processor.ts';
+import { ManualAwards } from '../pipeline/manual-awards.ts';
 import { ConfigStore } from '../rules/config-store.ts';
 import { systemClock, type Clock } from './clock.ts';
 
@@ -22,6 +23,8 @@ export interface Services {
   readonly pipeline: IngestPipeline;
   readonly configs: ConfigStore;
   readonly engine: EngineProcessor;
+  /** Manual awards that are applied, or refused leaving nothing behind. */
+  readonly awards: ManualAwards;
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly adminToken: string;
@@ -48,7 +51,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const configs = new ConfigStore(database, logger.child({ module: 'config' }));
   await configs.start();
   const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }), new MilestoneChecker());
-  const pipeline = new IngestPipeline(database, [engine, new AnalyticsAggregator(configs)], {}, logger.child({ module: 'ingest' }));
+  const awards = new ManualAwards(database);
+  const pipeline = new IngestPipeline(database, [engine, awards, new AnalyticsAggregator(configs)], {}, logger.child({ module: 'ingest' }));
   // Data sources: event types a guild switched off are not captured (manual awards always are).
   pipeline.useCapture(async (guildId) => {
     const capture = ((await configs.get(guildId)).settings.capture ?? {}) as Record<string, unknown>;
@@ -80,6 +84,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     pipeline,
     configs,
     engine,
+    awards,
     metrics: options.metrics ?? new Metrics(),
     clock,
     adminToken,

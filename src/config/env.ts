@@ -7,6 +7,9 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A per-minute rate limit: a whole number, 0 meaning no limit. */
+const rateLimit = (fallback: number) => z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no limit) or more').max(10_000_000).default(fallback);
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const EnvSchema = z.object({
@@ -48,7 +51,25 @@ export const EnvSchema = z.object({
   CAIRN_AI_PRICES: optionalString,
   /** Longest a message waits for its AI quality score before rules see null. */
   CAIRN_AI_QUALITY_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(3_000),
-});
+  /** API requests per minute per credential, and per guild over all its credentials, in each bucket (ingest, analytics, api); 0 = no limit. */
+  CAIRN_RATE_LIMIT_REQUESTS: rateLimit(600),
+  /** The same for expensive routes: dry runs, previews, imports, milestone rechecks, AI calls, season rolls. */
+  CAIRN_RATE_LIMIT_EXPENSIVE: rateLimit(120),
+  /** Events per minute a guild may send through POST /events; 0 = no limit. */
+  CAIRN_RATE_LIMIT_EVENTS: rateLimit(6_000),
+})
+  // Discord sends the browser back to the redirect URI, so it is built from CAIRN_BASE_URL and never
+  // from a request's Host header (which any client sets). HOST/PORT are where Cairn listens, not the
+  // public URL registered with Discord (a proxy, TLS, a domain), so they cannot stand in for it.
+  .superRefine((env, ctx) => {
+    if (env.DISCORD_CLIENT_ID && env.DISCORD_CLIENT_SECRET && !env.CAIRN_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAIRN_BASE_URL'],
+        message: 'is required when DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are set: the public URL of the panel (e.g. https://cairn.example.org), whose /api/auth/discord/callback is registered as a redirect in the Discord application',
+      });
+    }
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 

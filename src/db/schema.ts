@@ -2,6 +2,7 @@
 // Discord ids are `snowflake` (bigint in SQL, string in TypeScript). Amounts are whole numbers.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -454,10 +455,17 @@ export const sessions = pgTable(
     /** Guilds this session may manage; null = every guild (the operator). */
     guildIds: text('guild_ids').array(),
     csrf: text('csrf').notNull(),
+    /** The guild token the session was opened with: revoking the token deletes the session. */
+    apiTokenId: integer('api_token_id').references((): AnyPgColumn => apiTokens.id, { onDelete: 'cascade' }),
+    /**
+     * An operator session's fingerprint of the CAIRN_ADMIN_TOKEN it was opened with (a slow hash,
+     * never the token): after a restart with another token it no longer matches and is refused.
+     */
+    adminFingerprint: text('admin_fingerprint'),
     createdAt: at('created_at').notNull().defaultNow(),
     expiresAt: at('expires_at').notNull(),
   },
-  (t) => [index('sessions_expiry').on(t.expiresAt)],
+  (t) => [index('sessions_expiry').on(t.expiresAt), index('sessions_api_token').on(t.apiTokenId)],
 );
 
 /** Guild-scoped API tokens an operator hands to a guild's admins (only the hash is stored). */
@@ -469,6 +477,16 @@ export const apiTokens = pgTable('api_tokens', {
   createdBy: text('created_by').notNull(),
   createdAt: at('created_at').notNull().defaultNow(),
   lastUsedAt: at('last_used_at'),
+});
+
+/**
+ * The API's rate-limit counters (fixed windows), one row per credential or guild and bucket, shared
+ * by every process serving the database; each hit is one atomic upsert.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull(),
+  resetAt: at('reset_at').notNull(),
 });
 
 /** Every call to the AI model: what for, how big, how long, what it cost, how it ended. */

@@ -17,6 +17,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'cairn_rate_limited_total',
+    help: 'API requests refused with 429 by a rate limit, by scope (credential, guild, guild_events) and bucket (ingest, expensive, analytics, api).',
+    labelNames: ['scope', 'bucket'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'cairn_' });
   }

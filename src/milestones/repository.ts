@@ -8,7 +8,7 @@ import { bigintArray } from '../db/sql.ts';
 import { memberMilestones, milestones } from '../db/schema.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
 import { compileConfig, formatPath } from '../rules/compiler.ts';
-import { loadConfigInput, loadCurrencies, loadZones, type Problem, type SaveResult } from '../rules/repository.ts';
+import { loadConfigInput, loadCurrencies, loadZones, lockGuildConfig, type Problem, type SaveResult } from '../rules/repository.ts';
 import { MemoryState } from '../rules/state.ts';
 import { MilestoneChecker } from './checker.ts';
 import { MilestoneSchema, requirementReferences, type Milestone } from './schema.ts';
@@ -28,6 +28,7 @@ export async function validateMilestone(exec: Executor, guildId: string, documen
 }
 
 export async function saveMilestone(exec: Executor, guildId: string, document: unknown, actor: string): Promise<SaveResult<{ id: number; milestone: Milestone; created: boolean }>> {
+  await lockGuildConfig(exec, guildId);
   const valid = await validateMilestone(exec, guildId, document);
   if (!valid.ok) return valid;
   const m = valid.value;

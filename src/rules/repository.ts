@@ -1,7 +1,7 @@
 // Reading and saving a guild's rules, zones and currencies. Saving validates first (schema,
 // references, a trial evaluation), keeps every rule version, and writes an audit entry.
 import { isDeepStrictEqual } from 'node:util';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.ts';
 import { currencies, guilds, milestones, rules, ruleVersions, zones } from '../db/schema.ts';
 import { currentSeason } from '../ledger/seasons.ts';
@@ -143,8 +143,19 @@ export interface SavedRule {
   created: boolean;
 }
 
-/** Creates or updates (by key) a rule; unchanged documents are not re-versioned. */
+/**
+ * Serialises changes to one guild's configuration until the transaction ends: two saves of one key
+ * would otherwise both read "absent" and both insert (a duplicate key), or both write version n+1.
+ * Every save takes it first; it is re-entrant within a transaction (a preset import saves many).
+ * Other guilds, and event processing, are not held up.
+ */
+export async function lockGuildConfig(tx: Executor, guildId: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`cairn:config:${guildId}`}, 0))`);
+}
+
+/** Creates or updates (by key) a rule; unchanged documents are not re-versioned. Call it in a transaction. */
 export async function saveRule(exec: Executor, guildId: string, document: unknown, actor: string): Promise<SaveResult<SavedRule>> {
+  await lockGuildConfig(exec, guildId);
   const validation = validateRuleDocument(document, await loadCurrencies(exec, guildId), await loadZones(exec, guildId), guildId);
   if (!validation.ok) return validation;
   const rule = validation.value;
@@ -172,6 +183,7 @@ export async function deleteRule(exec: Executor, guildId: string, key: string, a
 export async function saveZone(exec: Executor, guildId: string, input: ZoneInput | unknown, actor: string): Promise<SaveResult<Zone>> {
   const parsed = ZoneSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
+  await lockGuildConfig(exec, guildId);
   const zone = parsed.data;
   const [existing] = await exec.select().from(zones).where(and(eq(zones.guildId, guildId), eq(zones.key, zone.key)));
   const values = { name: zone.name, channelIds: zone.channels, defaultFor: zone.default_for, multipliers: zone.multipliers, updatedAt: new Date() };
@@ -184,6 +196,7 @@ export async function saveZone(exec: Executor, guildId: string, input: ZoneInput
 export async function saveCurrency(exec: Executor, guildId: string, input: CurrencyInput | unknown, actor: string): Promise<SaveResult<CurrencyInfo>> {
   const parsed = CurrencySchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
+  await lockGuildConfig(exec, guildId);
   const c = parsed.data;
   const [existing] = await exec.select().from(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, c.key)));
   const values = {

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { lockMemberWallets, walletKey, writeLedgerRows } from '../ledger/postings.ts';
 import type { EngineProcessor } from '../pipeline/engine-processor.ts';
 import { formatPath } from '../rules/compiler.ts';
-import type { SaveResult } from '../rules/repository.ts';
+import { lockGuildConfig, type SaveResult } from '../rules/repository.ts';
 import { renderTemplate } from '../rules/template.ts';
 import { ShopItemSchema, type ShopItem } from './schema.ts';
 
@@ -20,6 +20,7 @@ export interface StoredItem extends ShopItem {
 export async function saveShopItem(exec: Executor, guildId: string, document: unknown, actor: string): Promise<SaveResult<StoredItem>> {
   const parsed = ShopItemSchema.safeParse(document);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
+  await lockGuildConfig(exec, guildId);
   const item = parsed.data;
   const [currency] = await exec.select().from(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, item.currency)));
   if (!currency) return { ok: false, problems: [{ path: 'currency', message: `unknown currency "${item.currency}"` }] };

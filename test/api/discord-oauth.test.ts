@@ -1,12 +1,14 @@
 // Panel login with Discord OAuth2 (authorization code flow) against a fake Discord on 127.0.0.1.
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { GUILD, OTHER_GUILD, seedGuild } from '../support/factories.ts';
 
 const THIRD_GUILD = '1160511689263947798';
+const BASE_URL = 'https://cairn.example.org';
 let database: TestDatabase;
 let api: Awaited<ReturnType<typeof createTestApp>>;
 let discord: Server;
@@ -40,7 +42,7 @@ beforeAll(async () => {
   const port = (discord.address() as AddressInfo).port;
   database = await createTestDatabase();
   for (const g of [GUILD, OTHER_GUILD, THIRD_GUILD]) await seedGuild(database, { guildId: g, currencies: [{ key: `c${g.slice(-1)}` }] });
-  api = await createTestApp(database, { DISCORD_CLIENT_ID: '123456', DISCORD_CLIENT_SECRET: 'client-secret-value', DISCORD_API_URL: `http://127.0.0.1:${port}/api` });
+  api = await createTestApp(database, { DISCORD_CLIENT_ID: '123456', DISCORD_CLIENT_SECRET: 'client-secret-value', DISCORD_API_URL: `http://127.0.0.1:${port}/api`, CAIRN_BASE_URL: BASE_URL });
 });
 afterAll(async () => {
   await api.services.close();
@@ -75,5 +77,67 @@ describe('Discord OAuth2 login', () => {
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
     const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
     expect((await api.app.request(`/api/auth/discord/callback?code=bad&state=${state}`, { headers: { Cookie: cookie } })).status).toBe(401);
+  });
+});
+
+/** Signs in through the fake Discord; returns the session cookie. */
+async function discordLogin(): Promise<string> {
+  const start = await api.app.request('/api/auth/discord/login');
+  const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+  const stateCookie = start.headers.get('set-cookie')!.split(';')[0]!;
+  const callback = await api.app.request(`/api/auth/discord/callback?code=good-code&state=${state}`, { headers: { Cookie: stateCookie } });
+  return callback.headers.getSetCookie().find((c) => c.startsWith('cairn_session='))!.split(';')[0]!;
+}
+
+/** A real HTTP request to a listening Cairn, with a Host header of the caller's choosing. */
+function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the OAuth redirect URI', () => {
+  it('comes from CAIRN_BASE_URL, never from the Host header of the request', async () => {
+    const server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const start = await rawGet(port, '/api/auth/discord/login', { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example' });
+      expect(start.status).toBe(302);
+      const location = String(start.headers.location);
+      expect(location).not.toContain('evil.example');
+      expect(new URL(location).searchParams.get('redirect_uri')).toBe(`${BASE_URL}/api/auth/discord/callback`);
+
+      // The code exchange names the same redirect URI, and the browser returns to the panel's root.
+      const state = new URL(location).searchParams.get('state')!;
+      const stateCookie = String((start.headers['set-cookie'] as string[])[0]).split(';')[0]!;
+      seen.length = 0;
+      const callback = await rawGet(port, `/api/auth/discord/callback?code=good-code&state=${state}`, { Host: 'evil.example', Cookie: stateCookie });
+      expect(callback.status).toBe(302);
+      expect(callback.headers.location).toBe('/');
+      const exchange = new URLSearchParams(seen.find((s) => s.path === '/api/v10/oauth2/token')!.body);
+      expect(exchange.get('redirect_uri')).toBe(`${BASE_URL}/api/auth/discord/callback`);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('a Discord session and token revocation', () => {
+  it('is unaffected by revoking guild tokens (it was not opened with one)', async () => {
+    const session = await discordLogin();
+    const issued = await json(await api.request('/api/tokens', { method: 'POST', json: { name: 'guild admin', guildIds: [GUILD] } }));
+    const tokenSession = await api.app.request('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: issued.token }) });
+    const tokenCookie = tokenSession.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await api.request(`/api/tokens/${issued.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await api.app.request(`/api/guilds/${GUILD}/currencies`, { headers: { Cookie: tokenCookie } })).status).toBe(401);
+    expect((await api.app.request(`/api/guilds/${GUILD}/currencies`, { headers: { Cookie: session } })).status).toBe(200);
+    expect((await json(await api.app.request('/api/auth/me', { headers: { Cookie: session } }))).principal.id).toBe('555555555555555555');
   });
 });

@@ -17,11 +17,13 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const TEST_NOW = new Date('2026-11-30T12:00:00.000Z');
 
 export async function createTestApp(database: TestDatabase, env: Record<string, string> = {}, options: { clock?: Clock } = {}) {
+  const parsed = parseEnv({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, CAIRN_RETENTION_DAYS: '3650', ...env });
   const services: Services = await createServices({
-    env: parseEnv({ CAIRN_ADMIN_TOKEN: ADMIN_TOKEN, CAIRN_RETENTION_DAYS: '3650', ...env }),
+    env: parsed,
     logger: silentLogger,
     database,
-    adminToken: ADMIN_TOKEN,
+    // CAIRN_ADMIN_TOKEN in `env` stands for a restart with another operator token.
+    adminToken: parsed.CAIRN_ADMIN_TOKEN ?? ADMIN_TOKEN,
     metrics: new Metrics({ defaultMetrics: false }),
     ...(options.clock ? { clock: options.clock } : {}),
   });

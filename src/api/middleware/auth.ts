@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Database } from '../../db/client.ts';
 import { ApiError } from '../errors.ts';
-import { findApiToken, findSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import { adminFingerprint, findApiToken, findSession, SESSION_COOKIE, type SessionOrigin } from '../auth/sessions.ts';
 import type { AppEnv, Principal } from '../types.ts';
 
 export interface Credential {
@@ -18,6 +18,8 @@ export interface Authenticated {
   principal: Principal;
   /** Set when the credential was a session cookie: changes must echo it (CSRF). */
   csrf?: string;
+  /** Set for a token: what a panel session opened with it depends on. */
+  origin?: SessionOrigin;
 }
 
 export interface Authenticator {
@@ -33,11 +35,16 @@ export function sameSecret(a: string, b: string): boolean {
 
 /** The operator token: admin rights on every guild. */
 export class AdminTokenAuthenticator implements Authenticator {
-  constructor(private readonly adminToken: string) {}
+  readonly #fingerprint: Promise<string>;
+
+  constructor(private readonly adminToken: string) {
+    // Started now, so it is ready (off the event loop) before the first login needs it.
+    this.#fingerprint = adminFingerprint(adminToken);
+  }
 
   async authenticate(credential: Credential): Promise<Authenticated | undefined> {
-    if (credential.bearer && sameSecret(credential.bearer, this.adminToken)) return { principal: { kind: 'admin', id: 'admin-token' } };
-    return undefined;
+    if (!credential.bearer || !sameSecret(credential.bearer, this.adminToken)) return undefined;
+    return { principal: { kind: 'admin', id: 'admin-token' }, origin: { kind: 'admin-token', fingerprint: await this.#fingerprint } };
   }
 }
 
@@ -47,18 +54,25 @@ export class ApiTokenAuthenticator implements Authenticator {
 
   async authenticate(credential: Credential): Promise<Authenticated | undefined> {
     if (!credential.bearer?.startsWith('cairn_')) return undefined;
-    const principal = await findApiToken(this.database.db, credential.bearer);
-    return principal ? { principal } : undefined;
+    const found = await findApiToken(this.database.db, credential.bearer);
+    return found ? { principal: found.principal, origin: { kind: 'api-token', tokenId: found.tokenId } } : undefined;
   }
 }
 
-/** The panel's session cookie. */
+/** The panel's session cookie; operator sessions only while they match the current operator token. */
 export class SessionAuthenticator implements Authenticator {
-  constructor(private readonly database: Database) {}
+  readonly #adminFingerprint: Promise<string>;
+
+  constructor(
+    private readonly database: Database,
+    adminToken: string,
+  ) {
+    this.#adminFingerprint = adminFingerprint(adminToken);
+  }
 
   async authenticate(credential: Credential): Promise<Authenticated | undefined> {
     if (!credential.session) return undefined;
-    const session = await findSession(this.database.db, credential.session);
+    const session = await findSession(this.database.db, credential.session, await this.#adminFingerprint);
     return session ? { principal: session.principal, csrf: session.csrf } : undefined;
   }
 }

@@ -8,7 +8,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { rateLimiter } from 'hono-rate-limiter';
 import { z } from 'zod';
 import { queryRows } from '../../db/client.ts';
-import { createSession, deleteSession, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/sessions.ts';
+import { createSession, deleteSession, SESSION_COOKIE, SESSION_TTL_MS, type SessionOrigin } from '../auth/sessions.ts';
 import { ApiError, errorBody } from '../errors.ts';
 import { requireAuth, type Authenticator } from '../middleware/auth.ts';
 import type { AppEnv, Principal } from '../types.ts';
@@ -29,9 +29,9 @@ function secureCookies(c: Context<AppEnv>): boolean {
   return base ? base.startsWith('https://') : new URL(c.req.url).protocol === 'https:';
 }
 
-async function startSession(c: Context<AppEnv>, principal: Principal) {
+async function startSession(c: Context<AppEnv>, principal: Principal, origin: SessionOrigin) {
   const { db } = c.get('services').database;
-  const session = await createSession(db, principal);
+  const session = await createSession(db, principal, origin);
   setCookie(c, SESSION_COOKIE, session.id, {
     httpOnly: true,
     sameSite: 'Strict',
@@ -65,8 +65,8 @@ export function authRoutes(tokenAuthenticators: Authenticator[], sessionAuthenti
     const { token } = parseWith(LoginBody, await readJson(c));
     for (const authenticator of tokenAuthenticators) {
       const found = await authenticator.authenticate({ bearer: token });
-      if (!found) continue;
-      const session = await startSession(c, found.principal);
+      if (!found?.origin) continue;
+      const session = await startSession(c, found.principal, found.origin);
       return c.json({ principal: describe(found.principal), csrfToken: session.csrf, expiresAt: session.expiresAt.toISOString() });
     }
     throw new ApiError('unauthorized', 'that token is not valid');
@@ -128,7 +128,7 @@ export function authRoutes(tokenAuthenticators: Authenticator[], sessionAuthenti
             AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(g.settings->'admin_role_ids') r WHERE r = ANY(m.roles))`,
     );
     const principal: Principal = { kind: 'user', id: String(user.id), name: user.global_name ?? user.username ?? 'Discord user', guildIds: [...new Set([...managed, ...byRole.map((r) => r.id)])] };
-    await startSession(c, principal);
+    await startSession(c, principal, { kind: 'discord' });
     return c.redirect('/', 302);
   });
 
@@ -143,7 +143,12 @@ function apiBase(apiUrl: string | undefined): string {
   return (apiUrl ?? 'https://discord.com/api').replace(/\/+$/, '') + '/v10';
 }
 
+/**
+ * Where Discord sends the browser back: always under CAIRN_BASE_URL (required with OAuth, see
+ * config/env.ts), never the request's Host header, which the client chooses.
+ */
 function redirectUri(c: Context<AppEnv>): string {
-  const base = c.get('services').env.CAIRN_BASE_URL ?? new URL(c.req.url).origin;
+  const base = c.get('services').env.CAIRN_BASE_URL;
+  if (!base) throw new ApiError('not_found', 'Discord login needs CAIRN_BASE_URL (the public URL of the panel)');
   return `${base.replace(/\/+$/, '')}/api/auth/discord/callback`;
 }

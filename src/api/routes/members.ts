@@ -152,19 +152,17 @@ export function memberRoutes() {
     if (!currency) throw new ApiError('validation_failed', `unknown currency "${body.currency}"`, [{ path: 'currency', message: `unknown currency "${body.currency}"` }]);
     const sourceId = `award:${randomUUID()}`;
     // The award goes through the pipeline like any event: it is in the lake, and rules may react.
-    await services.pipeline.ingestEvents(
-      [{
-        source_id: sourceId, type: 'manual_award', guild_id: guildId, actor_id: principal.kind === 'user' && /^[0-9]+$/.test(principal.id) ? principal.id : '0',
-        target_id: userId, channel_id: null, occurred_at: services.clock.now().toISOString(), data: { currency: body.currency, amount: body.amount, reason: body.reason || 'manual award' },
-      }],
-      'api',
-    );
-    const [tx] = await queryRows<{ balance_after: string }>(
-      services.database.db,
-      sql`SELECT t.balance_after::text FROM transactions t JOIN lake_events l ON l.id = t.lake_event_id WHERE l.guild_id = ${guildId} AND l.source_id = ${sourceId} AND t.source = 'manual'`,
-    );
-    if (!tx) throw new ApiError('conflict', `the balance is too low for ${body.amount} ${body.currency}`, [{ path: 'amount', message: 'would overdraw the balance' }]);
-    return c.json({ member: userId, currency: body.currency, amount: body.amount, balance: Number(tx.balance_after), sourceId });
+    // One the engine refuses is rolled back whole: a refusal writes nothing.
+    const outcome = await services.awards.apply(services.pipeline, {
+      source_id: sourceId, type: 'manual_award', guild_id: guildId, actor_id: principal.kind === 'user' && /^[0-9]+$/.test(principal.id) ? principal.id : '0',
+      target_id: userId, channel_id: null, occurred_at: services.clock.now().toISOString(), data: { currency: body.currency, amount: body.amount, reason: body.reason || 'manual award' },
+    });
+    if (!outcome.ok) {
+      throw body.amount < 0
+        ? new ApiError('conflict', `the balance is too low for ${body.amount} ${body.currency}`, [{ path: 'amount', message: 'would overdraw the balance' }])
+        : new ApiError('conflict', `the award of ${body.amount} ${body.currency} could not be applied: the balance would leave its allowed range`, [{ path: 'amount', message: 'would take the balance out of range' }]);
+    }
+    return c.json({ member: userId, currency: body.currency, amount: body.amount, balance: outcome.balanceAfter, sourceId });
   });
   return app;
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../../db/client.ts';
 import { auditLog, rules, ruleVersions } from '../../db/schema.ts';
 import { diffValues } from '../../presets/diff.ts';
-import { deleteRule, saveRule } from '../../rules/repository.ts';
+import { deleteRule, lockGuildConfig, saveRule } from '../../rules/repository.ts';
 import { RuleSchema } from '../../rules/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -78,10 +78,19 @@ export function ruleRoutes() {
     return row;
   };
   const out = toOut;
-  const save = async (c: Context<AppEnv>, document: unknown) => {
+  /**
+   * Saves and answers with the row this save wrote (read in its transaction: a concurrent save may
+   * commit right after). `createOnly` (POST) refuses a key that exists, also one created meanwhile.
+   */
+  const save = async (c: Context<AppEnv>, document: unknown, options: { createOnly?: boolean } = {}) => {
     const { db } = c.get('services').database;
-    const value = saved(await db.transaction((tx) => saveRule(tx, guildOf(c), document, actorOf(c))), 'rule');
-    return out(await load(c, value.key));
+    const guildId = guildOf(c);
+    return db.transaction(async (tx) => {
+      const value = saved(await saveRule(tx, guildId, document, actorOf(c)), 'rule');
+      if (options.createOnly && !value.created) throw new ApiError('conflict', `a rule "${value.key}" exists already; PUT /rules/${value.key} replaces it`);
+      const [row] = await tx.select().from(rules).where(eq(rules.id, value.id));
+      return out(row!);
+    });
   };
 
   app.get('/', async (c) => {
@@ -95,14 +104,26 @@ export function ruleRoutes() {
       const [exists] = await c.get('services').database.db.select({ id: rules.id }).from(rules).where(and(eq(rules.guildId, guildOf(c)), eq(rules.key, key)));
       if (exists) throw new ApiError('conflict', `a rule "${key}" exists already; PUT /rules/${key} replaces it`);
     }
-    return c.json(await save(c, body), 201);
+    return c.json(await save(c, body, { createOnly: true }), 201);
   });
   app.get('/:key', async (c) => c.json(out(await load(c, c.req.param('key')))));
   app.put('/:key', async (c) => c.json(await save(c, withKey(await readJson(c), c.req.param('key')))));
   app.patch('/:key', async (c) => {
     const patch = parseWith(Patch, await readJson(c));
-    const row = await load(c, c.req.param('key'));
-    return c.json(await save(c, { ...row.document, ...patch }));
+    const { db } = c.get('services').database;
+    const guildId = guildOf(c);
+    const key = c.req.param('key');
+    // Read, merge and save under the guild's lock, so two patches (say enable and priority) both hold.
+    return c.json(
+      await db.transaction(async (tx) => {
+        await lockGuildConfig(tx, guildId);
+        const [row] = await tx.select().from(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, key)));
+        if (!row) throw new ApiError('not_found', `no rule "${key}"`);
+        const value = saved(await saveRule(tx, guildId, { ...row.document, ...patch }, actorOf(c)), 'rule');
+        const [updated] = await tx.select().from(rules).where(eq(rules.id, value.id));
+        return out(updated!);
+      }),
+    );
   });
   app.delete('/:key', async (c) => {
     const { db } = c.get('services').database;
