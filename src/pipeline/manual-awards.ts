@@ -36,7 +36,7 @@ export class ManualAwards implements EventProcessor {
     const slot: { balanceAfter?: number } = {};
     this.#awaiting.set(key, slot);
     try {
-      await pipeline.ingestEvents([event], origin);
+      await pipeline.ingestEvents([event], origin, { atomic: true });
     } catch (error) {
       if (error instanceof AwardRefused && error.key === key) return { ok: false };
       throw error;

@@ -132,8 +132,11 @@ describe('data sources', () => {
     expect(byType.currency_credited).toMatchObject({ internal: true });
   });
 
-  it('defaults to a 90-day retention', async () => {
-    expect((await call('GET', '/data-sources')).body.retentionDays).toBe(90);
+  it("defaults to the operator's retention (CAIRN_RETENTION_DAYS, 90 unless set)", async () => {
+    expect((await call('GET', '/data-sources')).body.retentionDays).toBe(3650); // test/support/app.ts sets it
+    const defaults = await createTestApp(database, { CAIRN_RETENTION_DAYS: '90' });
+    const res = await defaults.request(`/api/guilds/${GUILD}/data-sources`);
+    expect((await json(res)).retentionDays).toBe(90);
   });
 });
 
