@@ -47,7 +47,7 @@ describe('backends terminated during load', () => {
     const sent = load.started.flatMap((i) => batches[i]!);
     const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
     try {
-      const lake = await checkLake(database, DEMO_GUILD_ID, sent);
+      const lake = await checkLake(database, DEMO_GUILD_ID, sent.map((e) => e.source_id));
       console.info(
         `backend termination: ${terminations.rounds} rounds, ${terminations.terminated} backends terminated; ` +
           `${sent.length} events in ${load.requests} requests: accepted ${load.accepted}, duplicate ${load.duplicate}, ` +

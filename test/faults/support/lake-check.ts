@@ -3,7 +3,6 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../../../src/db/client.ts';
 import { lakeEvents } from '../../../src/db/schema.ts';
-import type { LakeEvent } from '../../../src/events/lake-event.ts';
 import { checkLedger, type Violation } from '../../../src/ledger/doctor.ts';
 
 export interface LakeCheck {
@@ -17,8 +16,8 @@ export interface LakeCheck {
   walletsOff: number;
 }
 
-export async function checkLake(database: Database, guildId: string, events: LakeEvent[]): Promise<LakeCheck> {
-  const ids = events.map((e) => e.source_id);
+/** Checks the lake for the events with these source ids (sent to one guild). */
+export async function checkLake(database: Database, guildId: string, ids: string[]): Promise<LakeCheck> {
   const rows = await database.db
     .select({ sourceId: lakeEvents.sourceId, n: count() })
     .from(lakeEvents)
