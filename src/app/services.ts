@@ -56,6 +56,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   });
   const clock = options.clock ?? systemClock;
   pipeline.useHorizon(async (guildId) => eventHorizon((await configs.get(guildId)).settings, clock.now().getTime(), env.CAIRN_RETENTION_DAYS));
+  const metrics = options.metrics ?? new Metrics();
   const ai = createAi(env, database, logger, clock);
   const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });
   if (ai.enabled) pipeline.useSignals(new AiQualitySignal(quality, configs));
@@ -71,8 +72,10 @@ export async function createServices(options: ServiceOptions): Promise<Services>
         clock,
         ai,
         logger: logger.child({ module: 'discord' }),
+        batch: { onDropped: (count, reason) => metrics.gatewayEventsDropped.inc({ reason }, count) },
       })
     : undefined;
+  if (discord) metrics.gatewayBuffered = () => discord.events.buffered;
   return {
     env,
     logger,
@@ -80,7 +83,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     pipeline,
     configs,
     engine,
-    metrics: options.metrics ?? new Metrics(),
+    metrics,
     clock,
     adminToken,
     ai,

@@ -1,5 +1,5 @@
 // Prometheus metrics for the process (prom-client), one registry per Services instance.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -15,6 +15,21 @@ export class Metrics {
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
+  });
+
+  readonly gatewayEventsDropped = new Counter({
+    name: 'cairn_gateway_events_dropped_total',
+    help: 'Gateway events given up, by reason: buffer_full (too many held while the database was unreachable), write_failed, shutdown.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  /** How many gateway events are held in memory; set by whoever runs the bot, read at each scrape. */
+  gatewayBuffered: () => number = () => 0;
+  readonly gatewayEventsBuffered: Gauge = new Gauge({
+    name: 'cairn_gateway_events_buffered',
+    help: 'Gateway events held in memory waiting to be written (they pile up while the database is unreachable).',
+    registers: [this.registry],
+    collect: (): void => this.gatewayEventsBuffered.set(this.gatewayBuffered()),
   });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
