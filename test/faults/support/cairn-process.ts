@@ -21,6 +21,8 @@ export async function bootCairn(options: { dataDir: string; databaseUrl?: string
     CAIRN_ADMIN_TOKEN: FAULT_ADMIN_TOKEN,
     DATABASE_URL: options.databaseUrl,
     ...options.env,
+    // Diagnostics: FAULT_DEBUG_IMPORT=/path/to/hook.mjs preloads a module (e.g. one that prints the
+    // query behind an unhandled rejection) into the Cairn process.
     ...(process.env.FAULT_DEBUG_IMPORT ? { NODE_OPTIONS: `--import=${process.env.FAULT_DEBUG_IMPORT}` } : {}),
   });
   const [, url] = await proc.waitFor(/Cairn is running at (http:\/\/\S+)/, 90_000);

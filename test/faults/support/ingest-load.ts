@@ -57,6 +57,8 @@ export interface LoadOptions {
   stopOnCutOff?: boolean;
   /** Whether the server process still runs: once it is gone, retrying is pointless. */
   alive?: () => boolean;
+  /** Called after every 200, with the counts so far. */
+  onProgress?: (report: LoadReport) => void;
   /** Pause before a retry. */
   retryDelayMs?: number;
   guildId?: string;
@@ -84,7 +86,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const giveUpAt = Date.now() + (options.giveUpAfterMs ?? 30_000);
       while (!stopped && Date.now() < giveUpAt) {
         report.requests++;
-        const sentAt = performance.now();
         let res: Response;
         try {
           res = await fetch(`${options.url}/api/guilds/${guildId}/events`, {
@@ -103,12 +104,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
           continue;
         }
         const body = await res.text();
-        if (process.env.FAULT_DEBUG_LOAD) console.info(`${Date.now() % 100000} ${res.status} ${Math.round(performance.now() - sentAt)}ms`);
         if (res.status === 200) {
           const result = JSON.parse(body) as { accepted: number; duplicate: number };
           report.accepted += result.accepted;
           report.duplicate += result.duplicate;
           done.add(index);
+          options.onProgress?.(report);
           break;
         }
         if (res.status === 503 && isUnavailable(body) && Number(res.headers.get('retry-after')) > 0) report.refused++;
