@@ -1,12 +1,15 @@
 # Cairn: multi-stage build on Node 22, running as the unprivileged "node" user.
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
+# patches/ before npm ci: its postinstall applies them (patch-package) and fails if one does not fit.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 # The admin panel (SvelteKit, static files served by Cairn itself).

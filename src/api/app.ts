@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Services } from '../app/services.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { AdminTokenAuthenticator, ApiTokenAuthenticator, requireAuth, requireGuildAccess, SessionAuthenticator, type Authenticator } from './middleware/auth.ts';
 import { rateLimits } from './middleware/rate-limit.ts';
@@ -134,6 +135,14 @@ export function createApp(services: Services, options: { authenticators?: Authen
     if (error instanceof HTTPException) {
       const code = error.status === 401 ? 'unauthorized' : error.status === 413 ? 'payload_too_large' : 'bad_request';
       return c.json(errorBody(c, code, error.message || 'bad request'), error.status);
+    }
+    // The database went away (restart, failover, network). Not the caller's fault and not a bug: the
+    // same request can be sent again (events are idempotent by source id, so a retry after a commit
+    // whose answer was lost comes back as a duplicate).
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'database unavailable; answered 503');
+      c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return c.json(errorBody(c, 'unavailable', 'the database is not reachable right now; retry the same request shortly'), 503);
     }
     log.error({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
     return c.json(errorBody(c, 'internal_error', 'something went wrong on our side; the request id identifies it in the logs'), 500);

@@ -60,6 +60,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   });
   const clock = options.clock ?? systemClock;
   pipeline.useHorizon(async (guildId) => eventHorizon((await configs.get(guildId)).settings, clock.now().getTime(), env.CAIRN_RETENTION_DAYS));
+  const metrics = options.metrics ?? new Metrics();
   const ai = createAi(env, database, logger, clock);
   const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });
   if (ai.enabled) pipeline.useSignals(new AiQualitySignal(quality, configs));
@@ -75,8 +76,10 @@ export async function createServices(options: ServiceOptions): Promise<Services>
         clock,
         ai,
         logger: logger.child({ module: 'discord' }),
+        batch: { onDropped: (count, reason) => metrics.gatewayEventsDropped.inc({ reason }, count) },
       })
     : undefined;
+  if (discord) metrics.gatewayBuffered = () => discord.events.buffered;
   return {
     env,
     logger,
@@ -85,7 +88,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     configs,
     engine,
     awards,
-    metrics: options.metrics ?? new Metrics(),
+    metrics,
     clock,
     adminToken,
     ai,

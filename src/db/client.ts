@@ -93,6 +93,11 @@ function preferPrepared<T extends PgClient>(client: T): T {
   return client;
 }
 
+/** Seconds before reconnection attempt `n` (counted since the last success): 50 ms doubling to 2 s, jittered. */
+export function reconnectDelaySeconds(attempt: number): number {
+  return Math.min(0.05 * 2 ** attempt, 2) * (0.5 + Math.random() / 2);
+}
+
 async function openPostgres(options: { url: string; poolSize?: number }): Promise<Database> {
   const client = preferPrepared(
     postgres(options.url, {
@@ -101,6 +106,12 @@ async function openPostgres(options: { url: string; poolSize?: number }): Promis
       connection: { application_name: 'cairn' },
       // Recycled connections also drop their prepared statements.
       max_lifetime: 60 * 30,
+      // After a restart or failover, come back within a couple of seconds: postgres.js waits up to
+      // 20 s between attempts by default (3^n/100 s after n failures in a row).
+      backoff: reconnectDelaySeconds,
+      // A server that does not answer at all (a dropped route) fails requests with 503 after this
+      // long instead of postgres.js's 30 s.
+      connect_timeout: 10,
     }),
   );
   const db = drizzlePostgres({ client, schema }) as unknown as Db;

@@ -49,6 +49,8 @@ export const DefaultShutdown = {
   settleMs: 5_000,
   /** Longest the outbox is drained before the client goes. */
   drainOutboxMs: 3_000,
+  /** Longest queued gateway events wait for an unreachable database before they are given up. */
+  flushEventsMs: 5_000,
 } as const;
 
 const SCHEDULED_STATUS: Record<number, ScheduledStatus> = {
@@ -158,7 +160,7 @@ export class DiscordBot {
       await this.voice.closeAll().catch((error) => this.#logger.error({ err: error }, 'could not close voice sessions'));
       this.presence?.stop();
       await this.presence?.closeAll().catch((error) => this.#logger.error({ err: error }, 'could not close presence sessions'));
-      await this.events.flush();
+      await this.events.flush({ giveUpAfterMs: shutdown.flushEventsMs });
       await this.members.flush().catch((error) => this.#logger.error({ err: error }, 'could not update the members table'));
       await this.voice.settle();
       await this.presence?.settle();

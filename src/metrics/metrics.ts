@@ -1,5 +1,5 @@
 // Prometheus metrics for the process (prom-client), one registry per Services instance.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -22,6 +22,20 @@ export class Metrics {
     help: 'API requests refused with 429 by a rate limit, by scope (credential, guild, guild_events) and bucket (ingest, expensive, analytics, api).',
     labelNames: ['scope', 'bucket'] as const,
     registers: [this.registry],
+  });
+  readonly gatewayEventsDropped = new Counter({
+    name: 'cairn_gateway_events_dropped_total',
+    help: 'Gateway events given up, by reason: buffer_full (too many held while the database was unreachable), write_failed, shutdown.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  /** How many gateway events are held in memory; set by whoever runs the bot, read at each scrape. */
+  gatewayBuffered: () => number = () => 0;
+  readonly gatewayEventsBuffered: Gauge = new Gauge({
+    name: 'cairn_gateway_events_buffered',
+    help: 'Gateway events held in memory waiting to be written (they pile up while the database is unreachable).',
+    registers: [this.registry],
+    collect: (): void => this.gatewayEventsBuffered.set(this.gatewayBuffered()),
   });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {

@@ -75,6 +75,11 @@ export class ConfigStore {
         this.#reloads++;
         this.onReload?.(config);
         return config;
+      } catch (error) {
+        // A configuration that could not be refreshed (say, the database went away just after its
+        // NOTIFY) is not trusted: the next use loads it again instead of running on the old one.
+        this.#configs.delete(guildId);
+        throw error;
       } finally {
         this.#loading.delete(guildId);
       }

@@ -7,11 +7,14 @@ import { silentLogger } from '../../src/log/logger.ts';
 import type { IngestResult } from '../../src/pipeline/ingest.ts';
 import { messageEvent } from '../support/factories.ts';
 
-function recordingSink(fail = 0) {
+/** What postgres.js throws when the database cannot be reached. */
+const connectionRefused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+function recordingSink(fail = 0, error: () => Error = () => new Error('ingest failed')) {
   const batches: LakeEvent[][] = [];
   let failures = fail;
   const sink = async (events: LakeEvent[]): Promise<IngestResult> => {
-    if (failures-- > 0) throw new Error('database unavailable');
+    if (failures-- > 0) throw error();
     batches.push(events);
     return { accepted: events.length, duplicate: 0, rejected: [], events: [] };
   };
@@ -50,7 +53,7 @@ describe('EventBatcher', () => {
     expect(batcher.stats).toMatchObject({ batches: 1, accepted: 1, lost: 0 });
   });
 
-  it('counts a batch as lost when the database stays down, and carries on with the next', async () => {
+  it('counts a batch as lost when it keeps failing for another reason than the database being away, and carries on', async () => {
     const { batches, sink } = recordingSink(3);
     const batcher = new EventBatcher(sink, silentLogger, { maxWaitMs: 1, retryDelaysMs: [1, 1] });
     batcher.push(messageEvent());
@@ -59,6 +62,29 @@ describe('EventBatcher', () => {
     await batcher.flush();
     expect(batcher.stats.lost).toBe(1);
     expect(batches).toHaveLength(1);
+  });
+
+  it('keeps a batch while the database is unreachable, however long, and writes it when it is back', async () => {
+    const { batches, sink } = recordingSink(6, connectionRefused);
+    const batcher = new EventBatcher(sink, silentLogger, { maxWaitMs: 1, retryDelaysMs: [1], unavailableRetryMs: { first: 1, max: 5 } });
+    let committed = 0;
+    batcher.push(messageEvent(), () => committed++);
+    await batcher.flush();
+    expect(batches).toHaveLength(1);
+    expect(committed).toBe(1);
+    expect(batcher.stats).toMatchObject({ batches: 1, accepted: 1, lost: 0 });
+  });
+
+  it('gives up a batch still waiting for the database when a flush deadline passes (shutdown)', async () => {
+    const dropped: [number, string][] = [];
+    const { batches, sink } = recordingSink(Infinity, connectionRefused);
+    const batcher = new EventBatcher(sink, silentLogger, { maxWaitMs: 1, unavailableRetryMs: { first: 5, max: 5 }, onDropped: (n, reason) => dropped.push([n, reason]) });
+    batcher.push(messageEvent());
+    batcher.push(messageEvent());
+    await batcher.flush({ giveUpAfterMs: 30 });
+    expect(batches).toEqual([]);
+    expect(batcher.stats.lost).toBe(2);
+    expect(dropped).toEqual([[2, 'shutdown']]);
   });
 
   it('keeps at most maxBuffered events while a write is slow, dropping the oldest', async () => {
