@@ -1,6 +1,6 @@
 // Retention of the raw lake: a daily job deletes events older than each guild's window (default 90
 // days) in small batches — aggregates, counters, ledger and milestones are left alone, so charts keep
-// their history. A weekly job reconciles the daily counters with what the lake still holds and
+// their history — and marks the guild as pruned up to there, so no pruned event is accepted again. A weekly job reconciles the daily counters with what the lake still holds and
 // reports any drift.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
@@ -37,6 +37,10 @@ export async function deleteExpiredEvents(db: Db, now = new Date(), options: { d
   for (const g of guilds) {
     const retentionDays = retentionDaysOf({ retention_days: g.days }, options.defaultDays);
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
+    // First the mark, then the deletes: from here on nothing older is accepted again (lake-writer),
+    // even if the guild later keeps its lake longer.
+    await db.execute(sql`UPDATE guilds SET lake_pruned_before = GREATEST(lake_pruned_before, ${cutoff}::timestamptz) WHERE id = ${g.id}`);
+    await db.execute(sql`DELETE FROM rule_errors WHERE guild_id = ${g.id} AND at < ${cutoff}::timestamptz`);
     let deleted = 0;
     for (;;) {
       const rows = await queryRows<{ n: number }>(

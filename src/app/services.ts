@@ -6,6 +6,7 @@ import type { DiscordBot } from '../discord/bot.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../log/logger.ts';
 import { eventHorizon } from '../analytics/retention.ts';
+import { FailedEventStore } from '../pipeline/failed-events.ts';
 import { IngestPipeline } from '../pipeline/ingest.ts';
 import { AnalyticsAggregator } from '../analytics/aggregator.ts';
 import { MilestoneChecker } from '../milestones/checker.ts';
@@ -25,6 +26,8 @@ export interface Services {
   readonly engine: EngineProcessor;
   /** Manual awards that are applied, or refused leaving nothing behind. */
   readonly awards: ManualAwards;
+  /** Events whose processing failed on its own, set aside for the operator (health view, retry). */
+  readonly failedEvents: FailedEventStore;
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly adminToken: string;
@@ -61,6 +64,13 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const clock = options.clock ?? systemClock;
   pipeline.useHorizon(async (guildId) => eventHorizon((await configs.get(guildId)).settings, clock.now().getTime(), env.CAIRN_RETENTION_DAYS));
   const metrics = options.metrics ?? new Metrics();
+  const failedEvents = new FailedEventStore(database.db);
+  pipeline.useFailureSink({
+    async record(failures) {
+      for (const f of failures) metrics.eventsIngested.inc({ outcome: 'failed', origin: f.origin });
+      await failedEvents.record(failures);
+    },
+  });
   const ai = createAi(env, database, logger, clock);
   const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });
   if (ai.enabled) pipeline.useSignals(new AiQualitySignal(quality, configs));
@@ -88,6 +98,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     configs,
     engine,
     awards,
+    failedEvents,
     metrics,
     clock,
     adminToken,

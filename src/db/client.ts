@@ -49,6 +49,22 @@ export async function queryRows<T>(exec: Executor, query: SQL): Promise<T[]> {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/**
+ * What went wrong, in one line: drizzle wraps driver errors as "Failed query: <the whole SQL>",
+ * which says nothing to an operator; the driver's own message (with its SQLSTATE) does.
+ */
+export function errorMessage(error: unknown): string {
+  let current: unknown = error;
+  for (let i = 0; i < 4 && current instanceof Error; i++) {
+    if (!current.message.startsWith('Failed query:')) {
+      const state = sqlState(current);
+      return state && !current.message.includes(state) ? `${current.message} (SQLSTATE ${state})` : current.message;
+    }
+    current = current.cause;
+  }
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
 /** The SQLSTATE of a driver error, unwrapping drizzle's wrapper. */
 export function sqlState(error: unknown): string | undefined {
   let current: unknown = error;

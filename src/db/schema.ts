@@ -32,6 +32,11 @@ export const guilds = pgTable('guilds', {
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   /** Bumped by a trigger whenever rules, zones, currencies or milestones change. */
   configVersion: integer('config_version').notNull().default(0),
+  /**
+   * The lake of this guild was pruned of everything before this time: an event from before it may
+   * have been received and deleted, so it is refused (exactly once does not rest on the raw event).
+   */
+  lakePrunedBefore: at('lake_pruned_before'),
   createdAt: at('created_at').notNull().defaultNow(),
 });
 
@@ -216,10 +221,56 @@ export const rules = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     /** The whole rule document (validated by the rule schema). */
     document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    /** Set when Cairn disabled the rule because it kept failing at run time; cleared when an admin enables it. */
+    quarantinedAt: at('quarantined_at'),
+    quarantineReason: text('quarantine_reason'),
     createdAt: at('created_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('rules_guild_key').on(t.guildId, t.key)],
+);
+
+/**
+ * A rule that failed at run time on an event: the rule was skipped for it, the event and the other
+ * rules went on. Shown on the rule and the health page; old rows go with the lake's retention.
+ */
+export const ruleErrors = pgTable(
+  'rule_errors',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    guildId: snowflake('guild_id').notNull(),
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    ruleVersion: integer('rule_version').notNull(),
+    lakeEventId: bigint('lake_event_id', { mode: 'number' }),
+    /** The event's source id (a chained event's carries its root's and a suffix). */
+    sourceId: text('source_id').notNull(),
+    message: text('message').notNull(),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [index('rule_errors_rule').on(t.guildId, t.ruleId, t.id), index('rule_errors_time').using('brin', t.at)],
+);
+
+/**
+ * Events whose processing failed on its own (not for the database's availability), set aside so
+ * nothing is lost: none of it was written; the operator sees them on the health page and retries.
+ */
+export const ingestFailures = pgTable(
+  'ingest_failures',
+  {
+    id: serial('id').primaryKey(),
+    guildId: snowflake('guild_id').notNull(),
+    sourceId: varchar('source_id', { length: 128 }).notNull(),
+    type: varchar('type', { length: 40 }).notNull(),
+    origin: varchar('origin', { length: 16 }).notNull(),
+    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    firstFailedAt: at('first_failed_at').notNull().defaultNow(),
+    lastFailedAt: at('last_failed_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('ingest_failures_source').on(t.guildId, t.sourceId)],
 );
 
 export const ruleVersions = pgTable(

@@ -19,6 +19,11 @@ export interface LakeWriteResult {
   inserted: StoredEvent[];
   /** Batch positions that were already in the lake (or repeated earlier in the batch). */
   duplicates: number[];
+  /**
+   * Batch positions older than what the guild's lake was pruned of (guilds.lake_pruned_before):
+   * such an event may have been received and deleted, so it is not written (absent when none).
+   */
+  expired?: number[];
 }
 
 /**
@@ -61,15 +66,19 @@ export async function writeLakeEvents(tx: Executor, events: LakeEvent[], origin:
   const unique = [...firstIndex.values()].map((i) => events[i]!);
   // One statement: insert (in key order, so concurrent batches lock unique-index entries in the
   // same order), then add what was inserted to the daily and lifetime counters (also in key order).
-  const rows = await queryRows<{ id: string | number; g: string; s: string }>(
+  const rows = await queryRows<{ id: string | number | null; g: string; s: string }>(
     tx,
     sql`WITH v AS (
           SELECT * FROM json_to_recordset(${JSON.stringify(
             unique.map((e) => ({ g: e.guild_id, s: e.source_id, t: e.type, a: e.actor_id, tg: e.target_id, c: e.channel_id, o: e.occurred_at, d: e.data })),
           )}::json) AS v(g bigint, s text, t text, a bigint, tg bigint, c bigint, o timestamptz, d jsonb)
+        ), old AS (
+          -- Exactly once must not rest on the raw event still being in the lake: nothing from
+          -- before what the guild's lake was pruned of is written.
+          SELECT v.g, v.s FROM v JOIN guilds gl ON gl.id = v.g WHERE v.o < gl.lake_pruned_before
         ), ins AS (
           INSERT INTO lake_events (guild_id, source_id, type, actor_id, target_id, channel_id, occurred_at, data, origin)
-          SELECT g, s, t, a, tg, c, o, d, ${origin} FROM v ORDER BY g, s
+          SELECT g, s, t, a, tg, c, o, d, ${origin} FROM v WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.g = v.g AND old.s = v.s) ORDER BY g, s
           ON CONFLICT (guild_id, source_id) DO NOTHING
           RETURNING id, guild_id, source_id, type, actor_id, target_id, channel_id, occurred_at, data
         ), sides AS (
@@ -96,17 +105,20 @@ export async function writeLakeEvents(tx: Executor, events: LakeEvent[], origin:
           DO UPDATE SET count = d.count + excluded.count, value_sum = d.value_sum + excluded.value_sum
           RETURNING 1
         )
-        SELECT id, guild_id::text AS g, source_id AS s FROM ins`,
+        SELECT id, guild_id::text AS g, source_id AS s FROM ins
+        UNION ALL SELECT NULL, g::text, s FROM old`,
   );
-  const idByKey = new Map(rows.map((r) => [`${r.g}\u0000${r.s}`, Number(r.id)]));
+  const idByKey = new Map(rows.map((r) => [`${r.g}\u0000${r.s}`, r.id === null ? null : Number(r.id)]));
   const inserted: StoredEvent[] = [];
+  const expired: number[] = [];
   for (const [key, index] of firstIndex) {
     const id = idByKey.get(key);
     if (id === undefined) duplicates.push(index);
+    else if (id === null) expired.push(index);
     else inserted.push({ id, index, event: events[index]! });
   }
   inserted.sort((a, b) => a.index - b.index);
   duplicates.sort((a, b) => a - b);
-  return { inserted, duplicates };
+  return expired.length > 0 ? { inserted, duplicates, expired: expired.sort((a, b) => a - b) } : { inserted, duplicates };
 }
 

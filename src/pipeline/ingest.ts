@@ -1,17 +1,35 @@
 // The data path's spine: validate → (one DB transaction per batch) lake insert → processors
 // (engine, ledger, outbox) → commit. A duplicate stops at the lake; a failure rolls back all of it.
 import type { Database, Tx } from '../db/client.ts';
-import { sqlState } from '../db/client.ts';
+import { errorMessage, sqlState } from '../db/client.ts';
 import { GuildRegistry } from '../guilds/guilds.ts';
 import { parseLakeEvent, type FieldError, type LakeEvent } from '../events/lake-event.ts';
-import { writeLakeEvents, type EventOrigin, type StoredEvent } from '../events/lake-writer.ts';
+import { writeLakeEvents, type EventOrigin, type LakeWriteResult, type StoredEvent } from '../events/lake-writer.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
 import { carryContent, heldContentOf, setSignals, type SignalProvider } from './signals.ts';
 
-/** A stage that runs inside the batch's transaction on the events that were new to the lake. */
+/**
+ * A stage that runs inside the batch's transaction on the events that were new to the lake. It may
+ * return work to do once the transaction committed (e.g. quarantining a rule that keeps failing).
+ */
 export interface EventProcessor {
-  process(tx: Tx, events: StoredEvent[]): Promise<void>;
+  process(tx: Tx, events: StoredEvent[]): Promise<void | AfterCommit>;
+}
+
+export type AfterCommit = () => Promise<void> | void;
+
+/** An event whose own processing failed (not the database's availability): set aside, never written. */
+export interface FailedEvent {
+  event: LakeEvent;
+  origin: EventOrigin;
+  error: unknown;
+}
+
+/** Where events that fail on their own are kept for the operator (the health view), and retried from. */
+export interface FailureSink {
+  record(failures: FailedEvent[]): Promise<void>;
 }
 
 export interface IngestHooks {
@@ -25,7 +43,7 @@ export interface IngestHooks {
  * What became of one event of a request. `pending`: valid and new, committed in the background
  * once its AI signal is computed (gateway events only; an HTTP request never leaves one pending).
  */
-export type EventStatus = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'pending';
+export type EventStatus = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'pending' | 'failed';
 
 export interface EventOutcome {
   index: number;
@@ -58,6 +76,10 @@ export interface IngestedEvents {
   stored: StoredEvent[];
   /** Positions of events committed later in the background (waiting for AI signals). */
   deferred?: number[];
+  /** Positions of events that failed on their own and were set aside (never with `atomic`). */
+  failed?: { index: number; message: string }[];
+  /** Positions of events older than what their guild's lake was pruned of: not written. */
+  expired?: number[];
 }
 
 export interface EventHorizon {
@@ -110,6 +132,7 @@ export class IngestPipeline {
   #signals: SignalProvider | undefined;
   #capture: CaptureFilter | undefined;
   #horizon: ((guildId: string) => Promise<EventHorizon>) | undefined;
+  #failures: FailureSink | undefined;
 
   constructor(
     private readonly database: Database,
@@ -129,6 +152,11 @@ export class IngestPipeline {
   /** Leaves out, in ingest(), events of the types a guild does not capture. */
   useCapture(filter: CaptureFilter | undefined): void {
     this.#capture = filter;
+  }
+
+  /** Keeps events that failed on their own (see #runContained) where the operator sees them. */
+  useFailureSink(sink: FailureSink | undefined): void {
+    this.#failures = sink;
   }
 
   /** Refuses, in ingest(), events outside a guild's horizon (retention window, future). */
@@ -174,10 +202,14 @@ export class IngestPipeline {
       if (!capturedSet.has(v.event)) Object.assign(outcomes[v.index]!, { status: 'ignored', reason: `the guild does not capture ${v.event.type} events (Data sources)` });
     }
     const kept = inTime.filter((v) => capturedSet.has(v.event));
-    const { stored, deferred = [] } = await this.ingestEvents(kept.map((v) => v.event), options.origin, { atomic: options.atomic === true });
+    const { stored, deferred = [], failed = [], expired = [] } = await this.ingestEvents(kept.map((v) => v.event), options.origin, { atomic: options.atomic === true });
     for (const v of kept) outcomes[v.index]!.status = 'duplicate';
     for (const s of stored) outcomes[kept[s.index]!.index]!.status = 'accepted';
     for (const i of deferred) outcomes[kept[i]!.index]!.status = 'pending';
+    for (const f of failed) Object.assign(outcomes[kept[f.index]!.index]!, { status: 'failed', reason: `processing failed and the event was set aside for the operator: ${f.message}` });
+    for (const i of expired) {
+      reject(kept[i]!.index, [{ path: 'occurred_at', message: "is older than what this guild's lake was pruned of: the event may have been received before, so it cannot be accepted again" }]);
+    }
     return summarize(outcomes);
   }
 
@@ -218,12 +250,12 @@ export class IngestPipeline {
    * in at once; they follow when scored (in the background for the gateway).
    */
   async ingestEvents(events: LakeEvent[], origin: EventOrigin, options: { atomic?: boolean } = {}): Promise<IngestedEvents> {
-    const batchSize = options.atomic ? Math.max(events.length, 1) : this.#options.batchSize;
+    const atomic = options.atomic === true;
     const provider = this.#signals;
-    if (!provider) return this.#ingestInOrder(events, origin, batchSize);
+    if (!provider) return this.#ingestInOrder(events, origin, atomic);
     const waiting: number[] = [];
     for (let i = 0; i < events.length; i++) if (await provider.needs(events[i]!)) waiting.push(i);
-    if (waiting.length === 0) return this.#ingestInOrder(events, origin, batchSize);
+    if (waiting.length === 0) return this.#ingestInOrder(events, origin, atomic);
     const slow = waiting.map((i) => events[i]!);
     const scoring = Promise.all(
       slow.map(async (event) => {
@@ -238,12 +270,18 @@ export class IngestPipeline {
     if (options.atomic) {
       // All or nothing: wait for the scores, then one transaction in the request's order.
       await scoring;
-      return this.#ingestInOrder(events, origin, batchSize);
+      return this.#ingestInOrder(events, origin, atomic);
     }
     const waitSet = new Set(waiting);
     const fastIndex = events.map((_, i) => i).filter((i) => !waitSet.has(i));
-    const fast = await this.#ingestInOrder(fastIndex.map((i) => events[i]!), origin, batchSize);
-    const result: IngestedEvents = { accepted: fast.accepted, duplicate: fast.duplicate, stored: fast.stored.map((s) => ({ ...s, index: fastIndex[s.index]! })) };
+    const fast = await this.#ingestInOrder(fastIndex.map((i) => events[i]!), origin, atomic);
+    const result: IngestedEvents = {
+      accepted: fast.accepted,
+      duplicate: fast.duplicate,
+      stored: fast.stored.map((s) => ({ ...s, index: fastIndex[s.index]! })),
+      failed: fast.failed.map((f) => ({ ...f, index: fastIndex[f.index]! })),
+      expired: fast.expired.map((i) => fastIndex[i]!),
+    };
     if (this.#options.deferSignalsFor.includes(origin)) {
       const job: Promise<void> = scoring
         .then(() => {
@@ -255,10 +293,12 @@ export class IngestPipeline {
       return { ...result, deferred: waiting };
     }
     await scoring;
-    const late = await this.#ingestInOrder(slow, origin, batchSize);
+    const late = await this.#ingestInOrder(slow, origin, atomic);
     result.accepted += late.accepted;
     result.duplicate += late.duplicate;
     for (const s of late.stored) result.stored.push({ ...s, index: waiting[s.index]! });
+    for (const f of late.failed) result.failed!.push({ ...f, index: waiting[f.index]! });
+    for (const i of late.expired) result.expired!.push(waiting[i]!);
     result.stored.sort((a, b) => a.index - b.index);
     return result;
   }
@@ -301,34 +341,92 @@ export class IngestPipeline {
     }
   }
 
-  async #ingestInOrder(events: LakeEvent[], origin: EventOrigin, batchSize = this.#options.batchSize): Promise<{ accepted: number; duplicate: number; stored: StoredEvent[] }> {
-    let accepted = 0;
-    let duplicate = 0;
-    const stored: StoredEvent[] = [];
+  /**
+   * Batches of one transaction each, in order; `atomic`: one transaction for all, and a failure
+   * throws (nothing written). Otherwise a failure that belongs to some events stays with them.
+   */
+  async #ingestInOrder(events: LakeEvent[], origin: EventOrigin, atomic = false): Promise<Required<Omit<IngestedEvents, 'deferred'>>> {
+    const batchSize = atomic ? Math.max(events.length, 1) : this.#options.batchSize;
+    const out: Required<Omit<IngestedEvents, 'deferred'>> = { accepted: 0, duplicate: 0, stored: [], failed: [], expired: [] };
     for (let start = 0; start < events.length; start += batchSize) {
       const batch = events.slice(start, start + batchSize);
-      const result = await this.#runBatch(batch, origin);
-      accepted += result.inserted.length;
-      duplicate += result.duplicates.length;
-      for (const s of result.inserted) stored.push({ ...s, index: s.index + start });
+      const result = atomic ? { ...(await this.#runBatch(batch, origin)), failed: [] } : await this.#runContained(batch, origin);
+      out.accepted += result.inserted.length;
+      out.duplicate += result.duplicates.length;
+      for (const s of result.inserted) out.stored.push({ ...s, index: s.index + start });
+      for (const f of result.failed) out.failed.push({ ...f, index: f.index + start });
+      for (const i of result.expired ?? []) out.expired.push(i + start);
     }
-    return { accepted, duplicate, stored };
+    return out;
+  }
+
+  /**
+   * A batch whose transaction fails for a reason of its own (a bad value, a bug met by one guild's
+   * configuration; not the database going away, which is the caller's to retry) is split and
+   * retried — by guild first, then in halves — so one guild's failure never rolls back or drops
+   * another's events and one bad event never holds back its neighbours. What still fails alone is
+   * set aside with its error (FailureSink) and reported as failed; nothing of it is written.
+   */
+  async #runContained(batch: LakeEvent[], origin: EventOrigin): Promise<LakeWriteResult & { failed: { index: number; message: string }[] }> {
+    try {
+      return { ...(await this.#runBatch(batch, origin)), failed: [] };
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      const parts = splitBatch(batch);
+      if (!parts) {
+        const message = errorMessage(error);
+        this.logger.error({ err: error, guildId: batch[0]!.guild_id, sourceId: batch[0]!.source_id }, 'an event failed on its own; set aside for the operator');
+        await this.#setAside([{ event: batch[0]!, origin, error }]);
+        return { inserted: [], duplicates: [], failed: [{ index: 0, message }] };
+      }
+      this.logger.warn({ err: error, events: batch.length, parts: parts.length }, 'an ingest batch failed; retrying it in parts to contain the failure');
+      const combined: LakeWriteResult & { failed: { index: number; message: string }[] } = { inserted: [], duplicates: [], failed: [] };
+      for (const part of parts) {
+        const result = await this.#runContained(part.map((p) => p.event), origin);
+        for (const s of result.inserted) combined.inserted.push({ ...s, index: part[s.index]!.index });
+        for (const d of result.duplicates) combined.duplicates.push(part[d]!.index);
+        for (const f of result.failed) combined.failed.push({ ...f, index: part[f.index]!.index });
+        for (const i of result.expired ?? []) (combined.expired ??= []).push(part[i]!.index);
+      }
+      combined.inserted.sort((a, b) => a.index - b.index);
+      combined.duplicates.sort((a, b) => a - b);
+      return combined;
+    }
+  }
+
+  async #setAside(failures: FailedEvent[]): Promise<void> {
+    try {
+      await this.#failures?.record(failures);
+    } catch (error) {
+      this.logger.error({ err: error, events: failures.map((f) => f.event.source_id) }, 'could not record failed events');
+    }
   }
 
   async #runBatch(batch: LakeEvent[], origin: EventOrigin) {
     const guildIds = [...new Set(batch.map((e) => e.guild_id))];
     for (let attempt = 1; ; attempt++) {
       try {
+        const afterCommit: AfterCommit[] = [];
         const result = await this.database.db.transaction(async (tx) => {
           await this.#registry.ensure(tx, guildIds);
           const written = await writeLakeEvents(tx, batch, origin);
           if (written.inserted.length > 0) {
             await this.hooks.afterLakeWrite?.(tx, written.inserted);
-            for (const processor of this.processors) await processor.process(tx, written.inserted);
+            for (const processor of this.processors) {
+              const then = await processor.process(tx, written.inserted);
+              if (then) afterCommit.push(then);
+            }
           }
           return written;
         });
         this.#registry.remember(guildIds);
+        for (const then of afterCommit) {
+          try {
+            await then();
+          } catch (error) {
+            this.logger.error({ err: error }, 'work after an ingest commit failed');
+          }
+        }
         if (result.inserted.length > 0) {
           this.hooks.afterCommit?.(result.inserted);
           for (const listener of this.#commitListeners) {
@@ -350,6 +448,21 @@ export class IngestPipeline {
       }
     }
   }
+}
+
+/** A failing batch's parts: its guilds (in order of first appearance), else its two halves; none for one event. */
+function splitBatch(batch: LakeEvent[]): { index: number; event: LakeEvent }[][] | undefined {
+  const indexed = batch.map((event, index) => ({ index, event }));
+  const byGuild = new Map<string, { index: number; event: LakeEvent }[]>();
+  for (const item of indexed) {
+    const list = byGuild.get(item.event.guild_id);
+    if (list) list.push(item);
+    else byGuild.set(item.event.guild_id, [item]);
+  }
+  if (byGuild.size > 1) return [...byGuild.values()];
+  if (batch.length === 1) return undefined;
+  const middle = Math.ceil(batch.length / 2);
+  return [indexed.slice(0, middle), indexed.slice(middle)];
 }
 
 /** The counts and the rejected list (the API's contract) from the per-event outcomes. */
