@@ -24,6 +24,7 @@ import { directoryDocs, directoryRoutes } from './routes/directory.ts';
 import { dryRunRoutes } from './routes/dry-run.ts';
 import { eventRoutes } from './routes/events.ts';
 import { guildAdminDocs, guildAdminRoutes } from './routes/guild-admin.ts';
+import { guildHealthDocs, guildHealthRoutes } from './routes/guild-health.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importDocs, importRoutes } from './routes/imports.ts';
@@ -40,7 +41,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -110,6 +111,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/analytics', analyticsRoutes());
   api.route('/guilds/:guildId/ai', aiRoutes());
   api.route('/guilds/:guildId/directory', directoryRoutes());
+  api.route('/guilds/:guildId/health', guildHealthRoutes());
   api.route('/guilds/:guildId', guildAdminRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.route('/api', api);

@@ -1,12 +1,13 @@
 // The composition root: builds every service once and hands them out as one typed object.
 import { AiQualitySignal, AiService, parsePriceTable, QualityScorer } from '../ai/index.ts';
 import { ConfigError, type Env } from '../config/env.ts';
-import type { Database } from '../db/client.ts';
 import type { DiscordBot } from '../discord/bot.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import type { Logger } from '../log/logger.ts';
 import { eventHorizon } from '../analytics/retention.ts';
+import { errorMessage, type Database } from '../db/client.ts';
 import { FailedEventStore } from '../pipeline/failed-events.ts';
+import { GuildHealth } from '../pipeline/guild-health.ts';
 import { IngestPipeline } from '../pipeline/ingest.ts';
 import { AnalyticsAggregator } from '../analytics/aggregator.ts';
 import { MilestoneChecker } from '../milestones/checker.ts';
@@ -28,6 +29,8 @@ export interface Services {
   readonly awards: ManualAwards;
   /** Events whose processing failed on its own, set aside for the operator (health view, retry). */
   readonly failedEvents: FailedEventStore;
+  /** Guilds failing right now (rule errors, events set aside): /healthz says degraded while any is. */
+  readonly health: GuildHealth;
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly adminToken: string;
@@ -65,9 +68,14 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   pipeline.useHorizon(async (guildId) => eventHorizon((await configs.get(guildId)).settings, clock.now().getTime(), env.CAIRN_RETENTION_DAYS));
   const metrics = options.metrics ?? new Metrics();
   const failedEvents = new FailedEventStore(database.db);
+  const health = new GuildHealth(clock);
+  metrics.failingGuilds = () => health.failing().length;
   pipeline.useFailureSink({
     async record(failures) {
-      for (const f of failures) metrics.eventsIngested.inc({ outcome: 'failed', origin: f.origin });
+      for (const f of failures) {
+        metrics.eventsIngested.inc({ outcome: 'failed', origin: f.origin });
+        health.noteFailedEvent(f.event.guild_id, errorMessage(f.error));
+      }
       await failedEvents.record(failures);
     },
   });
@@ -99,6 +107,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     engine,
     awards,
     failedEvents,
+    health,
     metrics,
     clock,
     adminToken,

@@ -38,6 +38,25 @@ export class Metrics {
     collect: (): void => this.gatewayEventsBuffered.set(this.gatewayBuffered()),
   });
 
+  readonly ruleErrors = new Counter({
+    name: 'cairn_rule_errors_total',
+    help: 'Rules that failed at run time on an event (the rule was skipped for it; the event and other rules went on).',
+    registers: [this.registry],
+  });
+  readonly rulesQuarantined = new Counter({
+    name: 'cairn_rules_quarantined_total',
+    help: 'Rules disabled by Cairn because they kept failing at run time.',
+    registers: [this.registry],
+  });
+  /** How many guilds are failing now; set by the composition root, read at each scrape. */
+  failingGuilds: () => number = () => 0;
+  readonly guildsFailing: Gauge = new Gauge({
+    name: 'cairn_guilds_failing',
+    help: 'Guilds with a rule error or an event set aside in the last few minutes (this process); /healthz says degraded while above 0.',
+    registers: [this.registry],
+    collect: (): void => this.guildsFailing.set(this.failingGuilds()),
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'cairn_' });
   }

@@ -166,7 +166,12 @@ export async function saveRule(exec: Executor, guildId: string, document: unknow
   }
   const version = existing ? existing.version + 1 : 1;
   const [row] = existing
-    ? await exec.update(rules).set({ document: stored, version, enabled: rule.enabled, updatedAt: new Date() }).where(eq(rules.id, existing.id)).returning()
+    ? await exec
+        .update(rules)
+        // An admin's save that enables the rule lifts a quarantine (and its reason).
+        .set({ document: stored, version, enabled: rule.enabled, updatedAt: new Date(), ...(rule.enabled ? { quarantinedAt: null, quarantineReason: null } : {}) })
+        .where(eq(rules.id, existing.id))
+        .returning()
     : await exec.insert(rules).values({ guildId, key: rule.key, document: stored, version, enabled: rule.enabled }).returning();
   await exec.insert(ruleVersions).values({ ruleId: row!.id, version, document: stored, changedBy: actor });
   await audit(exec, { guildId, actor, action: existing ? 'rule.update' : 'rule.create', entityType: 'rule', entityKey: rule.key, before: existing?.document ?? null, after: stored });

@@ -56,7 +56,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 /** The guild's configuration version as stored (what Cairn should have loaded). */
 const storedVersion = async (admin: postgres.Sql) =>
   (await admin<{ version: number }[]>`SELECT config_version version FROM guilds WHERE id = ${DEMO_GUILD_ID}`)[0]!.version;
-const ruleVersion = async () => ((await timed(`${cairn!.url}/healthz`)).body as { rules?: Record<string, number> }).rules?.[DEMO_GUILD_ID];
+const ruleVersion = async () => ((await timed(`${cairn!.url}/api/guilds/${DEMO_GUILD_ID}/health`, { headers: auth })).body as { configVersion?: number }).configVersion;
 
 describe('the database goes away and comes back', () => {
   it('answers 503 unavailable quickly while it is away, loses nothing, and recovers by itself with hot reload working', async () => {

@@ -145,3 +145,50 @@ describe('exactly once after retention', () => {
     expect(await database.db.select().from(transactions)).toHaveLength(2); // the first payment and the new event's, never a second for the old one
   });
 });
+
+describe('the admin and the operator are told', () => {
+  beforeEach(async () => {
+    // A process of its own, so failures of the tests above are not current here.
+    api = await createTestApp(database, { CAIRN_RETENTION_DAYS: '90' }, { clock: fixedClock(TEST_NOW) });
+  });
+
+  it("events set aside degrade /healthz without naming the guild; the guild's health page lists them, and a retry from there writes them", async () => {
+    await payingGuild(OTHER_GUILD);
+    const healthy = await json(await api.app.request('/healthz'));
+    expect(healthy.status).toBe('ok');
+    const repair = await breakGuild(OTHER_GUILD);
+    await api.services.pipeline.ingest([messageEvent({ guild_id: OTHER_GUILD, source_id: 'set-aside' })], { origin: 'gateway' });
+    await repair();
+    const res = await api.app.request('/healthz');
+    expect(res.status).toBe(200); // the process serves on: only the guild is failing
+    const body = await json(res);
+    expect(body).toMatchObject({ status: 'degraded', db: 'ok', failingGuilds: 1 });
+    expect(body.reasons).toEqual([expect.stringContaining('events of 1 guild(s) failed and were set aside')]);
+    expect(JSON.stringify(body)).not.toContain(OTHER_GUILD);
+    expect(await (await api.app.request('/metrics')).text()).toMatch(/cairn_guilds_failing 1\b[\s\S]*|cairn_events_ingested_total\{outcome="failed",origin="gateway"\} 1/);
+
+    const page = await json(await api.request(`/api/guilds/${OTHER_GUILD}/health`));
+    expect(page).toMatchObject({ status: 'failing', failedEvents: { count: 1, items: [{ sourceId: 'set-aside', type: 'message_create', origin: 'gateway', attempts: 1, error: expect.stringContaining('is broken') }] } });
+    expect(page.reasons[0]).toContain('set aside');
+    // Another guild's admin sees nothing of it.
+    expect((await json(await api.request(`/api/guilds/${GUILD}/health`))).failedEvents.count).toBe(0);
+
+    const retried = await api.request(`/api/guilds/${OTHER_GUILD}/health/failed-events/retry`, { method: 'POST', json: {} });
+    expect(await json(retried)).toEqual({ retried: 1, resolved: 1, failed: 0 });
+    expect(await lakeSources()).toEqual(['set-aside']);
+    expect((await json(await api.request(`/api/guilds/${OTHER_GUILD}/health`))).failedEvents.count).toBe(0);
+  });
+
+  it('set-aside events can be discarded by id, and only those of the URL guild', async () => {
+    await payingGuild(OTHER_GUILD);
+    const repair = await breakGuild(OTHER_GUILD);
+    await api.services.pipeline.ingest([messageEvent({ guild_id: OTHER_GUILD })], { origin: 'gateway' });
+    await repair();
+    const [row] = await database.db.select().from(ingestFailures);
+    const wrongGuild = await api.request(`/api/guilds/${GUILD}/health/failed-events/discard`, { method: 'POST', json: { ids: [row!.id] } });
+    expect(await json(wrongGuild)).toEqual({ discarded: 0 });
+    const res = await api.request(`/api/guilds/${OTHER_GUILD}/health/failed-events/discard`, { method: 'POST', json: { ids: [row!.id] } });
+    expect(await json(res)).toEqual({ discarded: 1 });
+    expect((await api.request(`/api/guilds/${OTHER_GUILD}/health/failed-events/discard`, { method: 'POST', json: { ids: [] } })).status).toBe(422);
+  });
+});

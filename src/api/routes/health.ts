@@ -1,4 +1,5 @@
-// GET /healthz (no auth): is the database answering, and how is the Discord connection.
+// GET /healthz (no auth): is the database answering, how is the Discord connection, and is any guild
+// failing (rules erring, events set aside): then `degraded`, with the reasons.
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { AppEnv } from '../types.ts';
@@ -16,7 +17,18 @@ export function healthRoutes() {
       services.logger.warn({ err: error }, 'health check: database did not answer');
       db = 'error';
     }
-    const body = { status: db === 'ok' ? 'ok' : 'degraded', db, discord: services.discordStatus(), rules: services.configs.versions() };
+    // A failing guild degrades, but the process serves on (503 is for a database it cannot reach).
+    const failing = services.health.summary();
+    const status = db !== 'ok' || failing.failingGuilds > 0 ? 'degraded' : 'ok';
+    const body = {
+      status,
+      db,
+      discord: services.discordStatus(),
+      // How many guilds' configurations this process holds; which ones (and their versions) is
+      // guild data, shown on each guild's authenticated health page, never here.
+      guildsLoaded: Object.keys(services.configs.versions()).length,
+      ...(failing.failingGuilds > 0 ? { failingGuilds: failing.failingGuilds, reasons: failing.reasons } : {}),
+    };
     return c.json(body, db === 'ok' ? 200 : 503);
   });
 }

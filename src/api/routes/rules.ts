@@ -15,7 +15,20 @@ import type { AppEnv } from '../types.ts';
 import { parseWith, readJson } from '../validate.ts';
 import { actorOf, guildOf, saved, withKey } from './helpers.ts';
 
-export const RuleOut = z.object({ id: z.number(), key: z.string(), version: z.number(), enabled: z.boolean(), updatedAt: z.string(), document: RuleSchema }).meta({ id: 'Rule' });
+export const RuleOut = z
+  .object({
+    id: z.number(),
+    key: z.string(),
+    version: z.number(),
+    enabled: z.boolean(),
+    updatedAt: z.string(),
+    quarantine: z
+      .object({ at: z.string(), reason: z.string() })
+      .nullable()
+      .meta({ description: 'set when Cairn disabled the rule because it kept failing at run time; enabling it again lifts it' }),
+    document: RuleSchema,
+  })
+  .meta({ id: 'Rule' });
 const Patch = z
   .object({ enabled: z.boolean(), priority: z.number().int(), mode: z.enum(['live', 'shadow']), stop_processing: z.boolean(), module: z.string().min(1).max(48) })
   .partial()
@@ -27,7 +40,15 @@ const VersionOut = z
   .meta({ id: 'RuleVersion' });
 
 type RuleRow = typeof rules.$inferSelect;
-const toOut = (row: RuleRow) => ({ id: row.id, key: row.key, version: row.version, enabled: row.enabled, updatedAt: row.updatedAt.toISOString(), document: row.document });
+const toOut = (row: RuleRow) => ({
+  id: row.id,
+  key: row.key,
+  version: row.version,
+  enabled: row.enabled,
+  updatedAt: row.updatedAt.toISOString(),
+  quarantine: row.quarantinedAt ? { at: row.quarantinedAt.toISOString(), reason: row.quarantineReason ?? '' } : null,
+  document: row.document,
+});
 
 export async function ruleOut(db: Db, guildId: string, key: string) {
   const [row] = await db.select().from(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, key)));
