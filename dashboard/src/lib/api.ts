@@ -1,6 +1,7 @@
 // The panel's one way to talk to Cairn: a fetch wrapper that sends the session cookie, adds the
 // CSRF token to changing requests, and turns the API's error shape into an ApiError with field paths.
 import { goto } from '$app/navigation';
+import { plain } from './plain';
 
 /** One problem with a field, as the API reports it: `trigger.events[0]`, `effects[1].amount`… */
 export interface FieldProblem {
@@ -47,7 +48,7 @@ function toDetails(details: unknown): FieldProblem[] {
   if (!Array.isArray(details)) return [];
   return details
     .filter((d): d is { path?: unknown; message?: unknown } => typeof d === 'object' && d !== null)
-    .map((d) => ({ path: String(d.path ?? '(root)'), message: String(d.message ?? '') }));
+    .map((d) => ({ path: normalPath(String(d.path ?? '(root)')), message: plain(String(d.message ?? '')) }));
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -103,7 +104,19 @@ export function g(guildId: string, ...parts: string[]): string {
   return `/guilds/${guildId}${parts.map((p) => '/' + encodeURIComponent(p)).join('')}`;
 }
 
+/** One spelling of a path: some answers write list items as `effects.0`, the panel as `effects[0]`. */
+export const normalPath = (path: string) => path.replace(/\.(\d+)(?=[.[]|$)/g, '[$1]');
+
 /** The problems of one field path, exact or nested under it (`effects[0]` → `effects[0].amount`). */
 export function problemsAt(problems: FieldProblem[], path: string, exact = false): FieldProblem[] {
-  return problems.filter((d) => d.path === path || (!exact && (d.path.startsWith(`${path}.`) || d.path.startsWith(`${path}[`))));
+  const want = normalPath(path);
+  return problems.filter((d) => {
+    const at = normalPath(d.path);
+    return at === want || (!exact && (at.startsWith(`${want}.`) || at.startsWith(`${want}[`)));
+  });
+}
+
+/** Problems found in the browser before anything is sent (a stock of "ten"), shaped like a refusal. */
+export function formError(problems: FieldProblem[], message = 'Check the fields marked below: nothing was saved.'): ApiError {
+  return new ApiError(0, 'invalid_form', message, problems);
 }
