@@ -59,7 +59,7 @@ export const CurvePreviewOut = z
 const Trace = z
   .object({
     rule: z.string(), name: z.string(), version: z.number(), module: z.string(), mode: z.enum(['live', 'shadow']), priority: z.number(),
-    trigger: z.object({ matched: z.boolean(), reason: z.string().optional() }),
+    trigger: z.object({ matched: z.boolean(), reason: z.string().optional(), listening: z.literal(false).optional().meta({ description: 'the rule does not listen to this event type (rules that listen but were filtered out have matched: false and a reason)' }) }),
     conditions: z.array(z.object({ name: z.string(), value: z.unknown(), passed: z.boolean() })),
     limits: z.array(z.object({ kind: z.string(), per: z.string(), passed: z.boolean(), state: z.string() })),
     effects: z.array(z.record(z.string(), z.unknown())),

@@ -164,7 +164,7 @@ export interface RuleTrace {
   module: string;
   mode: 'live' | 'shadow';
   priority: number;
-  trigger: { matched: boolean; reason?: string };
+  trigger: { matched: boolean; reason?: string; listening?: false };
   vars?: Record<string, unknown>;
   conditions: { name: string; value: unknown; passed: boolean }[];
   limits: { kind: string; per: string; passed: boolean; state: string }[];
