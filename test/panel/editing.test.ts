@@ -228,6 +228,25 @@ describe('a refused save', () => {
   });
 });
 
+describe('a refused save of a nested milestone requirement', () => {
+  it('shows the message at the nested field that caused it', async () => {
+    const page = await open('milestones');
+    await page.getByRole('button', { name: 'New milestone' }).click();
+    await page.getByLabel('Key').fill('steady');
+    await page.getByLabel('Name').fill('Steady');
+    await page.locator('#req-requirement-type').selectOption('all');
+    await page.getByRole('button', { name: 'Add a condition to “all of”' }).click();
+    await page.locator('#req-requirement-of-1--type').selectOption('streak');
+    await page.locator('#req-requirement-of-1--days').fill('1');
+    await page.getByRole('button', { name: 'Save milestone' }).click();
+    const requirement = { type: 'all', of: [{ type: 'event_count', events: ['message_create'], side: 'actor', min: 100, measure: 'count' }, { type: 'streak', days: 1 }] };
+    const refusal = (await fetchRefusal('PUT', `${G}/milestones/steady`, { name: 'Steady', requirement })).find((d) => d.path === 'requirement.of[1].days')!.message;
+    await expect.poll(() => page.locator('#req-requirement-of-1--days-err').textContent()).toBe(refusal);
+    await expect(page.locator('#req-requirement-of-1--days').inputValue()).resolves.toBe('1');
+    await page.close();
+  });
+});
+
 /** The field problems the API answers for a document, as the panel must show them (in plain words). */
 async function fetchRefusal(method: string, path: string, json: unknown): Promise<{ path: string; message: string }[]> {
   try {
