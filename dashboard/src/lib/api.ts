@@ -1,7 +1,6 @@
 // The panel's one way to talk to Cairn: a fetch wrapper that sends the session cookie, adds the
 // CSRF token to changing requests, and turns the API's error shape into an ApiError with field paths.
 import { goto } from '$app/navigation';
-import { plain } from './plain';
 
 /** One problem with a field, as the API reports it: `trigger.events[0]`, `effects[1].amount`… */
 export interface FieldProblem {
@@ -44,8 +43,10 @@ export interface RequestOptions {
   allowUnauthorized?: boolean;
 }
 
-function toDetails(details: unknown): FieldProblem[] {
-  if (!Array.isArray(details)) return [];
+async function toDetails(details: unknown): Promise<FieldProblem[]> {
+  if (!Array.isArray(details) || details.length === 0) return [];
+  // Loaded with the first refusal only: a page that never fails does not carry the translations.
+  const { plain } = await import('./plain');
   return details
     .filter((d): d is { path?: unknown; message?: unknown } => typeof d === 'object' && d !== null)
     .map((d) => ({ path: normalPath(String(d.path ?? '(root)')), message: plain(String(d.message ?? '')) }));
@@ -81,7 +82,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
-    const failure = new ApiError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `${res.status} ${res.statusText}`, toDetails(err?.details), err?.requestId);
+    const failure = new ApiError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `${res.status} ${res.statusText}`, await toDetails(err?.details), err?.requestId);
     if (res.status === 401 && !options.allowUnauthorized) {
       const here = window.location.pathname + window.location.search;
       await goto(`/login?next=${encodeURIComponent(here)}`, { replaceState: true });
