@@ -8,6 +8,7 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', precompress: true, strict: false }),
-    alias: { $components: 'src/lib/components' },
+    // $api: the server's types (src/api/contract.ts), imported with `import type` only.
+    alias: { $components: 'src/lib/components', $api: '../src/api' },
   },
 };

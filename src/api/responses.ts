@@ -59,7 +59,7 @@ export const CurvePreviewOut = z
 const Trace = z
   .object({
     rule: z.string(), name: z.string(), version: z.number(), module: z.string(), mode: z.enum(['live', 'shadow']), priority: z.number(),
-    trigger: z.object({ matched: z.boolean(), reason: z.string().optional() }),
+    trigger: z.object({ matched: z.boolean(), reason: z.string().optional(), listening: z.literal(false).optional().meta({ description: 'the rule does not listen to this event type (rules that listen but were filtered out have matched: false and a reason)' }) }),
     conditions: z.array(z.object({ name: z.string(), value: z.unknown(), passed: z.boolean() })),
     limits: z.array(z.object({ kind: z.string(), per: z.string(), passed: z.boolean(), state: z.string() })),
     effects: z.array(z.record(z.string(), z.unknown())),
@@ -99,7 +99,13 @@ export const PrincipalOut = z.object({ kind: z.enum(['admin', 'user']), id: z.st
 export const LoginOut = z.object({ principal: PrincipalOut, csrfToken: z.string(), expiresAt: z.string() });
 export const MeOut = z.object({ principal: PrincipalOut, csrfToken: z.string().nullable() });
 
-const SectionDiff = z.object({ added: z.array(z.string()), changed: z.array(z.object({ key: z.string(), changes: z.array(FieldChange) })), removed: z.array(z.string()), unchanged: z.number() });
+const SectionDiff = z.object({
+  added: z.array(z.string()),
+  changed: z.array(z.object({ key: z.string(), changes: z.array(FieldChange), summary: z.array(z.string()).meta({ description: 'the changes in plain words, one per top-level field (e.g. "replaces the level curve: … → …")' }) })).meta({ description: 'entries the guild has that the import overwrites' }),
+  removed: z.array(z.string()).meta({ description: 'entries the import deletes (replace mode only)' }),
+  kept: z.array(z.string()).meta({ description: 'entries the recipe lacks that stay as they are (merge mode only)' }),
+  unchanged: z.number(),
+});
 export const ImportOut = z
   .object({
     recipe: z.object({ key: z.string(), name: z.string(), version: z.string() }),
@@ -107,7 +113,7 @@ export const ImportOut = z
     mode: z.enum(['merge', 'replace']),
     applied: z.boolean(),
     summary: z.unknown(),
-    diff: z.object({ currencies: SectionDiff, zones: SectionDiff, rules: SectionDiff, milestones: SectionDiff, shop: SectionDiff, labels: z.array(FieldChange), identical: z.boolean() }),
+    diff: z.object({ mode: z.enum(['merge', 'replace']), currencies: SectionDiff, zones: SectionDiff, rules: SectionDiff, milestones: SectionDiff, shop: SectionDiff, labels: z.array(FieldChange), identical: z.boolean().meta({ description: 'applying writes nothing' }) }),
   })
   .meta({ id: 'ImportResult' });
 

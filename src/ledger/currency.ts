@@ -1,5 +1,6 @@
 // Currencies and their optional level curves.
 import { z } from 'zod';
+import { DisplayName } from '../config/text.ts';
 
 const RoleId = z.string().regex(/^([0-9]{1,20}|\{\{role:[a-z0-9_-]+\}\})$/, 'must be a role id (digits) or a placeholder like {{role:name}}');
 
@@ -45,7 +46,7 @@ export type LevelCurve = z.output<typeof LevelCurveSchema>;
 export const CurrencySchema = z
   .object({
     key: z.string().min(1).max(32).regex(/^[a-z][a-z0-9_]*$/, 'must be lowercase letters, digits and _, starting with a letter'),
-    name: z.string().min(1).max(64),
+    name: DisplayName(64),
     symbol: z.string().max(16).default(''),
     spendable: z.boolean().default(false),
     seasonal: z.boolean().default(false),

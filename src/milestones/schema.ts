@@ -2,6 +2,7 @@
 // counters), how it looks, and whether earning it is announced. Validated by zod; the schema is the
 // documentation.
 import { z } from 'zod';
+import { DisplayName } from '../config/text.ts';
 import { EVENT_TYPES } from '../events/lake-event.ts';
 import { IdOrPlaceholder } from '../rules/schema.ts';
 
@@ -66,7 +67,7 @@ export const RARITIES = ['common', 'uncommon', 'rare', 'epic', 'legendary'] as c
 export const MilestoneSchema = z
   .object({
     key: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9_.-]*$/),
-    name: z.string().min(1).max(100),
+    name: DisplayName(100),
     description: z.string().max(500).default(''),
     category: z.string().max(48).default('general'),
     icon: z.string().max(64).default('🏅'),

@@ -106,7 +106,7 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
   try {
     return await db.transaction(async (tx) => {
       await ensureGuilds(tx, [guildId]);
-      const diff = diffConfigs((await exportGuild(tx, guildId)) as unknown as ComparableConfig, next);
+      const diff = diffConfigs((await exportGuild(tx, guildId)) as unknown as ComparableConfig, next, options.mode ?? 'merge');
       if (options.dryRun) return { ok: true, summary, diff, applied: false } as const;
       const fail = (prefix: string, problems: Problem[]) => {
         throw new ImportFailed(problems.map((p) => ({ path: `${prefix}.${p.path}`, message: p.message })));
@@ -118,23 +118,22 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       for (const [i, rule] of next.rules.entries()) if (changed('rules', rule.key)) { const r = await saveRule(tx, guildId, rule, options.actor); if (!r.ok) fail(`rules[${i}]`, r.problems); }
       for (const [i, m] of next.milestones.entries()) if (changed('milestones', m.key)) { const r = await saveMilestone(tx, guildId, m, options.actor); if (!r.ok) fail(`milestones[${i}]`, r.problems); }
       for (const [i, s] of next.shop.entries()) if (changed('shop', s.key)) { const r = await saveShopItem(tx, guildId, s, options.actor); if (!r.ok) fail(`shop[${i}]`, r.problems); }
-      if (options.mode === 'replace') {
-        if (diff.rules.removed.length) await tx.delete(rules).where(and(eq(rules.guildId, guildId), inArray(rules.key, diff.rules.removed)));
-        if (diff.milestones.removed.length) await tx.delete(milestones).where(and(eq(milestones.guildId, guildId), inArray(milestones.key, diff.milestones.removed)));
-        if (diff.shop.removed.length) await tx.delete(shopItems).where(and(eq(shopItems.guildId, guildId), inArray(shopItems.key, diff.shop.removed)));
-        if (diff.zones.removed.length) await tx.delete(zones).where(and(eq(zones.guildId, guildId), inArray(zones.key, diff.zones.removed)));
-        for (const key of diff.currencies.removed) {
-          const [held] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int n FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE c.guild_id = ${guildId} AND c.key = ${key} AND (w.balance <> 0 OR w.lifetime_earned <> 0)`);
-          if ((held?.n ?? 0) > 0) fail('currencies', [{ path: key, message: `members hold "${key}"; it cannot be removed by an import` }]);
-          await tx.delete(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, key)));
-        }
+      // diff.*.removed is empty in merge mode: only replace deletes.
+      if (diff.rules.removed.length) await tx.delete(rules).where(and(eq(rules.guildId, guildId), inArray(rules.key, diff.rules.removed)));
+      if (diff.milestones.removed.length) await tx.delete(milestones).where(and(eq(milestones.guildId, guildId), inArray(milestones.key, diff.milestones.removed)));
+      if (diff.shop.removed.length) await tx.delete(shopItems).where(and(eq(shopItems.guildId, guildId), inArray(shopItems.key, diff.shop.removed)));
+      if (diff.zones.removed.length) await tx.delete(zones).where(and(eq(zones.guildId, guildId), inArray(zones.key, diff.zones.removed)));
+      for (const key of diff.currencies.removed) {
+        const [held] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int n FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE c.guild_id = ${guildId} AND c.key = ${key} AND (w.balance <> 0 OR w.lifetime_earned <> 0)`);
+        if ((held?.n ?? 0) > 0) fail('currencies', [{ path: key, message: `members hold "${key}"; it cannot be removed by an import` }]);
+        await tx.delete(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, key)));
       }
       const recipeInfo = { key: recipe.key, name: recipe.name, description: recipe.description, version: recipe.version };
       const [guild] = await tx.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
       const settings = guild?.settings ?? {};
       const settingsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels) || !isDeepStrictEqual(settings.recipe ?? null, recipeInfo);
       if (settingsChanged) await tx.update(guilds).set({ settings: { ...settings, labels: recipe.labels, recipe: recipeInfo } }).where(eq(guilds.id, guildId));
-      const applied = !diff.identical || settingsChanged || (options.mode === 'replace' && SECTIONS.some((s) => diff[s].removed.length > 0));
+      const applied = !diff.identical || settingsChanged;
       if (applied) await audit(tx, { guildId, actor: options.actor, action: 'preset.import', entityType: 'preset', entityKey: recipe.key, before: null, after: { recipe: recipeInfo, mode: options.mode ?? 'merge', diff } });
       return { ok: true, summary, diff, applied } as const;
     });

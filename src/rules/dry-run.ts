@@ -66,7 +66,7 @@ export function dryRun(
     .filter((r) => !seen.has(r.rule.key))
     .map((r) => ({
       rule: r.rule.key, name: r.rule.name, ruleId: r.id, version: r.version, module: r.rule.module, mode: r.rule.mode, priority: r.rule.priority,
-      trigger: { matched: false, reason: `listens to ${r.rule.trigger.events.join(', ')}, not ${event.type}` },
+      trigger: { matched: false, listening: false, reason: `listens to ${r.rule.trigger.events.join(', ')}, not ${event.type}` },
       conditions: [], limits: [], effects: [], fired: false, applied: false,
     }));
   const balances: DryRunResult['balances'] = {};

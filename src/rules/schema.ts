@@ -1,6 +1,7 @@
 // The rule document: trigger → conditions → limits → effects. This zod schema is the documentation;
 // it is exported as JSON Schema for the panel and for editors (ruleJsonSchema()).
 import { z } from 'zod';
+import { DisplayName } from '../config/text.ts';
 import { EVENT_TYPES } from '../events/lake-event.ts';
 import { checkLogic } from './logic/validate.ts';
 
@@ -117,7 +118,7 @@ const Effect = z.discriminatedUnion('type', [
 export const RuleSchema = z
   .object({
     key: Key,
-    name: z.string().min(1).max(100),
+    name: DisplayName(100),
     description: z.string().max(1000).optional(),
     module: z.string().min(1).max(48).default('general'),
     enabled: z.boolean().default(true),

@@ -102,7 +102,8 @@ export interface RuleTrace {
   module: string;
   mode: 'live' | 'shadow';
   priority: number;
-  trigger: { matched: boolean; reason?: string };
+  /** listening: false marks a rule of other event types (the dry run lists those too). */
+  trigger: { matched: boolean; reason?: string; listening?: false };
   vars?: Record<string, unknown>;
   conditions: { name: string; value: unknown; passed: boolean }[];
   limits: { kind: string; per: string; passed: boolean; state: string }[];

@@ -1,12 +1,13 @@
 // Zones: named groups of channels with multipliers per currency and event-type key. A zone may
 // also be the default for a channel type, for channels that no zone names.
 import { z } from 'zod';
+import { DisplayName } from '../config/text.ts';
 import { IdOrPlaceholder } from './schema.ts';
 
 export const ZoneSchema = z
   .object({
     key: z.string().min(1).max(48).regex(/^[a-z0-9][a-z0-9_.-]*$/),
-    name: z.string().min(1).max(100),
+    name: DisplayName(100),
     channels: z.array(IdOrPlaceholder).default([]),
     /** Channel types this zone is the default for (channels in no zone): text, voice, forum, thread… */
     default_for: z.array(z.string().min(1).max(24)).default([]),

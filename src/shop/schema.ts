@@ -1,6 +1,7 @@
 // Shop items: priced in a spendable currency, with optional stock, per-member limit, required
 // role or level, and effects on purchase (roles, messages; rules can react to shop_purchase).
 import { z } from 'zod';
+import { DisplayName } from '../config/text.ts';
 import { IdOrPlaceholder } from '../rules/schema.ts';
 
 const ItemEffect = z.discriminatedUnion('type', [
@@ -13,7 +14,7 @@ const ItemEffect = z.discriminatedUnion('type', [
 export const ShopItemSchema = z
   .object({
     key: z.string().min(1).max(48).regex(/^[a-z0-9][a-z0-9_.-]*$/),
-    name: z.string().min(1).max(100),
+    name: DisplayName(100),
     description: z.string().max(500).default(''),
     icon: z.string().max(64).default('🛒'),
     currency: z.string().min(1).max(32),

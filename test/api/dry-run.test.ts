@@ -30,12 +30,20 @@ describe('POST /api/guilds/:guildId/dry-run — happy path', () => {
     expect(res.status).toBe(200);
     const body = await json(res);
     expect(body.rules).toEqual([
-      expect.objectContaining({ rule: 'threads', fired: false, trigger: { matched: false, reason: expect.stringContaining('listens to thread_create') } }),
+      expect.objectContaining({ rule: 'threads', fired: false, trigger: { matched: false, listening: false, reason: expect.stringContaining('listens to thread_create') } }),
       expect.objectContaining({ rule: 'xp', fired: true, applied: true, vars: { q: 1.2 }, effects: [expect.objectContaining({ currency: 'xp', value: 18, amount: 18 })] }),
     ].sort((a, b) => (a.rule < b.rule ? -1 : 1)));
     expect(body.balances[ALICE].xp).toEqual({ before: 0, after: 18 });
     expect(await database.db.select().from(lakeEvents)).toHaveLength(0);
     expect(await database.db.select().from(transactions)).toHaveLength(0);
+  });
+
+  it('tells a rule filtered out (by channel) from a rule of another event type', async () => {
+    const elsewhere = creditRule('elsewhere', { trigger: { events: ['message_create'], channels: ['1000000000000000999'] }, amount: 1 });
+    const body = await json(await dryRun({ event: event('message_create'), rules: [elsewhere] }));
+    const trace = body.rules.find((r: { rule: string }) => r.rule === 'elsewhere');
+    expect(trace.trigger).toEqual({ matched: false, reason: expect.stringContaining("not in the trigger's channels") });
+    expect(body.rules.find((r: { rule: string }) => r.rule === 'threads').trigger.listening).toBe(false);
   });
 
   it('runs a candidate rule set sent with the request instead of the live one', async () => {

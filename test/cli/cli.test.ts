@@ -50,6 +50,15 @@ describe('cairn simulate', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--bind must look like NAME=ID');
   });
+
+  it('fails (exit 2, one line saying why) when every event was rejected, still printing the counts', async () => {
+    const file = await write('all-bad.jsonl', '{"bad": true}\nnot json\n' + JSON.stringify({ ...event('message_create'), actor_id: 1 }) + '\n');
+    const result = await cairn(['simulate', '--preset', 'presets/classic.json', '--events', file, '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ events: { accepted: 0, duplicate: 0, rejected: 3 }, members: {} });
+    const last = result.stderr.trim().split('\n').at(-1);
+    expect(last).toMatch(/^cairn: every event was rejected \(3 of 3 lines\); first: line 1: /);
+  });
 });
 
 describe('cairn dry-run', () => {

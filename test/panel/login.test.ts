@@ -26,6 +26,24 @@ describe('panel login', () => {
     await page.close();
   });
 
+  it('logs in from / (sent to /login first) and shows the overview, every time', async () => {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await browser.context.clearCookies();
+      const page = await browser.newPage();
+      const warnings: string[] = [];
+      page.on('console', (m) => void (m.type() === 'warning' || m.type() === 'error' ? warnings.push(m.text()) : undefined));
+      await page.goto(`${panel.url}/`);
+      await page.waitForURL(/\/login$/);
+      await page.getByLabel('Admin token').fill(panel.services.adminToken);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL(`${panel.url}/g/${DEMO_GUILD_ID}`);
+      await page.getByRole('heading', { name: 'Top earners' }).waitFor({ timeout: 5_000 });
+      await expect(page.locator('#main h1').textContent(), `attempt ${attempt}`).resolves.toBeTruthy();
+      expect(warnings.filter((w) => /derived_inert|error/i.test(w)), `attempt ${attempt}`).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('refuses a wrong token with a message at the field, and logs in with the right one', async () => {
     await browser.context.clearCookies();
     const page = await browser.newPage();

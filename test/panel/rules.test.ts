@@ -39,7 +39,7 @@ describe('rules in the panel', () => {
     await loginWithToken(page, panel);
     await page.goto(`${base()}/rules/new`);
     await page.getByLabel('Key', { exact: true }).fill('Bad Key');
-    await expect.poll(() => page.locator('#rule-key-error').textContent()).toContain('expected form');
+    await expect.poll(() => page.locator('#rule-key-error').textContent()).toContain('lowercase letters');
     await expect(page.getByLabel('Key', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
     await page.getByLabel('Key', { exact: true }).fill(RULE);
     await page.getByLabel('Name', { exact: true }).fill('Long message bonus');
@@ -88,7 +88,7 @@ describe('rules in the panel', () => {
     await raw.fill(JSON.stringify(doc, null, 2));
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Not saved').waitFor();
-    await expect(page.locator('.problems').textContent()).resolves.toContain('effects[0].currency');
+    await expect(page.locator('.problems').textContent()).resolves.toContain('effects, item 1, currency: ');
     expect((await panel.api(`/guilds/${DEMO_GUILD_ID}/rules/${RULE}`)).version).toBe(1);
     await page.close();
   });

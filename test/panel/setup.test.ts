@@ -3,7 +3,7 @@
 // shows that nothing would change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guilds } from '../../src/db/schema.ts';
-import { loginWithToken, openBrowser, screenshot, startPanel, type Browser, type Panel } from './support.ts';
+import { DEMO_GUILD_ID, loginWithToken, openBrowser, screenshot, startPanel, type Browser, type Panel } from './support.ts';
 
 const NEW_GUILD = '1000000000000000888';
 const ANNOUNCEMENTS = '1000000000000000801';
@@ -58,6 +58,41 @@ describe('the setup wizard', () => {
     await page.close();
   });
 
+  it('"Keep it, add and update": the review removes nothing, names what it overwrites (the xp level curve), and Apply does just that', async () => {
+    const G = `/guilds/${DEMO_GUILD_ID}`;
+    const before = await panel.api(`${G}/rules`);
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/setup`);
+    await page.getByRole('button', { name: 'Use Levels like the big leveling bots' }).click();
+    await page.getByLabel('Channel “level_ups”').fill('1000000000000000811');
+    for (const [i, role] of ['level_5', 'level_10', 'level_20'].entries()) await page.getByLabel(`Role “${role}”`).fill(`100000000000000082${i}`);
+    await page.getByRole('button', { name: 'Review changes' }).click();
+    await page.getByRole('heading', { name: /Review/ }).waitFor();
+    await expect(page.getByLabel('Keep it, add and update what the preset defines').isChecked()).resolves.toBe(true);
+
+    // Nothing is listed as removed; what stays is said to stay; the overwritten curve is named.
+    await expect(page.locator('.badge.danger').count()).resolves.toBe(0);
+    await expect(page.getByRole('columnheader', { name: 'Kept (not in the preset)' }).count()).resolves.toBe(1);
+    await page.getByText(/Kept as they are.*rule classic\.message/).waitFor();
+    const overwrite = page.getByRole('note').filter({ hasText: 'you already have' });
+    await expect(overwrite.textContent()).resolves.toMatch(/currency xp: replaces the level curve: exponential 100 × 1\.25\^level .* → polynomial \(100, 50, 5\)/);
+    await screenshot(page, 'setup-merge-review');
+
+    // Replace lists the removals; back to merge, and apply.
+    await page.getByLabel('Replace it: remove what the preset does not define').check();
+    await page.locator('.badge.danger').first().waitFor();
+    await page.getByLabel('Keep it, add and update what the preset defines').check();
+    await expect.poll(() => page.locator('.badge.danger').count()).toBe(0);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('heading', { name: /is set up/ }).waitFor();
+    const after = await panel.api(`${G}/rules`);
+    expect(after.map((r: { key: string }) => r.key)).toEqual(expect.arrayContaining(before.map((r: { key: string }) => r.key)));
+    expect((await panel.api(`${G}/currencies/xp`)).level_curve).toMatchObject({ kind: 'polynomial', coefficients: [100, 50, 5] });
+    expect((await panel.api(`${G}/currencies`)).map((c: { key: string }) => c.key)).toEqual(expect.arrayContaining(['xp', 'stars', 'gold']));
+    await page.close();
+  });
+
   it('shows that running the same preset again would change nothing', async () => {
     const page = await browser.newPage();
     await loginWithToken(page, panel);
@@ -66,7 +101,7 @@ describe('the setup wizard', () => {
     await page.getByLabel('Channel “announcements”').fill(ANNOUNCEMENTS);
     await page.getByLabel('Role “rising_star”').fill(RISING_STAR);
     await page.getByRole('button', { name: 'Review changes' }).click();
-    await page.getByText('already has exactly this configuration').waitFor();
+    await page.getByText('Applying changes nothing').waitFor();
     await page.close();
   });
 });

@@ -123,6 +123,22 @@ export async function loginWithToken(page: Page, panel: Panel, token = ADMIN_TOK
   await page.locator('#main').waitFor();
 }
 
+const loggedIn = new WeakSet<Browser>();
+
+/**
+ * A new page of a browser that is logged in, opened at `path`: the first call logs in through the
+ * form, later pages share its session cookie (login is rate-limited, and a login costs a second).
+ */
+export async function signedInPage(browser: Browser, panel: Panel, path = ''): Promise<Page> {
+  const page = await browser.newPage();
+  if (!loggedIn.has(browser)) {
+    await loginWithToken(page, panel);
+    loggedIn.add(browser);
+  }
+  if (path) await page.goto(`${panel.url}${path}`);
+  return page;
+}
+
 /** Saves a full-page screenshot under test-results/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -82,17 +82,36 @@ describe('diffs', () => {
     await saveRule(database.db, GUILD, { key: 'custom', name: 'Custom', trigger: { events: ['thread_create'] }, effects: [{ type: 'credit', currency: 'karma', amount: 5 }] }, 'admin');
     const diff = await importRecipe(database.db, GUILD, recipe, { actor: 'test', dryRun: true });
     if (!diff.ok) throw new Error('diff failed');
-    expect(diff.diff.rules).toEqual({
-      added: [],
-      changed: [{ key: 'karma.message', changes: [{ path: 'effects[0].amount', before: 3, after: 1 }] }],
-      removed: ['custom'],
-      unchanged: 1,
-    });
-    // merge keeps the admin's own rule; replace removes it.
+    const changed = [{ key: 'karma.message', changes: [{ path: 'effects[0].amount', before: 3, after: 1 }], summary: ['changes effects'] }];
+    // merge keeps the admin's own rule (and says so); replace removes it (and says so).
+    expect(diff.diff.rules).toEqual({ added: [], changed, removed: [], kept: ['custom'], unchanged: 1 });
+    const replacing = await importRecipe(database.db, GUILD, recipe, { actor: 'test', dryRun: true, mode: 'replace' });
+    expect(replacing.ok && replacing.diff.rules).toEqual({ added: [], changed, removed: ['custom'], kept: [], unchanged: 1 });
     await importRecipe(database.db, GUILD, recipe, { actor: 'test' });
     expect((await database.db.select().from(rules)).map((r) => r.key).sort()).toEqual(['custom', 'karma.message', 'karma.voice']);
     await importRecipe(database.db, GUILD, recipe, { actor: 'test', mode: 'replace' });
     expect((await database.db.select().from(rules)).map((r) => r.key).sort()).toEqual(['karma.message', 'karma.voice']);
+  });
+
+  it('a merge lists nothing as removed, and says which existing entries it overwrites, a level curve included', async () => {
+    await importRecipe(database.db, GUILD, load('classic.json'), { actor: 'test' });
+    const leveling = load('leveling-classic-bots.json');
+    const merge = await importRecipe(database.db, GUILD, leveling, { actor: 'test', dryRun: true, bindings: bindAll(leveling) });
+    if (!merge.ok) throw new Error(JSON.stringify(merge.problems));
+    for (const s of ['currencies', 'zones', 'rules', 'milestones', 'shop'] as const) expect(merge.diff[s].removed, s).toEqual([]);
+    expect(merge.diff.currencies.kept).toEqual(['gold', 'stars']);
+    expect(merge.diff.rules.kept).toContain('classic.message');
+    const xp = merge.diff.currencies.changed.find((c) => c.key === 'xp');
+    expect(xp?.summary).toContainEqual(
+      'replaces the level curve: exponential 100 × 1.25^level from level 1, on the balance → polynomial (100, 50, 5) from level 0, on the lifetime total, 3 role reward(s)',
+    );
+    const replace = await importRecipe(database.db, GUILD, leveling, { actor: 'test', dryRun: true, mode: 'replace', bindings: bindAll(leveling) });
+    expect(replace.ok && replace.diff.currencies).toMatchObject({ removed: ['gold', 'stars'], kept: [] });
+    // What the merge review promised is what it does: nothing removed, the curve replaced.
+    await importRecipe(database.db, GUILD, leveling, { actor: 'test', bindings: bindAll(leveling) });
+    const after = await exportGuild(database.db, GUILD);
+    expect(after.currencies.map((c) => c.key).sort()).toEqual(['gold', 'stars', 'xp']);
+    expect(after.currencies.find((c) => c.key === 'xp')?.level_curve).toMatchObject({ kind: 'polynomial' });
   });
 });
 

@@ -43,11 +43,13 @@ export interface RequestOptions {
   allowUnauthorized?: boolean;
 }
 
-function toDetails(details: unknown): FieldProblem[] {
-  if (!Array.isArray(details)) return [];
+async function toDetails(details: unknown): Promise<FieldProblem[]> {
+  if (!Array.isArray(details) || details.length === 0) return [];
+  // Loaded with the first refusal only: a page that never fails does not carry the translations.
+  const { plain } = await import('./plain');
   return details
     .filter((d): d is { path?: unknown; message?: unknown } => typeof d === 'object' && d !== null)
-    .map((d) => ({ path: String(d.path ?? '(root)'), message: String(d.message ?? '') }));
+    .map((d) => ({ path: normalPath(String(d.path ?? '(root)')), message: plain(String(d.message ?? '')) }));
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -80,7 +82,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
-    const failure = new ApiError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `${res.status} ${res.statusText}`, toDetails(err?.details), err?.requestId);
+    const failure = new ApiError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `${res.status} ${res.statusText}`, await toDetails(err?.details), err?.requestId);
     if (res.status === 401 && !options.allowUnauthorized) {
       const here = window.location.pathname + window.location.search;
       await goto(`/login?next=${encodeURIComponent(here)}`, { replaceState: true });
@@ -103,7 +105,19 @@ export function g(guildId: string, ...parts: string[]): string {
   return `/guilds/${guildId}${parts.map((p) => '/' + encodeURIComponent(p)).join('')}`;
 }
 
+/** One spelling of a path: some answers write list items as `effects.0`, the panel as `effects[0]`. */
+export const normalPath = (path: string) => path.replace(/\.(\d+)(?=[.[]|$)/g, '[$1]');
+
 /** The problems of one field path, exact or nested under it (`effects[0]` → `effects[0].amount`). */
 export function problemsAt(problems: FieldProblem[], path: string, exact = false): FieldProblem[] {
-  return problems.filter((d) => d.path === path || (!exact && (d.path.startsWith(`${path}.`) || d.path.startsWith(`${path}[`))));
+  const want = normalPath(path);
+  return problems.filter((d) => {
+    const at = normalPath(d.path);
+    return at === want || (!exact && (at.startsWith(`${want}.`) || at.startsWith(`${want}[`)));
+  });
+}
+
+/** Problems found in the browser before anything is sent (a stock of "ten"), shaped like a refusal. */
+export function formError(problems: FieldProblem[], message = 'Check the fields marked below: nothing was saved.'): ApiError {
+  return new ApiError(0, 'invalid_form', message, problems);
 }

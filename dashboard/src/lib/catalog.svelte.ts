@@ -1,7 +1,7 @@
 // What the pickers offer for one guild: currencies, zones, and (when the API has it) the directory
 // of channels and roles. Loaded once per guild; a missing directory means free-text ids.
 import { api, g } from './api';
-import type { Currency, Directory, Zone } from './types';
+import type { Currency, Directory, Zone } from '$api/contract';
 
 export class Catalog {
   currencies = $state<Currency[]>([]);

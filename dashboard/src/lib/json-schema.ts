@@ -40,7 +40,18 @@ function typeMatches(expected: string, actual: string) {
   return expected === actual || (expected === 'number' && actual === 'integer');
 }
 
-const describeType = (t: string) => (t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'object' ? 'an object' : `a ${t}`);
+const describeType = (t: string) => (t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'object' ? 'an object' : t === 'string' ? 'text' : `a ${t}`);
+
+/** What a pattern asks for, in words (a regular expression is no message for a person). */
+const PATTERNS: Record<string, string> = {
+  '^[a-z0-9][a-z0-9_.-]*$': 'may only hold lowercase letters, digits and _ . - (starting with a letter or digit), e.g. chat.message_xp',
+  '^[a-z][a-z0-9_]*$': 'may only hold lowercase letters, digits and _, starting with a letter',
+  '^[a-z_][a-z0-9_]*$': 'may only hold lowercase letters, digits and _, not starting with a digit',
+  '^([0-9]{1,20}|\\{\\{(channel|role):[a-z0-9_-]+\\}\\})$': 'must be an id (digits) or a placeholder like {{channel:name}}',
+  '^([0-9]{1,20}|\\{\\{role:[a-z0-9_-]+\\}\\})$': 'must be a role id (digits) or a placeholder like {{role:name}}',
+};
+const patternMessage = (pattern: string) => PATTERNS[pattern] ?? 'has characters that are not allowed here';
+const amount = (n: number) => (Math.abs(n) >= 10_000 ? n.toLocaleString('en-US') : String(n));
 
 /** The branch of a oneOf/anyOf a value is meant for, by a property with a `const` (e.g. type/kind). */
 function discriminated(branches: Schema[], value: unknown): Schema | undefined {
@@ -94,13 +105,14 @@ export function validate(schema: Schema, value: unknown, path = ''): FieldProble
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) out.push({ path: at, message: schema.minLength === 1 ? 'is required' : `must be at least ${schema.minLength} characters` });
     if (schema.maxLength !== undefined && value.length > schema.maxLength) out.push({ path: at, message: `must be at most ${schema.maxLength} characters` });
-    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) out.push({ path: at, message: `does not have the expected form (${schema.pattern})` });
+    // An empty field is "required", not also "wrong characters".
+    if (schema.pattern && value !== '' && !new RegExp(schema.pattern, 'u').test(value)) out.push({ path: at, message: patternMessage(schema.pattern) });
   }
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) out.push({ path: at, message: `must be ≥ ${schema.minimum}` });
-    if (schema.maximum !== undefined && value > schema.maximum) out.push({ path: at, message: `must be ≤ ${schema.maximum}` });
-    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) out.push({ path: at, message: `must be > ${schema.exclusiveMinimum}` });
-    if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) out.push({ path: at, message: `must be < ${schema.exclusiveMaximum}` });
+    if (schema.minimum !== undefined && value < schema.minimum) out.push({ path: at, message: `must be at least ${amount(schema.minimum)}` });
+    if (schema.maximum !== undefined && value > schema.maximum) out.push({ path: at, message: `must be at most ${amount(schema.maximum)}` });
+    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) out.push({ path: at, message: `must be more than ${amount(schema.exclusiveMinimum)}` });
+    if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) out.push({ path: at, message: `must be less than ${amount(schema.exclusiveMaximum)}` });
   }
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) out.push({ path: at, message: schema.minItems === 1 ? 'needs at least one entry' : `needs at least ${schema.minItems} entries` });

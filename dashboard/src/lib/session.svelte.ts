@@ -1,6 +1,6 @@
 // Who is logged in and which guild the panel shows: loaded once by the root layout.
 import { api, setCsrfToken } from './api';
-import type { Guild, Principal } from './types';
+import type { Guild, Principal } from '$api/contract';
 
 class Session {
   principal = $state<Principal | null>(null);

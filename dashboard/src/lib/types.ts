@@ -1,19 +1,6 @@
-// The shapes the panel reads from the API (see GET /api/openapi.json for the full document).
-
-export interface Principal {
-  kind: 'admin' | 'user';
-  id: string;
-  name: string;
-  guildIds: string[] | null;
-}
-
-export interface Guild {
-  id: string;
-  name: string;
-  isDemo: boolean;
-  timezone: string;
-  configVersion: number;
-}
+// Shapes of the panel's own: documents as the editors hold them while they are edited (looser than
+// the server's, since a half-typed rule is still shown), and answers no server type names yet.
+// The API's answers come from the server itself: `import type { … } from '$api/contract'`.
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -72,31 +59,6 @@ export interface RuleVersion {
   current: boolean;
 }
 
-export interface Currency {
-  id: number;
-  key: string;
-  name: string;
-  symbol?: string;
-  spendable?: boolean;
-  seasonal?: boolean;
-  display_order?: number;
-  level_curve?: unknown;
-}
-
-export interface Zone {
-  key: string;
-  name: string;
-  channels?: string[];
-}
-
-export interface Overview {
-  days: number;
-  totals: { members: number; events: number; milestonesEarned: number };
-  eventsPerDay: { day: string; type: string; count: number }[];
-  currencyPerDay: { day: string; currency: string; minted: number; burned: number }[];
-  topEarners: Record<string, { userId: string; name: string | null; balance: number }[]>;
-}
-
 export interface MemberRow {
   userId: string;
   displayName: string | null;
@@ -124,76 +86,4 @@ export interface MemberProfile {
   }[];
 }
 
-export interface Season {
-  id: number;
-  number: number;
-  name: string;
-  startedAt: string;
-  endedAt: string | null;
-  current: boolean;
-}
 
-export interface Leaderboard {
-  currency: string;
-  period: 'all' | 'season';
-  season: { id: number; number: number; name: string; current: boolean } | null;
-  measure: 'balance' | 'season_balance' | 'season_earned';
-  entries: { rank: number; userId: string; value: number }[];
-}
-
-export interface EffectTrace {
-  type: string;
-  status: 'planned' | 'skipped' | 'failed';
-  member?: string | null;
-  currency?: string;
-  expression?: unknown;
-  value?: number;
-  amount?: number;
-  role?: string;
-  channel?: string | null;
-  content?: string;
-  event?: string;
-  awarded?: string[];
-  note?: string;
-}
-
-export interface RuleTrace {
-  rule: string;
-  name: string;
-  version: number;
-  module: string;
-  mode: 'live' | 'shadow';
-  priority: number;
-  trigger: { matched: boolean; reason?: string };
-  vars?: Record<string, unknown>;
-  conditions: { name: string; value: unknown; passed: boolean }[];
-  limits: { kind: string; per: string; passed: boolean; state: string }[];
-  effects: EffectTrace[];
-  fired: boolean;
-  applied: boolean;
-  skipped?: string;
-  error?: string;
-}
-
-export interface DryRunResult {
-  guild_id: string;
-  rules_version: number;
-  event: { type: string; source_id: string; actor_id: string | null; target_id: string | null; channel_id: string | null; occurred_at: string; data: Record<string, unknown> };
-  rules: RuleTrace[];
-  chain: { event: DryRunResult['event']; depth: number; rules: RuleTrace[]; notes: string[] }[];
-  notes: string[];
-  balances: Record<string, Record<string, { before: number; after: number }>>;
-  levels: Record<string, Record<string, { before: number | null; after: number | null }>>;
-  outbox: { kind: string; payload: Record<string, unknown> }[];
-  milestones: { member: string; milestone: string }[];
-  errors: { rule: string; message: string }[];
-  invalid_rules: { rule: string; path: string; message: string }[];
-}
-
-/** GET /guilds/:g/directory: channels and roles for pickers (names are null when only stored ids are known). */
-export interface Directory {
-  source: 'discord' | 'stored';
-  categories: { id: string; name: string | null }[];
-  channels: { id: string; name: string | null; kind: string; parentId: string | null }[];
-  roles: { id: string; name: string | null; everyone: boolean; memberCount: number }[];
-}

@@ -50,7 +50,7 @@ export function registerPreset(program: Command): void {
         if (!bindings.ok) throw new CliError(bindings.message);
         const result = await withDatabase((db) => importRecipe(db.db, guildId, recipe, { bindings: bindings.bindings, actor: 'cli', dryRun: true, mode: mode(options.mode), allowUnbound: true }));
         if (!result.ok) throw new CliError(`the recipe cannot be imported: ${result.problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-        print({ diff: result.diff, unbound: result.summary.unbound }, options, () => diffText(result.diff, mode(options.mode)) + (result.summary.unbound.length ? `\nunbound placeholders: ${result.summary.unbound.join(', ')}` : ''));
+        print({ diff: result.diff, unbound: result.summary.unbound }, options, () => diffText(result.diff) + (result.summary.unbound.length ? `\nunbound placeholders: ${result.summary.unbound.join(', ')}` : ''));
       }),
     );
 
@@ -72,7 +72,7 @@ export function registerPreset(program: Command): void {
         await withDatabase(async (database) => {
           const plan = await importRecipe(database.db, guildId, recipe, { bindings: bindings.bindings, actor: 'cli', dryRun: true, mode: how });
           if (!plan.ok) throw new CliError(`the recipe cannot be imported: ${plan.problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-          if (!options.json) process.stderr.write(diffText(plan.diff, how) + '\n');
+          if (!options.json) process.stderr.write(diffText(plan.diff) + '\n');
           if (plan.diff.identical) {
             print({ applied: false, diff: plan.diff }, options, () => 'nothing to import');
             return;

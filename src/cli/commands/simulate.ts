@@ -32,6 +32,12 @@ export function registerSimulate(program: Command): void {
         const output = { events: result.events, members: result.members };
         if (options.json) print(output, { json: true }, () => '');
         else process.stdout.write(JSON.stringify(output, null, 2) + '\n');
+        // Nothing was simulated: a run that looks successful would hide a wrong file or format.
+        const { accepted, duplicate, rejected } = result.events;
+        const first = result.rejections[0];
+        if (rejected > 0 && accepted + duplicate === 0) {
+          throw new CliError(`every event was rejected (${rejected} of ${rejected} lines); first: line ${first?.line}: ${first?.errors.join('; ')}`);
+        }
       }),
     );
 }
