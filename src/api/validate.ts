@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { parseBoundedJson, unstorableStrings } from '../db/storable.ts';
+import { formatPath } from '../rules/compiler.ts';
 import { ApiError } from './errors.ts';
 
 export interface ReadJsonOptions {
@@ -40,9 +41,10 @@ function parseBody(text: string, options: ReadJsonOptions): unknown {
   return parsed.value;
 }
 
+/** Each problem at its field path, written as everywhere else in Cairn: `effects[0].amount`. */
 export function zodDetails(error: z.ZodError, prefix = ''): { path: string; message: string }[] {
   return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
+    path: formatPath([...(prefix ? [prefix] : []), ...issue.path]) || '(root)',
     message: issue.message,
   }));
 }
