@@ -11,7 +11,10 @@ import { bigintArray } from '../db/sql.ts';
 import { currencies } from '../db/schema.ts';
 import { isSnowflake } from '../db/snowflake.ts';
 import { LevelCurveSchema, levelForTotal } from './currency.ts';
-import { lockMemberWallets, walletKey, writeLedgerRows, type LedgerRow, type WalletRow } from './postings.ts';
+import type { LevelChange, Posting } from './posting.ts';
+import { postEntries } from './postings.ts';
+import { walletKey } from './wallet.ts';
+import { lockMemberWallets } from './wallet-locks.ts';
 
 export interface ImportRow {
   line: number;
@@ -99,6 +102,7 @@ export async function importBalances(
   return db.transaction(async (tx) => {
     const ids = parsed.rows.map((r) => r.userId);
     let current: Map<string, { balance: number; level: number | null }>;
+    let locked: Awaited<ReturnType<typeof lockMemberWallets>> | undefined;
     if (options.dryRun) {
       const rows = await queryRows<{ user_id: string; balance: string; level: number | null }>(
         tx,
@@ -106,34 +110,30 @@ export async function importBalances(
       );
       current = new Map(rows.map((r) => [r.user_id, { balance: Number(r.balance), level: r.level }]));
     } else {
-      const locked = await lockMemberWallets(tx, guildId, ids, [{ id: currency.id, startLevel: curve?.success ? curve.data.start_level : null, allowNegative: currency.allowNegative }]);
-      current = new Map(ids.map((id) => [id, locked.get(walletKey(guildId, id, currency.id))!]));
+      locked = await lockMemberWallets(tx, guildId, ids, [{ id: currency.id, startLevel: curve?.success ? curve.data.start_level : null, allowNegative: currency.allowNegative }]);
+      current = new Map(ids.map((id) => [id, locked!.get(walletKey(guildId, id, currency.id))!]));
     }
     const changes: ImportReport['changes'] = [];
-    const ledger: LedgerRow[] = [];
-    const wallets: WalletRow[] = [];
+    const postings: Posting[] = [];
+    const levels: LevelChange[] = [];
     for (const row of parsed.rows) {
       const before = current.get(row.userId)?.balance ?? 0;
       const level = curve?.success ? (row.level ?? levelForTotal(curve.data, row.amount)) : null;
       const levelBefore = current.get(row.userId)?.level ?? null;
       if (before === row.amount && level === levelBefore) continue;
       changes.push({ userId: row.userId, before, after: row.amount, level });
-      if (options.dryRun) continue;
-      const wallet = current.get(row.userId) as { balance: number; lifetimeEarned?: number; level: number | null };
-      const delta = row.amount - before;
-      wallet.balance = row.amount;
-      if (delta > 0) wallet.lifetimeEarned = (wallet.lifetimeEarned ?? 0) + delta;
-      wallet.level = level;
-      if (delta !== 0) {
-        ledger.push({
-          g: guildId, u: row.userId, c: currency.id, d: delta, b: row.amount, s: 'import', e: null, r: null, rv: null, sn: null,
-          re: `imported from ${options.source ?? 'a file'}`, dt: { file: fileHash, line: row.line }, k: `import:${fileHash}:${row.userId}`, t: at.toISOString(),
+      const wallet = { guildId, userId: row.userId, currencyId: currency.id };
+      // Setting a balance is a posting of the difference; the level is set with it.
+      if (row.amount !== before) {
+        postings.push({
+          ...wallet, delta: row.amount - before, source: 'import', at, reason: `imported from ${options.source ?? 'a file'}`,
+          detail: { file: fileHash, line: row.line }, idemKey: `import:${fileHash}:${row.userId}`,
         });
       }
-      wallets.push({ g: guildId, u: row.userId, c: currency.id, b: row.amount, l: wallet.lifetimeEarned ?? 0, lv: level });
+      levels.push({ ...wallet, level });
     }
-    if (!options.dryRun && (ledger.length > 0 || wallets.length > 0)) {
-      await writeLedgerRows(tx, ledger, wallets);
+    if (locked && changes.length > 0) {
+      await postEntries(tx, postings, { wallets: locked, levels });
       await audit(tx, { guildId, actor: options.actor, action: 'balances.import', entityType: 'currency', entityKey: currencyKey, before: null, after: { source: options.source ?? null, file: fileHash, changed: changes.length, invalid: parsed.invalid.length } });
     }
     return {

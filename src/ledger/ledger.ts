@@ -1,16 +1,13 @@
 // Ledger operations for callers outside the engine: credit, debit, transfer, manual award.
 // Each runs in its own transaction unless given one, and returns expected failures as values.
-import { and, eq, sql } from 'drizzle-orm';
-import { queryRows, sqlState, type Db, type Executor } from '../db/client.ts';
+import { and, eq } from 'drizzle-orm';
+import { sqlState, type Db, type Executor } from '../db/client.ts';
 import { currencies, wallets } from '../db/schema.ts';
-import {
-  lockWallets,
-  postEntries,
-  walletKey,
-  type Posting,
-  type PostingResult,
-  type TransactionSource,
-} from './postings.ts';
+import { moveInOneStatement } from './ledger-sql.ts';
+import type { Posting, TransactionSource } from './posting.ts';
+import { postEntries, type PostingResult } from './postings.ts';
+import { walletKey } from './wallet.ts';
+import { lockWallets } from './wallet-locks.ts';
 
 export interface Movement {
   guildId: string;
@@ -66,7 +63,7 @@ function outcome(result: PostingResult | undefined): LedgerOutcome {
 async function move(db: Db, m: Movement, sign: 1 | -1, defaultSource: TransactionSource): Promise<LedgerOutcome> {
   const bad = invalidAmount(m.amount);
   if (bad) return bad;
-  const fast = await moveInOneStatement(db, m, sign, defaultSource);
+  const fast = await moveFast(db, m, sign, defaultSource);
   if (fast) return fast;
   // The general path: unknown currencies, first debits of a currency that allows negatives.
   return db.transaction(async (tx) => {
@@ -91,46 +88,15 @@ async function move(db: Db, m: Movement, sign: 1 | -1, defaultSource: Transactio
   });
 }
 
-/**
- * The common case in a single statement (one round trip, atomic on its own): a credit upserts the
- * wallet, a debit updates it only if the balance allows (re-checked after any lock wait), and the
- * transaction row takes the resulting balance. Returns undefined when the general path must decide.
- */
-async function moveInOneStatement(db: Db, m: Movement, sign: 1 | -1, defaultSource: TransactionSource): Promise<LedgerOutcome | undefined> {
-  const delta = sign * m.amount;
-  const source = m.source ?? defaultSource;
-  const currencyMatch =
-    typeof m.currency === 'number' ? sql`id = ${m.currency}` : sql`key = ${m.currency}`;
-  const earned = source === 'season_roll' ? 0 : Math.max(delta, 0);
-  const change =
-    sign > 0
-      ? sql`INSERT INTO wallets AS w (guild_id, user_id, currency_id, balance, lifetime_earned, level)
-            SELECT ${m.guildId}, ${m.userId}, cur.id, ${delta}, ${earned}, cur.start_level FROM cur
-            ON CONFLICT (guild_id, user_id, currency_id) DO UPDATE
-              SET balance = w.balance + excluded.balance,
-                  lifetime_earned = w.lifetime_earned + excluded.lifetime_earned, updated_at = now()
-            RETURNING w.currency_id, w.balance`
-      : sql`UPDATE wallets w SET balance = w.balance + ${delta}, updated_at = now()
-            FROM cur
-            WHERE w.guild_id = ${m.guildId} AND w.user_id = ${m.userId} AND w.currency_id = cur.id
-              AND (w.balance + ${delta} >= 0 OR cur.allow_negative)
-            RETURNING w.currency_id, w.balance`;
+/** The single-statement path for a plain credit or debit; undefined when the general path must decide. */
+async function moveFast(db: Db, m: Movement, sign: 1 | -1, defaultSource: TransactionSource): Promise<LedgerOutcome | undefined> {
   try {
-    const [row] = await queryRows<{ id: string | number; balance_after: string | number }>(
-      db,
-      sql`WITH cur AS (
-            SELECT id, allow_negative, (level_curve->>'start_level')::int AS start_level
-            FROM currencies WHERE guild_id = ${m.guildId} AND ${currencyMatch}
-          ), moved AS (${change})
-          INSERT INTO transactions (guild_id, user_id, currency_id, delta, balance_after, source, reason,
-                                    idem_key, lake_event_id, at)
-          SELECT ${m.guildId}, ${m.userId}, moved.currency_id, ${delta}, moved.balance, ${source},
-                 ${m.reason ?? null}, ${m.idemKey ?? null}, ${m.lakeEventId ?? null}, ${(m.at ?? new Date()).toISOString()}
-          FROM moved
-          RETURNING id, balance_after`,
-    );
-    if (!row) return sign < 0 ? await insufficientOrUndecided(db, m) : undefined;
-    return { ok: true, status: 'applied', balance: Number(row.balance_after), transactionId: Number(row.id) };
+    const moved = await moveInOneStatement(db, {
+      guildId: m.guildId, userId: m.userId, currency: m.currency, delta: sign * m.amount, source: m.source ?? defaultSource,
+      reason: m.reason ?? null, idemKey: m.idemKey ?? null, lakeEventId: m.lakeEventId ?? null, at: m.at ?? new Date(),
+    });
+    if (!moved) return sign < 0 ? await insufficientOrUndecided(db, m) : undefined;
+    return { ok: true, status: 'applied', balance: Number(moved.balance), transactionId: moved.transactionId };
   } catch (error) {
     if (sqlState(error) === '23505' && m.idemKey) return undefined; // duplicate: the general path reports it
     throw error;

@@ -3,7 +3,8 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db, type Executor } from '../db/client.ts';
 import { seasons } from '../db/schema.ts';
-import { postEntries, type Posting } from './postings.ts';
+import type { Posting } from './posting.ts';
+import { postEntries } from './postings.ts';
 
 export interface Season {
   id: number;

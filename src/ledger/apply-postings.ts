@@ -1,0 +1,84 @@
+// The ledger's arithmetic, pure: postings applied in order to the wallets' locked states. It
+// decides every posting (applied, duplicate, insufficient) and produces the transactions and final
+// wallet states to write; no database, so it is tested on its own and shared by every caller.
+import { idemOf, isEarning, LedgerError, type LevelChange, type Posting } from './posting.ts';
+import { keyOf, type WalletState } from './wallet.ts';
+
+export type PostingStatus = 'applied' | 'duplicate' | 'insufficient';
+
+export interface PostingOutcome {
+  status: PostingStatus;
+  /** Balance after the posting (after the wallet's earlier postings in this call). */
+  balance: number;
+  lifetimeEarned: number;
+}
+
+/** A transaction to record: the posting and the balance it leaves. */
+export interface TransactionRecord extends Posting {
+  balanceAfter: number;
+}
+
+/** What a batch of postings writes: its transactions in order, and the wallets it changed. */
+export interface LedgerWrite {
+  transactions: TransactionRecord[];
+  wallets: WalletState[];
+}
+
+export interface AppliedPostings {
+  results: PostingOutcome[];
+  write: LedgerWrite;
+}
+
+export interface ApplyOptions {
+  /** Idempotency keys already recorded (idemOf(guild, key)): those postings are duplicates. */
+  duplicates?: ReadonlySet<string>;
+  /** Levels to set once the postings are applied. */
+  levels?: readonly LevelChange[];
+}
+
+/**
+ * Applies postings in order to copies of the given wallets (which are left as they are). Debits
+ * never overdraw unless the currency or the posting allows it; a posting whose idempotency key was
+ * recorded, or seen earlier in the call, is a duplicate and not applied.
+ */
+export function applyPostings(wallets: ReadonlyMap<string, WalletState>, postings: readonly Posting[], options: ApplyOptions = {}): AppliedPostings {
+  const changed = new Map<string, WalletState>();
+  const current = (key: string): WalletState | undefined => {
+    const seen = changed.get(key);
+    if (seen) return seen;
+    const locked = wallets.get(key);
+    return locked ? { ...locked } : undefined;
+  };
+  const seenInCall = new Set<string>();
+  const results: PostingOutcome[] = [];
+  const transactions: TransactionRecord[] = [];
+  for (const p of postings) {
+    const key = keyOf(p);
+    const wallet = current(key);
+    if (!wallet) throw new LedgerError('unknown_currency', `wallet ${key} was not locked`);
+    const idem = p.idemKey ? idemOf(p.guildId, p.idemKey) : undefined;
+    if (p.delta === 0 || (idem && (options.duplicates?.has(idem) || seenInCall.has(idem)))) {
+      results.push({ status: 'duplicate', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
+      continue;
+    }
+    if (p.delta < 0 && wallet.balance + p.delta < 0 && !wallet.allowNegative && !p.allowOverdraft) {
+      results.push({ status: 'insufficient', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
+      continue;
+    }
+    if (idem) seenInCall.add(idem);
+    wallet.balance += p.delta;
+    if (isEarning(p)) wallet.lifetimeEarned += p.delta;
+    changed.set(key, wallet);
+    transactions.push({ ...p, balanceAfter: wallet.balance });
+    results.push({ status: 'applied', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
+  }
+  for (const l of options.levels ?? []) {
+    const key = keyOf(l);
+    const wallet = current(key);
+    if (wallet && wallet.level !== l.level) {
+      wallet.level = l.level;
+      changed.set(key, wallet);
+    }
+  }
+  return { results, write: { transactions, wallets: [...changed.values()] } };
+}
