@@ -1,16 +1,33 @@
 // The ledger's arithmetic, pure: postings applied in order to the wallets' locked states. It
-// decides every posting (applied, duplicate, insufficient) and produces the transactions and final
-// wallet states to write; no database, so it is tested on its own and shared by every caller.
-import { idemOf, isEarning, LedgerError, type LevelChange, type Posting } from './posting.ts';
+// decides every posting (applied, duplicate, insufficient, out of range) and produces the
+// transactions and final wallet states to write; no database, so it is tested on its own and
+// shared by every caller. Exactness lives here: every amount, balance and lifetime total stays a
+// whole number within the documented ranges (src/config/ranges.ts), so a JS number holds it exactly.
+import { amountProblem, balanceProblem } from '../config/ranges.ts';
+import { idemOf, isEarning, LedgerError, type LevelChange, type Posting, type TransactionSource } from './posting.ts';
 import { keyOf, type WalletState } from './wallet.ts';
 
-export type PostingStatus = 'applied' | 'duplicate' | 'insufficient';
+export type PostingStatus = 'applied' | 'duplicate' | 'insufficient' | 'out_of_range';
 
 export interface PostingOutcome {
   status: PostingStatus;
   /** Balance after the posting (after the wallet's earlier postings in this call). */
   balance: number;
   lifetimeEarned: number;
+  /** Why a posting was refused as out of range, in plain words. */
+  reason?: string;
+}
+
+/**
+ * Sources that set a balance rather than move an amount (an import, a season reset): any exact
+ * difference is allowed, as long as the balance it leaves is within range.
+ */
+const SETS_BALANCE: ReadonlySet<TransactionSource> = new Set(['import', 'season_roll']);
+
+/** Why this posting cannot be applied to this wallet within the ranges, or undefined. */
+export function postingProblem(wallet: Pick<WalletState, 'balance' | 'lifetimeEarned' | 'problem'>, p: Pick<Posting, 'delta' | 'source'>): string | undefined {
+  if (wallet.problem) return wallet.problem;
+  return balanceProblem(wallet, p.delta, { earns: isEarning(p), ...(SETS_BALANCE.has(p.source) ? { maxDelta: Number.MAX_SAFE_INTEGER } : {}) });
 }
 
 /** A transaction to record: the posting and the balance it leaves. */
@@ -39,7 +56,8 @@ export interface ApplyOptions {
 /**
  * Applies postings in order to copies of the given wallets (which are left as they are). Debits
  * never overdraw unless the currency or the posting allows it; a posting whose idempotency key was
- * recorded, or seen earlier in the call, is a duplicate and not applied.
+ * recorded, or seen earlier in the call, is a duplicate and not applied; one whose amount, or the
+ * balance or lifetime total it would leave, is outside the ranges is refused with the reason.
  */
 export function applyPostings(wallets: ReadonlyMap<string, WalletState>, postings: readonly Posting[], options: ApplyOptions = {}): AppliedPostings {
   const changed = new Map<string, WalletState>();
@@ -61,8 +79,20 @@ export function applyPostings(wallets: ReadonlyMap<string, WalletState>, posting
       results.push({ status: 'duplicate', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
       continue;
     }
+    // A malformed amount is refused before the balance is looked at; a too-low balance is the
+    // ordinary refusal; the limits on the result come last.
+    const malformed = wallet.problem ?? amountProblem(p.delta, SETS_BALANCE.has(p.source) ? Number.MAX_SAFE_INTEGER : undefined);
+    if (malformed) {
+      results.push({ status: 'out_of_range', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned, reason: malformed });
+      continue;
+    }
     if (p.delta < 0 && wallet.balance + p.delta < 0 && !wallet.allowNegative && !p.allowOverdraft) {
       results.push({ status: 'insufficient', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
+      continue;
+    }
+    const beyond = postingProblem(wallet, p);
+    if (beyond) {
+      results.push({ status: 'out_of_range', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned, reason: beyond });
       continue;
     }
     if (idem) seenInCall.add(idem);

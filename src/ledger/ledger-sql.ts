@@ -3,6 +3,7 @@
 // wallet states in one statement (JSON payloads with short keys keep it one parameter each).
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
+import { MAX_BALANCE, MAX_LEVEL } from '../config/ranges.ts';
 import { bigintArray, intArray } from '../db/sql.ts';
 import type { LedgerWrite } from './apply-postings.ts';
 import type { TransactionSource } from './posting.ts';
@@ -20,6 +21,15 @@ export interface StoredWallet {
   allow_negative?: boolean | null;
 }
 
+/**
+ * A currency's start level for its new wallets, or NULL when the stored curve holds no level that
+ * fits (a document stored before levels were bounded must not make every new member's event fail).
+ */
+const START_LEVEL = sql.raw(`CASE WHEN jsonb_typeof(cur.level_curve->'start_level') = 'number'
+    AND (cur.level_curve->>'start_level')::numeric BETWEEN 0 AND ${MAX_LEVEL}
+    AND (cur.level_curve->>'start_level')::numeric = trunc((cur.level_curve->>'start_level')::numeric)
+  THEN (cur.level_curve->>'start_level')::int END`);
+
 const refsJson = (refs: readonly WalletRef[]) => JSON.stringify(refs.map((k) => ({ g: k.guildId, u: k.userId, c: k.currencyId })));
 
 /**
@@ -35,7 +45,7 @@ export function insertAndLockWallets(tx: Executor, refs: readonly WalletRef[]): 
           SELECT * FROM json_to_recordset(${refsJson(refs)}::json) AS v(g bigint, u bigint, c int)
         ), ins AS (
           INSERT INTO wallets (guild_id, user_id, currency_id, level)
-          SELECT v.g, v.u, v.c, (cur.level_curve->>'start_level')::int
+          SELECT v.g, v.u, v.c, ${START_LEVEL}
           FROM v JOIN currencies cur ON cur.id = v.c AND cur.guild_id = v.g
           ORDER BY v.g, v.u, v.c
           ON CONFLICT (guild_id, user_id, currency_id) DO NOTHING
@@ -189,8 +199,10 @@ export interface SimpleMove {
 /**
  * The common case in one statement (one round trip, atomic on its own): a credit upserts the
  * wallet, a debit updates it only if the balance allows (re-checked after any lock wait), and the
- * transaction row takes the resulting balance. Returns undefined when nothing was written (unknown
- * currency, too low a balance, or a first debit of a currency that allows negatives); a duplicate
+ * transaction row takes the resulting balance. It writes only what is plainly allowed — the
+ * balance and lifetime total stay within ±MAX_BALANCE (the amount was checked by the caller) — and
+ * returns undefined otherwise (unknown currency, too low a balance, a limit reached, or a first
+ * debit of a currency that allows negatives), for applyPostings to decide and explain. A duplicate
  * idempotency key raises the unique violation.
  */
 export async function moveInOneStatement(tx: Executor, m: SimpleMove): Promise<{ transactionId: number; balance: string } | undefined> {
@@ -203,17 +215,20 @@ export async function moveInOneStatement(tx: Executor, m: SimpleMove): Promise<{
             ON CONFLICT (guild_id, user_id, currency_id) DO UPDATE
               SET balance = w.balance + excluded.balance,
                   lifetime_earned = w.lifetime_earned + excluded.lifetime_earned, updated_at = now()
+              WHERE abs(w.balance::numeric + excluded.balance) <= ${MAX_BALANCE}
+                AND w.lifetime_earned::numeric + excluded.lifetime_earned <= ${MAX_BALANCE}
             RETURNING w.currency_id, w.balance`
       : sql`UPDATE wallets w SET balance = w.balance + ${m.delta}, updated_at = now()
             FROM cur
             WHERE w.guild_id = ${m.guildId} AND w.user_id = ${m.userId} AND w.currency_id = cur.id
               AND (w.balance + ${m.delta} >= 0 OR cur.allow_negative)
+              AND abs(w.balance::numeric + ${m.delta}) <= ${MAX_BALANCE}
             RETURNING w.currency_id, w.balance`;
   const [row] = await queryRows<{ id: string | number; balance_after: string }>(
     tx,
     sql`WITH cur AS (
-          SELECT id, allow_negative, (level_curve->>'start_level')::int AS start_level
-          FROM currencies WHERE guild_id = ${m.guildId} AND ${currencyMatch}
+          SELECT id, allow_negative, ${START_LEVEL} AS start_level
+          FROM currencies cur WHERE guild_id = ${m.guildId} AND ${currencyMatch}
         ), moved AS (${change})
         INSERT INTO transactions (guild_id, user_id, currency_id, delta, balance_after, source, reason,
                                   idem_key, lake_event_id, at)

@@ -5,7 +5,7 @@
 import type { Executor } from '../db/client.ts';
 import { applyPostings, type PostingOutcome } from './apply-postings.ts';
 import { recordedIdemKeys, writeLedger } from './ledger-sql.ts';
-import { idemOf, LedgerError, type LevelChange, type Posting } from './posting.ts';
+import { idemOf, type LevelChange, type Posting } from './posting.ts';
 import type { WalletState } from './wallet.ts';
 import { lockWallets } from './wallet-locks.ts';
 
@@ -20,16 +20,14 @@ export interface PostingResult extends PostingOutcome {
  * Applies postings in order inside the caller's transaction. Wallets are locked first (unless the
  * caller locked them and passes them), so the computed balance_after values are exact; debits never
  * overdraw unless the currency allows it; postings whose idempotency key already exists are
- * reported as duplicates and not applied. All rows are written in one statement.
+ * reported as duplicates, and those outside the ranges as out_of_range, and neither is applied.
+ * All rows are written in one statement.
  */
 export async function postEntries(
   tx: Executor,
   postings: Posting[],
   options: { wallets?: Map<string, WalletState>; levels?: LevelChange[] } = {},
 ): Promise<PostingResult[]> {
-  for (const p of postings) {
-    if (!Number.isSafeInteger(p.delta)) throw new LedgerError('invalid_amount', `amount must be a whole number, got ${p.delta}`);
-  }
   const levels = options.levels ?? [];
   const wallets = options.wallets ?? (await lockWallets(tx, [...postings, ...levels]));
   const keyed = postings.flatMap((p) => (p.idemKey ? [{ guildId: p.guildId, idemKey: p.idemKey }] : []));

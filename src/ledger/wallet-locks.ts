@@ -1,23 +1,31 @@
 // Wallet locks: every change to money starts by locking the wallets it touches (creating missing
 // ones) in one stable order, so concurrent batches queue instead of deadlocking, and reading their
 // state under the lock, so the balances computed from it are exact. Must run inside a transaction.
+import { MAX_LEVEL } from '../config/ranges.ts';
 import type { Executor } from '../db/client.ts';
 import { insertAndLockWallets, insertMemberWallets, lockExistingWallets, lockMemberWalletRows, type StoredWallet } from './ledger-sql.ts';
 import { LedgerError } from './posting.ts';
-import { compareIds, compareWallets, keyOf, walletKey, type WalletRef, type WalletState } from './wallet.ts';
+import { compareIds, compareWallets, keyOf, readStoredAmount, walletKey, type WalletRef, type WalletState } from './wallet.ts';
 
-/** A stored wallet as the ledger holds it in memory. */
+/** A stored wallet as the ledger holds it in memory: amounts parsed exactly, or flagged. */
 function toWalletState(row: StoredWallet, allowNegative: boolean): WalletState {
+  const balance = readStoredAmount(row.balance, 'balance');
+  const lifetime = readStoredAmount(row.lifetime_earned, 'lifetime total');
+  const problem = balance.problem ?? lifetime.problem;
   return {
     guildId: row.guild_id,
     userId: row.user_id,
     currencyId: row.currency_id,
-    balance: Number(row.balance),
-    lifetimeEarned: Number(row.lifetime_earned),
+    balance: balance.value,
+    lifetimeEarned: lifetime.value,
     level: row.level,
     allowNegative,
+    ...(problem ? { problem } : {}),
   };
 }
+
+/** A currency's start level for new wallets, if it is a level that can be stored. */
+const storableLevel = (level: number | null) => (level !== null && Number.isSafeInteger(level) && level >= 0 && level <= MAX_LEVEL ? level : null);
 
 /**
  * Creates missing wallets and locks all of them (stable key order, so concurrent batches never
@@ -65,7 +73,7 @@ export async function lockMemberWallets(
   const lockExisting = () => lockMemberWalletRows(tx, guildId, members, [...byId.keys()]);
   add(await lockExisting());
   const missing = members.flatMap((userId) =>
-    currencies.filter((c) => !states.has(walletKey(guildId, userId, c.id))).map((c) => ({ userId, currencyId: c.id, level: c.startLevel })),
+    currencies.filter((c) => !states.has(walletKey(guildId, userId, c.id))).map((c) => ({ userId, currencyId: c.id, level: storableLevel(c.startLevel) })),
   );
   if (missing.length === 0) return states;
   const inserted = await insertMemberWallets(tx, guildId, missing);

@@ -60,7 +60,8 @@ export type PurchaseFailure =
   | 'limit_reached'
   | 'missing_role'
   | 'level_too_low'
-  | 'insufficient_funds';
+  | 'insufficient_funds'
+  | 'out_of_range';
 
 export type PurchaseResult =
   | { ok: true; item: string; price: number; currency: string; balance: number; stockLeft: number | null; purchaseId: number }
@@ -104,6 +105,7 @@ export async function purchase(
     const debit: Posting = { guildId, userId, currencyId: currency.id, delta: -item.price, source: 'shop', at, reason: `bought ${item.name}` };
     // Decided before the purchase row exists, so a refused purchase writes nothing.
     const [check] = applyPostings(locked, [debit]).results;
+    if (check!.status === 'out_of_range') return { ok: false, code: 'out_of_range', message: `${item.name} cannot be bought: ${check!.reason}` } as const;
     if (check!.status !== 'applied') {
       return { ok: false, code: 'insufficient_funds', message: `${item.name} costs ${item.price} ${currency.name}; you have ${check!.balance}` } as const;
     }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_AMOUNT, MAX_BALANCE } from '../../src/config/ranges.ts';
 import { applyPostings } from '../../src/ledger/apply-postings.ts';
 import { idemOf, type Posting } from '../../src/ledger/posting.ts';
 import { keyOf, type WalletState } from '../../src/ledger/wallet.ts';
@@ -72,6 +73,50 @@ describe('applyPostings', () => {
 
   it('refuses a posting to a wallet that was not locked', () => {
     expect(() => applyPostings(walletsOf(wallet(ALICE)), [posting(BOB, 1)])).toThrow(/not locked/);
+  });
+});
+
+describe('applyPostings keeps money exact and within its limits', () => {
+  it('refuses an amount beyond MAX_AMOUNT, or one that is not a safe whole number, with the reason', () => {
+    const { results, write } = applyPostings(walletsOf(wallet(ALICE)), [posting(ALICE, MAX_AMOUNT + 1), posting(ALICE, 2 ** 53 + 2), posting(ALICE, 1.5), posting(ALICE, MAX_AMOUNT)]);
+    expect(results.map((r) => r.status)).toEqual(['out_of_range', 'out_of_range', 'out_of_range', 'applied']);
+    expect(results[0]!.reason).toBe('the amount 1,000,000,000,001 is beyond the limit of ±1,000,000,000,000 for one posting');
+    expect(results[2]!.reason).toMatch(/not a whole number/);
+    expect(write.transactions.map((t) => t.delta)).toEqual([MAX_AMOUNT]);
+  });
+
+  it('refuses a posting that would leave a balance beyond ±MAX_BALANCE, either way', () => {
+    const { results } = applyPostings(walletsOf(wallet(ALICE, { balance: MAX_BALANCE - 2 }), wallet(BOB, { balance: -MAX_BALANCE + 2, allowNegative: true })), [posting(ALICE, 3), posting(ALICE, 2), posting(BOB, -3)]);
+    expect(results.map((r) => [r.status, r.balance])).toEqual([
+      ['out_of_range', MAX_BALANCE - 2],
+      ['applied', MAX_BALANCE],
+      ['out_of_range', -MAX_BALANCE + 2],
+    ]);
+    expect(results[0]!.reason).toBe('the balance would be 1,000,000,000,000,001, beyond the limit of ±1,000,000,000,000,000');
+  });
+
+  it('refuses a credit that would take lifetime earnings beyond MAX_BALANCE', () => {
+    const { results } = applyPostings(walletsOf(wallet(ALICE, { lifetimeEarned: MAX_BALANCE })), [posting(ALICE, 1)]);
+    expect(results[0]).toMatchObject({ status: 'out_of_range', reason: expect.stringMatching(/^lifetime earnings would be/) });
+  });
+
+  it('an import or a season reset may move any exact difference that leaves the balance in range', () => {
+    const { results } = applyPostings(walletsOf(wallet(ALICE, { balance: 5 * MAX_AMOUNT })), [posting(ALICE, -5 * MAX_AMOUNT, { source: 'season_roll' }), posting(ALICE, MAX_BALANCE, { source: 'import' }), posting(ALICE, 1, { source: 'import' })]);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'out_of_range']);
+  });
+
+  it('refuses every posting to a wallet whose stored state could not be read exactly', () => {
+    const flagged = wallet(ALICE, { balance: 27021597764222980, problem: 'the stored balance 27021597764222980 cannot be counted exactly' });
+    const { results, write } = applyPostings(walletsOf(flagged), [posting(ALICE, 3), posting(ALICE, -3)]);
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['out_of_range', flagged.problem],
+      ['out_of_range', flagged.problem],
+    ]);
+    expect(write).toEqual({ transactions: [], wallets: [] });
+  });
+
+  it('a too-low balance is reported as insufficient before the limits are looked at', () => {
+    expect(applyPostings(walletsOf(wallet(ALICE, { balance: 1 })), [posting(ALICE, -2)]).results[0]!.status).toBe('insufficient');
   });
 });
 
