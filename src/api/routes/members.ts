@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { SignedAmount } from '../../config/ranges.ts';
 import { queryRows } from '../../db/client.ts';
 import { Snowflake } from '../../events/lake-event.ts';
 import { LevelCurveSchema, thresholdFor } from '../../ledger/currency.ts';
@@ -21,7 +22,7 @@ const ListQuery = z.object({
 const AwardBody = z
   .object({
     currency: z.string().min(1),
-    amount: z.number().int().refine((n) => n !== 0, 'must not be 0'),
+    amount: SignedAmount(),
     reason: z.string().max(500).default(''),
   })
   .strict();
