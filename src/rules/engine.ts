@@ -494,10 +494,8 @@ class Evaluator {
       }
     }
     // The ledger would refuse a balance or lifetime total beyond its limits: so does the rule.
-    for (const [who, delta] of [[from, -amount], [to, amount]] as const) {
-      const beyond = who ? this.walletProblem(who, currency, delta) : undefined;
-      if (beyond) throw this.moveFailure(effect, member, currency, raw, amount, `${currency.key} of member ${who}: ${beyond}`);
-    }
+    const beyond = (from ? this.walletProblem(from, currency, -amount) : undefined) ?? (to ? this.walletProblem(to, currency, amount) : undefined);
+    if (beyond) throw this.moveFailure(effect, member, currency, raw, amount, beyond);
     if (!run.live) return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
     const reason = effect.reason;
     if (from) {
@@ -522,7 +520,8 @@ class Evaluator {
 
   /** Why the ledger would refuse this change of a member's wallet, or undefined. */
   walletProblem(userId: string, currency: CurrencyInfo, delta: number): string | undefined {
-    return postingProblem(this.state.wallet(userId, currency), { delta, source: 'rule' });
+    const problem = postingProblem(this.state.wallet(userId, currency), { delta, source: 'rule' });
+    return problem && `${currency.key} of member ${userId}: ${problem}`;
   }
 
   /** A move that must not happen, as an error carrying its failed trace. */
