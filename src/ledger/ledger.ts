@@ -176,12 +176,12 @@ export async function transfer(
  * balance), on the wallet as stored. For answering a refused award, or checking one before it is
  * recorded; the engine decides again under the wallet's lock.
  */
-export async function awardRefusal(exec: Executor, guildId: string, userId: string, currency: string | number, amount: number): Promise<string | undefined> {
-  const bad = amountProblem(amount);
-  if (bad || amount === 0) return bad ?? 'the amount must not be 0';
+export async function awardRefusal(exec: Executor, guildId: string, userId: string, currency: string | number, amount: number): Promise<Extract<LedgerOutcome, { ok: false }> | undefined> {
+  const bad = amount === 0 ? 'the amount must not be 0' : amountProblem(amount);
+  if (bad) return { ok: false, code: amount === 0 ? 'invalid_amount' : 'out_of_range', message: bad };
   const currencyId = await resolveCurrencyId(exec, guildId, currency);
-  if (currencyId === undefined) return `unknown currency "${currency}"`;
-  const [row] = await queryRows<{ balance: string; lifetime_earned: string; allow_negative: boolean }>(
+  if (currencyId === undefined) return { ok: false, code: 'unknown_currency', message: `unknown currency "${currency}"` };
+  const [row] = await queryRows<{ balance: string | null; lifetime_earned: string | null; allow_negative: boolean }>(
     exec,
     sql`SELECT w.balance::text, w.lifetime_earned::text, c.allow_negative FROM currencies c
         LEFT JOIN wallets w ON w.currency_id = c.id AND w.guild_id = ${guildId} AND w.user_id = ${userId}
@@ -190,9 +190,10 @@ export async function awardRefusal(exec: Executor, guildId: string, userId: stri
   const balance = readStoredAmount(row?.balance ?? '0', 'balance');
   const lifetime = readStoredAmount(row?.lifetime_earned ?? '0', 'lifetime total');
   const problem = balance.problem ?? lifetime.problem;
-  if (problem) return problem;
+  if (problem) return { ok: false, code: 'out_of_range', message: problem };
   if (amount < 0 && balance.value + amount < 0 && !row?.allow_negative) {
-    return `the balance ${balance.value.toLocaleString('en-US')} is too low to take ${(-amount).toLocaleString('en-US')}`;
+    return { ok: false, code: 'insufficient_funds', message: `the balance ${balance.value.toLocaleString('en-US')} is too low to take ${(-amount).toLocaleString('en-US')}` };
   }
-  return postingProblem({ balance: balance.value, lifetimeEarned: lifetime.value }, { delta: amount, source: 'manual' });
+  const beyond = postingProblem({ balance: balance.value, lifetimeEarned: lifetime.value }, { delta: amount, source: 'manual' });
+  return beyond ? { ok: false, code: 'out_of_range', message: beyond } : undefined;
 }

@@ -198,6 +198,7 @@ describe('three awards of 9007199254740991 gold, then +3 twice', () => {
     expect(imported.ok).toBe(true);
     const res = await award(BOB, 10);
     expect(res.status).toBe(409);
+    expect(res.body.error.details).toEqual([{ path: 'amount', message: 'the balance would be 1,000,000,000,000,005, beyond the limit of ±1,000,000,000,000,000' }]);
     expect(await balance(BOB, 'gold')).toBe(MAX_BALANCE - 5);
     expect(await database.db.select().from(transactions)).toHaveLength(1);
     expect((await award(BOB, 5)).body).toMatchObject({ balance: MAX_BALANCE });

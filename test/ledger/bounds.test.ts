@@ -91,12 +91,12 @@ describe('ledger operations at their limits', () => {
 describe('why an award would be refused', () => {
   it('says it in plain words, or nothing when the award would apply', async () => {
     await setBalance(BOB, 'gold', MAX_BALANCE - 5);
-    expect(await awardRefusal(database.db, GUILD, BOB, 'gold', 10)).toBe('the balance would be 1,000,000,000,000,005, beyond the limit of ±1,000,000,000,000,000');
+    expect(await awardRefusal(database.db, GUILD, BOB, 'gold', 10)).toEqual({ ok: false, code: 'out_of_range', message: 'the balance would be 1,000,000,000,000,005, beyond the limit of ±1,000,000,000,000,000' });
     expect(await awardRefusal(database.db, GUILD, BOB, 'gold', 5)).toBeUndefined();
-    expect(await awardRefusal(database.db, GUILD, ALICE, 'gold', -3)).toBe('the balance 0 is too low to take 3');
+    expect(await awardRefusal(database.db, GUILD, ALICE, 'gold', -3)).toEqual({ ok: false, code: 'insufficient_funds', message: 'the balance 0 is too low to take 3' });
     expect(await awardRefusal(database.db, GUILD, ALICE, 'karma', -3)).toBeUndefined();
-    expect(await awardRefusal(database.db, GUILD, ALICE, 'gold', 9007199254740991)).toBe('the amount 9,007,199,254,740,991 is beyond the limit of ±1,000,000,000,000 for one posting');
-    expect(await awardRefusal(database.db, GUILD, ALICE, 'gems', 1)).toBe('unknown currency "gems"');
+    expect(await awardRefusal(database.db, GUILD, ALICE, 'gold', 9007199254740991)).toMatchObject({ code: 'out_of_range', message: 'the amount 9,007,199,254,740,991 is beyond the limit of ±1,000,000,000,000 for one posting' });
+    expect(await awardRefusal(database.db, GUILD, ALICE, 'gems', 1)).toMatchObject({ code: 'unknown_currency' });
   });
 });
 
