@@ -79,7 +79,7 @@ export const Count = () => wholeNumber(0, MAX_COUNT);
 /** Why an amount cannot be posted exactly (a safe whole number within ±max), or undefined when it can. */
 export function amountProblem(delta: number, max = MAX_AMOUNT): string | undefined {
   if (!Number.isSafeInteger(delta)) return `the amount ${String(delta)} is not a whole number that can be counted exactly`;
-  if (Math.abs(delta) > max) return `the amount ${format(delta)} is beyond the limit of ±${format(max)} for one posting`;
+  if (delta > max || delta < -max) return `the amount ${format(delta)} is beyond the limit of ±${format(max)} for one posting`;
   return undefined;
 }
 
@@ -93,13 +93,15 @@ export function balanceProblem(
   delta: number,
   options: { earns?: boolean; maxDelta?: number } = {},
 ): string | undefined {
-  const bad = amountProblem(delta, options.maxDelta ?? MAX_AMOUNT);
-  if (bad) return bad;
+  return amountProblem(delta, options.maxDelta ?? MAX_AMOUNT) ?? limitProblem(wallet, delta, options.earns ?? delta > 0);
+}
+
+/** Why the balance (and, for earnings, the lifetime total) a valid amount leaves is beyond the limit. */
+export function limitProblem(wallet: { balance: number; lifetimeEarned: number }, delta: number, earns: boolean): string | undefined {
   const after = wallet.balance + delta;
-  if (Math.abs(after) > MAX_BALANCE) return `the balance would be ${format(after)}, beyond the limit of ±${format(MAX_BALANCE)}`;
-  if (options.earns ?? delta > 0) {
-    const lifetime = wallet.lifetimeEarned + delta;
-    if (lifetime > MAX_BALANCE) return `lifetime earnings would be ${format(lifetime)}, beyond the limit of ${format(MAX_BALANCE)}`;
+  if (after > MAX_BALANCE || after < -MAX_BALANCE) return `the balance would be ${format(after)}, beyond the limit of ±${format(MAX_BALANCE)}`;
+  if (earns && wallet.lifetimeEarned + delta > MAX_BALANCE) {
+    return `lifetime earnings would be ${format(wallet.lifetimeEarned + delta)}, beyond the limit of ${format(MAX_BALANCE)}`;
   }
   return undefined;
 }

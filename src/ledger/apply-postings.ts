@@ -3,7 +3,7 @@
 // transactions and final wallet states to write; no database, so it is tested on its own and
 // shared by every caller. Exactness lives here: every amount, balance and lifetime total stays a
 // whole number within the documented ranges (src/config/ranges.ts), so a JS number holds it exactly.
-import { amountProblem, balanceProblem } from '../config/ranges.ts';
+import { amountProblem, limitProblem, MAX_AMOUNT } from '../config/ranges.ts';
 import { idemOf, isEarning, LedgerError, type LevelChange, type Posting, type TransactionSource } from './posting.ts';
 import { keyOf, type WalletState } from './wallet.ts';
 
@@ -24,10 +24,11 @@ export interface PostingOutcome {
  */
 const SETS_BALANCE: ReadonlySet<TransactionSource> = new Set(['import', 'season_roll']);
 
+const maxDelta = (source: TransactionSource) => (SETS_BALANCE.has(source) ? Number.MAX_SAFE_INTEGER : MAX_AMOUNT);
+
 /** Why this posting cannot be applied to this wallet within the ranges, or undefined. */
 export function postingProblem(wallet: Pick<WalletState, 'balance' | 'lifetimeEarned' | 'problem'>, p: Pick<Posting, 'delta' | 'source'>): string | undefined {
-  if (wallet.problem) return wallet.problem;
-  return balanceProblem(wallet, p.delta, { earns: isEarning(p), ...(SETS_BALANCE.has(p.source) ? { maxDelta: Number.MAX_SAFE_INTEGER } : {}) });
+  return wallet.problem ?? amountProblem(p.delta, maxDelta(p.source)) ?? limitProblem(wallet, p.delta, isEarning(p));
 }
 
 /** A transaction to record: the posting and the balance it leaves. */
@@ -81,7 +82,7 @@ export function applyPostings(wallets: ReadonlyMap<string, WalletState>, posting
     }
     // A malformed amount is refused before the balance is looked at; a too-low balance is the
     // ordinary refusal; the limits on the result come last.
-    const malformed = wallet.problem ?? amountProblem(p.delta, SETS_BALANCE.has(p.source) ? Number.MAX_SAFE_INTEGER : undefined);
+    const malformed = wallet.problem ?? amountProblem(p.delta, maxDelta(p.source));
     if (malformed) {
       results.push({ status: 'out_of_range', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned, reason: malformed });
       continue;
@@ -90,7 +91,7 @@ export function applyPostings(wallets: ReadonlyMap<string, WalletState>, posting
       results.push({ status: 'insufficient', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
       continue;
     }
-    const beyond = postingProblem(wallet, p);
+    const beyond = limitProblem(wallet, p.delta, isEarning(p));
     if (beyond) {
       results.push({ status: 'out_of_range', balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned, reason: beyond });
       continue;
