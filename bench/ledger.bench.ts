@@ -1,6 +1,7 @@
 // Ledger credits per second: one credit per transaction (pool of 10), and 100 per statement.
 import { credit } from '../src/ledger/ledger.ts';
-import { postEntries, type Posting } from '../src/ledger/postings.ts';
+import type { Posting } from '../src/ledger/posting.ts';
+import { postEntries } from '../src/ledger/postings.ts';
 import { currencies, guilds } from '../src/db/schema.ts';
 import { freshDatabase, record, runConcurrent, userId } from './support.ts';
 

@@ -20,6 +20,8 @@ export const MAX_COUNT = 1_000_000;
 /** Voice, presence and scheduled-event durations: at most a year. */
 export const MAX_DURATION_SECONDS = 366 * 86_400;
 export const MAX_DURATION_MINUTES = 366 * 1_440;
+/** How old a reacted-to message may be: Discord's lifetime so far, with room (a century). */
+export const MAX_MESSAGE_AGE_SECONDS = 100 * 366 * 86_400;
 
 /**
  * The table behind the helpers below, for documentation (README, OpenAPI, panel hints): each
@@ -33,20 +35,26 @@ export const RANGES = {
   level: { min: 0, max: MAX_LEVEL, applies: 'level curve start_level, reward levels, required levels, level requirements' },
   stock: { min: 0, max: MAX_STOCK, applies: 'shop stock, per-member limits' },
   order: { min: -MAX_ORDER, max: MAX_ORDER, applies: 'display_order, order' },
-  count: { min: 0, max: MAX_COUNT, applies: 'event data counts (length, attachments, emoji, reactors), event-count requirements' },
-  duration_seconds: { min: 0, max: MAX_DURATION_SECONDS, applies: 'voice and presence session durations, message ages' },
+  count: { min: 0, max: MAX_COUNT, applies: 'event data counts (length, attachments, emoji, reactors), purchase quantities' },
+  threshold: { min: -MAX_BALANCE, max: MAX_BALANCE, applies: 'milestone requirements: wallet and lifetime minimums, event-count minimums (counts or sums of values)' },
+  duration_seconds: { min: 0, max: MAX_DURATION_SECONDS, applies: 'voice and presence session durations' },
+  message_age_seconds: { min: 0, max: MAX_MESSAGE_AGE_SECONDS, applies: 'the age of a reacted-to message' },
   duration_minutes: { min: 0, max: MAX_DURATION_MINUTES, applies: 'scheduled-event minutes present' },
 } as const;
 
 const format = (n: number) => n.toLocaleString('en-US');
 
-/** A whole number in [min, max], with messages a person can read ("must be at most 1,000,000"). */
+/**
+ * A whole number in [min, max], with messages a person can read ("must be at most 1,000,000"). The
+ * range is checked first and stops there, so 1e20 reads "must be at most …", not also "must be a
+ * whole number" (zod's integer check refuses numbers beyond 2^53).
+ */
 export function wholeNumber(min: number, max: number) {
   return z
     .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number') })
-    .int({ error: 'must be a whole number' })
-    .min(min, { error: `must be at least ${format(min)}` })
-    .max(max, { error: `must be at most ${format(max)}` });
+    .min(min, { error: `must be at least ${format(min)}`, abort: true })
+    .max(max, { error: `must be at most ${format(max)}`, abort: true })
+    .int({ error: 'must be a whole number' });
 }
 
 /** A finite number in [min, max] (fractions allowed), with readable messages. */
@@ -68,10 +76,32 @@ export const Stock = () => wholeNumber(0, MAX_STOCK);
 export const Order = () => wholeNumber(-MAX_ORDER, MAX_ORDER);
 export const Count = () => wholeNumber(0, MAX_COUNT);
 
-/** Why a balance change cannot be applied exactly, or undefined when it can. */
-export function balanceProblem(balance: number, delta: number): string | undefined {
-  if (!Number.isSafeInteger(delta) || Math.abs(delta) > MAX_AMOUNT) return `amount ${delta} is outside ±${format(MAX_AMOUNT)}`;
-  const after = balance + delta;
-  if (Math.abs(after) > MAX_BALANCE) return `the balance would be ${format(after)}, beyond the limit of ±${format(MAX_BALANCE)}`;
+/** Why an amount cannot be posted exactly (a safe whole number within ±max), or undefined when it can. */
+export function amountProblem(delta: number, max = MAX_AMOUNT): string | undefined {
+  if (!Number.isSafeInteger(delta)) return `the amount ${String(delta)} is not a whole number that can be counted exactly`;
+  if (delta > max || delta < -max) return `the amount ${format(delta)} is beyond the limit of ±${format(max)} for one posting`;
+  return undefined;
+}
+
+/**
+ * Why a balance change cannot be applied exactly, or undefined when it can: the amount must be
+ * within ±maxDelta (MAX_AMOUNT unless the caller sets balances, like an import or a season reset),
+ * and the balance after it, and the lifetime total if it counts as earnings, within the limit.
+ */
+export function balanceProblem(
+  wallet: { balance: number; lifetimeEarned: number },
+  delta: number,
+  options: { earns?: boolean; maxDelta?: number } = {},
+): string | undefined {
+  return amountProblem(delta, options.maxDelta ?? MAX_AMOUNT) ?? limitProblem(wallet, delta, options.earns ?? delta > 0);
+}
+
+/** Why the balance (and, for earnings, the lifetime total) a valid amount leaves is beyond the limit. */
+export function limitProblem(wallet: { balance: number; lifetimeEarned: number }, delta: number, earns: boolean): string | undefined {
+  const after = wallet.balance + delta;
+  if (after > MAX_BALANCE || after < -MAX_BALANCE) return `the balance would be ${format(after)}, beyond the limit of ±${format(MAX_BALANCE)}`;
+  if (earns && wallet.lifetimeEarned + delta > MAX_BALANCE) {
+    return `lifetime earnings would be ${format(wallet.lifetimeEarned + delta)}, beyond the limit of ${format(MAX_BALANCE)}`;
+  }
   return undefined;
 }

@@ -1,5 +1,6 @@
 // LakeEvent: the one envelope every event takes, from Discord, HTTP, a file or the engine itself.
 import { z } from 'zod';
+import { Amount, boundedNumber, Count, Level, MAX_BALANCE, MAX_COUNT, MAX_DURATION_MINUTES, MAX_DURATION_SECONDS, MAX_MESSAGE_AGE_SECONDS, SignedAmount, wholeNumber } from '../config/ranges.ts';
 import { isSnowflake } from '../db/snowflake.ts';
 import { unstorableStrings, valueDepthExceeds } from '../db/storable.ts';
 
@@ -10,7 +11,10 @@ export const Snowflake = z
 const NullableSnowflake = Snowflake.nullable();
 const MAX_OPTIONS_DEPTH = 4;
 const MAX_OPTIONS_BYTES = 4096;
-const count = z.number().int().min(0);
+const count = Count();
+const durationSeconds = wholeNumber(0, MAX_DURATION_SECONDS);
+const messageAge = boundedNumber(0, MAX_MESSAGE_AGE_SECONDS);
+const balance = wholeNumber(-MAX_BALANCE, MAX_BALANCE);
 
 export const MESSAGE_TYPES = ['message_create'] as const;
 
@@ -29,14 +33,14 @@ export const EventDataSchemas = {
   reaction_add: z.object({
     emoji: z.string().min(1).max(100),
     message_id: Snowflake,
-    unique_reactor_count: z.number().int().min(1).default(1),
-    message_age_seconds: z.number().min(0).default(0),
+    unique_reactor_count: wholeNumber(1, MAX_COUNT).default(1),
+    message_age_seconds: messageAge.default(0),
   }),
   reaction_remove: z.object({
     emoji: z.string().min(1).max(100),
     message_id: Snowflake,
     unique_reactor_count: count.default(0),
-    message_age_seconds: z.number().min(0).default(0),
+    message_age_seconds: messageAge.default(0),
   }),
   thread_create: z.object({
     name: z.string().max(100).default(''),
@@ -54,21 +58,21 @@ export const EventDataSchemas = {
     is_afk: z.boolean().default(false),
   }),
   voice_session_end: z.object({
-    duration_seconds: z.number().int().min(0),
+    duration_seconds: durationSeconds,
     is_afk: z.boolean().default(false),
     started_at: z.iso.datetime({ offset: true }).optional(),
   }),
   /** Optional (the presence intent): a member's time in one status, online, idle or do-not-disturb. */
   presence_session_end: z.object({
     status: z.enum(['online', 'idle', 'dnd']),
-    duration_seconds: z.number().int().min(0),
+    duration_seconds: durationSeconds,
     started_at: z.iso.datetime({ offset: true }).optional(),
   }),
   member_join: z.object({ joined_at: z.iso.datetime({ offset: true }).optional() }),
   member_leave: z.object({ joined_at: z.iso.datetime({ offset: true }).optional() }),
   scheduled_event_attend: z.object({
     scheduled_event_id: Snowflake,
-    minutes_present: z.number().min(0),
+    minutes_present: boundedNumber(0, MAX_DURATION_MINUTES),
     joined_on_time: z.boolean().default(false),
   }),
   command: z.object({
@@ -82,15 +86,15 @@ export const EventDataSchemas = {
   }),
   manual_award: z.object({
     currency: z.string().min(1).max(32),
-    amount: z.number().int(),
+    amount: SignedAmount(),
     reason: z.string().max(500).default(''),
   }),
-  currency_credited: z.object({ currency: z.string(), amount: z.number().int(), balance_after: z.number().int() }),
-  currency_debited: z.object({ currency: z.string(), amount: z.number().int(), balance_after: z.number().int() }),
-  level_up: z.object({ currency: z.string(), level: z.number().int() }),
+  currency_credited: z.object({ currency: z.string(), amount: Amount(), balance_after: balance }),
+  currency_debited: z.object({ currency: z.string(), amount: Amount(), balance_after: balance }),
+  level_up: z.object({ currency: z.string(), level: Level() }),
   milestone_earned: z.object({ milestone: z.string() }).catchall(z.unknown()),
-  season_roll: z.object({ season: z.number().int() }).catchall(z.unknown()),
-  shop_purchase: z.object({ item: z.string(), price: z.number().int(), currency: z.string(), quantity: z.number().int() }),
+  season_roll: z.object({ season: wholeNumber(1, MAX_COUNT) }).catchall(z.unknown()),
+  shop_purchase: z.object({ item: z.string(), price: Amount(), currency: z.string(), quantity: wholeNumber(1, MAX_COUNT) }),
 } as const;
 
 export type EventType = keyof typeof EventDataSchemas;

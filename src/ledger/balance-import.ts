@@ -6,12 +6,16 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { and, eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
-import { queryRows, type Db } from '../db/client.ts';
+import { queryRows, type Db, type Tx } from '../db/client.ts';
 import { bigintArray } from '../db/sql.ts';
 import { currencies } from '../db/schema.ts';
 import { isSnowflake } from '../db/snowflake.ts';
-import { LevelCurveSchema, levelForTotal } from './currency.ts';
-import { lockMemberWallets, walletKey, writeLedgerRows, type LedgerRow, type WalletRow } from './postings.ts';
+import { MAX_BALANCE, MAX_LEVEL } from '../config/ranges.ts';
+import { LevelCurveSchema, levelForTotal, type LevelCurve } from './currency.ts';
+import type { LevelChange, Posting } from './posting.ts';
+import { postEntries } from './postings.ts';
+import { walletKey } from './wallet.ts';
+import { lockMemberWallets } from './wallet-locks.ts';
 
 export interface ImportRow {
   line: number;
@@ -59,12 +63,14 @@ export function parseBalances(content: string, format: 'csv' | 'json'): ParsedBa
     if (typeof rawId === 'number') return invalid.push({ line, reason: 'the user id is a number (it must be written as a string: snowflakes exceed 2^53)' });
     if (!userId || !isSnowflake(userId)) return invalid.push({ line, reason: `"${String(rawId ?? '')}" is not a Discord user id` });
     const amount = Number(pick(record, AMOUNT_FIELDS));
-    if (!Number.isSafeInteger(amount) || amount < 0) return invalid.push({ line, reason: `the amount must be a whole number ≥ 0, got "${String(pick(record, AMOUNT_FIELDS) ?? '')}"` });
+    if (!Number.isSafeInteger(amount) || amount < 0 || amount > MAX_BALANCE) {
+      return invalid.push({ line, reason: `the amount must be a whole number from 0 to ${MAX_BALANCE.toLocaleString('en-US')}, got "${String(pick(record, AMOUNT_FIELDS) ?? '')}"` });
+    }
     if (seen.has(userId)) return invalid.push({ line, reason: `member ${userId} appears twice` });
     seen.add(userId);
     const levelRaw = pick(record, ['level', 'lvl']);
     const level = levelRaw === undefined || levelRaw === '' ? undefined : Number(levelRaw);
-    rows.push({ line, userId, amount, ...(level !== undefined && Number.isSafeInteger(level) && level >= 0 ? { level } : {}) });
+    rows.push({ line, userId, amount, ...(level !== undefined && Number.isSafeInteger(level) && level >= 0 && level <= MAX_LEVEL ? { level } : {}) });
   });
   return { rows, invalid };
 }
@@ -81,7 +87,10 @@ export interface ImportReport {
   changes: { userId: string; before: number; after: number; level: number | null }[];
 }
 
-export type BalanceImportResult = { ok: true; report: ImportReport } | { ok: false; code: 'unknown_currency' | 'nothing_valid'; message: string };
+export type BalanceImportResult = { ok: true; report: ImportReport } | { ok: false; code: 'unknown_currency' | 'nothing_valid' | 'refused'; message: string };
+
+/** Some balances could not be set: the whole import is rolled back. */
+class ImportRefused extends Error {}
 
 export async function importBalances(
   db: Db,
@@ -96,52 +105,66 @@ export async function importBalances(
   const curve = currency.levelCurve ? LevelCurveSchema.safeParse(currency.levelCurve) : undefined;
   const at = options.at ?? new Date();
   const fileHash = createHash('sha256').update(JSON.stringify(parsed.rows)).digest('hex').slice(0, 16);
-  return db.transaction(async (tx) => {
-    const ids = parsed.rows.map((r) => r.userId);
-    let current: Map<string, { balance: number; level: number | null }>;
-    if (options.dryRun) {
-      const rows = await queryRows<{ user_id: string; balance: string; level: number | null }>(
-        tx,
-        sql`SELECT user_id::text, balance::text, level FROM wallets WHERE guild_id = ${guildId} AND currency_id = ${currency.id} AND user_id = ANY(${bigintArray(ids)})`,
-      );
-      current = new Map(rows.map((r) => [r.user_id, { balance: Number(r.balance), level: r.level }]));
-    } else {
-      const locked = await lockMemberWallets(tx, guildId, ids, [{ id: currency.id, startLevel: curve?.success ? curve.data.start_level : null, allowNegative: currency.allowNegative }]);
-      current = new Map(ids.map((id) => [id, locked.get(walletKey(guildId, id, currency.id))!]));
+  try {
+    return await db.transaction((tx) => importInTransaction(tx, guildId, currency, currencyKey, parsed, { ...options, at, fileHash, curve: curve?.success ? curve.data : undefined }));
+  } catch (error) {
+    if (error instanceof ImportRefused) return { ok: false, code: 'refused', message: error.message };
+    throw error;
+  }
+}
+
+async function importInTransaction(
+  tx: Tx,
+  guildId: string,
+  currency: typeof currencies.$inferSelect,
+  currencyKey: string,
+  parsed: ParsedBalances,
+  options: { dryRun: boolean; actor: string; source?: string; at: Date; fileHash: string; curve: LevelCurve | undefined },
+): Promise<BalanceImportResult> {
+  const { at, fileHash, curve } = options;
+  const ids = parsed.rows.map((r) => r.userId);
+  let current: Map<string, { balance: number; level: number | null }>;
+  let locked: Awaited<ReturnType<typeof lockMemberWallets>> | undefined;
+  if (options.dryRun) {
+    const rows = await queryRows<{ user_id: string; balance: string; level: number | null }>(
+      tx,
+      sql`SELECT user_id::text, balance::text, level FROM wallets WHERE guild_id = ${guildId} AND currency_id = ${currency.id} AND user_id = ANY(${bigintArray(ids)})`,
+    );
+    current = new Map(rows.map((r) => [r.user_id, { balance: Number(r.balance), level: r.level }]));
+  } else {
+    locked = await lockMemberWallets(tx, guildId, ids, [{ id: currency.id, startLevel: curve ? curve.start_level : null, allowNegative: currency.allowNegative }]);
+    current = new Map(ids.map((id) => [id, locked!.get(walletKey(guildId, id, currency.id))!]));
+  }
+  const changes: ImportReport['changes'] = [];
+  const postings: Posting[] = [];
+  const levels: LevelChange[] = [];
+  for (const row of parsed.rows) {
+    const before = current.get(row.userId)?.balance ?? 0;
+    const level = curve ? (row.level ?? levelForTotal(curve, row.amount)) : null;
+    const levelBefore = current.get(row.userId)?.level ?? null;
+    if (before === row.amount && level === levelBefore) continue;
+    changes.push({ userId: row.userId, before, after: row.amount, level });
+    const wallet = { guildId, userId: row.userId, currencyId: currency.id };
+    // Setting a balance is a posting of the difference; the level is set with it.
+    if (row.amount !== before) {
+      postings.push({
+        ...wallet, delta: row.amount - before, source: 'import', at, reason: `imported from ${options.source ?? 'a file'}`,
+        detail: { file: fileHash, line: row.line }, idemKey: `import:${fileHash}:${row.userId}`,
+      });
     }
-    const changes: ImportReport['changes'] = [];
-    const ledger: LedgerRow[] = [];
-    const wallets: WalletRow[] = [];
-    for (const row of parsed.rows) {
-      const before = current.get(row.userId)?.balance ?? 0;
-      const level = curve?.success ? (row.level ?? levelForTotal(curve.data, row.amount)) : null;
-      const levelBefore = current.get(row.userId)?.level ?? null;
-      if (before === row.amount && level === levelBefore) continue;
-      changes.push({ userId: row.userId, before, after: row.amount, level });
-      if (options.dryRun) continue;
-      const wallet = current.get(row.userId) as { balance: number; lifetimeEarned?: number; level: number | null };
-      const delta = row.amount - before;
-      wallet.balance = row.amount;
-      if (delta > 0) wallet.lifetimeEarned = (wallet.lifetimeEarned ?? 0) + delta;
-      wallet.level = level;
-      if (delta !== 0) {
-        ledger.push({
-          g: guildId, u: row.userId, c: currency.id, d: delta, b: row.amount, s: 'import', e: null, r: null, rv: null, sn: null,
-          re: `imported from ${options.source ?? 'a file'}`, dt: { file: fileHash, line: row.line }, k: `import:${fileHash}:${row.userId}`, t: at.toISOString(),
-        });
-      }
-      wallets.push({ g: guildId, u: row.userId, c: currency.id, b: row.amount, l: wallet.lifetimeEarned ?? 0, lv: level });
-    }
-    if (!options.dryRun && (ledger.length > 0 || wallets.length > 0)) {
-      await writeLedgerRows(tx, ledger, wallets);
-      await audit(tx, { guildId, actor: options.actor, action: 'balances.import', entityType: 'currency', entityKey: currencyKey, before: null, after: { source: options.source ?? null, file: fileHash, changed: changes.length, invalid: parsed.invalid.length } });
-    }
-    return {
-      ok: true,
-      report: {
-        currency: currencyKey, dryRun: options.dryRun, members: parsed.rows.length, changed: changes.length, unchanged: parsed.rows.length - changes.length,
-        net: changes.reduce((s, c) => s + (c.after - c.before), 0), invalid: parsed.invalid, changes,
-      },
-    } as const;
-  });
+    levels.push({ ...wallet, level });
+  }
+  if (locked && changes.length > 0) {
+    const results = await postEntries(tx, postings, { wallets: locked, levels });
+    const refused = results.flatMap((r, i) => (r.status === 'applied' ? [] : [`member ${postings[i]!.userId}: ${r.reason ?? (r.status === 'duplicate' ? 'this file was already imported for this member' : r.status)}`]));
+    if (refused.length > 0) throw new ImportRefused(`nothing was imported: ${refused.slice(0, 5).join('; ')}${refused.length > 5 ? ` (and ${refused.length - 5} more)` : ''}`);
+    await audit(tx, { guildId, actor: options.actor, action: 'balances.import', entityType: 'currency', entityKey: currencyKey, before: null, after: { source: options.source ?? null, file: fileHash, changed: changes.length, invalid: parsed.invalid.length } });
+  }
+  return {
+    ok: true,
+    report: {
+      currency: currencyKey, dryRun: options.dryRun, members: parsed.rows.length, changed: changes.length, unchanged: parsed.rows.length - changes.length,
+      net: changes.reduce((s, c) => s + (c.after - c.before), 0), invalid: parsed.invalid, changes,
+    },
+  } as const;
 }

@@ -194,6 +194,10 @@ class BatchChecker implements BatchMilestoneHook {
     return awards;
   }
 
+  forget(userId: string, milestoneId: number, seasonId: number): void {
+    this.awarded.delete(`${userId}:${milestoneId}:${seasonId}`);
+  }
+
   #announcement(m: CompiledMilestone, userId: string): MilestoneAward['outbox'] {
     const channel = m.announce_channel ?? this.config.settings.announce_channel_id;
     if (!m.announce || !channel || this.optOut.has(userId)) return [];

@@ -2,6 +2,7 @@
 // counters), how it looks, and whether earning it is announced. Validated by zod; the schema is the
 // documentation.
 import { z } from 'zod';
+import { boundedNumber, Level, MAX_BALANCE, Order, wholeNumber } from '../config/ranges.ts';
 import { DisplayName } from '../config/text.ts';
 import { EVENT_TYPES } from '../events/lake-event.ts';
 import { IdOrPlaceholder } from '../rules/schema.ts';
@@ -29,18 +30,18 @@ export type Requirement =
 
 export const RequirementSchema: z.ZodType<Requirement> = z.lazy(() =>
   z.discriminatedUnion('type', [
-    z.object({ type: z.literal('wallet'), currency: CurrencyKey, min: z.number().int() }).strict()
+    z.object({ type: z.literal('wallet'), currency: CurrencyKey, min: wholeNumber(-MAX_BALANCE, MAX_BALANCE) }).strict()
       .meta({ description: 'current balance of a currency at least `min`' }),
-    z.object({ type: z.literal('lifetime'), currency: CurrencyKey, min: z.number().int().positive() }).strict()
+    z.object({ type: z.literal('lifetime'), currency: CurrencyKey, min: wholeNumber(1, MAX_BALANCE) }).strict()
       .meta({ description: 'lifetime earnings of a currency at least `min`' }),
-    z.object({ type: z.literal('level'), currency: CurrencyKey, min: z.number().int() }).strict()
+    z.object({ type: z.literal('level'), currency: CurrencyKey, min: Level() }).strict()
       .meta({ description: "level on a currency's level curve at least `min`" }),
     z
       .object({
         type: z.literal('event_count'),
         events: EventTypeList,
         side: z.enum(['actor', 'target']).default('actor').meta({ description: 'actor: events the member did; target: events done to them (e.g. reactions received)' }),
-        min: z.number().positive(),
+        min: boundedNumber(0, MAX_BALANCE, { exclusiveMin: true }),
         measure: z.enum(['count', 'value_sum', 'voice_minutes']).default('count').meta({
           description: 'count of events, or the sum of their value (message characters, voice seconds outside AFK, minutes at a scheduled event); voice_minutes = voice seconds / 60',
         }),
@@ -51,7 +52,7 @@ export const RequirementSchema: z.ZodType<Requirement> = z.lazy(() =>
     z
       .object({
         type: z.literal('streak'),
-        days: z.number().int().min(2).max(366),
+        days: wholeNumber(2, 366),
         events: EventTypeList.optional().meta({ description: 'which events make a day active (default: any)' }),
       })
       .strict()
@@ -78,7 +79,7 @@ export const MilestoneSchema = z
     announce_channel: IdOrPlaceholder.optional(),
     scope: z.enum(['lifetime', 'season']).default('lifetime'),
     enabled: z.boolean().default(true),
-    order: z.number().int().default(0),
+    order: Order().default(0),
   })
   .strict()
   .superRefine((m, ctx) => {

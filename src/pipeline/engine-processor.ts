@@ -1,12 +1,17 @@
-// Runs the rules engine inside the batch's transaction: locks the members' wallets, loads the
-// history limits need, evaluates every new event in order, and writes the plan — ledger rows,
-// wallets, levels, rule firings, milestone awards and outbox rows — in a handful of statements.
+// Runs the rules engine inside the batch's transaction, one guild at a time, in steps: lock the
+// members' wallets, load the history limits need, evaluate every new event in order on working
+// copies, settle the plans through the ledger's one path (applyPostings), and write everything —
+// ledger rows, wallets, levels, rule firings, milestone awards and outbox rows — in one statement.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
 import { bigintArray } from '../db/sql.ts';
 import { INTERNAL_EVENT_TYPES, type LakeEvent } from '../events/lake-event.ts';
 import type { StoredEvent } from '../events/lake-writer.ts';
-import { ledgerCtes, lockMemberWallets, walletKey, type LedgerRow, type WalletRow, type WalletState } from '../ledger/postings.ts';
+import { applyPostings, type LedgerWrite } from '../ledger/apply-postings.ts';
+import { ledgerCtes } from '../ledger/ledger-sql.ts';
+import type { LevelChange, Posting } from '../ledger/posting.ts';
+import { walletKey, type WalletState } from '../ledger/wallet.ts';
+import { lockMemberWallets } from '../ledger/wallet-locks.ts';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
 import type { CompiledConfig, CurrencyInfo } from '../rules/compiler.ts';
@@ -24,21 +29,29 @@ export interface MilestoneHookFactory {
   prepare(tx: Tx, config: CompiledConfig, memberIds: string[], state: EngineState, events: LakeEvent[]): Promise<MilestoneHook & { advance(event: LakeEvent): void }>;
 }
 
-/** The locked wallets of a batch, seen through the engine's state interface. */
+type BatchEvent = { id: number | null; event: LakeEvent };
+type EventPlan = { plan: Plan; lakeEventId: number | null };
+
+/**
+ * The locked wallets of a batch, seen through the engine's state interface. The engine changes
+ * working copies; the locked states stay as read, for the ledger to apply the plans to.
+ */
 class LockedState implements EngineState {
   readonly limits = new LimitHistory();
+  readonly #wallets = new Map<string, WalletState>();
   readonly #roles = new Map<string, string[]>();
 
   constructor(
     readonly guildId: string,
-    readonly wallets: Map<string, WalletState>,
+    locked: ReadonlyMap<string, WalletState>,
     roles: Map<string, string[]>,
   ) {
+    for (const [key, wallet] of locked) this.#wallets.set(key, { ...wallet });
     for (const [id, r] of roles) this.#roles.set(id, r);
   }
 
   wallet(userId: string, currency: CurrencyInfo): WalletState {
-    const wallet = this.wallets.get(walletKey(this.guildId, userId, currency.id));
+    const wallet = this.#wallets.get(walletKey(this.guildId, userId, currency.id));
     if (!wallet) throw new Error(`wallet of ${userId} in ${currency.key} was not locked for this batch`);
     return wallet;
   }
@@ -80,59 +93,87 @@ export class EngineProcessor implements EventProcessor {
     await this.#processGuild(tx, event.guild_id, [{ id: null, event }]);
   }
 
-  async #processGuild(tx: Tx, guildId: string, events: { id: number | null; event: LakeEvent }[]): Promise<void> {
+  async #processGuild(tx: Tx, guildId: string, events: BatchEvent[]): Promise<void> {
     const config = await this.store.get(guildId, tx);
     if (config.currencies.size === 0 && config.rules.length === 0) return;
-    const members = new Set<string>();
-    for (const { event } of events) {
-      members.add(event.actor_id);
-      if (event.target_id) members.add(event.target_id);
-    }
-    const memberIds = [...members];
-    const wallets = await lockMemberWallets(
-      tx,
-      guildId,
-      memberIds,
-      [...config.currencies.values()].map((c) => ({ id: c.id, startLevel: c.level_curve?.start_level ?? null, allowNegative: c.allow_negative })),
-    );
-    const before = new Map([...wallets].map(([key, w]) => [key, `${w.balance}|${w.lifetimeEarned}|${w.level}`]));
-    const state = new LockedState(guildId, wallets, await loadRoles(tx, config, guildId, memberIds));
-    // Rules the batch's events can reach: their own types, and any internal event of a chain.
-    const reachable = new Set<string>([...events.map((e) => e.event.type), ...INTERNAL_EVENT_TYPES]);
-    await loadLimitHistory(tx, config, state.limits, {
-      rules: config.rules.filter((r) => r.rule.trigger.events.some((t) => reachable.has(t))),
-      earliest: Math.min(...events.map((e) => Date.parse(e.event.occurred_at))),
-      members: memberIds,
-    });
+    const memberIds = membersOf(events);
+    const locked = await lockBatchWallets(tx, config, memberIds);
+    const state = new LockedState(guildId, locked, await loadRoles(tx, config, guildId, memberIds));
+    await loadBatchHistory(tx, config, state, events, memberIds);
     // The lake's counters already include stored events; the checker takes them out and back in order.
     const stored = events.filter((e) => e.id !== null).map((e) => e.event);
     const hook = this.milestones ? await this.milestones.prepare(tx, config, memberIds, state, stored) : undefined;
+    const plans = this.#evaluate(config, state, events, hook);
+    await writeBatch(tx, guildId, settle(guildId, locked, plans), plans);
+  }
 
-    const ledger: LedgerRow[] = [];
-    const plans: { plan: Plan; lakeEventId: number | null }[] = [];
+  /** Evaluates the batch's events in order on the working state; rule errors are logged and kept. */
+  #evaluate(config: CompiledConfig, state: LockedState, events: BatchEvent[], hook: (MilestoneHook & { advance(event: LakeEvent): void }) | undefined): EventPlan[] {
+    const plans: EventPlan[] = [];
     for (const item of events) {
       if (item.id !== null) hook?.advance(item.event);
       const signals = config.aiQuality ? signalsOf(item.event) : undefined;
       const { plan, errors } = evaluate(config, state, item.event, { lakeEventId: item.id, ...(hook ? { milestones: hook } : {}), ...(signals ? { signals } : {}) });
       for (const error of errors) {
-        this.logger.warn({ guildId, rule: error.rule, sourceId: error.event }, `rule skipped at run time: ${error.message}`);
+        this.logger.warn({ guildId: config.guildId, rule: error.rule, sourceId: error.event }, `rule skipped at run time: ${error.message}`);
         this.recentErrors.push(error);
         if (this.recentErrors.length > 100) this.recentErrors.shift();
       }
       plans.push({ plan, lakeEventId: item.id });
-      for (const p of plan.postings) {
-        ledger.push({
-          g: guildId, u: p.userId, c: p.currencyId, d: p.delta, b: p.balanceAfter, s: p.source, e: item.id, r: p.ruleId,
-          rv: p.ruleVersion, sn: null, re: p.reason, dt: p.detail, k: null, t: p.at,
-        });
-      }
     }
-    const walletRows: WalletRow[] = [...wallets]
-      .filter(([key, w]) => before.get(key) !== `${w.balance}|${w.lifetimeEarned}|${w.level}`)
-      .map(([, w]) => w)
-      .map((w) => ({ g: w.guildId, u: w.userId, c: w.currencyId, b: w.balance, l: w.lifetimeEarned, lv: w.level }));
-    await writeBatch(tx, guildId, ledger, walletRows, plans);
+    return plans;
   }
+}
+
+function membersOf(events: BatchEvent[]): string[] {
+  const members = new Set<string>();
+  for (const { event } of events) {
+    members.add(event.actor_id);
+    if (event.target_id) members.add(event.target_id);
+  }
+  return [...members];
+}
+
+function lockBatchWallets(tx: Tx, config: CompiledConfig, memberIds: string[]): Promise<Map<string, WalletState>> {
+  const currencies = [...config.currencies.values()].map((c) => ({ id: c.id, startLevel: c.level_curve?.start_level ?? null, allowNegative: c.allow_negative }));
+  return lockMemberWallets(tx, config.guildId, memberIds, currencies);
+}
+
+/** The stored firings the limits of the rules these events can reach need. */
+function loadBatchHistory(tx: Tx, config: CompiledConfig, state: LockedState, events: BatchEvent[], memberIds: string[]): Promise<void> {
+  // Rules the batch's events can reach: their own types, and any internal event of a chain.
+  const reachable = new Set<string>([...events.map((e) => e.event.type), ...INTERNAL_EVENT_TYPES]);
+  return loadLimitHistory(tx, config, state.limits, {
+    rules: config.rules.filter((r) => r.rule.trigger.events.some((t) => reachable.has(t))),
+    earliest: Math.min(...events.map((e) => Date.parse(e.event.occurred_at))),
+    members: memberIds,
+  });
+}
+
+/**
+ * The batch's planned postings and levels, applied to the locked wallets by the ledger's one path.
+ * The engine planned them on copies of the same wallets by the same rules, so the ledger applies
+ * every one; a refusal means the two disagree, a bug that must not reach the database.
+ */
+function settle(guildId: string, locked: ReadonlyMap<string, WalletState>, plans: EventPlan[]): LedgerWrite {
+  const postings: Posting[] = [];
+  const levels: LevelChange[] = [];
+  for (const { plan, lakeEventId } of plans) {
+    for (const p of plan.postings) {
+      postings.push({
+        guildId, userId: p.userId, currencyId: p.currencyId, delta: p.delta, source: p.source, at: new Date(p.at), reason: p.reason,
+        lakeEventId, ruleId: p.ruleId, ruleVersion: p.ruleVersion, detail: p.detail,
+      });
+    }
+    for (const l of plan.levels) levels.push({ guildId, userId: l.userId, currencyId: l.currencyId, level: l.level });
+  }
+  const { results, write } = applyPostings(locked, postings, { levels });
+  const refused = results.findIndex((r) => r.status !== 'applied');
+  if (refused >= 0) {
+    const p = postings[refused]!;
+    throw new Error(`the ledger refused a posting the engine planned (${p.delta} to ${p.userId} in currency ${p.currencyId}: ${results[refused]!.status})`);
+  }
+  return write;
 }
 
 function usesRoles(config: CompiledConfig): boolean {
@@ -150,7 +191,7 @@ async function loadRoles(tx: Tx, config: CompiledConfig, guildId: string, member
 }
 
 /** Ledger rows, wallets, rule firings and outbox rows of a batch: one statement. */
-async function writeBatch(tx: Tx, guildId: string, ledger: LedgerRow[], walletRows: WalletRow[], plans: { plan: Plan; lakeEventId: number | null }[]): Promise<void> {
+async function writeBatch(tx: Tx, guildId: string, ledger: LedgerWrite, plans: EventPlan[]): Promise<void> {
   const firings = plans.flatMap(({ plan, lakeEventId }) =>
     plan.firings.map((f) => ({
       r: f.ruleId, rv: f.ruleVersion, e: lakeEventId, a: f.actorId, tg: f.targetId, c: f.channelId, d: f.depth, am: f.amounts, t: new Date(f.at).toISOString(),
@@ -160,9 +201,9 @@ async function writeBatch(tx: Tx, guildId: string, ledger: LedgerRow[], walletRo
   const awards = plans.flatMap(({ plan, lakeEventId }) =>
     plan.milestoneAwards.map((m) => ({ u: m.userId, m: m.milestoneId, s: m.seasonId, e: lakeEventId, b: m.ruleId ? `rule:${m.ruleId}` : 'engine', t: m.at })),
   );
-  if (ledger.length === 0 && walletRows.length === 0 && firings.length === 0 && outboxRows.length === 0 && awards.length === 0) return;
+  if (ledger.transactions.length === 0 && ledger.wallets.length === 0 && firings.length === 0 && outboxRows.length === 0 && awards.length === 0) return;
   await tx.execute(sql`
-    WITH ${ledgerCtes(ledger, walletRows)}, fir AS (
+    WITH ${ledgerCtes(ledger)}, fir AS (
       INSERT INTO rule_firings (guild_id, rule_id, rule_version, lake_event_id, actor_id, target_id, channel_id, depth, amounts, at)
       SELECT ${guildId}, r, rv, e, a, tg, c, d, am, t
       FROM json_to_recordset(${JSON.stringify(firings)}::json) AS v(r int, rv int, e bigint, a bigint, tg bigint, c bigint, d smallint, am jsonb, t timestamptz)

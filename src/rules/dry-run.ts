@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { bigintArray } from '../db/sql.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
+import { readStoredAmount } from '../ledger/wallet.ts';
 import { compileConfig, type CompiledConfig, type ConfigInput, type CurrencyInfo } from './compiler.ts';
 import { evaluate } from './engine.ts';
 import { loadLimitHistory } from './history.ts';
@@ -123,7 +124,13 @@ export async function loadStateForDryRun(exec: Executor, config: CompiledConfig,
     sql`SELECT user_id::text, currency_id, balance::text, lifetime_earned::text, level FROM wallets
         WHERE guild_id = ${config.guildId} AND user_id = ANY(${bigintArray(members)})`,
   );
-  for (const w of wallets) state.setWallet(w.user_id, w.currency_id, { balance: Number(w.balance), lifetimeEarned: Number(w.lifetime_earned), level: w.level });
+  for (const w of wallets) {
+    // Parsed as the ledger parses them, so a wallet it would refuse to change is refused here too.
+    const balance = readStoredAmount(w.balance, 'balance');
+    const lifetime = readStoredAmount(w.lifetime_earned, 'lifetime total');
+    const problem = balance.problem ?? lifetime.problem;
+    state.setWallet(w.user_id, w.currency_id, { balance: balance.value, lifetimeEarned: lifetime.value, level: w.level, ...(problem ? { problem } : {}) });
+  }
   const roles = await queryRows<{ user_id: string; roles: string[] }>(
     exec,
     sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${bigintArray(members)})`,

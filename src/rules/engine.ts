@@ -2,7 +2,9 @@
 // conditions → limits → effects, then level checks and internal events chained to a depth limit.
 // Pure: it reads and changes an in-memory EngineState and returns a plan (and, asked, a trace).
 // Without a trace it allocates little per rule: this loop is the hot path of every event.
+import { MAX_AMOUNT } from '../config/ranges.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
+import { postingProblem } from '../ledger/apply-postings.ts';
 import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
 import { EvalContext } from './context.ts';
@@ -40,8 +42,30 @@ export function evaluate(config: CompiledConfig, state: EngineState, root: LakeE
   return new Evaluator(config, state, root, options).run();
 }
 
-/** An effect that could not be applied: the rule's earlier changes are undone. */
+/** An effect that could not be applied (e.g. too low a balance): the rule is skipped, as planned. */
 class RuleAbort extends Error {}
+
+/**
+ * An effect that must not be applied — a computed amount that is not a number or is beyond the
+ * limits, a balance that would pass them: the rule's changes are undone and it is reported as a
+ * rule error. Carries the effect's trace, so a dry run shows the failure where it happened.
+ */
+class EffectError extends Error {
+  constructor(
+    message: string,
+    readonly trace: EffectTrace,
+  ) {
+    super(message);
+  }
+}
+
+const formatNumber = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : String(n));
+
+/** A value as a short text for a message (a computed amount may be anything). */
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
 
 interface Undo {
   wallet: WalletView;
@@ -58,6 +82,8 @@ interface RuleRun {
   amounts: Record<string, number> | undefined;
   emits: [LakeEvent['type'], string, Record<string, unknown>][] | undefined;
   credited: { userId: string; currency: CurrencyInfo }[] | undefined;
+  /** Members' roles before the rule changed them, to restore if it is undone. */
+  roles: [string, string[]][] | undefined;
   capRemaining: Map<string, number> | undefined;
   /** Produced something the ledger does not record: outbox rows, internal events, awards. */
   produced: boolean;
@@ -264,6 +290,8 @@ class Evaluator {
     if (amount < 0 && wallet.balance + amount < 0 && !currency.allow_negative) {
       return this.note(`manual award not applied: balance ${wallet.balance} is too low for ${amount}`);
     }
+    const problem = postingProblem(wallet, { delta: amount, source: 'manual' });
+    if (problem) return this.note(`manual award not applied: ${problem}`);
     wallet.balance += amount;
     if (amount > 0) {
       wallet.lifetimeEarned += amount;
@@ -317,7 +345,7 @@ class Evaluator {
         if (!pass) return false;
       }
 
-      const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, capRemaining, produced: false };
+      const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, roles: undefined, capRemaining, produced: false };
       const marks = { postings: this.plan.postings.length, outbox: this.plan.outbox.length, awards: this.plan.milestoneAwards.length };
       try {
         for (let index = 0; index < rule.effects.length; index++) {
@@ -326,18 +354,10 @@ class Evaluator {
           if (et?.status === 'failed') throw new RuleAbort(et.note ?? 'effect failed');
         }
       } catch (error) {
+        // Whatever went wrong, none of the rule's changes stay: all its effects or none.
+        this.undoRule(run, marks);
+        if (error instanceof EffectError && rt) rt.effects.push(error.trace);
         if (!(error instanceof RuleAbort)) throw error;
-        if (run.undo) {
-          for (let i = run.undo.length - 1; i >= 0; i--) {
-            const u = run.undo[i]!;
-            u.wallet.balance = u.balance;
-            u.wallet.lifetimeEarned = u.lifetimeEarned;
-          }
-        }
-        this.plan.postings.length = marks.postings;
-        this.plan.outbox.length = marks.outbox;
-        this.plan.milestoneAwards.length = marks.awards;
-        ctx.invalidate();
         if (rt) rt.skipped = `not applied: ${error.message}`;
         return false;
       }
@@ -375,6 +395,23 @@ class Evaluator {
       this.errors.push({ rule: rule.rule.key, ruleId: rule.id, message, event: event.source_id });
       return false;
     }
+  }
+
+  /** Takes back everything a rule changed in this event: wallets, roles, planned rows, awards. */
+  undoRule(run: RuleRun, marks: { postings: number; outbox: number; awards: number }): void {
+    if (run.undo) {
+      for (let i = run.undo.length - 1; i >= 0; i--) {
+        const u = run.undo[i]!;
+        u.wallet.balance = u.balance;
+        u.wallet.lifetimeEarned = u.lifetimeEarned;
+      }
+    }
+    if (run.roles) for (let i = run.roles.length - 1; i >= 0; i--) this.state.setRoles(...run.roles[i]!);
+    for (const award of this.plan.milestoneAwards.slice(marks.awards)) this.options.milestones?.forget?.(award.userId, award.milestoneId, award.seasonId);
+    this.plan.postings.length = marks.postings;
+    this.plan.outbox.length = marks.outbox;
+    this.plan.milestoneAwards.length = marks.awards;
+    run.ctx.invalidate();
   }
 
   memberOf(who: 'actor' | 'target'): string | null {
@@ -424,17 +461,20 @@ class Evaluator {
 
   moveEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'credit' | 'debit' | 'transfer' }>, index: number): EffectTrace | undefined {
     const currency = this.config.currencies.get(effect.currency)!;
-    const value = effect.compiledAmount!(run.ctx);
-    const raw = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-    if (!Number.isFinite(raw)) throw new Error(`amount is not a number (got ${JSON.stringify(value)})`);
-    const computed = ROUND[effect.round](raw);
     const fromWho = effect.type === 'credit' ? undefined : effect.from;
     const toWho = effect.type === 'debit' ? undefined : effect.to;
     const from = fromWho ? this.memberOf(fromWho) : null;
     const to = toWho ? this.memberOf(toWho) : null;
     const member = effect.type === 'debit' ? from : to;
+    const value = effect.compiledAmount!(run.ctx);
+    const raw = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    if (!Number.isFinite(raw)) throw this.moveFailure(effect, member, currency, raw, 0, `amount is not a number (got ${describe(value)})`);
+    const computed = ROUND[effect.round](raw);
     if ((fromWho && !from) || (toWho && !to)) return this.moveTrace(effect, member, currency, raw, 'skipped', computed, 'the event has no target member');
     if (computed <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'computed amount is not positive: nothing to move');
+    if (computed > MAX_AMOUNT) {
+      throw this.moveFailure(effect, member, currency, raw, computed, `the computed amount ${formatNumber(computed)} is more than ${formatNumber(MAX_AMOUNT)}, the most one posting may move`);
+    }
     let amount = computed;
     let note: string | undefined;
     const capKey = toWho && run.capRemaining ? `${toWho}.${currency.key}` : undefined;
@@ -453,6 +493,9 @@ class Evaluator {
         return this.moveTrace(effect, member, currency, raw, 'failed', amount, `insufficient ${currency.key}: balance ${balance}, needs ${amount}`);
       }
     }
+    // The ledger would refuse a balance or lifetime total beyond its limits: so does the rule.
+    const beyond = (from ? this.walletProblem(from, currency, -amount) : undefined) ?? (to ? this.walletProblem(to, currency, amount) : undefined);
+    if (beyond) throw this.moveFailure(effect, member, currency, raw, amount, beyond);
     if (!run.live) return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
     const reason = effect.reason;
     if (from) {
@@ -475,6 +518,18 @@ class Evaluator {
     return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
   }
 
+  /** Why the ledger would refuse this change of a member's wallet, or undefined. */
+  walletProblem(userId: string, currency: CurrencyInfo, delta: number): string | undefined {
+    const problem = postingProblem(this.state.wallet(userId, currency), { delta, source: 'rule' });
+    return problem && `${currency.key} of member ${userId}: ${problem}`;
+  }
+
+  /** A move that must not happen, as an error carrying its failed trace. */
+  moveFailure(effect: CompiledEffect, member: string | null, currency: CurrencyInfo, raw: number, amount: number, message: string): EffectError {
+    const trace: EffectTrace = { type: effect.type, member, currency: currency.key, expression: 'amount' in effect ? effect.amount : undefined, value: raw, amount, status: 'failed', note: message };
+    return new EffectError(message, trace);
+  }
+
   /** The trace of a credit, debit or transfer; failures are returned even without tracing. */
   moveTrace(effect: CompiledEffect, member: string | null, currency: CurrencyInfo, raw: number, status: EffectTrace['status'], amount: number, note?: string): EffectTrace | undefined {
     if (!this.tracing && status !== 'failed') return undefined;
@@ -485,7 +540,9 @@ class Evaluator {
     const userId = this.memberOf(effect.type === 'role_add' ? effect.to : effect.from);
     if (!userId) return this.tracing ? { type: effect.type, member: null, role: effect.role, status: 'skipped', note: 'the event has no target member' } : undefined;
     if (run.live) {
-      const roles = new Set(this.state.roles(userId));
+      const before = this.state.roles(userId);
+      (run.roles ??= []).push([userId, before]);
+      const roles = new Set(before);
       const reason = run.rule.rule.name;
       if (effect.type === 'role_add') {
         for (const other of effect.replace ?? []) {

@@ -1,5 +1,6 @@
 // Limits that need history — cooldowns, rates, amount caps — answered from firings. The history is
 // loaded from stored rule_firings for the members of a batch, so limits survive restarts.
+import { MAX_WINDOW_SECONDS } from '../config/ranges.ts';
 import type { Limit } from './schema.ts';
 
 export interface FiringRecord {
@@ -31,6 +32,15 @@ function scopeKey(per: Per, f: { actorId: string | null; targetId: string | null
 }
 
 const DAY = 86_400_000;
+
+/**
+ * A window in ms, within the documented range whatever was stored: the schema bounds windows at
+ * save, and a document saved before that (or edited by hand) must not make every event fail.
+ */
+export function windowMs(seconds: number): number {
+  if (!(seconds > 0)) return 0;
+  return Math.min(seconds, MAX_WINDOW_SECONDS) * 1000;
+}
 
 /** Start of the UTC day or ISO week (Monday) holding `at`. */
 export function periodStart(at: number, period: 'day' | 'week'): number {
@@ -76,14 +86,14 @@ export class LimitHistory {
     const list = this.#list(ruleId, limit.per as Per, f);
     switch (limit.kind) {
       case 'cooldown': {
-        const window = limit.seconds * 1000;
+        const window = windowMs(limit.seconds);
         let last: number | undefined;
         for (const r of list) if (r.at <= at && r.at > at - window && (last === undefined || r.at > last)) last = r.at;
         if (last === undefined) return { limit, passed: true, state: `no firing in the last ${limit.seconds} s` };
         return { limit, passed: false, state: `last fired ${((at - last) / 1000).toFixed(1)} s ago; cooldown ${limit.seconds} s` };
       }
       case 'rate': {
-        const window = limit.window_seconds * 1000;
+        const window = windowMs(limit.window_seconds);
         let count = 0;
         for (const r of list) if (r.at <= at && r.at > at - window) count++;
         return { limit, passed: count < limit.max, state: `${count} of ${limit.max} in the last ${limit.window_seconds} s` };
@@ -105,7 +115,7 @@ export function lookbackStart(limits: Limit[], earliest: number): number {
   let start = earliest;
   for (const l of limits) {
     const from =
-      l.kind === 'cooldown' ? earliest - l.seconds * 1000 : l.kind === 'rate' ? earliest - l.window_seconds * 1000 : periodStart(earliest, l.period);
+      l.kind === 'cooldown' ? earliest - windowMs(l.seconds) : l.kind === 'rate' ? earliest - windowMs(l.window_seconds) : periodStart(earliest, l.period);
     if (from < start) start = from;
   }
   return start;

@@ -2,6 +2,7 @@
 // references, a trial evaluation), keeps every rule version, and writes an audit entry.
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { MAX_AMOUNT } from '../config/ranges.ts';
 import type { Db, Executor } from '../db/client.ts';
 import { currencies, guilds, milestones, rules, ruleVersions, zones } from '../db/schema.ts';
 import { currentSeason } from '../ledger/seasons.ts';
@@ -119,6 +120,8 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
         const value = fn();
         if (numeric && !(typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && Number.isFinite(Number(value)))) {
           problems.push({ path, message: `must evaluate to a number; on a sample ${type} event it gave ${JSON.stringify(value)}` });
+        } else if (numeric && Math.abs(Number(value)) > MAX_AMOUNT) {
+          problems.push({ path, message: `must stay within ${MAX_AMOUNT.toLocaleString('en-US')}; on a sample ${type} event it gave ${Number(value).toLocaleString('en-US')}` });
         }
       } catch (error) {
         problems.push({ path, message: `fails on a sample ${type} event: ${(error as Error).message}` });

@@ -1,6 +1,7 @@
 // The rule document: trigger → conditions → limits → effects. This zod schema is the documentation;
 // it is exported as JSON Schema for the panel and for editors (ruleJsonSchema()).
 import { z } from 'zod';
+import { Amount as AmountRange, MAX_AMOUNT, MAX_COUNT, WindowSeconds, wholeNumber } from '../config/ranges.ts';
 import { DisplayName } from '../config/text.ts';
 import { EVENT_TYPES } from '../events/lake-event.ts';
 import { checkLogic } from './logic/validate.ts';
@@ -30,10 +31,25 @@ export const Logic = z
   .superRefine(refineLogic)
   .meta({ description: 'JSON Logic expression (https://jsonlogic.com) with Cairn operations: pow, floor, ceil, trunc, round, abs, clamp, div, coalesce, quality_modifier, multiplier, random_int. Variables: event, actor, target, zone, channel_type, time, chain, vars, and ai_quality (0–1, the AI quality of a message\'s text; null when AI is off, the budget is spent or the call fails — {"var": ["ai_quality", 0.5]} gives a default)' });
 
-/** A whole number, or a JSON Logic expression whose result is rounded by `round`. */
-export const Amount = z.union([z.number().finite(), z.record(z.string(), z.unknown()).superRefine(refineLogic)], {
-  error: 'must be a number or a JSON Logic expression (an object)',
-});
+/**
+ * How much a credit, debit or transfer moves: a whole number from 1 to MAX_AMOUNT, or a JSON Logic
+ * expression whose result is rounded by `round` and checked against the same range when it runs.
+ * `negative` says what to write instead of a negative literal (a debit for a credit, …).
+ */
+const MoveAmount = (negative: string) =>
+  z.union(
+    [
+      z.number().superRefine((n, ctx) => {
+        if (n < 0) ctx.addIssue({ code: 'custom', message: `must be positive: ${negative}` });
+        else for (const issue of AmountRange().safeParse(n).error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message });
+      }),
+      z.record(z.string(), z.unknown()).superRefine(refineLogic),
+    ],
+    { error: 'must be a number or a JSON Logic expression (an object)' },
+  ).meta({ description: `a whole number from 1 to ${MAX_AMOUNT.toLocaleString('en-US')}, or a JSON Logic expression (its result is rounded, and skipped as a rule error if beyond that range)` });
+
+/** An amount of any move (the JSON Schema and callers that do not know the effect). */
+export const Amount = MoveAmount('to take currency away, use a debit effect');
 
 export const Rounding = z.enum(['trunc', 'floor', 'ceil', 'round']).default('trunc').meta({
   description: 'How a computed amount becomes a whole number: trunc (toward zero, the default), floor, ceil, round (half up)',
@@ -73,19 +89,19 @@ const Condition = z.object({
 const Limit = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('cooldown'),
-    seconds: z.number().positive(),
+    seconds: WindowSeconds(),
     per: z.enum(['actor', 'actor_channel', 'actor_target', 'guild']).default('actor'),
   }),
   z.object({
     kind: z.literal('rate'),
-    max: z.number().int().positive(),
-    window_seconds: z.number().positive(),
+    max: wholeNumber(1, MAX_COUNT),
+    window_seconds: WindowSeconds(),
     per: z.enum(['actor', 'actor_channel', 'actor_target', 'guild']).default('actor'),
   }),
   z.object({
     kind: z.literal('cap'),
     currency: z.string().min(1),
-    max: z.number().int().positive(),
+    max: AmountRange(),
     period: z.enum(['day', 'week']),
     per: z.enum(['actor', 'target']).default('actor').meta({ description: 'whose credits count: the member credited' }),
   }),
@@ -94,14 +110,14 @@ const Limit = z.discriminatedUnion('kind', [
 const Embed = z.object({
   title: z.string().max(256).optional(),
   description: z.string().max(4096).optional(),
-  color: z.number().int().min(0).max(0xffffff).optional(),
+  color: wholeNumber(0, 0xffffff).optional(),
   fields: z.array(z.object({ name: z.string().max(256), value: z.string().max(1024), inline: z.boolean().optional() })).max(25).optional(),
 });
 
 const Effect = z.discriminatedUnion('type', [
   z.object({ type: z.literal('credit'), to: Member.default('actor'), currency: z.string().min(1), amount: Amount, round: Rounding, reason: z.string().max(200).optional() }),
-  z.object({ type: z.literal('debit'), from: Member.default('actor'), currency: z.string().min(1), amount: Amount, round: Rounding, reason: z.string().max(200).optional() }),
-  z.object({ type: z.literal('transfer'), from: Member, to: Member, currency: z.string().min(1), amount: Amount, round: Rounding, reason: z.string().max(200).optional() }),
+  z.object({ type: z.literal('debit'), from: Member.default('actor'), currency: z.string().min(1), amount: MoveAmount('to give currency, use a credit effect'), round: Rounding, reason: z.string().max(200).optional() }),
+  z.object({ type: z.literal('transfer'), from: Member, to: Member, currency: z.string().min(1), amount: MoveAmount('to move currency the other way, swap from and to'), round: Rounding, reason: z.string().max(200).optional() }),
   z.object({ type: z.literal('role_add'), to: Member.default('actor'), role: IdOrPlaceholder, replace: z.array(IdOrPlaceholder).optional().meta({ description: 'roles removed when this one is given (to set one of a group)' }) }),
   z.object({ type: z.literal('role_remove'), from: Member.default('actor'), role: IdOrPlaceholder }),
   z.object({ type: z.literal('message'), channel: z.union([IdOrPlaceholder, z.literal('event_channel')]), template: z.string().max(2000).default(''), embed: Embed.optional() }),
@@ -123,7 +139,7 @@ export const RuleSchema = z
     module: z.string().min(1).max(48).default('general'),
     enabled: z.boolean().default(true),
     mode: z.enum(['live', 'shadow']).default('live'),
-    priority: z.number().int().min(-1000).max(1000).default(0).meta({ description: 'higher runs first' }),
+    priority: wholeNumber(-1000, 1000).default(0).meta({ description: 'higher runs first' }),
     stop_processing: z.boolean().default(false).meta({ description: 'when this rule fires, lower-priority rules do not run for the event' }),
     trigger: Trigger,
     /** Named values computed once per evaluation, usable as {"var": "vars.name"} afterwards. */

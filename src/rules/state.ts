@@ -7,6 +7,8 @@ export interface WalletView {
   balance: number;
   lifetimeEarned: number;
   level: number | null;
+  /** Why the ledger cannot change this wallet exactly (see WalletState.problem); rules then skip. */
+  problem?: string;
 }
 
 export interface EngineState {

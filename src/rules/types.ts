@@ -72,6 +72,8 @@ export interface MilestoneAward {
 /** Checks milestones for a member inside an evaluation (implemented by the milestones module). */
 export interface MilestoneHook {
   check(userId: string, event: LakeEvent, only: string[] | undefined, apply: boolean): MilestoneAward[];
+  /** Takes back an award made by check() whose rule was then undone, so it can be earned again. */
+  forget?(userId: string, milestoneId: number, seasonId: number): void;
 }
 
 export interface EffectTrace {

@@ -1,6 +1,7 @@
 // Shop items: priced in a spendable currency, with optional stock, per-member limit, required
 // role or level, and effects on purchase (roles, messages; rules can react to shop_purchase).
 import { z } from 'zod';
+import { Amount, Level, MAX_STOCK, Order, Stock, wholeNumber } from '../config/ranges.ts';
 import { DisplayName } from '../config/text.ts';
 import { IdOrPlaceholder } from '../rules/schema.ts';
 
@@ -18,15 +19,15 @@ export const ShopItemSchema = z
     description: z.string().max(500).default(''),
     icon: z.string().max(64).default('🛒'),
     currency: z.string().min(1).max(32),
-    price: z.number().int().positive(),
+    price: Amount(),
     /** Units available; null = unlimited. Sold out at 0. */
-    stock: z.number().int().min(0).nullable().default(null),
-    per_member_limit: z.number().int().positive().nullable().default(null),
+    stock: Stock().nullable().default(null),
+    per_member_limit: wholeNumber(1, MAX_STOCK).nullable().default(null),
     required_role: IdOrPlaceholder.nullable().default(null),
-    required_level: z.object({ currency: z.string().min(1), level: z.number().int().min(0) }).strict().nullable().default(null),
+    required_level: z.object({ currency: z.string().min(1), level: Level() }).strict().nullable().default(null),
     effects: z.array(ItemEffect).max(10).default([]),
     enabled: z.boolean().default(true),
-    order: z.number().int().default(0),
+    order: Order().default(0),
   })
   .strict();
 

@@ -6,7 +6,10 @@ import { audit } from '../audit/audit.ts';
 import type { Db, Executor } from '../db/client.ts';
 import { currencies, members, purchases, shopItems, wallets } from '../db/schema.ts';
 import { sql } from 'drizzle-orm';
-import { lockMemberWallets, walletKey, writeLedgerRows } from '../ledger/postings.ts';
+import { applyPostings } from '../ledger/apply-postings.ts';
+import type { Posting } from '../ledger/posting.ts';
+import { postEntries } from '../ledger/postings.ts';
+import { lockMemberWallets } from '../ledger/wallet-locks.ts';
 import type { EngineProcessor } from '../pipeline/engine-processor.ts';
 import { formatPath } from '../rules/compiler.ts';
 import { lockGuildConfig, type SaveResult } from '../rules/repository.ts';
@@ -57,7 +60,8 @@ export type PurchaseFailure =
   | 'limit_reached'
   | 'missing_role'
   | 'level_too_low'
-  | 'insufficient_funds';
+  | 'insufficient_funds'
+  | 'out_of_range';
 
 export type PurchaseResult =
   | { ok: true; item: string; price: number; currency: string; balance: number; stockLeft: number | null; purchaseId: number }
@@ -98,17 +102,15 @@ export async function purchase(
       }
     }
     const locked = await lockMemberWallets(tx, guildId, [userId], [{ id: currency.id, startLevel: null, allowNegative: currency.allowNegative }]);
-    const wallet = locked.get(walletKey(guildId, userId, currency.id))!;
-    if (wallet.balance < item.price && !currency.allowNegative) {
-      return { ok: false, code: 'insufficient_funds', message: `${item.name} costs ${item.price} ${currency.name}; you have ${wallet.balance}` } as const;
+    const debit: Posting = { guildId, userId, currencyId: currency.id, delta: -item.price, source: 'shop', at, reason: `bought ${item.name}` };
+    // Decided before the purchase row exists, so a refused purchase writes nothing.
+    const [check] = applyPostings(locked, [debit]).results;
+    if (check!.status === 'out_of_range') return { ok: false, code: 'out_of_range', message: `${item.name} cannot be bought: ${check!.reason}` } as const;
+    if (check!.status !== 'applied') {
+      return { ok: false, code: 'insufficient_funds', message: `${item.name} costs ${item.price} ${currency.name}; you have ${check!.balance}` } as const;
     }
-    wallet.balance -= item.price;
     const [bought] = await tx.insert(purchases).values({ guildId, itemId: row.id, userId, price: item.price, currencyId: currency.id, at }).returning({ id: purchases.id });
-    await writeLedgerRows(
-      tx,
-      [{ g: guildId, u: userId, c: currency.id, d: -item.price, b: wallet.balance, s: 'shop', e: null, r: null, rv: null, sn: null, re: `bought ${item.name}`, dt: { item: item.key, purchase: bought!.id }, k: `purchase:${bought!.id}`, t: at.toISOString() }],
-      [{ g: guildId, u: userId, c: currency.id, b: wallet.balance, l: wallet.lifetimeEarned, lv: wallet.level }],
-    );
+    const [paid] = await postEntries(tx, [{ ...debit, detail: { item: item.key, purchase: bought!.id }, idemKey: `purchase:${bought!.id}` }], { wallets: locked });
     let stockLeft: number | null = null;
     if (row.stock !== null) {
       const [updated] = await tx.update(shopItems).set({ stock: sql`${shopItems.stock} - 1` }).where(eq(shopItems.id, row.id)).returning({ stock: shopItems.stock });
@@ -140,6 +142,6 @@ export async function purchase(
       occurred_at: at.toISOString(),
       data: { item: item.key, price: item.price, currency: currency.key, quantity: 1 },
     });
-    return { ok: true, item: item.key, price: item.price, currency: currency.key, balance: wallet.balance, stockLeft, purchaseId: bought!.id } as const;
+    return { ok: true, item: item.key, price: item.price, currency: currency.key, balance: paid!.balance, stockLeft, purchaseId: bought!.id } as const;
   });
 }

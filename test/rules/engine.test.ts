@@ -166,7 +166,7 @@ describe('effects', () => {
     const cfg = config({
       rules: [
         creditRule('credit', { priority: 3, amount: { '*': [2, 3.7] } }),
-        { ...creditRule('floor'), priority: 2, effects: [{ type: 'credit', to: 'actor', currency: 'gold', amount: -1.5, round: 'floor' }, { type: 'credit', to: 'actor', currency: 'gold', amount: 2.5, round: 'round' }, { type: 'credit', to: 'actor', currency: 'gold', amount: 2.1, round: 'ceil' }] },
+        { ...creditRule('floor'), priority: 2, effects: [{ type: 'credit', to: 'actor', currency: 'gold', amount: { '-': [0, 1.5] }, round: 'floor' }, { type: 'credit', to: 'actor', currency: 'gold', amount: { '*': [1, 2.5] }, round: 'round' }, { type: 'credit', to: 'actor', currency: 'gold', amount: { '*': [1, 2.1] }, round: 'ceil' }] },
         { ...creditRule('debit'), priority: 1, effects: [{ type: 'debit', from: 'actor', currency: 'xp', amount: 2 }] },
       ],
     });

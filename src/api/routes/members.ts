@@ -4,9 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { SignedAmount } from '../../config/ranges.ts';
 import { queryRows } from '../../db/client.ts';
 import { Snowflake } from '../../events/lake-event.ts';
 import { LevelCurveSchema, thresholdFor } from '../../ledger/currency.ts';
+import { awardRefusal } from '../../ledger/ledger.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
@@ -21,7 +23,7 @@ const ListQuery = z.object({
 const AwardBody = z
   .object({
     currency: z.string().min(1),
-    amount: z.number().int().refine((n) => n !== 0, 'must not be 0'),
+    amount: SignedAmount(),
     reason: z.string().max(500).default(''),
   })
   .strict();
@@ -158,9 +160,11 @@ export function memberRoutes() {
       target_id: userId, channel_id: null, occurred_at: services.clock.now().toISOString(), data: { currency: body.currency, amount: body.amount, reason: body.reason || 'manual award' },
     });
     if (!outcome.ok) {
-      throw body.amount < 0
-        ? new ApiError('conflict', `the balance is too low for ${body.amount} ${body.currency}`, [{ path: 'amount', message: 'would overdraw the balance' }])
-        : new ApiError('conflict', `the award of ${body.amount} ${body.currency} could not be applied: the balance would leave its allowed range`, [{ path: 'amount', message: 'would take the balance out of range' }]);
+      // A balance that would leave its range is said in the ledger's own words.
+      const why = await awardRefusal(services.database.db, guildId, userId, body.currency, body.amount);
+      throw why?.code === 'out_of_range'
+        ? new ApiError('conflict', `the award of ${body.amount} ${body.currency} was not applied: ${why.message}`, [{ path: 'amount', message: why.message }])
+        : new ApiError('conflict', `the balance is too low for ${body.amount} ${body.currency}`, [{ path: 'amount', message: 'would overdraw the balance' }]);
     }
     return c.json({ member: userId, currency: body.currency, amount: body.amount, balance: outcome.balanceAfter, sourceId });
   });

@@ -6,7 +6,7 @@ import { action, guildOption, print, withDatabase } from '../output.ts';
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check the ledger invariants (balances equal their transactions, no forbidden negatives, lifetime earnings)')
+    .description('check the ledger invariants (balances equal their transactions, no forbidden negatives, lifetime earnings, balances within their limits)')
     .option('--guild <id>', 'check one guild only')
     .option('--json', 'print JSON')
     .action(
