@@ -196,7 +196,7 @@ describe('validation errors name the field, per route group', () => {
     ['audit rollback', 'POST', `${G}/audit-log/abc/rollback`, undefined, 'id'],
     ['overview', 'GET', `${G}/overview?days=0`, undefined, 'days'],
     ['data sources', 'GET', `${G}/data-sources?days=9999`, undefined, 'days'],
-    ['tokens', 'POST', '/api/tokens', { name: 'x', guildIds: ['general'] }, 'guildIds.0'],
+    ['tokens', 'POST', '/api/tokens', { name: 'x', guildIds: ['general'] }, 'guildIds[0]'],
   ];
   it.each(cases)('%s: %s %s → 422 with the field path', async (_group, method, path, body, field) => {
     const res = await api.request(path, { method, ...(body === undefined ? {} : { json: body }) });

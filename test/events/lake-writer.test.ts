@@ -78,7 +78,12 @@ describe('event lake', () => {
         throw new Error('injected crash');
       },
     });
-    await expect(failing.ingest([award], { origin: 'api' })).rejects.toThrow('injected crash');
+    // An HTTP request is all or nothing: it fails whole.
+    await expect(failing.ingest([award], { origin: 'api', atomic: true })).rejects.toThrow('injected crash');
+    expect(await database.db.select().from(lakeEvents)).toHaveLength(0);
+    // A gateway batch contains the failure: the event is reported failed (set aside), nothing of it written.
+    const contained = await failing.ingest([award], { origin: 'gateway' });
+    expect(contained.events).toEqual([expect.objectContaining({ status: 'failed', reason: expect.stringContaining('injected crash') })]);
     expect(await database.db.select().from(lakeEvents)).toHaveLength(0);
     expect(await database.db.select().from(eventCountersDaily)).toHaveLength(0);
     expect(await database.db.select().from(transactions)).toHaveLength(0);

@@ -102,7 +102,10 @@ describe('the engine in the event transaction', () => {
       new EngineProcessor(new ConfigStore(database)),
       { process: async () => { throw new Error('injected failure after the engine wrote'); } },
     ]);
-    await expect(broken.ingestEvents([e], 'api')).rejects.toThrow('injected failure');
+    await expect(broken.ingestEvents([e], 'api', { atomic: true })).rejects.toThrow('injected failure');
+    expect(await database.db.select().from(lakeEvents)).toHaveLength(0);
+    // Outside a request the failure is contained: the event is set aside, and still nothing is written.
+    expect((await broken.ingestEvents([e], 'gateway')).failed).toEqual([{ index: 0, message: 'injected failure after the engine wrote' }]);
     expect(await database.db.select().from(lakeEvents)).toHaveLength(0);
     expect(await database.db.select().from(transactions)).toHaveLength(0);
     expect(await database.db.select().from(ruleFirings)).toHaveLength(0);
