@@ -216,7 +216,7 @@ async function botProcess(): Promise<void> {
       database = m.connection.kind === 'postgres' ? await openDatabase({ kind: 'postgres', url: m.connection.url }) : await openDatabase({ kind: 'pglite', dataDir: m.connection.dataDir });
       configs = new ConfigStore(database);
       await configs.start();
-      const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, silentLogger, new MilestoneChecker())]);
+      const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, { logger: silentLogger, milestones: new MilestoneChecker() })]);
       bot = new DiscordBot({
         token: 'bench-token',
         apiUrl: m.apiUrl,

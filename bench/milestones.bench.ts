@@ -48,7 +48,7 @@ export async function benchMilestones(kind: 'pglite' | 'postgres'): Promise<void
       await saveMilestone(database.db, GUILD, { key: `extra_${i}`, name: `Extra ${i}`, requirement: kinds[i % kinds.length] }, 'bench');
     }
     const checker = new TimedChecker();
-    const pipeline = new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database), undefined, checker)]);
+    const pipeline = new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database), { milestones: checker })]);
     const events = syntheticEvents(kind === 'postgres' ? 20_000 : 10_000, 5);
     const started = performance.now();
     for (let i = 0; i < events.length; i += 500) await pipeline.ingestEvents(events.slice(i, i + 500), 'api');

@@ -11,7 +11,8 @@ import { GuildHealth } from '../pipeline/guild-health.ts';
 import { IngestPipeline } from '../pipeline/ingest.ts';
 import { AnalyticsAggregator } from '../analytics/aggregator.ts';
 import { MilestoneChecker } from '../milestones/checker.ts';
-import { EngineProcessor } from '../pipeline/engine-processor.ts';
+import { EngineProcessor, type RuleErrorObserver } from '../pipeline/engine-processor.ts';
+import { quarantineRule } from '../rules/rule-errors.ts';
 import { ManualAwards } from '../pipeline/manual-awards.ts';
 import { ConfigStore } from '../rules/config-store.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -56,7 +57,15 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const { env, logger, database, adminToken } = options;
   const configs = new ConfigStore(database, logger.child({ module: 'config' }));
   await configs.start();
-  const engine = new EngineProcessor(configs, logger.child({ module: 'engine' }), new MilestoneChecker());
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? new Metrics();
+  const health = new GuildHealth(clock);
+  metrics.failingGuilds = () => health.failing().length;
+  const engine = new EngineProcessor(configs, {
+    logger: logger.child({ module: 'engine' }),
+    milestones: new MilestoneChecker(),
+    ruleErrors: ruleErrorObserver(database, configs, health, metrics, logger.child({ module: 'quarantine' })),
+  });
   const awards = new ManualAwards(database);
   const pipeline = new IngestPipeline(database, [engine, awards, new AnalyticsAggregator(configs)], {}, logger.child({ module: 'ingest' }));
   // Data sources: event types a guild switched off are not captured (manual awards always are).
@@ -64,12 +73,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const capture = ((await configs.get(guildId)).settings.capture ?? {}) as Record<string, unknown>;
     return (type) => type === 'manual_award' || capture[type] !== false;
   });
-  const clock = options.clock ?? systemClock;
   pipeline.useHorizon(async (guildId) => eventHorizon((await configs.get(guildId)).settings, clock.now().getTime(), env.CAIRN_RETENTION_DAYS));
-  const metrics = options.metrics ?? new Metrics();
   const failedEvents = new FailedEventStore(database.db);
-  const health = new GuildHealth(clock);
-  metrics.failingGuilds = () => health.failing().length;
   pipeline.useFailureSink({
     async record(failures) {
       for (const f of failures) {
@@ -121,6 +126,23 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       await ai.settled();
       await configs.stop();
       await database.close();
+    },
+  };
+}
+
+/** Rule errors reach the health view and /metrics; a rule that keeps failing is quarantined. */
+function ruleErrorObserver(database: Database, configs: ConfigStore, health: GuildHealth, metrics: Metrics, logger: Logger): RuleErrorObserver {
+  return {
+    failed(guildId, error) {
+      metrics.ruleErrors.inc();
+      health.noteRuleError(guildId, error.rule, error.message);
+    },
+    async quarantine(guildId, rule, reason) {
+      const done = await database.db.transaction((tx) => quarantineRule(tx, guildId, rule.id, rule.version, reason));
+      if (!done) return;
+      metrics.rulesQuarantined.inc();
+      logger.warn({ guildId, rule: rule.rule.key, reason }, 'rule quarantined: disabled until an admin enables it again');
+      await configs.reload(guildId);
     },
   };
 }

@@ -1,7 +1,9 @@
 // Runs the rules engine inside the batch's transaction, one guild at a time, in steps: lock the
 // members' wallets, load the history limits need, evaluate every new event in order on working
 // copies, settle the plans through the ledger's one path (applyPostings), and write everything —
-// ledger rows, wallets, levels, rule firings, milestone awards and outbox rows — in one statement.
+// ledger rows, wallets, levels, rule firings, milestone awards, outbox rows and the rule errors of
+// rules that failed on an event (skipped for it, the rest went on) — in one statement. A rule that
+// keeps failing is handed to be quarantined once the batch committed.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
 import { bigintArray } from '../db/sql.ts';
@@ -21,7 +23,9 @@ import { loadLimitHistory } from '../rules/history.ts';
 import { LimitHistory } from '../rules/limits.ts';
 import type { EngineState } from '../rules/state.ts';
 import type { MilestoneHook, Plan, RuleError } from '../rules/types.ts';
-import type { EventProcessor } from './ingest.ts';
+import type { CompiledRule } from '../rules/compiler.ts';
+import { QUARANTINE_AFTER, ruleErrorRow, type RuleErrorRow } from '../rules/rule-errors.ts';
+import type { AfterCommit, EventProcessor } from './ingest.ts';
 import { signalsOf } from './signals.ts';
 
 /** Builds the milestone checker for a guild's batch (the milestones module provides it). */
@@ -30,7 +34,20 @@ export interface MilestoneHookFactory {
 }
 
 type BatchEvent = { id: number | null; event: LakeEvent };
-type EventPlan = { plan: Plan; lakeEventId: number | null };
+type EventPlan = { plan: Plan; lakeEventId: number | null; errors: RuleErrorRow[] };
+
+/** Told of every rule that fails at run time, and of rules that failed QUARANTINE_AFTER times in a row. */
+export interface RuleErrorObserver {
+  failed(guildId: string, error: RuleError): void;
+  /** Runs after the batch committed (its errors are recorded); disables the rule with the reason. */
+  quarantine(guildId: string, rule: CompiledRule, reason: string): Promise<void>;
+}
+
+export interface EngineProcessorOptions {
+  logger?: Logger;
+  milestones?: MilestoneHookFactory;
+  ruleErrors?: RuleErrorObserver;
+}
 
 /**
  * The locked wallets of a batch, seen through the engine's state interface. The engine changes
@@ -68,21 +85,35 @@ class LockedState implements EngineState {
 export class EngineProcessor implements EventProcessor {
   /** Rule errors of the last batches, for logs and tests (bounded). */
   readonly recentErrors: RuleError[] = [];
+  readonly #logger: Logger;
+  readonly #milestones: MilestoneHookFactory | undefined;
+  readonly #ruleErrors: RuleErrorObserver | undefined;
 
   constructor(
     private readonly store: ConfigStore,
-    private readonly logger: Logger = silentLogger,
-    private readonly milestones?: MilestoneHookFactory,
-  ) {}
+    options: EngineProcessorOptions = {},
+  ) {
+    this.#logger = options.logger ?? silentLogger;
+    this.#milestones = options.milestones;
+    this.#ruleErrors = options.ruleErrors;
+  }
 
-  async process(tx: Tx, events: StoredEvent[]): Promise<void> {
+  async process(tx: Tx, events: StoredEvent[]): Promise<AfterCommit | void> {
     const byGuild = new Map<string, StoredEvent[]>();
     for (const s of events) {
       const list = byGuild.get(s.event.guild_id);
       if (list) list.push(s);
       else byGuild.set(s.event.guild_id, [s]);
     }
-    for (const guildId of [...byGuild.keys()].sort()) await this.#processGuild(tx, guildId, byGuild.get(guildId)!);
+    const failing: { guildId: string; rule: CompiledRule }[] = [];
+    for (const guildId of [...byGuild.keys()].sort()) failing.push(...(await this.#processGuild(tx, guildId, byGuild.get(guildId)!)));
+    const observer = this.#ruleErrors;
+    if (failing.length === 0 || !observer) return;
+    return async () => {
+      for (const { guildId, rule } of failing) {
+        await observer.quarantine(guildId, rule, `it failed on ${rule.health.failuresInARow} events in a row; the last error: ${rule.health.lastError ?? 'unknown'}`);
+      }
+    };
   }
 
   /**
@@ -93,18 +124,21 @@ export class EngineProcessor implements EventProcessor {
     await this.#processGuild(tx, event.guild_id, [{ id: null, event }]);
   }
 
-  async #processGuild(tx: Tx, guildId: string, events: BatchEvent[]): Promise<void> {
+  /** Returns the rules that have now failed QUARANTINE_AFTER times in a row. */
+  async #processGuild(tx: Tx, guildId: string, events: BatchEvent[]): Promise<{ guildId: string; rule: CompiledRule }[]> {
     const config = await this.store.get(guildId, tx);
-    if (config.currencies.size === 0 && config.rules.length === 0) return;
+    if (config.currencies.size === 0 && config.rules.length === 0) return [];
     const memberIds = membersOf(events);
     const locked = await lockBatchWallets(tx, config, memberIds);
     const state = new LockedState(guildId, locked, await loadRoles(tx, config, guildId, memberIds));
     await loadBatchHistory(tx, config, state, events, memberIds);
     // The lake's counters already include stored events; the checker takes them out and back in order.
     const stored = events.filter((e) => e.id !== null).map((e) => e.event);
-    const hook = this.milestones ? await this.milestones.prepare(tx, config, memberIds, state, stored) : undefined;
+    const hook = this.#milestones ? await this.#milestones.prepare(tx, config, memberIds, state, stored) : undefined;
     const plans = this.#evaluate(config, state, events, hook);
     await writeBatch(tx, guildId, settle(guildId, locked, plans), plans);
+    const failing = new Set(plans.flatMap((p) => p.errors.map((e) => e.r)));
+    return config.rules.filter((r) => failing.has(r.id) && r.health.failuresInARow >= QUARANTINE_AFTER).map((rule) => ({ guildId, rule }));
   }
 
   /** Evaluates the batch's events in order on the working state; rule errors are logged and kept. */
@@ -114,12 +148,17 @@ export class EngineProcessor implements EventProcessor {
       if (item.id !== null) hook?.advance(item.event);
       const signals = config.aiQuality ? signalsOf(item.event) : undefined;
       const { plan, errors } = evaluate(config, state, item.event, { lakeEventId: item.id, ...(hook ? { milestones: hook } : {}), ...(signals ? { signals } : {}) });
+      const rows: RuleErrorRow[] = [];
       for (const error of errors) {
-        this.logger.warn({ guildId: config.guildId, rule: error.rule, sourceId: error.event }, `rule skipped at run time: ${error.message}`);
+        this.#logger.warn({ guildId: config.guildId, rule: error.rule, sourceId: error.event }, `rule skipped at run time: ${error.message}`);
         this.recentErrors.push(error);
         if (this.recentErrors.length > 100) this.recentErrors.shift();
+        this.#ruleErrors?.failed(config.guildId, error);
+        const rule = config.rules.find((r) => r.id === error.ruleId);
+        if (rule) rule.health.lastError = error.message;
+        if (rule && rule.id > 0) rows.push(ruleErrorRow(error, rule.version, item.id));
       }
-      plans.push({ plan, lakeEventId: item.id });
+      plans.push({ plan, lakeEventId: item.id, errors: rows });
     }
     return plans;
   }
@@ -201,7 +240,8 @@ async function writeBatch(tx: Tx, guildId: string, ledger: LedgerWrite, plans: E
   const awards = plans.flatMap(({ plan, lakeEventId }) =>
     plan.milestoneAwards.map((m) => ({ u: m.userId, m: m.milestoneId, s: m.seasonId, e: lakeEventId, b: m.ruleId ? `rule:${m.ruleId}` : 'engine', t: m.at })),
   );
-  if (ledger.transactions.length === 0 && ledger.wallets.length === 0 && firings.length === 0 && outboxRows.length === 0 && awards.length === 0) return;
+  const errors = plans.flatMap((p) => p.errors);
+  if (ledger.transactions.length === 0 && ledger.wallets.length === 0 && firings.length === 0 && outboxRows.length === 0 && awards.length === 0 && errors.length === 0) return;
   await tx.execute(sql`
     WITH ${ledgerCtes(ledger)}, fir AS (
       INSERT INTO rule_firings (guild_id, rule_id, rule_version, lake_event_id, actor_id, target_id, channel_id, depth, amounts, at)
@@ -218,7 +258,13 @@ async function writeBatch(tx: Tx, guildId: string, ledger: LedgerWrite, plans: E
       SELECT ${guildId}, u, m, s, e, b, t FROM json_to_recordset(${JSON.stringify(awards)}::json) AS v(u bigint, m int, s int, e bigint, b text, t timestamptz)
       ON CONFLICT DO NOTHING
       RETURNING 1
+    ), er AS (
+      -- The rule was skipped for that event; the event and the other rules' effects go on.
+      INSERT INTO rule_errors (guild_id, rule_id, rule_version, lake_event_id, source_id, message)
+      SELECT ${guildId}, r, rv, e, s, m FROM json_to_recordset(${JSON.stringify(errors)}::json) AS v(r int, rv int, e bigint, s text, m text)
+      WHERE EXISTS (SELECT 1 FROM rules WHERE rules.id = v.r)
+      RETURNING 1
     )
     SELECT (SELECT count(*) FROM ins) AS transactions, (SELECT count(*) FROM upd) AS wallets, (SELECT count(*) FROM fir) AS firings,
-           (SELECT count(*) FROM ob) AS outbox, (SELECT count(*) FROM aw) AS awards`);
+           (SELECT count(*) FROM ob) AS outbox, (SELECT count(*) FROM aw) AS awards, (SELECT count(*) FROM er) AS errors`);
 }

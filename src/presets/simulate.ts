@@ -70,7 +70,7 @@ export async function simulate(recipe: Recipe, input: SimulationInput, options: 
       if (!result.ok) throw new SimulationError(result.problems);
       for (const u of result.summary.unbound) unbound.add(u);
     }
-    const engine = new EngineProcessor(new ConfigStore(database), undefined, options.milestones ?? new MilestoneChecker());
+    const engine = new EngineProcessor(new ConfigStore(database), { milestones: options.milestones ?? new MilestoneChecker() });
     const pipeline = new IngestPipeline(database, [engine, ...(options.extraProcessors ?? [])]);
     const { accepted, duplicate } = await pipeline.ingestEvents(events, 'simulator');
     return {

@@ -149,7 +149,7 @@ export async function backtest(source: Database, guildId: string, candidates: un
       if (!imported.ok) throw new BacktestError(`the ${id === LIVE ? 'live' : 'candidate'} configuration cannot be replayed`, imported.problems);
     }
     await copyMembers(source.db, scratch, guildId);
-    const pipeline = new IngestPipeline(scratch, [new EngineProcessor(new ConfigStore(scratch), undefined, new MilestoneChecker())]);
+    const pipeline = new IngestPipeline(scratch, [new EngineProcessor(new ConfigStore(scratch), { milestones: new MilestoneChecker() })]);
     let events = 0;
     for await (const chunk of recordedEvents(source.db, guildId, since, until, options.pageSize ?? CHUNK)) {
       events += chunk.length;

@@ -36,6 +36,8 @@ export interface CompiledRule {
   hasCap: boolean;
   /** Reads `ai_quality` (conditions, vars or amounts): its events wait for the AI signal. */
   usesAiQuality: boolean;
+  /** Run-time health in this process (live evaluations only): failures without a success between. */
+  health: { failuresInARow: number; lastError?: string };
 }
 
 /** The context variable of the AI message-quality signal (0–1, or null when unavailable). */
@@ -136,6 +138,7 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, or
     order,
     hasCap: rule.limits.some((l) => l.kind === 'cap'),
     usesAiQuality: ruleUsesAiQuality(rule),
+    health: { failuresInARow: 0 },
   };
 }
 

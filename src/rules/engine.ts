@@ -304,15 +304,26 @@ class Evaluator {
     this.trace?.notes.push(`manual award: ${amount} ${currency.key} to ${userId}`);
   }
 
-  /** Returns whether the rule fired (its conditions and limits passed and its effects held). */
+  /**
+   * Returns whether the rule fired. Outside traces (dry runs), a rule's run-time health is kept
+   * on its compiled form: failures in a row, reset by any evaluation that did not fail.
+   */
   evaluateRule(rule: CompiledRule, ctx: EvalContext): boolean {
+    const errors = this.errors.length;
+    const outcome = this.#evaluateRule(rule, ctx);
+    if (outcome !== undefined && !this.tracing) rule.health.failuresInARow = this.errors.length > errors ? rule.health.failuresInARow + 1 : 0;
+    return outcome === true;
+  }
+
+  /** Whether the rule fired; undefined when its trigger's filters did not match (it did not run). */
+  #evaluateRule(rule: CompiledRule, ctx: EvalContext): boolean | undefined {
     const { event, depth, path } = this.current;
     const rt = this.trace ? ruleTrace(rule) : undefined;
     if (rt) this.trace!.rules.push(rt);
     const mismatch = triggerMismatch(rule, event, this.state);
     if (mismatch) {
       if (rt) rt.trigger = { matched: false, reason: mismatch };
-      return false;
+      return undefined;
     }
     if (rt) rt.trigger = { matched: true };
     const live = rule.rule.mode === 'live';

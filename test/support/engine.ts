@@ -32,6 +32,6 @@ export async function configure(
 
 /** A fresh engine and pipeline (as after a restart). */
 export function enginePipeline(database: Database) {
-  const engine = new EngineProcessor(new ConfigStore(database), undefined, new MilestoneChecker());
+  const engine = new EngineProcessor(new ConfigStore(database), { milestones: new MilestoneChecker() });
   return { engine, pipeline: new IngestPipeline(database, [engine]) };
 }

@@ -17,7 +17,7 @@ import { Colour, embed, formatAmount, refuse } from './replies.ts';
 const engines = new WeakMap<CommandServices['configs'], EngineProcessor>();
 function engineFor({ configs, logger }: CommandServices): EngineProcessor {
   let engine = engines.get(configs);
-  if (!engine) engines.set(configs, (engine = new EngineProcessor(configs, logger, new MilestoneChecker())));
+  if (!engine) engines.set(configs, (engine = new EngineProcessor(configs, { logger, milestones: new MilestoneChecker() })));
   return engine;
 }
 

@@ -56,7 +56,7 @@ export async function startBot(database: Database, options: HarnessOptions = {})
   );
   const configs = new ConfigStore(database);
   await configs.start();
-  const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, logger, new MilestoneChecker())], {}, logger);
+  const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, { logger, milestones: new MilestoneChecker() })], {}, logger);
   const bot = new DiscordBot({
     token: 'fake-token',
     apiUrl: fake.apiUrl,
