@@ -19,6 +19,7 @@ import { silentLogger } from '../src/log/logger.ts';
 import { MilestoneChecker } from '../src/milestones/checker.ts';
 import { EngineProcessor } from '../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../src/pipeline/ingest.ts';
+import { ManualAwards } from '../src/pipeline/manual-awards.ts';
 import { importRecipe, parseRecipe } from '../src/presets/import.ts';
 import { ConfigStore } from '../src/rules/config-store.ts';
 import { BOT_USER_ID, FakeDiscord } from '../test/support/fake-discord.ts';
@@ -216,13 +217,15 @@ async function botProcess(): Promise<void> {
       database = m.connection.kind === 'postgres' ? await openDatabase({ kind: 'postgres', url: m.connection.url }) : await openDatabase({ kind: 'pglite', dataDir: m.connection.dataDir });
       configs = new ConfigStore(database);
       await configs.start();
-      const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, { logger: silentLogger, milestones: new MilestoneChecker() })]);
+      const awards = new ManualAwards(database);
+      const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, { logger: silentLogger, milestones: new MilestoneChecker() }), awards]);
       bot = new DiscordBot({
         token: 'bench-token',
         apiUrl: m.apiUrl,
         privilegedIntents: ['GuildMembers', 'MessageContent'],
         database,
         pipeline,
+        awards,
         configs,
         logger: silentLogger,
         clientOverrides: {

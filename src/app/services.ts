@@ -95,6 +95,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
         privilegedIntents: env.DISCORD_PRIVILEGED_INTENTS,
         database,
         pipeline,
+        awards,
         configs,
         clock,
         ai,

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../app/clock.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
 import type { IngestPipeline } from '../pipeline/ingest.ts';
+import type { ManualAwards } from '../pipeline/manual-awards.ts';
 import type { ConfigStore } from '../rules/config-store.ts';
 import { createDiscordClient, guardPacketHandling, trackGatewayStatus, type GatewayStatus } from './client.ts';
 import type { SlashCommand } from './commands/command.ts';
@@ -30,6 +31,8 @@ export interface DiscordBotOptions {
   privilegedIntents: readonly string[];
   database: Database;
   pipeline: IngestPipeline;
+  /** The manual-award processor of that pipeline (/award). */
+  awards: ManualAwards;
   configs: ConfigStore;
   logger: Logger;
   clock?: Clock;
@@ -116,6 +119,7 @@ export class DiscordBot {
       clock,
       db,
       pipeline: options.pipeline,
+      awards: options.awards,
       configs: options.configs,
       events: this.events,
       members: this.members,

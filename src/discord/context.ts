@@ -5,6 +5,7 @@ import type { Clock } from '../app/clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
 import type { IngestPipeline } from '../pipeline/ingest.ts';
+import type { ManualAwards } from '../pipeline/manual-awards.ts';
 import type { ConfigStore } from '../rules/config-store.ts';
 import type { SlashCommand } from './commands/command.ts';
 import type { EventBatcher } from './event-batcher.ts';
@@ -19,6 +20,8 @@ export interface BotContext {
   readonly db: Db;
   readonly pipeline: IngestPipeline;
   readonly configs: ConfigStore;
+  /** Manual awards (/award): a refused one writes nothing; one of the pipeline's processors. */
+  readonly awards: ManualAwards;
   /** Gateway events on their way to the lake, in micro-batches. */
   readonly events: EventBatcher;
   readonly members: MemberSync;

@@ -106,11 +106,13 @@ describe('slash commands', () => {
     expect(reply.data.embeds[0]!.description).toBe('There is no currency `diamonds` here. Known currencies: `xp`, `stars`, `gold`.');
   });
 
-  it('/award that would take more than a member has is refused with a friendly reason', async () => {
+  it('/award that would take more than a member has is refused with a friendly reason, and writes nothing to the lake', async () => {
     const reply = await run('award', awardOptions(BOB, 'gold', -5), { id: ALICE, permissions: MANAGE_GUILD });
     expect(reply.data.embeds[0]!.title).toBe('That did not work');
     expect(reply.data.embeds[0]!.description).toContain('balance is too low');
     expect(await balances(database, BOB)).toEqual({});
+    await harness.bot.events.flush();
+    expect(await lakeCount(database, 'manual_award')).toBe(0);
   });
 
   it('/profile shows balances and the level with progress to the next one', async () => {

@@ -1,10 +1,9 @@
 // /award member currency amount reason — admins give (or, with a negative amount, take) currency.
 // It becomes a manual_award event like any other, so the engine applies it, rules may react to it,
-// and replaying the interaction never awards twice.
+// and replaying the interaction never awards twice; a refused award writes nothing.
 import { SlashCommandBuilder } from 'discord.js';
-import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/client.ts';
 import type { LakeEvent } from '../../events/lake-event.ts';
+import { awardRefusal } from '../../ledger/ledger.ts';
 import { CommandError } from '../errors.ts';
 import { snowflakeIso } from '../normalize/snowflake.ts';
 import { currencySuggestions } from './currency-option.ts';
@@ -25,7 +24,7 @@ export const award: SlashCommand = {
   access: 'admin',
   autocomplete: currencySuggestions,
   ephemeral: false,
-  async run({ interaction, guildId, userId, configs, pipeline, db }) {
+  async run({ interaction, guildId, userId, configs, pipeline, awards, db }) {
     const member = interaction.options.getUser('member', true);
     const key = interaction.options.getString('currency', true).trim().toLowerCase();
     const amount = interaction.options.getInteger('amount', true);
@@ -48,21 +47,23 @@ export const award: SlashCommand = {
       occurred_at: snowflakeIso(interaction.id),
       data: { currency: key, amount, reason },
     };
-    await pipeline.ingestEvents([event], 'gateway');
-    const [posted] = await queryRows<{ balance_after: string | number }>(
-      db,
-      sql`SELECT t.balance_after FROM transactions t JOIN lake_events e ON e.id = t.lake_event_id
-          WHERE e.guild_id = ${guildId} AND e.source_id = ${event.source_id} AND t.source = 'manual' AND t.user_id = ${member.id}
-          LIMIT 1`,
-    );
-    if (!posted) {
-      throw new CommandError('award_not_applied', `The award was not applied: ${member.username}'s ${currency.name} balance is too low to take ${formatAmount(-amount)}.`);
+    // Applied alone, like the API's award: one the ledger refuses is rolled back whole (nothing in
+    // the lake), and the admin reads why in the ledger's own words.
+    const outcome = await awards.apply(pipeline, event as LakeEvent & { type: 'manual_award' }, 'gateway');
+    if (!outcome.ok) {
+      const why = await awardRefusal(db, guildId, member.id, key, amount);
+      throw new CommandError(
+        'award_not_applied',
+        why?.code === 'out_of_range'
+          ? `The award was not applied: ${why.message}.`
+          : `The award was not applied: ${member.username}'s ${currency.name} balance is too low to take ${formatAmount(-amount)}.`,
+      );
     }
     const verb = amount > 0 ? 'Awarded' : 'Took';
     const shown = `${formatAmount(Math.abs(amount))} ${currency.symbol ? `${currency.symbol} ` : ''}${currency.name}`;
     return {
       embeds: [
-        embed(`${verb} ${shown}`, `<@${member.id}> now has **${formatAmount(Number(posted.balance_after))}** ${currency.name}.${reason ? `\nReason: ${reason}` : ''}`, { color: Colour.success }),
+        embed(`${verb} ${shown}`, `<@${member.id}> now has **${formatAmount(outcome.balanceAfter)}** ${currency.name}.${reason ? `\nReason: ${reason}` : ''}`, { color: Colour.success }),
       ],
     };
   },

@@ -6,6 +6,7 @@ import type { Clock } from '../../app/clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { IngestPipeline } from '../../pipeline/ingest.ts';
+import type { ManualAwards } from '../../pipeline/manual-awards.ts';
 import type { ConfigStore } from '../../rules/config-store.ts';
 
 /** What commands may use: the same services as the rest of Cairn. */
@@ -13,6 +14,8 @@ export interface CommandServices {
   db: Db;
   pipeline: IngestPipeline;
   configs: ConfigStore;
+  /** Manual awards, applied alone: a refused one writes nothing. */
+  awards: ManualAwards;
   clock: Clock;
   logger: Logger;
   /** Gemini features (/audit); absent when the bot runs without them. */

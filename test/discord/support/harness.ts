@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/log/logger.ts';
 import { MilestoneChecker } from '../../../src/milestones/checker.ts';
 import { EngineProcessor } from '../../../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../../../src/pipeline/ingest.ts';
+import { ManualAwards } from '../../../src/pipeline/manual-awards.ts';
 import { importRecipe, parseRecipe } from '../../../src/presets/import.ts';
 import { ConfigStore } from '../../../src/rules/config-store.ts';
 import { saveRule } from '../../../src/rules/repository.ts';
@@ -56,13 +57,15 @@ export async function startBot(database: Database, options: HarnessOptions = {})
   );
   const configs = new ConfigStore(database);
   await configs.start();
-  const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, { logger, milestones: new MilestoneChecker() })], {}, logger);
+  const awards = new ManualAwards(database);
+  const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, { logger, milestones: new MilestoneChecker() }), awards], {}, logger);
   const bot = new DiscordBot({
     token: 'fake-token',
     apiUrl: fake.apiUrl,
     privilegedIntents: options.privilegedIntents ?? ['GuildMembers', 'MessageContent'],
     database,
     pipeline,
+    awards,
     configs,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
