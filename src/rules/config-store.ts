@@ -86,9 +86,10 @@ export class ConfigStore {
     })();
     this.#loading.set(guildId, pending);
     const config = await pending;
-    if (this.#dirty.delete(guildId)) return this.#load(guildId);
+    // Again with the same executor: inside a batch's transaction on PGlite (one connection), a read
+    // outside it would wait for the transaction that is waiting for this load.
+    if (this.#dirty.delete(guildId)) return this.#load(guildId, exec);
     return config;
-
   }
 
   /** Drops a guild's configuration (e.g. when the reloading transaction rolled back). */
