@@ -5,9 +5,12 @@
 import type { z } from 'zod';
 import type { CurrencySchema } from '../ledger/currency.ts';
 import type { ConfigDiff } from '../presets/diff.ts';
+import type { recentRuleErrors } from '../rules/rule-errors.ts';
 import type { ZoneSchema } from '../rules/zones.ts';
 import type { GuildOut, ImportOut, LeaderboardOut, OverviewOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
 import type { Directory as DirectoryOut } from './routes/directory.ts';
+import type { GuildHealthOut } from './routes/guild-health.ts';
+import type { RuleOut } from './routes/rules.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -23,6 +26,17 @@ export type Zone = z.output<typeof ZoneSchema>;
 export type PresetCard = z.output<typeof PresetCardOut>;
 /** POST /guilds/:g/presets/import: the diff of the chosen mode, applied or not. */
 export type ImportResult = Omit<z.output<typeof ImportOut>, 'diff'> & { diff: ConfigDiff };
+
+/** GET /guilds/:g/health: rules failing or quarantined, invalid rules, events set aside. */
+export type GuildHealth = z.output<typeof GuildHealthOut>;
+export type RuleHealth = GuildHealth['rules'][number];
+export type FailedEvent = GuildHealth['failedEvents']['items'][number];
+/** Set on a rule Cairn disabled because it kept failing; saving it enabled lifts it. */
+export type RuleQuarantine = NonNullable<z.output<typeof RuleOut>['quarantine']>;
+/** GET /guilds/:g/health/rules/:key/errors: one of a rule's last failures. */
+export type RuleErrorEntry = Awaited<ReturnType<typeof recentRuleErrors>>[number];
+/** POST /guilds/:g/health/failed-events/retry. */
+export type { RetryResult } from '../pipeline/failed-events.ts';
 
 export type { ConfigDiff, EntryChange, FieldChange, SectionDiff, Section } from '../presets/diff.ts';
 export type { DryRunResult } from '../rules/dry-run.ts';

@@ -16,6 +16,7 @@ export const NAV: NavEntry[] = [
   { path: 'ai', label: 'AI', group: 'Activity' },
   { path: 'rules', label: 'Rules', group: 'Configuration' },
   { path: 'dry-run', label: 'Dry run', group: 'Configuration' },
+  { path: 'health', label: 'Health', group: 'Configuration' },
   { path: 'setup', label: 'Setup wizard', group: 'Configuration' },
   { path: 'currencies', label: 'Currencies', group: 'Economy' },
   { path: 'zones', label: 'Zones', group: 'Economy' },

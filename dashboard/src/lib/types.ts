@@ -2,6 +2,8 @@
 // the server's, since a half-typed rule is still shown), and answers no server type names yet.
 // The API's answers come from the server itself: `import type { … } from '$api/contract'`.
 
+import type { RuleQuarantine } from '$api/contract';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface RuleDocument {
@@ -48,6 +50,8 @@ export interface RuleRow {
   version: number;
   enabled: boolean;
   updatedAt: string;
+  /** Set while Cairn keeps the rule disabled because it kept failing. */
+  quarantine: RuleQuarantine | null;
   document: RuleDocument;
 }
 
