@@ -33,7 +33,9 @@ export function ensurePanelBuilt() {
     }
   }
   try {
-    execFileSync(process.execPath, ['dashboard/scripts/build.mjs', '--if-stale', '--quiet'], { stdio: 'pipe', timeout: 240_000 });
+    // The production build `npm start` serves (vitest sets NODE_ENV=test, which would give a
+    // development build that --if-stale then keeps for `npm start` and the panel bench).
+    execFileSync(process.execPath, ['dashboard/scripts/build.mjs', '--if-stale', '--quiet'], { stdio: 'pipe', timeout: 240_000, env: { ...process.env, NODE_ENV: 'production' } });
   } catch (error) {
     const e = error as { stderr?: Buffer; stdout?: Buffer };
     throw new Error(`building the panel failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`, { cause: error });
