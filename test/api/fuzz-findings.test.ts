@@ -32,3 +32,11 @@ describe('set-aside event ids', () => {
     expect(res.body.error.details).toEqual([{ path: 'ids[0]', message: expect.stringMatching(/at most 2,?147,?483,?647/) }]);
   });
 });
+
+describe('document schemas by name', () => {
+  it.each(['constructor', 'toString', '__proto__'])('answers 404 for "%s", a name every object inherits', async (name) => {
+    const res = await api.request(`/api/schemas/${name}`);
+    expect(res.status).toBe(404);
+    expect((await json(res)).error.code).toBe('not_found');
+  });
+});
