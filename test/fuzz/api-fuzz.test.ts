@@ -27,14 +27,19 @@ const SCALE = Number(process.env.CAIRN_FUZZ_RUNS ?? 1);
 const RUNS = Math.max(1, Math.round(60 * SCALE));
 const EVENT_RUNS = Math.max(1, Math.round(400 * SCALE));
 const CROWD_RUNS = Math.max(1, Math.round(6 * SCALE));
+/** Cairn's default CAIRN_MAX_BODY_BYTES. */
+const MAX_BODY_BYTES = 1_048_576;
 const EVENTS_OP = 'POST /api/guilds/{guildId}/events';
 const db = inject('dbKind');
 /**
- * Slowest /healthz answer allowed while fuzzing. PGlite runs every query synchronously on the
- * process's one thread, so a legitimately heavy request (a milestone recheck over every member)
- * holds the event loop for its length; Postgres, the production database, must keep 100 ms.
+ * /healthz while fuzzing: 99 % of probes within 100 ms, and none slower than 1 s (a blocked event
+ * loop shows as seconds). Not every probe within 100 ms: the suite shares two cores with the other
+ * test files, and there a single probe of a healthy process is now and then delayed past 100 ms
+ * (measured 107–121 ms, p99 26–46 ms); on PGlite, which runs each query on the process's one
+ * thread, a heavy legitimate request (a milestone recheck over every member) also holds it.
  */
-const HEALTHZ_MAX_MS = db === 'postgres' ? 100 : 500;
+const HEALTHZ_P99_MS = 100;
+const HEALTHZ_MAX_MS = 1_000;
 
 fc.configureGlobal({ seed: SEED, numRuns: RUNS });
 
@@ -82,6 +87,8 @@ async function sendRequest(operation: string, request: FuzzRequest): Promise<Ans
 function contained(operation: string) {
   return async (request: FuzzRequest) => {
     const { status, text } = await sendRequest(operation, request);
+    // Closing the connection is a fair answer to a body over the limit (CAIRN_MAX_BODY_BYTES), only to that.
+    if (status === 0 && (request.body?.length ?? 0) <= MAX_BODY_BYTES) throw new Error(`the connection closed without an answer: ${text}`);
     expect.soft(target.cairn.alive(), `the process died on ${request}\n${target.cairn.output()}`).toBe(true);
     if (!target.cairn.alive()) throw new Error(`the process died on ${request}`);
     if (status >= 500 && status !== 503) throw new Error(`${status} ${text.slice(0, 300)}\n${target.cairn.output().slice(-2000)}`);
@@ -106,6 +113,7 @@ async function fuzz(operation: string, arbitrary: fc.Arbitrary<FuzzRequest>, num
 interface ProbeSummary {
   probes: number;
   maxMs: number;
+  p99Ms: number;
   failureCount: number;
 }
 
@@ -135,11 +143,12 @@ describe(`API fuzz (${db})`, () => {
     expect(failures).toEqual([]);
   }, 900_000);
 
-  it(`kept /healthz answering within ${HEALTHZ_MAX_MS} ms throughout`, async () => {
+  it(`kept /healthz answering throughout: 99 % within ${HEALTHZ_P99_MS} ms, all within ${HEALTHZ_MAX_MS} ms`, async () => {
     const summary = await probeSummary('SIGUSR2');
     report.healthz = { hostile: summary };
     expect(summary.probes).toBeGreaterThan(10);
     expect(summary.failureCount).toBe(0);
+    expect(summary.p99Ms).toBeLessThan(HEALTHZ_P99_MS);
     expect(summary.maxMs).toBeLessThan(HEALTHZ_MAX_MS);
   });
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ROOT } from '../../support/process.ts';
 
 export interface StatusClasses {
+  /** The connection closed before an answer (an oversized body cut off). */
+  closed: number;
   '2xx': number;
   '3xx': number;
   '4xx': number;
@@ -28,15 +30,15 @@ export class FuzzReport {
       this.slowest.push({ ms: timing.ms, at: new Date(timing.at).toISOString(), status, request: String(timing.request).slice(0, 300) });
       this.slowest.sort((a, b) => b.ms - a.ms).splice(25);
     }
-    const entry = (this.operations[operation] ??= { payloads: 0, statuses: { '2xx': 0, '3xx': 0, '4xx': 0, '503': 0, '5xx': 0 }, codes: {} });
+    const entry = (this.operations[operation] ??= { payloads: 0, statuses: { closed: 0, '2xx': 0, '3xx': 0, '4xx': 0, '503': 0, '5xx': 0 }, codes: {} });
     entry.payloads++;
     entry.codes[status] = (entry.codes[status] ?? 0) + 1;
-    const kind = status === 503 ? '503' : status >= 500 ? '5xx' : status >= 400 ? '4xx' : status >= 300 ? '3xx' : '2xx';
+    const kind = status === 0 ? 'closed' : status === 503 ? '503' : status >= 500 ? '5xx' : status >= 400 ? '4xx' : status >= 300 ? '3xx' : '2xx';
     entry.statuses[kind]++;
   }
 
   totals(): StatusClasses & { payloads: number } {
-    const sum = { payloads: 0, '2xx': 0, '3xx': 0, '4xx': 0, '503': 0, '5xx': 0 };
+    const sum = { payloads: 0, closed: 0, '2xx': 0, '3xx': 0, '4xx': 0, '503': 0, '5xx': 0 };
     for (const entry of Object.values(this.operations)) {
       sum.payloads += entry.payloads;
       for (const [k, v] of Object.entries(entry.statuses)) sum[k as keyof StatusClasses] += v;

@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 
 export interface Answer {
+  /** 0: the server closed the connection before answering. */
   status: number;
   text: string;
 }
@@ -20,7 +21,12 @@ export function send(url: string, options: { method: string; headers: Record<str
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
     // The server may answer (413) and close before the whole body is written: the answer counts.
-    req.on('error', (error) => (answered ? undefined : reject(error)));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      // The server refused an oversized body and closed the connection before it was all written.
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET') resolve({ status: 0, text: `connection closed while sending (${error.code})` });
+      else reject(error);
+    });
     req.end(options.body);
   });
 }
