@@ -3,6 +3,7 @@
 // cannot be compiled, and events set aside because their processing failed (retry or discard).
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { wholeNumber } from '../../config/ranges.ts';
 import { recentRuleErrors, ruleErrorSummaries } from '../../rules/rule-errors.ts';
 import { rules } from '../../db/schema.ts';
 import { and, eq } from 'drizzle-orm';
@@ -42,8 +43,10 @@ export const GuildHealthOut = z
   })
   .meta({ id: 'GuildHealth' });
 const RuleErrorsOut = z.array(z.object({ message: z.string(), at: z.string(), sourceId: z.string(), version: z.number(), lakeEventId: z.string().nullable() }));
-const Ids = z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000) }).strict();
-const RetryBody = z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000).optional() }).strict();
+/** Set-aside events are keyed by a serial (int4) id: a larger number is no id, and no query. */
+const FailedEventIds = z.array(wholeNumber(1, 2_147_483_647)).min(1).max(1000);
+const Ids = z.object({ ids: FailedEventIds }).strict();
+const RetryBody = z.object({ ids: FailedEventIds.optional() }).strict();
 const RetryOut = z.object({ retried: z.number(), resolved: z.number(), failed: z.number() });
 
 const H = '/api/guilds/{guildId}/health';

@@ -32,7 +32,8 @@ export function schemaRoutes() {
     .get('/', (c) => c.json(Object.keys(SCHEMAS)))
     .get('/:name', (c) => {
       const name = c.req.param('name').replace(/\.json$/, '');
-      if (!(name in SCHEMAS)) throw new ApiError('not_found', `no schema "${name}"; known: ${Object.keys(SCHEMAS).join(', ')}`);
+      // Own names only: `in` also finds what every object inherits (constructor, toString).
+      if (!Object.hasOwn(SCHEMAS, name)) throw new ApiError('not_found', `no schema "${name}"; known: ${Object.keys(SCHEMAS).join(', ')}`);
       return c.json(jsonSchemaOf(name));
     });
 }
