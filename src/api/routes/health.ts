@@ -1,22 +1,17 @@
-// GET /healthz (no auth): is the database answering, how is the Discord connection, and is any guild
-// failing (rules erring, events set aside): then `degraded`, with the reasons.
-import { sql } from 'drizzle-orm';
+// GET /healthz (no auth): is the database answering (db/liveness.ts: fast even while it is busy),
+// how is the Discord connection, and is any guild failing (rules erring, events set aside): then
+// `degraded`, with the reasons.
 import { Hono } from 'hono';
+import { DatabaseLiveness } from '../../db/liveness.ts';
 import type { AppEnv } from '../types.ts';
 
 export function healthRoutes() {
+  // One per app (an app serves one set of services): concurrent probes share one ping.
+  let liveness: DatabaseLiveness | undefined;
   return new Hono<AppEnv>().get('/healthz', async (c) => {
     const services = c.get('services');
-    let db: 'ok' | 'error' = 'ok';
-    try {
-      await Promise.race([
-        services.database.db.execute(sql`SELECT 1`),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
-      ]);
-    } catch (error) {
-      services.logger.warn({ err: error }, 'health check: database did not answer');
-      db = 'error';
-    }
+    liveness ??= new DatabaseLiveness(services.database.db, {}, (error) => services.logger.warn({ err: error }, 'health check: database did not answer'));
+    const db = await liveness.check();
     // A failing guild degrades, but the process serves on (503 is for a database it cannot reach).
     const failing = services.health.summary();
     const status = db !== 'ok' || failing.failingGuilds > 0 ? 'degraded' : 'ok';
