@@ -104,6 +104,12 @@ export interface IngestOptions {
 
 const DefaultPipelineOptions = {
   batchSize: 500,
+  /**
+   * Inside a batch's transaction, events are written and processed this many at a time, letting
+   * the process answer others between steps (PGlite runs each statement on the process's thread,
+   * so one statement for a thousand events held /healthz for most of a second).
+   */
+  stepSize: 25,
   retries: 3,
   /**
    * Origins whose events that wait for signals (AI) are committed in the background, so the
@@ -409,11 +415,18 @@ export class IngestPipeline {
         const afterCommit: AfterCommit[] = [];
         const result = await this.database.db.transaction(async (tx) => {
           await this.#registry.ensure(tx, guildIds);
-          const written = await writeLakeEvents(tx, batch, origin);
-          if (written.inserted.length > 0) {
-            await this.hooks.afterLakeWrite?.(tx, written.inserted);
+          const written: LakeWriteResult = { inserted: [], duplicates: [] };
+          const step = this.#options.stepSize;
+          for (let start = 0; start < batch.length; start += step) {
+            if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+            const part = await writeLakeEvents(tx, start === 0 && batch.length <= step ? batch : batch.slice(start, start + step), origin);
+            for (const s of part.inserted) written.inserted.push(start === 0 ? s : { ...s, index: s.index + start });
+            for (const d of part.duplicates) written.duplicates.push(d + start);
+            for (const e of part.expired ?? []) (written.expired ??= []).push(e + start);
+            if (part.inserted.length === 0) continue;
+            await this.hooks.afterLakeWrite?.(tx, part.inserted);
             for (const processor of this.processors) {
-              const then = await processor.process(tx, written.inserted);
+              const then = await processor.process(tx, part.inserted);
               if (then) afterCommit.push(then);
             }
           }
