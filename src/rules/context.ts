@@ -4,6 +4,7 @@
 import type { LakeEvent } from '../events/lake-event.ts';
 import type { CompiledConfig } from './compiler.ts';
 import type { MultiplierSource } from './logic/operations.ts';
+import { CONTEXT_KEYS, MEMBER_KEYS, VAR_KEYS } from './logic/var-path.ts';
 import type { EngineState } from './state.ts';
 import { channelTypeOf } from './zones.ts';
 
@@ -18,6 +19,12 @@ export class MemberView {
     private readonly config: CompiledConfig,
     private readonly state: EngineState,
   ) {}
+
+  /** What a `var` path may read of a member (logic/var-path.ts). */
+  declare readonly [VAR_KEYS]: ReadonlySet<string>;
+  static {
+    Object.defineProperty(this.prototype, VAR_KEYS, { value: MEMBER_KEYS });
+  }
 
   get mention(): string {
     return `<@${this.id}>`;
@@ -84,6 +91,17 @@ export class EvalContext implements MultiplierSource {
   ) {
     this.chain = { depth, root_type: rootType };
     this.channel_type = channelTypeOf(event.type, event.data);
+  }
+
+  /** The documented roots, the only keys a `var` path may read here (logic/var-path.ts). */
+  declare readonly [VAR_KEYS]: ReadonlySet<string>;
+  static {
+    Object.defineProperty(this.prototype, VAR_KEYS, { value: CONTEXT_KEYS });
+  }
+
+  /** `{"var": ""}` at the root is the context as a value: its roots, never its internals. */
+  toJSON(): Record<string, unknown> {
+    return Object.fromEntries([...CONTEXT_KEYS].map((key) => [key, this[key as keyof this]]));
   }
 
   get $multipliers(): MultiplierSource {

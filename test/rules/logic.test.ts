@@ -77,6 +77,6 @@ describe('JSON Logic compiler', () => {
     expect(checkLogic({ and: [{ '>': [1, 0] }, { frobnicate: [1] }] }).map((p) => p.path)).toEqual([['and', 1, 'frobnicate']]);
     expect(checkLogic({ log: 'x' })[0]!.message).toContain('not allowed');
     expect(checkLogic({ var: 'actor.__proto__.x' })[0]!.message).toContain('internals');
-    expect(checkLogic({ if: [{ var: 'a' }, { pow: [2, 3] }, 0] })).toEqual([]);
+    expect(checkLogic({ if: [{ var: 'event.a' }, { pow: [2, 3] }, 0] })).toEqual([]);
   });
 });
