@@ -7,10 +7,10 @@ import { evaluate } from '../../src/rules/engine.ts';
 import { buildContext } from '../../src/rules/context.ts';
 import { LogicBudgetError, spentOperations } from '../../src/rules/logic/budget.ts';
 import { compileLogic } from '../../src/rules/logic/compile.ts';
-import { MAX_ELEMENTS, MAX_OPERATIONS, MAX_STRING_LENGTH } from '../../src/rules/logic/limits.ts';
+import { MAX_ELEMENTS, MAX_EVENT_OPERATIONS, MAX_OPERATIONS, MAX_STRING_LENGTH } from '../../src/rules/logic/limits.ts';
 import { jsonLogic } from '../../src/rules/logic/operations.ts';
 import { MemoryState } from '../../src/rules/state.ts';
-import { budgetBuster, NESTED_MAP, NESTED_SOME } from '../support/hostile-logic.ts';
+import { budgetBuster, heavyCondition, NESTED_MAP, NESTED_SOME } from '../support/hostile-logic.ts';
 import { ALICE, GUILD } from '../support/factories.ts';
 import { config, creditRule, event } from './support.ts';
 
@@ -141,5 +141,19 @@ describe('a rule over budget in the engine', () => {
     expect(long.plan.postings.map((p) => [p.currency, p.delta])).toEqual([['gold', 2]]);
     const short = evaluate(cfg, new MemoryState(GUILD), event('message_create', { data: { length: 100 } }));
     expect(short.errors).toEqual([]);
+  });
+});
+
+describe('the rules of one event', () => {
+  it(`share ${MAX_EVENT_OPERATIONS.toLocaleString('en-US')} operations: iterating rules beyond it are skipped, rules that iterate nothing still fire`, () => {
+    const heavy = Array.from({ length: 20 }, (_, i) => creditRule(`heavy-${String(i).padStart(2, '0')}`, { priority: 10, conditions: [{ if: { '!': heavyCondition() } }] }));
+    const cfg = config({ rules: [...heavy, creditRule('plain', { currency: 'gold', amount: 2 })] });
+    const result = evaluate(cfg, new MemoryState(GUILD), event('message_create'));
+    const skipped = result.errors.map((e) => e.rule);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.length).toBeLessThan(20);
+    expect(result.errors[0]!.message).toContain('the rules on this event together took more than 1,000,000 operations');
+    expect(result.plan.postings.filter((p) => p.currency === 'xp')).toHaveLength(20 - skipped.length);
+    expect(result.plan.postings.filter((p) => p.currency === 'gold')).toHaveLength(1);
   });
 });

@@ -25,11 +25,17 @@ export function budgetBuster(key = 'budget-buster', currency = 'xp'): Record<str
     key,
     name: key,
     trigger: { events: ['message_create'] },
+    // Same-length names in alphabetical order: Postgres's jsonb keeps object keys in that order.
     vars: {
       base: range(200),
-      big: { if: [{ '>': [{ var: 'event.data.length' }, 1000] }, { merge: Array.from({ length: 40 }, () => ({ var: 'vars.base' })) }, []] },
+      heap: { if: [{ '>': [{ var: 'event.data.length' }, 1000] }, { merge: Array.from({ length: 40 }, () => ({ var: 'vars.base' })) }, []] },
     },
-    conditions: [{ if: { some: [{ var: 'vars.big' }, { some: [range(200), { '==': [{ var: '' }, -1] }] }] } }],
+    conditions: [{ if: { some: [{ var: 'vars.heap' }, { some: [range(200), { '==': [{ var: '' }, -1] }] }] } }],
     effects: [{ type: 'credit', currency, amount: 1 }],
   };
+}
+
+/** A condition of about 68,000 operations on any event: under the budget of one document, not of many. */
+export function heavyCondition(size = 150): Record<string, unknown> {
+  return { some: [range(size), { some: [range(size), { '==': [{ var: '' }, -1] }] }] };
 }

@@ -1,7 +1,9 @@
 // The run-time budget of one evaluation (limits.ts): a counter every iterating operation, every
 // operation inside one and every walk over a built value charges. Evaluation is synchronous, so
-// one counter per process is exact; the compiled document resets it when it starts.
-import { CHARS_PER_ELEMENT, MAX_ELEMENTS, MAX_OPERATIONS, MAX_STRING_LENGTH } from './limits.ts';
+// one counter per process is exact; the compiled document starts it and, when done, takes what it
+// spent from its event's pool (kept on the evaluation context) and from the request's pool, if any.
+import { CHARS_PER_ELEMENT, MAX_ELEMENTS, MAX_EVENT_OPERATIONS, MAX_OPERATIONS, MAX_STRING_LENGTH } from './limits.ts';
+import { CONTEXT_KEYS, VAR_KEYS } from './var-path.ts';
 
 const format = (n: number) => n.toLocaleString('en-US');
 
@@ -15,10 +17,53 @@ export class LogicBudgetError extends Error {
 }
 
 let spent = 0;
+let limit = MAX_OPERATIONS;
+/** Whose budget `limit` is: the document's own, what its event has left, or what the request has left. */
+let holder: 'document' | 'event' | 'request' = 'document';
+/** The operations a synchronous stretch of work (a dry run, a batch of checks) may still spend. */
+let pool: { total: number; remaining: number } | undefined;
 
-/** Starts the budget of one evaluation. */
-export function resetBudget(): void {
+/** What an event's evaluations spent so far, kept on its context (rules/context.ts). */
+const EVENT_SPENT: unique symbol = Symbol('cairn.eventOperations');
+type Spending = { [EVENT_SPENT]?: number; [VAR_KEYS]?: unknown };
+
+/** Starts the budget of one evaluation of a document on `data`. */
+export function startEvaluation(data: unknown): void {
   spent = 0;
+  limit = MAX_OPERATIONS;
+  holder = 'document';
+  const used = (data as Spending | null | undefined)?.[EVENT_SPENT];
+  if (used !== undefined && MAX_EVENT_OPERATIONS - used < limit) {
+    limit = MAX_EVENT_OPERATIONS - used;
+    holder = 'event';
+  }
+  if (pool && pool.remaining < limit) {
+    limit = pool.remaining;
+    holder = 'request';
+  }
+}
+
+/** Takes what the evaluation spent from its event's and its request's pools. */
+export function endEvaluation(data: unknown): void {
+  if (spent === 0) return;
+  if (pool) pool.remaining = Math.max(0, pool.remaining - spent);
+  if (typeof data === 'object' && data !== null && (data as Spending)[VAR_KEYS] === CONTEXT_KEYS) {
+    (data as Spending)[EVENT_SPENT] = ((data as Spending)[EVENT_SPENT] ?? 0) + spent;
+  }
+}
+
+/**
+ * Runs synchronous work (validating and dry-running a request's rules) with one pool of operations
+ * for all the evaluations in it, so many rules cannot add up to a long stall.
+ */
+export function withOperationPool<T>(total: number, work: () => T): T {
+  const outer = pool;
+  pool = { total, remaining: outer ? Math.min(total, outer.remaining) : total };
+  try {
+    return work();
+  } finally {
+    pool = outer;
+  }
 }
 
 /** Operations spent by the current (or last) evaluation, for tests and traces. */
@@ -28,13 +73,19 @@ export function spentOperations(): number {
 
 export function charge(n: number): void {
   spent += n;
-  if (spent > MAX_OPERATIONS) throw new LogicBudgetError(`the expression took more than ${format(MAX_OPERATIONS)} operations on this event`);
+  if (spent > limit) throw overBudget();
+}
+
+function overBudget(): LogicBudgetError {
+  if (holder === 'event') return new LogicBudgetError(`the rules on this event together took more than ${format(MAX_EVENT_OPERATIONS)} operations`);
+  if (holder === 'request') return new LogicBudgetError(`the rules of this request together took more than ${format(pool!.total)} operations`);
+  return new LogicBudgetError(`the expression took more than ${format(MAX_OPERATIONS)} operations on this event`);
 }
 
 /** Wraps a closure so each call counts one operation (used inside iterating operations). */
 export function counted<T extends (data: unknown) => unknown>(fn: T): T {
   return ((data: unknown) => {
-    if (++spent > MAX_OPERATIONS) charge(0);
+    if (++spent > limit) throw overBudget();
     return fn(data);
   }) as T;
 }

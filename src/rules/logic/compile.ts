@@ -3,7 +3,7 @@
 // one of json-logic-js's or a registered custom one (operations.ts); nothing is ever eval'd.
 // Evaluation is bounded (limits.ts): iterating operations and the operations inside them charge a
 // budget, built values are weighed, and `var` reads only what var-path.ts allows.
-import { charge, checkBuilt, checkJoin, coercible, counted, resetBudget, tooBig } from './budget.ts';
+import { charge, checkBuilt, checkJoin, coercible, counted, endEvaluation, startEvaluation, tooBig } from './budget.ts';
 import { compileIterating } from './iterate.ts';
 import { ITERATING_OPERATIONS, MAX_ELEMENTS } from './limits.ts';
 import { CUSTOM_OPERATIONS, jsonLogic, type Operation } from './operations.ts';
@@ -222,12 +222,16 @@ function compile(expr: unknown, scoped: boolean): Compiled {
   return scoped ? counted(fn) : fn;
 }
 
-/** A document's closure: each call is one evaluation with its own run-time budget. */
+/** A document's closure: each call is one evaluation with its own run-time budget (budget.ts). */
 export function compileLogic(expr: unknown): Compiled {
   const fn = compile(expr, false);
   if (constants.has(fn)) return fn;
   return (data) => {
-    resetBudget();
-    return fn(data);
+    startEvaluation(data);
+    try {
+      return fn(data);
+    } finally {
+      endEvaluation(data);
+    }
   };
 }
