@@ -54,7 +54,8 @@ function visit(expr: unknown, path: Path, at: Place, walk: Walk, args: boolean):
   const here = { ...at, depth };
   if (Array.isArray(expr)) {
     if (expr.length > MAX_LOGIC_ARRAY) walk.problems.push({ path, message: `has ${format(expr.length)} elements; at most ${MAX_LOGIC_ARRAY}` });
-    expr.forEach((e, i) => visit(e, [...path, i], here, walk, false));
+    // Literals need no path of their own (most elements of long arrays are).
+    expr.forEach((e, i) => typeof e === 'object' && e !== null && visit(e, [...path, i], here, walk, false));
     return;
   }
   const keys = Object.keys(expr);
@@ -83,7 +84,7 @@ function visit(expr: unknown, path: Path, at: Place, walk: Walk, args: boolean):
   if (list.length > MAX_LOGIC_ARRAY) walk.problems.push({ path: at2, message: `has ${format(list.length)} elements; at most ${MAX_LOGIC_ARRAY}` });
   list.slice(0, MAX_LOGIC_ARRAY).forEach((arg, i) => {
     const place = i === 1 ? { depth, nesting: at.nesting + 1, root: false } : here;
-    visit(arg, Array.isArray(raw) ? [...at2, i] : at2, place, walk, false);
+    if (typeof arg === 'object' && arg !== null) visit(arg, Array.isArray(raw) ? [...at2, i] : at2, place, walk, false);
   });
 }
 
