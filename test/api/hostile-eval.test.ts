@@ -4,6 +4,7 @@
 // variable path reads the engine's internals.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ruleErrors } from '../../src/db/schema.ts';
+import { backtest, BacktestError } from '../../src/rules/backtest.ts';
 import { event } from '../rules/support.ts';
 import { createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
@@ -148,5 +149,20 @@ describe('variable paths', () => {
       { path: 'conditions[0].if.!![0].var', message: expect.stringContaining('does not start with one of event, actor, target') },
       { path: 'vars.x.var', message: 'variable path "event.constructor" reaches into object internals' },
     ]));
+  });
+});
+
+describe('a backtest window', () => {
+  it('out of range is refused naming the parameter, before any date is made of it', async () => {
+    for (const [options, path, message] of [
+      [{ days: 1e300 }, 'days', 'must be at most 3,650'],
+      [{ days: 0 }, 'days', 'must be at least 1'],
+      [{ days: 1.5 }, 'days', 'must be a whole number'],
+      [{ days: 7, pageSize: 1e9 }, 'pageSize', 'must be at most 10,000'],
+    ] as const) {
+      const error = await backtest(database, GUILD, [], options).catch((e: unknown) => e);
+      expect(error, path).toBeInstanceOf(BacktestError);
+      expect((error as BacktestError).problems).toEqual([{ path, message }]);
+    }
   });
 });

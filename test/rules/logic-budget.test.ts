@@ -115,16 +115,22 @@ describe('variable paths at run time', () => {
   });
 
   it('read only the roots of the context, the members’ own fields and own properties of plain data', () => {
-    const read = (path: unknown) => compileLogic({ var: [path, 'none'] })(ctx());
-    expect(read('event.data.length')).toBe(42);
-    expect(read('event.data.text.length')).toBe(2);
-    expect(read('actor.id')).toBe(ALICE);
-    expect(read('actor.balances.xp')).toBe(0);
-    expect(read('chain.depth')).toBe(0);
-    for (const hidden of ['$multipliers', 'config', 'state', 'at', 'multiplier', 'invalidate', 'toJSON', 'actor.config', 'actor.state', 'actor.invalidate', 'event.data.hasOwnProperty', 'event.__proto__', 'event.data.length.toFixed', 'vars.constructor', 'time.constructor.name', '__proto__']) {
-      expect(read(hidden), hidden).toBe('none');
+    const constant = (path: string) => compileLogic({ var: [path, 'none'] })(ctx());
+    const computed = (path: string) => compileLogic({ var: [{ cat: [path] }, 'none'] })(ctx());
+    for (const read of [constant, computed]) {
+      expect(read('event.data.length')).toBe(42);
+      expect(read('event.data.text.length')).toBe(2);
+      expect(read('actor.id')).toBe(ALICE);
+      expect(read('actor.balances.xp')).toBe(0);
+      expect(read('chain.depth')).toBe(0);
+      // Internals are private fields or functions: neither path reaches them.
+      for (const hidden of ['$multipliers', 'config', 'state', 'multiplier', 'invalidate', 'toJSON', 'actor.config', 'actor.state', 'actor.invalidate', 'event.data.hasOwnProperty', 'event.__proto__', 'event.data.length.toFixed', 'vars.constructor', 'time.constructor.name', '__proto__']) {
+        expect(read(hidden), hidden).toBe('none');
+      }
     }
-    expect(read(0)).toBe('none');
+    // A computed path reads only the documented roots (a constant one outside them is refused at save).
+    expect(computed('at')).toBe('none');
+    expect(computed('0')).toBe('none');
   });
 
   it('give the context as its roots when a rule reads it whole', () => {

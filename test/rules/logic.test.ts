@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileLogic } from '../../src/rules/logic/compile.ts';
-import { jsonLogic } from '../../src/rules/logic/operations.ts';
+import { jsonLogic, MULTIPLIERS } from '../../src/rules/logic/operations.ts';
 import { checkLogic } from '../../src/rules/logic/validate.ts';
 
 /** A small deterministic PRNG so failures reproduce. */
@@ -67,7 +67,7 @@ describe('JSON Logic compiler', () => {
   });
 
   it('passes the data as `this` to custom operations, as json-logic-js does', () => {
-    const data = { $multipliers: { multiplier: (c: string, k?: string) => (c === 'xp' && k === undefined ? 1.5 : 2) } };
+    const data = { [MULTIPLIERS]: { multiplier: (c: string, k?: string) => (c === 'xp' && k === undefined ? 1.5 : 2) } };
     expect(compileLogic({ multiplier: ['xp'] })(data)).toBe(1.5);
     expect(jsonLogic.apply({ multiplier: ['xp'] } as never, data)).toBe(1.5);
     expect(compileLogic({ multiplier: ['xp', 'reaction_received'] })(data)).toBe(2);

@@ -1,7 +1,7 @@
 // The run-time budget of one evaluation (limits.ts): a counter every iterating operation, every
 // operation inside one and every walk over a built value charges. Evaluation is synchronous, so
 // one counter per process is exact; the compiled document starts it and, when done, takes what it
-// spent from its event's pool (kept on the evaluation context) and from the request's pool, if any.
+// spent from its event's pool and from the request's pool, if any.
 import { CHARS_PER_ELEMENT, MAX_ELEMENTS, MAX_EVENT_OPERATIONS, MAX_OPERATIONS, MAX_STRING_LENGTH } from './limits.ts';
 import { CONTEXT_KEYS, VAR_KEYS } from './var-path.ts';
 
@@ -23,18 +23,20 @@ let holder: 'document' | 'event' | 'request' = 'document';
 /** The operations a synchronous stretch of work (a dry run, a batch of checks) may still spend. */
 let pool: { total: number; remaining: number } | undefined;
 
-/** What an event's evaluations spent so far, kept on its context (rules/context.ts). */
-const EVENT_SPENT: unique symbol = Symbol('cairn.eventOperations');
-type Spending = { [EVENT_SPENT]?: number; [VAR_KEYS]?: unknown };
+/**
+ * The event (its evaluation context) whose documents spent operations last, and how many. The
+ * engine evaluates an event's rules one after another, so following the latest context is enough.
+ */
+let eventContext: unknown;
+let eventSpent = 0;
 
 /** Starts the budget of one evaluation of a document on `data`. */
 export function startEvaluation(data: unknown): void {
   spent = 0;
   limit = MAX_OPERATIONS;
   holder = 'document';
-  const used = (data as Spending | null | undefined)?.[EVENT_SPENT];
-  if (used !== undefined && MAX_EVENT_OPERATIONS - used < limit) {
-    limit = MAX_EVENT_OPERATIONS - used;
+  if (data === eventContext && MAX_EVENT_OPERATIONS - eventSpent < limit) {
+    limit = MAX_EVENT_OPERATIONS - eventSpent;
     holder = 'event';
   }
   if (pool && pool.remaining < limit) {
@@ -47,8 +49,12 @@ export function startEvaluation(data: unknown): void {
 export function endEvaluation(data: unknown): void {
   if (spent === 0) return;
   if (pool) pool.remaining = Math.max(0, pool.remaining - spent);
-  if (typeof data === 'object' && data !== null && (data as Spending)[VAR_KEYS] === CONTEXT_KEYS) {
-    (data as Spending)[EVENT_SPENT] = ((data as Spending)[EVENT_SPENT] ?? 0) + spent;
+  if (typeof data === 'object' && data !== null && (data as { [VAR_KEYS]?: unknown })[VAR_KEYS] === CONTEXT_KEYS) {
+    if (data !== eventContext) {
+      eventContext = data;
+      eventSpent = 0;
+    }
+    eventSpent += spent;
   }
 }
 

@@ -7,7 +7,7 @@ import { charge, checkBuilt, checkJoin, coercible, counted, endEvaluation, start
 import { compileIterating } from './iterate.ts';
 import { ITERATING_OPERATIONS, MAX_ELEMENTS } from './limits.ts';
 import { CUSTOM_OPERATIONS, jsonLogic, type Operation } from './operations.ts';
-import { readPath } from './var-path.ts';
+import { FORBIDDEN_KEYS, readPath } from './var-path.ts';
 
 export type Compiled = (data: unknown) => unknown;
 
@@ -34,7 +34,11 @@ function readVar(data: unknown, path: unknown, fallback: () => unknown): unknown
   return value === undefined ? orNull(fallback()) : value;
 }
 
-/** `var` with a constant path, pre-split; a computed path is read the same safe way. */
+/**
+ * `var` with a constant path, pre-split. Such a path was checked at save (validate.ts: a documented
+ * root, no internals) and the context keeps its internals in private fields, so a plain walk is
+ * safe once functions are refused; a computed path is read by var-path.ts's own-property rules.
+ */
 function compileVar(args: unknown[], scoped: boolean): Compiled {
   const [path, fallbackExpr] = args;
   const fallback = fallbackExpr === undefined ? constant(null) : compile(fallbackExpr, scoped);
@@ -44,9 +48,23 @@ function compileVar(args: unknown[], scoped: boolean): Compiled {
   }
   if (path === undefined || path === '' || path === null) return (data) => data;
   const parts = String(path).split('.');
+  if (parts.some((part) => FORBIDDEN_KEYS.has(part))) return (data) => orNull(fallback(data));
+  if (parts.length === 1) {
+    const key = parts[0]!;
+    return (data) => {
+      if (data === null || data === undefined) return orNull(fallback(data));
+      const value = (data as Record<string, unknown>)[key];
+      return value === undefined || typeof value === 'function' ? orNull(fallback(data)) : value;
+    };
+  }
   return (data) => {
-    const value = readPath(data, parts);
-    return value === undefined ? orNull(fallback(data)) : value;
+    let current: unknown = data;
+    for (const part of parts) {
+      if (current === null || current === undefined) return orNull(fallback(data));
+      current = (current as Record<string, unknown>)[part];
+      if (current === undefined || typeof current === 'function') return orNull(fallback(data));
+    }
+    return current;
   };
 }
 
@@ -228,10 +246,14 @@ export function compileLogic(expr: unknown): Compiled {
   if (constants.has(fn)) return fn;
   return (data) => {
     startEvaluation(data);
+    let value: unknown;
     try {
-      return fn(data);
-    } finally {
+      value = fn(data);
+    } catch (error) {
       endEvaluation(data);
+      throw error;
     }
+    endEvaluation(data);
+    return value;
   };
 }

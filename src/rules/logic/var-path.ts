@@ -20,18 +20,17 @@ type View = { [VAR_KEYS]?: ReadonlySet<string> } & Record<string, unknown>;
 
 /** One step of a path, or undefined when the key is not readable there. */
 export function readKey(from: unknown, key: string): unknown {
-  if (typeof from === 'object' && from !== null) {
-    if (Array.isArray(from)) return Object.hasOwn(from, key) ? (from as unknown as Record<string, unknown>)[key] : undefined;
-    const proto = Object.getPrototypeOf(from) as unknown;
-    if (proto === Object.prototype || proto === null) {
-      if (!Object.hasOwn(from, key)) return undefined;
-      const value = (from as Record<string, unknown>)[key];
-      return typeof value === 'function' ? undefined : value;
-    }
-    return (from as View)[VAR_KEYS]?.has(key) ? (from as View)[key] : undefined;
+  if (typeof from !== 'object' || from === null) {
+    return typeof from === 'string' ? (key === 'length' ? from.length : INDEX.test(key) ? from[Number(key)] : undefined) : undefined;
   }
-  if (typeof from === 'string') return key === 'length' ? from.length : INDEX.test(key) ? from[Number(key)] : undefined;
-  return undefined;
+  const keys = (from as View)[VAR_KEYS];
+  if (keys !== undefined) return keys.has(key) ? (from as View)[key] : undefined;
+  if (!Object.hasOwn(from, key)) return undefined;
+  // Own properties of plain objects and arrays only (JSON data, vars, built values).
+  const proto = Object.getPrototypeOf(from) as unknown;
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return undefined;
+  const value = (from as Record<string, unknown>)[key];
+  return typeof value === 'function' ? undefined : value;
 }
 
 /** Reads a split path: the value, or undefined when any step is missing or not readable. */
