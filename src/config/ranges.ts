@@ -3,6 +3,7 @@
 // the panel's forms) and by the ledger before anything is written, so no value an admin can save
 // can later overflow a column, lose precision or make a date invalid.
 import { z } from 'zod';
+import { MAX_ELEMENTS, MAX_EVENT_OPERATIONS, MAX_ITERATION_NESTING, MAX_ITERATIONS, MAX_LOGIC_ARRAY, MAX_LOGIC_BYTES, MAX_LOGIC_DEPTH, MAX_OPERATIONS, MAX_STRING_LENGTH } from '../rules/logic/limits.ts';
 
 /** Largest amount one posting may move (a credit, debit, transfer, award, price, cap). */
 export const MAX_AMOUNT = 1_000_000_000_000; // 10^12
@@ -20,6 +21,12 @@ export const MAX_COUNT = 1_000_000;
 /** Voice, presence and scheduled-event durations: at most a year. */
 export const MAX_DURATION_SECONDS = 366 * 86_400;
 export const MAX_DURATION_MINUTES = 366 * 1_440;
+/** Largest factor of an exponential level curve: thresholds grow at most 100-fold per level. */
+export const MAX_CURVE_FACTOR = 100;
+/** Most levels one level-curve preview computes. */
+export const MAX_PREVIEW_LEVELS = 1000;
+/** Longest window a backtest replays. */
+export const MAX_BACKTEST_DAYS = 3650;
 /** How old a reacted-to message may be: Discord's lifetime so far, with room (a century). */
 export const MAX_MESSAGE_AGE_SECONDS = 100 * 366 * 86_400;
 
@@ -40,6 +47,19 @@ export const RANGES = {
   duration_seconds: { min: 0, max: MAX_DURATION_SECONDS, applies: 'voice and presence session durations' },
   message_age_seconds: { min: 0, max: MAX_MESSAGE_AGE_SECONDS, applies: 'the age of a reacted-to message' },
   duration_minutes: { min: 0, max: MAX_DURATION_MINUTES, applies: 'scheduled-event minutes present' },
+  curve_base: { min: 0, max: MAX_BALANCE, applies: 'exponential level curve base (more than 0)' },
+  curve_factor: { min: 0, max: MAX_CURVE_FACTOR, applies: 'exponential level curve factor (more than 0)' },
+  curve_coefficient: { min: -MAX_BALANCE, max: MAX_BALANCE, applies: 'polynomial level curve coefficients' },
+  curve_threshold: { min: 1, max: MAX_BALANCE, applies: 'table level curve thresholds' },
+  preview_levels: { min: 1, max: MAX_PREVIEW_LEVELS, applies: 'levels of a level curve preview' },
+  backtest_days: { min: 1, max: MAX_BACKTEST_DAYS, applies: 'the window of a backtest' },
+  logic_bytes: { min: 0, max: MAX_LOGIC_BYTES, applies: 'serialized size of one JSON Logic document (condition, var, amount, emit value)' },
+  logic_depth: { min: 0, max: MAX_LOGIC_DEPTH, applies: 'operations and literal arrays nested in one JSON Logic document' },
+  logic_array: { min: 0, max: MAX_LOGIC_ARRAY, applies: 'elements of any array in a JSON Logic document' },
+  logic_iterations: { min: 0, max: MAX_ITERATIONS, applies: `iterating operations (map, filter, reduce, all, none, some) per document, nested at most ${MAX_ITERATION_NESTING} deep` },
+  logic_operations: { min: 0, max: MAX_OPERATIONS, applies: `operations per evaluation of a document at run time (${MAX_EVENT_OPERATIONS.toLocaleString('en-US')} per event); beyond it the rule is skipped with a rule error` },
+  logic_built_elements: { min: 0, max: MAX_ELEMENTS, applies: 'weight of an array JSON Logic builds at run time' },
+  logic_string_length: { min: 0, max: MAX_STRING_LENGTH, applies: 'characters of a string JSON Logic builds at run time' },
 } as const;
 
 const format = (n: number) => n.toLocaleString('en-US');

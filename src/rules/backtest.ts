@@ -15,6 +15,7 @@ import { IngestPipeline } from '../pipeline/ingest.ts';
 import { exportGuild } from '../presets/export.ts';
 import { importRecipe, parseRecipe } from '../presets/import.ts';
 import type { Recipe } from '../presets/recipe.ts';
+import { MAX_BACKTEST_DAYS, wholeNumber } from '../config/ranges.ts';
 import { formatPath } from './compiler.ts';
 import { ConfigStore } from './config-store.ts';
 import type { Problem } from './repository.ts';
@@ -24,6 +25,8 @@ import { RuleSchema } from './schema.ts';
 const LIVE = '1';
 const CANDIDATE = '2';
 const CHUNK = 1000;
+/** The largest page of events a backtest reads at a time. */
+const MAX_PAGE_SIZE = 10_000;
 
 export class BacktestError extends Error {
   constructor(
@@ -132,7 +135,20 @@ async function payouts(database: Database): Promise<Map<string, Map<string, { li
   return byMember;
 }
 
+/** The window's numbers, each within its range (else a BacktestError naming it): a window never makes an invalid date. */
+function checkWindow(options: { days: number; now?: Date; pageSize?: number }): void {
+  const problems: Problem[] = [];
+  const check = (path: string, value: unknown, min: number, max: number) => {
+    for (const issue of wholeNumber(min, max).safeParse(value).error?.issues ?? []) problems.push({ path, message: issue.message });
+  };
+  check('days', options.days, 1, MAX_BACKTEST_DAYS);
+  if (options.pageSize !== undefined) check('pageSize', options.pageSize, 1, MAX_PAGE_SIZE);
+  if (options.now !== undefined && !Number.isFinite(options.now.getTime())) problems.push({ path: 'now', message: 'must be a valid date' });
+  if (problems.length > 0) throw new BacktestError('the backtest window is invalid', problems);
+}
+
 export async function backtest(source: Database, guildId: string, candidates: unknown[], options: { days: number; now?: Date; /** Events read and replayed at a time. */ pageSize?: number }): Promise<BacktestResult> {
+  checkWindow(options);
   const [guild] = await source.db.select({ timezone: guilds.timezone }).from(guilds).where(eq(guilds.id, guildId));
   if (!guild) throw new BacktestError(`guild ${guildId} is not known to Cairn`);
   const live = await exportGuild(source.db, guildId);

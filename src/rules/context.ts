@@ -3,7 +3,8 @@
 // Everything but the event is computed only when a rule first reads it.
 import type { LakeEvent } from '../events/lake-event.ts';
 import type { CompiledConfig } from './compiler.ts';
-import type { MultiplierSource } from './logic/operations.ts';
+import { MULTIPLIERS, type MultiplierSource } from './logic/operations.ts';
+import { CONTEXT_KEYS, MEMBER_KEYS, VAR_KEYS } from './logic/var-path.ts';
 import type { EngineState } from './state.ts';
 import { channelTypeOf } from './zones.ts';
 
@@ -12,19 +13,31 @@ export class MemberView {
   #balances?: Record<string, number>;
   #lifetime?: Record<string, number>;
   #levels?: Record<string, number | null>;
+  // Private fields, not properties: no `var` path can reach them.
+  readonly #config: CompiledConfig;
+  readonly #state: EngineState;
 
   constructor(
     readonly id: string,
-    private readonly config: CompiledConfig,
-    private readonly state: EngineState,
-  ) {}
+    config: CompiledConfig,
+    state: EngineState,
+  ) {
+    this.#config = config;
+    this.#state = state;
+  }
+
+  /** What a `var` path may read of a member (logic/var-path.ts). */
+  declare readonly [VAR_KEYS]: ReadonlySet<string>;
+  static {
+    Object.defineProperty(this.prototype, VAR_KEYS, { value: MEMBER_KEYS });
+  }
 
   get mention(): string {
     return `<@${this.id}>`;
   }
 
   get roles(): string[] {
-    return this.state.roles(this.id);
+    return this.#state.roles(this.id);
   }
 
   get balances(): Record<string, number> {
@@ -46,8 +59,8 @@ export class MemberView {
 
   #read(field: 0 | 1 | 2): Record<string, number | null> {
     const out: Record<string, number | null> = {};
-    for (const [key, currency] of this.config.currencies) {
-      const w = this.state.wallet(this.id, currency);
+    for (const [key, currency] of this.#config.currencies) {
+      const w = this.#state.wallet(this.id, currency);
       out[key] = field === 0 ? w.balance : field === 1 ? w.lifetimeEarned : w.level;
     }
     return out;
@@ -72,30 +85,46 @@ export class EvalContext implements MultiplierSource {
   #target?: MemberView | null;
   #time?: EvalContext['time'];
   #zone?: { key: string; name: string } | null;
+  readonly #config: CompiledConfig;
+  readonly #state: EngineState;
 
   constructor(
     readonly event: LakeEvent,
-    private readonly config: CompiledConfig,
-    private readonly state: EngineState,
+    config: CompiledConfig,
+    state: EngineState,
     depth: number,
     rootType: string,
     /** Event time, ms since epoch. */
     readonly at: number,
   ) {
+    this.#config = config;
+    this.#state = state;
     this.chain = { depth, root_type: rootType };
     this.channel_type = channelTypeOf(event.type, event.data);
   }
 
-  get $multipliers(): MultiplierSource {
+  /** The documented roots, the only keys a `var` path may read here (logic/var-path.ts). */
+  declare readonly [VAR_KEYS]: ReadonlySet<string>;
+  static {
+    Object.defineProperty(this.prototype, VAR_KEYS, { value: CONTEXT_KEYS });
+  }
+
+  /** `{"var": ""}` at the root is the context as a value: its roots, never its internals. */
+  toJSON(): Record<string, unknown> {
+    return Object.fromEntries([...CONTEXT_KEYS].map((key) => [key, this[key as keyof this]]));
+  }
+
+  /** The zone multipliers of custom operations (`multiplier`), behind a symbol no path can name. */
+  get [MULTIPLIERS](): MultiplierSource {
     return this;
   }
 
   get actor(): MemberView {
-    return (this.#actor ??= new MemberView(this.event.actor_id, this.config, this.state));
+    return (this.#actor ??= new MemberView(this.event.actor_id, this.#config, this.#state));
   }
 
   get target(): MemberView | null {
-    if (this.#target === undefined) this.#target = this.event.target_id ? new MemberView(this.event.target_id, this.config, this.state) : null;
+    if (this.#target === undefined) this.#target = this.event.target_id ? new MemberView(this.event.target_id, this.#config, this.#state) : null;
     return this.#target;
   }
 
@@ -105,7 +134,7 @@ export class EvalContext implements MultiplierSource {
 
   get zone(): { key: string; name: string } | null {
     if (this.#zone === undefined) {
-      const zone = this.config.zones.zoneOf(this.event.channel_id) ?? this.config.zones.defaultFor(this.channel_type);
+      const zone = this.#config.zones.zoneOf(this.event.channel_id) ?? this.#config.zones.defaultFor(this.channel_type);
       this.#zone = zone ? { key: zone.key, name: zone.name } : null;
     }
     return this.#zone;
@@ -120,7 +149,7 @@ export class EvalContext implements MultiplierSource {
   }
 
   multiplier(currency: string, typeKey?: string): number {
-    return this.config.zones.multiplier(this.event.channel_id, this.channel_type, currency, typeKey ?? this.event.type);
+    return this.#config.zones.multiplier(this.event.channel_id, this.channel_type, currency, typeKey ?? this.event.type);
   }
 
   /** Wallet reads are cached per member view: drop them after a balance changed. */

@@ -127,7 +127,7 @@ const Effect = z.discriminatedUnion('type', [
     type: z.literal('emit'),
     event: z.enum(['currency_credited', 'currency_debited', 'level_up', 'milestone_earned', 'season_roll', 'shop_purchase']),
     member: Member.default('actor'),
-    data: z.record(z.string(), z.unknown()).default({}),
+    data: z.record(z.string(), Logic).default({}).meta({ description: 'the internal event\'s data: each value a JSON Logic expression evaluated when the rule fires' }),
   }),
 ]);
 

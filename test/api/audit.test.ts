@@ -156,7 +156,7 @@ describe('level curve preview and single reads', () => {
       { level: 2, threshold: 30, step: 20 },
       { level: 3, threshold: null, step: null },
     ]);
-    expect((await call('POST', '/currencies/curve-preview', { level_curve: { kind: 'exponential', base: 100, factor: 1.25 }, levels: 1000 })).body.error.details[0].path).toBe('levels');
+    expect((await call('POST', '/currencies/curve-preview', { level_curve: { kind: 'exponential', base: 100, factor: 1.25 }, levels: 1001 })).body.error.details[0].path).toBe('levels');
   });
 
   it('reads one currency, zone, milestone and shop item; unknown keys are 404', async () => {

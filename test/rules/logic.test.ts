@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileLogic } from '../../src/rules/logic/compile.ts';
-import { jsonLogic } from '../../src/rules/logic/operations.ts';
+import { jsonLogic, MULTIPLIERS } from '../../src/rules/logic/operations.ts';
 import { checkLogic } from '../../src/rules/logic/validate.ts';
 
 /** A small deterministic PRNG so failures reproduce. */
@@ -67,7 +67,7 @@ describe('JSON Logic compiler', () => {
   });
 
   it('passes the data as `this` to custom operations, as json-logic-js does', () => {
-    const data = { $multipliers: { multiplier: (c: string, k?: string) => (c === 'xp' && k === undefined ? 1.5 : 2) } };
+    const data = { [MULTIPLIERS]: { multiplier: (c: string, k?: string) => (c === 'xp' && k === undefined ? 1.5 : 2) } };
     expect(compileLogic({ multiplier: ['xp'] })(data)).toBe(1.5);
     expect(jsonLogic.apply({ multiplier: ['xp'] } as never, data)).toBe(1.5);
     expect(compileLogic({ multiplier: ['xp', 'reaction_received'] })(data)).toBe(2);
@@ -77,6 +77,6 @@ describe('JSON Logic compiler', () => {
     expect(checkLogic({ and: [{ '>': [1, 0] }, { frobnicate: [1] }] }).map((p) => p.path)).toEqual([['and', 1, 'frobnicate']]);
     expect(checkLogic({ log: 'x' })[0]!.message).toContain('not allowed');
     expect(checkLogic({ var: 'actor.__proto__.x' })[0]!.message).toContain('internals');
-    expect(checkLogic({ if: [{ var: 'a' }, { pow: [2, 3] }, 0] })).toEqual([]);
+    expect(checkLogic({ if: [{ var: 'event.a' }, { pow: [2, 3] }, 0] })).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { audit } from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { currencies, zones } from '../../db/schema.ts';
-import { CurrencySchema, LevelCurveSchema, thresholdFor } from '../../ledger/currency.ts';
+import { CurrencySchema, LevelCurveSchema, thresholdWalk } from '../../ledger/currency.ts';
 import { loadCurrencies, loadZones, saveCurrency, saveZone } from '../../rules/repository.ts';
 import { ZoneSchema } from '../../rules/zones.ts';
 import { ApiError } from '../errors.ts';
@@ -14,12 +14,13 @@ import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
 import { CurvePreviewOut, Deleted } from '../responses.ts';
 import { parseWith, readJson } from '../validate.ts';
+import { MAX_PREVIEW_LEVELS, wholeNumber } from '../../config/ranges.ts';
 import { actorOf, guildOf, saved, withKey } from './helpers.ts';
 
 const C = '/api/guilds/{guildId}/currencies';
 const Z = '/api/guilds/{guildId}/zones';
 const CurrencyOut = CurrencySchema.extend({ id: z.number() }).meta({ id: 'Currency' });
-const CurvePreviewBody = z.object({ level_curve: LevelCurveSchema, levels: z.number().int().min(1).max(200).default(30) }).strict();
+const CurvePreviewBody = z.object({ level_curve: LevelCurveSchema, levels: wholeNumber(1, MAX_PREVIEW_LEVELS).default(30) }).strict();
 export const currencyDocs: RouteDoc[] = [
   { method: 'get', path: C, summary: 'List currencies (display order)', tag: 'economy', response: z.array(CurrencyOut) },
   { method: 'get', path: `${C}/{key}`, summary: 'Read a currency', tag: 'economy', response: CurrencyOut, statuses: [404] },
@@ -38,10 +39,12 @@ export function currencyRoutes() {
   app.post('/curve-preview', async (c) => {
     const { level_curve: curve, levels } = parseWith(CurvePreviewBody, await readJson(c));
     const rows = [];
-    for (let level = curve.start_level; level < curve.start_level + levels; level++) {
-      const t = thresholdFor(curve, level);
-      const prev = level > curve.start_level ? thresholdFor(curve, level - 1) : 0;
-      rows.push({ level, threshold: Number.isFinite(t) ? t : null, step: Number.isFinite(t) && Number.isFinite(prev) ? t - prev : null });
+    const next = thresholdWalk(curve, curve.start_level);
+    let prev = 0;
+    for (let i = 0; i < levels; i++) {
+      const t = next();
+      rows.push({ level: curve.start_level + i, threshold: Number.isFinite(t) ? t : null, step: Number.isFinite(t) && Number.isFinite(prev) ? t - prev : null });
+      prev = t;
     }
     return c.json({ levels: rows });
   });

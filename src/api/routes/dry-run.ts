@@ -1,11 +1,14 @@
 // POST /api/guilds/:guildId/dry-run — {"event", "rules"?, "only"?, "content"?} → the trace; writes
-// nothing (an AI call to score `content` for ai_quality is recorded in the cost ledger).
+// nothing (an AI call to score `content` for ai_quality is recorded in the cost ledger). Checking
+// the candidate rules and evaluating them share one pool of operations (rules/logic/limits.ts).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseLakeEvent } from '../../events/lake-event.ts';
 import type { CompiledConfig } from '../../rules/compiler.ts';
 import { qualitySignalsFor } from '../../ai/quality.ts';
 import { dryRun, dryRunNeedsAiQuality, loadStateForDryRun, milestonesForDryRun, withCandidateRules } from '../../rules/dry-run.ts';
+import { withOperationPool } from '../../rules/logic/budget.ts';
+import { MAX_REQUEST_OPERATIONS } from '../../rules/logic/limits.ts';
 import { loadConfigInput, validateRuleDocument } from '../../rules/repository.ts';
 import { ApiError } from '../errors.ts';
 import { parseWith, readJson } from '../validate.ts';
@@ -34,10 +37,12 @@ export function dryRunRoutes() {
     let config: CompiledConfig;
     if (body.rules) {
       const input = await loadConfigInput(db, guildId);
-      const problems = body.rules.flatMap((rule, i) => {
-        const result = validateRuleDocument(rule, input.currencies, input.zones, guildId);
-        return result.ok ? [] : result.problems.map((p) => ({ path: `rules[${i}].${p.path}`, message: p.message }));
-      });
+      const problems = withOperationPool(MAX_REQUEST_OPERATIONS, () =>
+        body.rules!.flatMap((rule, i) => {
+          const result = validateRuleDocument(rule, input.currencies, input.zones, guildId);
+          return result.ok ? [] : result.problems.map((p) => ({ path: `rules[${i}].${p.path}`, message: p.message }));
+        }),
+      );
       if (problems.length > 0) throw new ApiError('validation_failed', 'a candidate rule is invalid', problems);
       config = withCandidateRules(input, body.rules, body.only);
     } else {
@@ -46,6 +51,7 @@ export function dryRunRoutes() {
     }
     const state = await loadStateForDryRun(db, config, event);
     const signals = body.content !== undefined && dryRunNeedsAiQuality(config, event) ? await qualitySignalsFor(c.get('services').quality, guildId, body.content) : undefined;
-    return c.json(dryRun(config, state, event, await milestonesForDryRun(db, config, state, event), signals));
+    const milestones = await milestonesForDryRun(db, config, state, event);
+    return c.json(withOperationPool(MAX_REQUEST_OPERATIONS, () => dryRun(config, state, event, milestones, signals)));
   });
 }

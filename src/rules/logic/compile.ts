@@ -1,7 +1,13 @@
 // Compiles a JSON Logic expression once into a closure with json-logic-js's exact semantics, so
 // evaluating a rule is a few function calls rather than a tree walk per event. Every operation is
 // one of json-logic-js's or a registered custom one (operations.ts); nothing is ever eval'd.
+// Evaluation is bounded (limits.ts): iterating operations and the operations inside them charge a
+// budget, built values are weighed, and `var` reads only what var-path.ts allows.
+import { charge, checkBuilt, checkJoin, coercible, counted, endEvaluation, startEvaluation, tooBig } from './budget.ts';
+import { compileIterating } from './iterate.ts';
+import { ITERATING_OPERATIONS, MAX_ELEMENTS } from './limits.ts';
 import { CUSTOM_OPERATIONS, jsonLogic, type Operation } from './operations.ts';
+import { FORBIDDEN_KEYS, readPath } from './var-path.ts';
 
 export type Compiled = (data: unknown) => unknown;
 
@@ -11,50 +17,83 @@ function isLogic(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1;
 }
 
+/** Constant closures and their values, so arrays of constants are built once. */
+const constants = new WeakMap<Compiled, unknown>();
 function constant(value: unknown): Compiled {
-  return () => value;
+  const fn: Compiled = () => value;
+  constants.set(fn, value);
+  return fn;
 }
 
-/** `var` with a constant path, pre-split. */
-function compileVar(args: unknown[]): Compiled {
+const orNull = (value: unknown) => (value === undefined ? null : value);
+
+/** json-logic-js's `var` over a path value, reading only what var-path.ts allows. */
+function readVar(data: unknown, path: unknown, fallback: () => unknown): unknown {
+  if (path === undefined || path === '' || path === null) return data;
+  const value = readPath(data, String(coercible(path)).split('.'));
+  return value === undefined ? orNull(fallback()) : value;
+}
+
+/**
+ * `var` with a constant path, pre-split. Such a path was checked at save (validate.ts: a documented
+ * root, no internals) and the context keeps its internals in private fields, so a plain walk is
+ * safe once functions are refused; a computed path is read by var-path.ts's own-property rules.
+ */
+function compileVar(args: unknown[], scoped: boolean): Compiled {
   const [path, fallbackExpr] = args;
+  const fallback = fallbackExpr === undefined ? constant(null) : compile(fallbackExpr, scoped);
   if (isLogic(path) || Array.isArray(path)) {
-    // Dynamic path: defer to json-logic-js for identical behaviour.
-    const expr = { var: args };
-    return (data) => jsonLogic.apply(expr as never, data);
+    const pathOf = compile(path, scoped);
+    return (data) => readVar(data, pathOf(data), () => fallback(data));
   }
-  const fallback = fallbackExpr === undefined ? constant(null) : compileLogic(fallbackExpr);
   if (path === undefined || path === '' || path === null) return (data) => data;
   const parts = String(path).split('.');
+  if (parts.some((part) => FORBIDDEN_KEYS.has(part))) return (data) => orNull(fallback(data));
   if (parts.length === 1) {
     const key = parts[0]!;
     return (data) => {
-      if (data === null || data === undefined) return fallback(data);
+      if (data === null || data === undefined) return orNull(fallback(data));
       const value = (data as Record<string, unknown>)[key];
-      return value === undefined ? fallback(data) : value;
+      return value === undefined || typeof value === 'function' ? orNull(fallback(data)) : value;
     };
   }
   return (data) => {
     let current: unknown = data;
     for (const part of parts) {
-      if (current === null || current === undefined) return fallback(data);
+      if (current === null || current === undefined) return orNull(fallback(data));
       current = (current as Record<string, unknown>)[part];
-      if (current === undefined) return fallback(data);
+      if (current === undefined || typeof current === 'function') return orNull(fallback(data));
     }
     return current;
   };
 }
 
-const num = (v: unknown) => parseFloat(v as string);
+/** json-logic-js's `missing`: the keys (arguments, or one array argument) whose var is null or "". */
+function missing(data: unknown, values: unknown[]): unknown[] {
+  const keys = Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
+  charge(keys.length);
+  const out: unknown[] = [];
+  for (const key of keys) {
+    // `{"var": key}`: an array key is var's argument list (path, fallback).
+    const [path, fallback] = Array.isArray(key) ? key : [key];
+    const value = readVar(data, path, () => fallback);
+    if (value === null || value === '') out.push(key);
+  }
+  return out;
+}
+
+const UNDEFINED = constant(undefined);
+const num = (v: unknown) => parseFloat(coercible(v) as string);
+const c = coercible;
 
 /** Operations with a fixed, common shape get a hand-written closure; the rest call the function. */
-function compileOp(op: string, args: unknown[]): Compiled {
+function compileOp(op: string, args: unknown[], scoped: boolean): Compiled {
   switch (op) {
     case 'var':
-      return compileVar(args);
+      return compileVar(args, scoped);
     case 'if':
     case '?:': {
-      const parts = args.map(compileLogic);
+      const parts = args.map((a) => compile(a, scoped));
       return (data) => {
         let i = 0;
         for (; i < parts.length - 1; i += 2) if (truthy(parts[i]!(data))) return parts[i + 1]!(data);
@@ -62,7 +101,7 @@ function compileOp(op: string, args: unknown[]): Compiled {
       };
     }
     case 'and': {
-      const parts = args.map(compileLogic);
+      const parts = args.map((a) => compile(a, scoped));
       return (data) => {
         let current: unknown;
         for (const part of parts) {
@@ -73,7 +112,7 @@ function compileOp(op: string, args: unknown[]): Compiled {
       };
     }
     case 'or': {
-      const parts = args.map(compileLogic);
+      const parts = args.map((a) => compile(a, scoped));
       return (data) => {
         let current: unknown;
         for (const part of parts) {
@@ -83,47 +122,38 @@ function compileOp(op: string, args: unknown[]): Compiled {
         return current;
       };
     }
-    case 'filter':
-    case 'map':
-    case 'reduce':
-    case 'all':
-    case 'none':
-    case 'some': {
-      // Scoped operations re-bind data per element: json-logic-js does it exactly right.
-      const expr = { [op]: args };
-      return (data) => jsonLogic.apply(expr as never, data);
-    }
   }
-  const parts = args.map(compileLogic);
-  const [a, b, c] = parts;
+  if (ITERATING_OPERATIONS.has(op)) return compileIterating(op, args, compile, scoped);
+  const parts = args.map((a) => compile(a, scoped));
+  const [a = UNDEFINED, b = UNDEFINED, z] = parts;
   switch (op) {
     case '==':
-      return (d) => a!(d) == b!(d);
+      return (d) => c(a(d)) == c(b(d));
     case '===':
-      return (d) => a!(d) === b!(d);
+      return (d) => a(d) === b(d);
     case '!=':
-      return (d) => a!(d) != b!(d);
+      return (d) => c(a(d)) != c(b(d));
     case '!==':
-      return (d) => a!(d) !== b!(d);
+      return (d) => a(d) !== b(d);
     case '>':
-      return (d) => (a!(d) as number) > (b!(d) as number);
+      return (d) => (c(a(d)) as number) > (c(b(d)) as number);
     case '>=':
-      return (d) => (a!(d) as number) >= (b!(d) as number);
+      return (d) => (c(a(d)) as number) >= (c(b(d)) as number);
     case '<':
-      if (c) return (d) => { const y = b!(d) as number; return (a!(d) as number) < y && y < (c(d) as number); };
-      return (d) => (a!(d) as number) < (b!(d) as number);
+      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; return x < y && y < (c(z(d)) as number); };
+      return (d) => (c(a(d)) as number) < (c(b(d)) as number);
     case '<=':
-      if (c) return (d) => { const y = b!(d) as number; return (a!(d) as number) <= y && y <= (c(d) as number); };
-      return (d) => (a!(d) as number) <= (b!(d) as number);
+      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; return x <= y && y <= (c(z(d)) as number); };
+      return (d) => (c(a(d)) as number) <= (c(b(d)) as number);
     case '!':
-      return (d) => !truthy(a!(d));
+      return (d) => !truthy(a(d));
     case '!!':
-      return (d) => truthy(a!(d));
+      return (d) => truthy(a(d));
     case '+':
-      if (parts.length === 2) return (d) => num(a!(d)) + num(b!(d));
+      if (parts.length === 2) return (d) => num(a(d)) + num(b(d));
       return (d) => parts.reduce((sum, p) => sum + num(p(d)), 0);
     case '*':
-      if (parts.length === 2) return (d) => num(a!(d)) * num(b!(d));
+      if (parts.length === 2) return (d) => num(a(d)) * num(b(d));
       return (d) => {
         // json-logic-js reduces without a seed: the first value is used as-is.
         let product: unknown = parts[0]!(d);
@@ -131,52 +161,99 @@ function compileOp(op: string, args: unknown[]): Compiled {
         return product;
       };
     case '-':
-      if (parts.length === 1) return (d) => -(a!(d) as number);
-      return (d) => (a!(d) as number) - (b!(d) as number);
+      if (parts.length === 1) return (d) => -(c(a(d)) as number);
+      return (d) => {
+        const x = c(a(d)) as number;
+        const y = c(b(d)) as number | undefined;
+        return y === undefined ? -x : x - y;
+      };
     case '/':
-      return (d) => (a!(d) as number) / (b!(d) as number);
+      return (d) => (c(a(d)) as number) / (c(b(d)) as number);
     case '%':
-      return (d) => (a!(d) as number) % (b!(d) as number);
+      return (d) => (c(a(d)) as number) % (c(b(d)) as number);
     case 'min':
-      return (d) => Math.min(...(parts.map((p) => p(d)) as number[]));
+      return (d) => Math.min(...(parts.map((p) => c(p(d))) as number[]));
     case 'max':
-      return (d) => Math.max(...(parts.map((p) => p(d)) as number[]));
+      return (d) => Math.max(...(parts.map((p) => c(p(d))) as number[]));
+    case 'missing':
+      return (d) => checkBuilt(missing(d, parts.map((p) => p(d))));
+    case 'missing_some':
+      return (d) => {
+        const [need, options] = [a?.(d), b?.(d)];
+        const absent = missing(d, Array.isArray(options) ? options : [options]);
+        return (options as { length: number }).length - absent.length >= (need as number) ? [] : checkBuilt(absent);
+      };
   }
   // Everything else: the registered function, called like json-logic-js calls it (data as `this`).
-  if (op === 'missing' || op === 'missing_some') {
-    const expr = { [op]: args };
-    return (data) => jsonLogic.apply(expr as never, data);
-  }
-  const fn: Operation | undefined = CUSTOM_OPERATIONS[op] ?? BUILTIN_FUNCTIONS[op];
+  const builtin = BUILTIN_FUNCTIONS[op];
+  if (builtin) return (data) => builtin(parts.map((p) => p(data)));
+  const fn: Operation | undefined = CUSTOM_OPERATIONS[op];
   if (!fn) throw new Error(`Unrecognized operation ${op}`);
-  return (data) => fn.apply(data, parts.map((p) => p(data)));
+  if (op === 'coalesce') return (data) => fn.apply(data, parts.map((p) => p(data)));
+  return (data) => fn.apply(data, parts.map((p) => c(p(data))));
 }
 
-/** The remaining json-logic-js built-ins, written as json-logic-js defines them. */
-const BUILTIN_FUNCTIONS: Record<string, Operation> = {
-  in: (a, b) => {
+/** The remaining json-logic-js built-ins, written as json-logic-js defines them, bounded. */
+const BUILTIN_FUNCTIONS: Record<string, (values: unknown[]) => unknown> = {
+  in: ([a, b]) => {
     if (!b || typeof (b as { indexOf?: unknown }).indexOf === 'undefined') return false;
+    if (Array.isArray(b)) charge(b.length);
+    else c(a);
     return (b as { indexOf(x: unknown): number }).indexOf(a) !== -1;
   },
-  cat: (...values) => values.join(''),
-  substr: (source, start, end) => {
-    if ((end as number) < 0) {
-      const temp = String(source).substr(start as number);
-      return temp.substr(0, temp.length + (end as number));
-    }
-    return String(source).substr(start as number, end as number);
+  cat: (values) => {
+    checkJoin(values);
+    return values.join('');
   },
-  merge: (...values) => values.reduce<unknown[]>((all, v) => all.concat(v), []),
+  substr: ([source, start, end]) => {
+    const text = String(c(source));
+    if ((c(end) as number) < 0) {
+      const temp = text.substr(c(start) as number);
+      return checkBuilt(temp.substr(0, temp.length + (end as number)));
+    }
+    return checkBuilt(text.substr(c(start) as number, end as number));
+  },
+  merge: (values) => {
+    let length = 0;
+    for (const v of values) length += Array.isArray(v) ? v.length : 1;
+    if (length > MAX_ELEMENTS) throw tooBig();
+    return checkBuilt(values.reduce<unknown[]>((all, v) => all.concat(v), []));
+  },
 };
 
-export function compileLogic(expr: unknown): Compiled {
+function compileArray(items: unknown[], scoped: boolean): Compiled {
+  const parts = items.map((item) => compile(item, scoped));
+  if (parts.every((p) => constants.has(p))) return constant(parts.map((p) => constants.get(p)));
+  return (data) => checkBuilt(parts.map((p) => p(data)));
+}
+
+/** `scoped`: inside an iterating operation's per-element logic, where every call counts. */
+function compile(expr: unknown, scoped: boolean): Compiled {
   if (Array.isArray(expr)) {
-    const parts = expr.map(compileLogic);
-    return (data) => parts.map((p) => p(data));
+    const fn = compileArray(expr, scoped);
+    return scoped && !constants.has(fn) ? counted(fn) : fn;
   }
   if (!isLogic(expr)) return constant(expr);
   const op = Object.keys(expr)[0]!;
   const raw = expr[op];
-  const args = Array.isArray(raw) ? raw : [raw];
-  return compileOp(op, args);
+  const fn = compileOp(op, Array.isArray(raw) ? raw : [raw], scoped);
+  return scoped ? counted(fn) : fn;
+}
+
+/** A document's closure: each call is one evaluation with its own run-time budget (budget.ts). */
+export function compileLogic(expr: unknown): Compiled {
+  const fn = compile(expr, false);
+  if (constants.has(fn)) return fn;
+  return (data) => {
+    startEvaluation(data);
+    let value: unknown;
+    try {
+      value = fn(data);
+    } catch (error) {
+      endEvaluation(data);
+      throw error;
+    }
+    endEvaluation(data);
+    return value;
+  };
 }

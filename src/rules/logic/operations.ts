@@ -23,6 +23,9 @@ export function qualityModifier(length: unknown, codeBlock: unknown, link: unkno
   return Math.max(q, 0.1);
 }
 
+/** Where the evaluation context keeps its MultiplierSource: a symbol, so no `var` path reaches it. */
+export const MULTIPLIERS: unique symbol = Symbol('cairn.multipliers');
+
 /** Resolves a zone multiplier from the evaluation context (see rules/context.ts). */
 export interface MultiplierSource {
   multiplier(currency: string, typeKey?: string): number;
@@ -61,7 +64,7 @@ export const CUSTOM_OPERATIONS: Record<string, Operation> = {
   },
   /** The zone multiplier for a currency (and an event-type key, default the event's type). */
   multiplier(this: unknown, currency, typeKey) {
-    const source = (this as { $multipliers?: MultiplierSource } | null)?.$multipliers;
+    const source = (this as { [MULTIPLIERS]?: MultiplierSource } | null)?.[MULTIPLIERS];
     return source ? source.multiplier(String(currency), typeKey === undefined || typeKey === null ? undefined : String(typeKey)) : 1;
   },
 };
