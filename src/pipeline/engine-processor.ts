@@ -33,6 +33,9 @@ export interface MilestoneHookFactory {
   prepare(tx: Tx, config: CompiledConfig, memberIds: string[], state: EngineState, events: LakeEvent[]): Promise<MilestoneHook & { advance(event: LakeEvent): void }>;
 }
 
+/** The longest stretch the engine evaluates a batch's events without letting others run. */
+const EVALUATION_SLICE_MS = 20;
+
 type BatchEvent = { id: number | null; event: LakeEvent };
 type EventPlan = { plan: Plan; lakeEventId: number | null; errors: RuleErrorRow[] };
 
@@ -135,16 +138,25 @@ export class EngineProcessor implements EventProcessor {
     // The lake's counters already include stored events; the checker takes them out and back in order.
     const stored = events.filter((e) => e.id !== null).map((e) => e.event);
     const hook = this.#milestones ? await this.#milestones.prepare(tx, config, memberIds, state, stored) : undefined;
-    const plans = this.#evaluate(config, state, events, hook);
+    const plans = await this.#evaluate(config, state, events, hook);
     await writeBatch(tx, guildId, settle(guildId, locked, plans), plans);
     const failing = new Set(plans.flatMap((p) => p.errors.map((e) => e.r)));
     return config.rules.filter((r) => failing.has(r.id) && r.health.failuresInARow >= QUARANTINE_AFTER).map((rule) => ({ guildId, rule }));
   }
 
-  /** Evaluates the batch's events in order on the working state; rule errors are logged and kept. */
-  #evaluate(config: CompiledConfig, state: LockedState, events: BatchEvent[], hook: (MilestoneHook & { advance(event: LakeEvent): void }) | undefined): EventPlan[] {
+  /**
+   * Evaluates the batch's events in order on the working state; rule errors are logged and kept.
+   * Each event's evaluation is bounded (rules/logic/limits.ts), but many heavy events in a row are
+   * not: after EVALUATION_SLICE_MS of evaluating, it lets the process answer others (/healthz).
+   */
+  async #evaluate(config: CompiledConfig, state: LockedState, events: BatchEvent[], hook: (MilestoneHook & { advance(event: LakeEvent): void }) | undefined): Promise<EventPlan[]> {
     const plans: EventPlan[] = [];
+    let slice = performance.now();
     for (const item of events) {
+      if (performance.now() - slice > EVALUATION_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       if (item.id !== null) hook?.advance(item.event);
       const signals = config.aiQuality ? signalsOf(item.event) : undefined;
       const { plan, errors } = evaluate(config, state, item.event, { lakeEventId: item.id, ...(hook ? { milestones: hook } : {}), ...(signals ? { signals } : {}) });

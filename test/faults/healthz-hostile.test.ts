@@ -59,9 +59,10 @@ const HOSTILE: Case[] = [
   ['saved rule: map nested 4 deep', 'PUT', '/rules/nested-map', rule('nested-map', { effects: [{ type: 'credit', currency: 'xp', amount: NESTED_MAP }] }), 422],
   ['currency with start_level 3,000,000,000', 'PUT', '/currencies/huge', { name: 'Huge', level_curve: { kind: 'exponential', base: 100, factor: 1.25, start_level: 3_000_000_000 } }, 422],
   ['saved rule within the static limits, over budget on long messages', 'PUT', '/rules/budget-buster', budgetBuster(), 200],
-  // One event per request: each evaluation is bounded (the rule stops at 100,000 operations), and a
-  // request of N such events costs N times that.
+  // Each evaluation is bounded (the rule stops at 100,000 operations); a request of many such
+  // events costs many times that, and the engine lets others run between its slices of work.
   ...Array.from({ length: 10 }, (): Case => ['an event that exhausts the budget', 'POST', '/events', () => message(5000), 200]),
+  ['a request of 60 events that each exhaust the budget', 'POST', '/events', () => Array.from({ length: 60 }, () => message(5000)), 200],
   ['computed paths to constructor', 'POST', '/dry-run', { event: message(100), rules: [rule('probe', { vars: { a: { cat: [{ var: [['constructor']] }] }, b: { cat: [{ var: { cat: ['constr', 'uctor'] } }] } } })], only: true }, 200],
 ];
 

@@ -17,7 +17,7 @@ import type { AppEnv } from '../types.ts';
 const DryRunRequest = z
   .object({
     event: z.unknown(),
-    rules: z.array(z.record(z.string(), z.unknown())).max(5000).optional(),
+    rules: z.array(z.record(z.string(), z.unknown())).max(500).optional(),
     /** Evaluate only the given rules instead of overlaying them on the live ones. */
     only: z.boolean().default(false),
     /** A message's text, scored for rules that read ai_quality; used for this request only. */
