@@ -2,15 +2,13 @@
 // evaluation of the issue is fired at a running Cairn while /healthz is probed throughout; each
 // probe answers within 100 ms and the process is alive afterwards. Before evaluation was bounded,
 // the curve preview at 2^53 never answered again and nested `map` ran the heap out.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_GUILD_ID } from '../../src/app/demo.ts';
-import { openDatabase } from '../../src/db/client.ts';
-import { createTestDatabase } from '../support/db.ts';
 import { budgetBuster, CURVE_AT_2_53, NESTED_MAP, NESTED_SOME } from '../support/hostile-logic.ts';
-import { bootCairn, FAULT_ADMIN_TOKEN, stopCairn, type CairnProcess } from './support/cairn-process.ts';
+import { bootCairn, prepareDatabase, FAULT_ADMIN_TOKEN, stopCairn, type CairnProcess } from './support/cairn-process.ts';
 
 let dataDir: string;
 let databaseUrl: string | undefined;
@@ -18,15 +16,7 @@ let cairn: CairnProcess | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'cairn-hostile-'));
-  if (inject('dbKind') === 'postgres') {
-    const database = await createTestDatabase({ poolSize: 1 });
-    databaseUrl = database.url;
-    await database.close();
-  } else {
-    const template = new Blob([await readFile(inject('pgliteTemplate'))]);
-    const seeded = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite'), loadDataDir: template });
-    await seeded.close();
-  }
+  databaseUrl = await prepareDatabase(dataDir);
 });
 afterAll(async () => {
   await stopCairn(cairn);

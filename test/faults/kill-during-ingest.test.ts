@@ -1,14 +1,13 @@
 // kill -9 in the middle of ingest, on the database this pass runs (the embedded PGlite in a data
 // folder, or Postgres): Cairn restarts on the same data, the clients send again every event that
 // got no 200, and in the end each event is in the lake exactly once and the ledger is consistent.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_GUILD_ID } from '../../src/app/demo.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
-import { createTestDatabase } from '../support/db.ts';
-import { bootCairn, stopCairn, type CairnProcess } from './support/cairn-process.ts';
+import { bootCairn, prepareDatabase, stopCairn, type CairnProcess } from './support/cairn-process.ts';
 import { eventBatches, runLoad } from './support/ingest-load.ts';
 import { checkLake } from './support/lake-check.ts';
 
@@ -19,16 +18,7 @@ let cairn: CairnProcess | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'cairn-kill-'));
-  if (inject('dbKind') === 'postgres') {
-    const database = await createTestDatabase({ poolSize: 1 });
-    databaseUrl = database.url;
-    await database.close();
-  } else {
-    // The run's migrated template, written to the data folder: Cairn's first start skips initdb.
-    const template = new Blob([await readFile(inject('pgliteTemplate'))]);
-    const seeded = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite'), loadDataDir: template });
-    await seeded.close();
-  }
+  databaseUrl = await prepareDatabase(dataDir);
 });
 afterAll(async () => {
   await stopCairn(cairn);

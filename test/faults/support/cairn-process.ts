@@ -1,8 +1,29 @@
 // A real Cairn process for fault tests: `bin/start.js` on a given database (a Postgres URL, or the
 // embedded PGlite under a data folder), with a known admin token and the demo guild's rules.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { openDatabase } from '../../../src/db/client.ts';
+import { createTestDatabase } from '../../support/db.ts';
 import { startProcess, type StartedProcess } from '../../support/process.ts';
 
 export const FAULT_ADMIN_TOKEN = 'fault-admin-token-0123456789abcdef';
+
+/**
+ * A fresh database for this pass: a new Postgres database (its URL), or, on the PGlite pass, the
+ * run's migrated template written to `dataDir/pglite` (undefined), so Cairn's first start skips initdb.
+ */
+export async function prepareDatabase(dataDir: string): Promise<string | undefined> {
+  if (inject('dbKind') === 'postgres') {
+    const database = await createTestDatabase({ poolSize: 1 });
+    await database.close();
+    return database.url;
+  }
+  const template = new Blob([await readFile(inject('pgliteTemplate'))]);
+  const seeded = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite'), loadDataDir: template });
+  await seeded.close();
+  return undefined;
+}
 
 export interface CairnProcess {
   url: string;

@@ -1,12 +1,8 @@
 // The Cairn process under fuzz: booted on this pass's database with rate limits off (the fuzz is one
 // client sending thousands of requests), a guild token for the demo guild, and what the guild holds.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { inject } from 'vitest';
 import { DEMO_GUILD_ID } from '../../../src/app/demo.ts';
-import { openDatabase } from '../../../src/db/client.ts';
 import { bootCairn, FAULT_ADMIN_TOKEN, type CairnProcess } from '../../faults/support/cairn-process.ts';
-import { createTestDatabase } from '../../support/db.ts';
+export { prepareDatabase } from '../../faults/support/cairn-process.ts';
 import type { FuzzWorld } from './operations.ts';
 
 export interface FuzzTarget {
@@ -18,18 +14,6 @@ export interface FuzzTarget {
   tokenId: number;
 }
 
-/** A fresh database for this pass (a migrated PGlite folder, or a new Postgres database). */
-export async function prepareDatabase(dataDir: string): Promise<string | undefined> {
-  if (inject('dbKind') === 'postgres') {
-    const database = await createTestDatabase({ poolSize: 1 });
-    await database.close();
-    return database.url;
-  }
-  const template = new Blob([await readFile(inject('pgliteTemplate'))]);
-  const seeded = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite'), loadDataDir: template });
-  await seeded.close();
-  return undefined;
-}
 
 export async function bootFuzzTarget(dataDir: string, databaseUrl: string | undefined): Promise<FuzzTarget> {
   const cairn = await bootCairn({
