@@ -421,7 +421,7 @@ export class IngestPipeline {
           const step = this.database.kind === 'pglite' ? this.#options.pgliteStepSize : batch.length;
           for (let start = 0; start < batch.length; start += step) {
             if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-            const part = await writeLakeEvents(tx, start === 0 && batch.length <= step ? batch : batch.slice(start, start + step), origin);
+            const part = await writeLakeEvents(tx, step >= batch.length ? batch : batch.slice(start, start + step), origin);
             for (const s of part.inserted) written.inserted.push(start === 0 ? s : { ...s, index: s.index + start });
             for (const d of part.duplicates) written.duplicates.push(d + start);
             for (const e of part.expired ?? []) (written.expired ??= []).push(e + start);

@@ -37,7 +37,7 @@ export const award: SlashCommand = {
       const known = [...config.currencies.keys()].map((k) => `\`${k}\``).join(', ') || 'none yet';
       throw new CommandError('unknown_currency', `There is no currency \`${key}\` here. Known currencies: ${known}.`, { key });
     }
-    const event: LakeEvent = {
+    const event: LakeEvent & { type: 'manual_award' } = {
       source_id: `award:${interaction.id}`,
       type: 'manual_award',
       guild_id: guildId,
@@ -49,7 +49,7 @@ export const award: SlashCommand = {
     };
     // Applied alone, like the API's award: one the ledger refuses is rolled back whole (nothing in
     // the lake), and the admin reads why in the ledger's own words.
-    const outcome = await awards.apply(pipeline, event as LakeEvent & { type: 'manual_award' }, 'gateway');
+    const outcome = await awards.apply(pipeline, event, 'gateway');
     if (!outcome.ok) {
       const why = await awardRefusal(db, guildId, member.id, key, amount);
       throw new CommandError(
