@@ -27,6 +27,8 @@ const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 export const guilds = pgTable('guilds', {
   id: snowflake('id').primaryKey(),
   name: text('name').notNull(),
+  /** The guild's icon as a full CDN URL (from GUILD_CREATE and GUILD_UPDATE); null draws initials. */
+  iconUrl: text('icon_url'),
   isDemo: boolean('is_demo').notNull().default(false),
   timezone: text('timezone').notNull().default('UTC'),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
@@ -172,21 +174,70 @@ export const eventCountersTotal = pgTable(
   ],
 );
 
-/** What Cairn knows of a member: roles (for rule filters), join state, preferences. */
+/**
+ * What Cairn knows of a member: the directory entry (names, avatar) the panel, rank cards and the
+ * public leaderboard show, roles (for rule filters), join state and preferences.
+ */
 export const members = pgTable(
   'members',
   {
     guildId: snowflake('guild_id').notNull(),
     userId: snowflake('user_id').notNull(),
+    /** What the guild shows: the server nickname, else the global display name, else the username. */
     displayName: text('display_name'),
+    /** The account's unique username (no discriminator). */
+    username: text('username'),
+    /** Full CDN URL of the guild avatar, else the user avatar; null draws initials. */
+    avatarUrl: text('avatar_url'),
     roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
     isBot: boolean('is_bot').notNull().default(false),
     joinedAt: at('joined_at'),
     leftAt: at('left_at'),
     announceOptOut: boolean('announce_opt_out').notNull().default(false),
+    /** The member asked not to be listed by name on the guild's public leaderboard. */
+    publicOptOut: boolean('public_opt_out').notNull().default(false),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.userId] }),
+    // Search by name prefix (lower-cased) in the members list and the pickers.
+    index('members_name').on(t.guildId, sql`lower(${t.displayName})`),
+  ],
+);
+
+/** The guild's channels and categories as last seen on the gateway; a deleted one keeps its name. */
+export const guildChannels = pgTable(
+  'guild_channels',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    channelId: snowflake('channel_id').notNull(),
+    name: text('name').notNull(),
+    /** Discord's channel type number (0 text, 2 voice, 4 category, 5 announcement, 13 stage, 15 forum, 16 media). */
+    type: smallint('type').notNull(),
+    parentId: snowflake('parent_id'),
+    position: integer('position').notNull().default(0),
+    deletedAt: at('deleted_at'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.channelId] })],
+);
+
+/** The guild's roles as last seen on the gateway; a deleted one keeps its name. */
+export const guildRoles = pgTable(
+  'guild_roles',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    roleId: snowflake('role_id').notNull(),
+    name: text('name').notNull(),
+    /** RGB as an integer; 0 is "no colour". */
+    color: integer('color').notNull().default(0),
+    position: integer('position').notNull().default(0),
+    /** Owned by an integration or a bot: Discord does not let Cairn give it. */
+    managed: boolean('managed').notNull().default(false),
+    deletedAt: at('deleted_at'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.roleId] })],
 );
 
 export const zones = pgTable(

@@ -31,6 +31,16 @@ const validTimeZone = (tz: string) => {
   }
 };
 
+/** The guild's public leaderboard page (/p/<guild>/leaderboard): off unless switched on, as MEE6's. */
+export const PublicLeaderboardSettings = z
+  .object({
+    enabled: z.boolean(),
+    currencies: z.array(z.string().min(1).max(32)).max(10).default([]).meta({ description: 'the currencies shown (keys); empty shows none' }),
+  })
+  .strict()
+  .meta({ id: 'PublicLeaderboardSettings' });
+export type PublicLeaderboardSettings = z.output<typeof PublicLeaderboardSettings>;
+
 export const GuildSettingsPatch = z
   .object({
     name: z.string().min(1).max(100),
@@ -44,6 +54,8 @@ export const GuildSettingsPatch = z
     leaderboard_post: LeaderboardPostSchema.nullable(),
     labels: z.record(z.string().max(48), z.string().max(64)),
     analytics: AnalyticsSettings.nullable(),
+    accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #5865f2').nullable().meta({ description: 'the colour of rank cards and the public leaderboard' }),
+    public_leaderboard: PublicLeaderboardSettings.nullable(),
   })
   .partial()
   .strict()
