@@ -10,6 +10,7 @@ import type { ZoneSchema } from '../rules/zones.ts';
 import type { GuildOut, ImportOut, LeaderboardOut, OverviewOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
 import type { Directory as DirectoryOut } from './routes/directory.ts';
 import type { GuildHealthOut } from './routes/guild-health.ts';
+import type { NamesOut } from './routes/names.ts';
 import type { RuleOut } from './routes/rules.ts';
 
 export type Guild = z.output<typeof GuildOut>;
@@ -19,6 +20,11 @@ export type Season = z.output<typeof SeasonOut>;
 export type Leaderboard = z.output<typeof LeaderboardOut>;
 /** GET /guilds/:g/directory: channels and roles for pickers (names are null when only stored ids are known). */
 export type Directory = z.output<typeof DirectoryOut>;
+/** GET|POST /guilds/:g/names: the names behind member, channel and role ids (unknown ids left out). */
+export type Names = NamesOut;
+export type MemberName = Names['members'][string];
+export type ChannelName = Names['channels'][string];
+export type RoleName = Names['roles'][string];
 /** GET /guilds/:g/currencies: each currency with its row id. */
 export type Currency = z.output<typeof CurrencySchema> & { id: number };
 export type LevelCurve = NonNullable<Currency['level_curve']>;
