@@ -12,6 +12,7 @@ import type { Directory as DirectoryOut } from './routes/directory.ts';
 import type { GuildHealthOut } from './routes/guild-health.ts';
 import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
+import type { ItemOut } from './routes/shop.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -31,6 +32,8 @@ export type RoleName = Names['roles'][string];
 export type Currency = z.output<typeof CurrencySchema> & { id: number };
 export type LevelCurve = NonNullable<Currency['level_curve']>;
 export type Zone = z.output<typeof ZoneSchema>;
+/** GET /guilds/:g/shop: an item with its row id. */
+export type ShopItem = z.output<typeof ItemOut>;
 export type PresetCard = z.output<typeof PresetCardOut>;
 /** POST /guilds/:g/presets/import: the diff of the chosen mode, applied or not. */
 export type ImportResult = Omit<z.output<typeof ImportOut>, 'diff'> & { diff: ConfigDiff };
