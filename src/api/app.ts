@@ -32,6 +32,7 @@ import { leaderboardRoutes } from './routes/leaderboard.ts';
 import { memberDocs, memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { milestoneDocs, milestoneRoutes } from './routes/milestones.ts';
+import { nameDocs, nameRoutes } from './routes/names.ts';
 import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/presets.ts';
 import { ruleDocs, ruleRoutes } from './routes/rules.ts';
 import { schemaRoutes } from './routes/schemas.ts';
@@ -41,7 +42,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -111,6 +112,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/analytics', analyticsRoutes());
   api.route('/guilds/:guildId/ai', aiRoutes());
   api.route('/guilds/:guildId/directory', directoryRoutes());
+  api.route('/guilds/:guildId/names', nameRoutes());
   api.route('/guilds/:guildId/health', guildHealthRoutes());
   api.route('/guilds/:guildId', guildAdminRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
