@@ -7,16 +7,20 @@ import type { CurrencySchema } from '../ledger/currency.ts';
 import type { ConfigDiff } from '../presets/diff.ts';
 import type { recentRuleErrors } from '../rules/rule-errors.ts';
 import type { ZoneSchema } from '../rules/zones.ts';
-import type { GuildOut, ImportOut, LeaderboardOut, OverviewOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
+import type { GuildOut, ImportOut, OverviewOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
 import type { Directory as DirectoryOut } from './routes/directory.ts';
 import type { GuildHealthOut } from './routes/guild-health.ts';
+import type { LeaderboardOut } from './routes/leaderboard.ts';
 import type { RuleOut } from './routes/rules.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
 export type Overview = z.output<typeof OverviewOut>;
 export type Season = z.output<typeof SeasonOut>;
+/** GET /guilds/:g/leaderboard: a page of a ranking, with names, avatars and level progress. */
 export type Leaderboard = z.output<typeof LeaderboardOut>;
+export type LeaderboardEntry = Leaderboard['entries'][number];
+export type LevelProgress = NonNullable<LeaderboardEntry['level']>;
 /** GET /guilds/:g/directory: channels and roles for pickers (names are null when only stored ids are known). */
 export type Directory = z.output<typeof DirectoryOut>;
 /** GET /guilds/:g/currencies: each currency with its row id. */
