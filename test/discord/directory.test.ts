@@ -125,7 +125,8 @@ describe('GET /api/guilds/:guildId/directory with the bot running', () => {
     live = await createTestApp(database, { DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: fake.apiUrl });
     await live.services.discord!.start();
     await live.services.discord!.ready();
-    await database.db.insert(members).values({ guildId: GUILD, userId: ALICE, roles: [MOD_ROLE] });
+    // Role member counts come from the members the bot wrote (Carol is a moderator).
+    await live.services.discord!.members.flush();
   });
   afterEach(async () => {
     await live.services.discord!.stop();
