@@ -8,6 +8,8 @@ import { unstorableText } from '../../db/storable.ts';
 export const MAX_NAME = 100;
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what must go
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must go
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** A name as sent, refused when too long or when Postgres cannot store it. */
@@ -26,6 +28,8 @@ export const Position = z.number().int().min(-2_147_483_648).max(2_147_483_647).
 /** A name cleaned to what can be stored and shown: NULs and broken surrogates dropped, at most `max` characters; null when nothing is left. */
 export function storableName(value: string | null | undefined, max = MAX_NAME): string | null {
   if (!value) return null;
+  // Most names: short, no NUL, no surrogate at all (an emoji is a surrogate pair): kept as they are.
+  if (value.length <= max && !SUSPECT.test(value)) return value;
   const cleaned = value.slice(0, max * 2).replace(UNSTORABLE, '');
   const name = [...cleaned].slice(0, max).join('');
   return name.length > 0 ? name : null;
