@@ -83,6 +83,13 @@ describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
     expect(body.roles).toEqual([{ id: SHOP_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 0, deleted: false }]);
   });
 
+  it('answers 422 with the field path to an unknown ?deleted= value, and 404 to another guild id even with the query', async () => {
+    const res = await api.request(`/api/guilds/${GUILD}/directory?deleted=${'x'.repeat(10_000)}`);
+    expect(res.status).toBe(422);
+    expect((await json(res)).error).toMatchObject({ code: 'validation_failed', details: [{ path: 'deleted' }] });
+    expect((await api.request('/api/guilds/1160511689263940000/directory?deleted=include')).status).toBe(404);
+  });
+
   it('answers 401 without credentials', async () => {
     const res = await directory(GUILD, null);
     expect(res.status).toBe(401);
