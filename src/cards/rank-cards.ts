@@ -84,9 +84,21 @@ export function cardEtag(data: RankCardData): string {
   return `"card-${RENDERER_VERSION}-${createHash('sha256').update(JSON.stringify(data)).digest('base64url').slice(0, 27)}"`;
 }
 
-let shared: RankCards | undefined;
+const DISCORD_API_ORIGIN = 'https://discord.com';
+const shared = new Map<string, RankCards>();
 
-/** One instance per process for the bot and the API, so they share the avatar cache. */
-export function sharedRankCards(): RankCards {
-  return (shared ??= new RankCards());
+/**
+ * One instance per avatar origin and process, shared by the bot and the API (one avatar cache).
+ * Avatars come from Discord's CDN; when Cairn talks to another Discord (DISCORD_API_URL, the fake
+ * Discord of the tests), only that server's origin is trusted for avatars, so no test reaches the
+ * real CDN.
+ */
+export function sharedRankCards(discordApiUrl?: string): RankCards {
+  const origin = (discordApiUrl && URL.canParse(discordApiUrl) && new URL(discordApiUrl).origin) || DISCORD_API_ORIGIN;
+  let cards = shared.get(origin);
+  if (!cards) {
+    cards = new RankCards({}, { avatars: new CdnAvatars(origin === DISCORD_API_ORIGIN ? {} : { origins: [origin] }) });
+    shared.set(origin, cards);
+  }
+  return cards;
 }
