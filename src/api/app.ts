@@ -29,6 +29,7 @@ import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importDocs, importRoutes } from './routes/imports.ts';
 import { leaderboardRoutes } from './routes/leaderboard.ts';
+import { memberCardDocs, memberCardRoutes } from './routes/member-card.ts';
 import { memberDocs, memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { milestoneDocs, milestoneRoutes } from './routes/milestones.ts';
@@ -41,7 +42,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -105,6 +106,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/zones', zoneRoutes());
   api.route('/guilds/:guildId/milestones', milestoneRoutes());
   api.route('/guilds/:guildId/shop', shopRoutes());
+  api.route('/guilds/:guildId/members', memberCardRoutes());
   api.route('/guilds/:guildId/members', memberRoutes());
   api.route('/guilds/:guildId/presets', guildPresetRoutes());
   api.route('/guilds/:guildId/import', importRoutes());
