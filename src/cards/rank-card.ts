@@ -45,15 +45,35 @@ const RIGHT = CARD_WIDTH - PAD - 12;
 const BAR_Y = 196;
 const BAR_H = 34;
 
+/**
+ * One canvas for every card of the process. Its ~1 MB of pixels live outside V8's heap, which does
+ * not count them: a canvas per card left 10,000 renders holding 10 GB until a full collection
+ * happened to run. Drawing and encoding are synchronous, so no two cards share it at once.
+ */
+let shared: Canvas | undefined;
+
 /** The card as a PNG. */
 export function renderRankCard(data: RankCardData, avatar: AvatarImage | null = null): Buffer {
-  return drawRankCard(data, avatar).toBuffer('image/png');
+  shared ??= createCanvas(CARD_WIDTH, CARD_HEIGHT);
+  return drawRankCard(data, avatar, shared).toBuffer('image/png');
 }
 
-export function drawRankCard(data: RankCardData, avatar: AvatarImage | null = null): Canvas {
+/** Draws the card on `canvas` (a new one unless given; a given one is cleared first). */
+export function drawRankCard(data: RankCardData, avatar: AvatarImage | null = null, canvas: Canvas = createCanvas(CARD_WIDTH, CARD_HEIGHT)): Canvas {
   registerCardFonts();
-  const canvas = createCanvas(CARD_WIDTH, CARD_HEIGHT);
   const ctx = canvas.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, CARD_WIDTH, CARD_HEIGHT);
+  ctx.save();
+  try {
+    draw(ctx, data, avatar);
+  } finally {
+    ctx.restore();
+  }
+  return canvas;
+}
+
+function draw(ctx: SKRSContext2D, data: RankCardData, avatar: AvatarImage | null): void {
   const accent = accentColour(data.accentColor);
   const name = cleanText(data.displayName) || `Member ${data.userId.slice(-4)}`;
 
@@ -73,7 +93,6 @@ export function drawRankCard(data: RankCardData, avatar: AvatarImage | null = nu
   drawName(ctx, data, name, badgeLeft);
   drawBalances(ctx, data);
   drawProgress(ctx, data, accent);
-  return canvas;
 }
 
 function drawAvatar(ctx: SKRSContext2D, data: RankCardData, name: string, avatar: AvatarImage | null, accent: string): void {
