@@ -30,6 +30,7 @@ import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importDocs, importRoutes } from './routes/imports.ts';
 import { leaderboardDocs, leaderboardRoutes } from './routes/leaderboard.ts';
+import { memberCardDocs, memberCardRoutes } from './routes/member-card.ts';
 import { memberVisibilityDocs, memberVisibilityRoutes } from './routes/member-visibility.ts';
 import { memberDocs, memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -44,7 +45,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -111,6 +112,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/zones', zoneRoutes());
   api.route('/guilds/:guildId/milestones', milestoneRoutes());
   api.route('/guilds/:guildId/shop', shopRoutes());
+  api.route('/guilds/:guildId/members', memberCardRoutes());
   api.route('/guilds/:guildId/members', memberRoutes());
   api.route('/guilds/:guildId/members', memberVisibilityRoutes(publicPages));
   api.route('/guilds/:guildId/presets', guildPresetRoutes());

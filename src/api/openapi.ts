@@ -12,6 +12,8 @@ export interface RouteDoc {
   body?: z.ZodType;
   query?: z.ZodObject;
   response?: z.ZodType;
+  /** The 200 answer's media type when it is not JSON (e.g. image/png). */
+  mediaType?: string;
   /** Extra statuses besides the usual 400/401/403/404/422. */
   statuses?: number[];
   public?: boolean;
@@ -33,7 +35,7 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 function operation(doc: RouteDoc): ZodOpenApiOperationObject {
   const params = [...doc.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const responses: Record<string, unknown> = {
-    200: { description: 'OK', content: { 'application/json': { schema: doc.response ?? z.unknown() } } },
+    200: { description: 'OK', content: { [doc.mediaType ?? 'application/json']: { schema: doc.response ?? (doc.mediaType ? z.string().meta({ format: 'binary' }) : z.unknown()) } } },
     400: errorResponse('Malformed request'),
     422: errorResponse('Validation failed: details list each field path'),
   };

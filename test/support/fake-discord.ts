@@ -44,8 +44,18 @@ export interface RecordedRequest {
   query: string;
   headers: Record<string, string | string[] | undefined>;
   body: any;
+  /** Files of a multipart request (a reply with attachments); `body` is then its payload_json. */
+  files: RecordedFile[];
   /** The status the fake answered with. */
   status: number;
+}
+
+export interface RecordedFile {
+  /** The form field, e.g. files[0]. */
+  field: string;
+  name: string;
+  contentType: string;
+  data: Buffer;
 }
 
 export interface FakeResponse {
@@ -98,6 +108,8 @@ export class FakeDiscord {
   #replayExtra = 0;
   #messageIds = 1_400_000_000_000_000_000n;
   #waiters: { op: number; resolve: (d: any) => void }[] = [];
+  /** Files served as Discord's CDN serves avatars (paths outside /api). */
+  #files = new Map<string, FakeResponse & { data: Buffer }>();
   readonly #heartbeatIntervalMs: number;
   readonly #bufferLimit: number;
 
@@ -167,6 +179,12 @@ export class FakeDiscord {
   /** Answers the next `times` matching REST calls with `response` (e.g. 500, 403). */
   failNext(method: string, path: RegExp, response: FakeResponse, times = 1): void {
     this.#faults.push({ method, path, response, remaining: times });
+  }
+
+  /** Serves `data` at `path` (e.g. /avatars/<user>/<hash>.png), as Discord's CDN would; `${origin}${path}` is its URL. */
+  serveFile(path: string, data: Buffer, headers: Record<string, string> = { 'Content-Type': 'image/png' }): string {
+    this.#files.set(path, { status: 200, data, headers });
+    return `http://127.0.0.1:${this.#port}${path}`;
   }
 
   /** Resolves with the `d` of the next gateway frame with this opcode from the bot. */
@@ -295,19 +313,18 @@ export class FakeDiscord {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.replace(/^\/api\/v\d+/, '');
-    const text = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = undefined;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
     const method = req.method ?? 'GET';
+    const file = method === 'GET' ? this.#files.get(url.pathname) : undefined;
+    if (file) {
+      this.requests.push({ method, path: url.pathname, query: url.search, headers: req.headers, body: undefined, files: [], status: file.status });
+      res.writeHead(file.status, { 'Content-Length': String(file.data.length), ...file.headers });
+      res.end(file.data);
+      return;
+    }
+    const { body, files } = await parseBody(Buffer.concat(chunks), req.headers['content-type'], method);
     const fault = this.#faults.find((f) => f.method === method && f.path.test(decodeURIComponent(path)) && f.remaining > 0);
     const reply = fault ? (fault.remaining--, fault.response) : this.#route(method, decodeURIComponent(path), body);
-    this.requests.push({ method, path: decodeURIComponent(path), query: url.search, headers: req.headers, body, status: reply.status });
+    this.requests.push({ method, path: decodeURIComponent(path), query: url.search, headers: req.headers, body, files, status: reply.status });
     res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...reply.headers });
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }
@@ -362,5 +379,29 @@ export class FakeDiscord {
       flags: body?.flags ?? 0,
       components: [],
     };
+  }
+}
+
+/** JSON, text, or multipart/form-data as discord.js sends files (payload_json plus files[n]). */
+async function parseBody(raw: Buffer, contentType: string | undefined, method: string): Promise<{ body: unknown; files: RecordedFile[] }> {
+  if (contentType?.startsWith('multipart/form-data')) {
+    const form = await new Request('http://fake/', { method: method === 'GET' ? 'POST' : method, headers: { 'content-type': contentType }, body: raw }).formData();
+    const files: RecordedFile[] = [];
+    let body: unknown = undefined;
+    for (const [field, value] of form.entries()) {
+      if (typeof value === 'string') {
+        if (field === 'payload_json') body = JSON.parse(value);
+      } else {
+        files.push({ field, name: value.name, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
+      }
+    }
+    return { body, files };
+  }
+  const text = raw.toString('utf8');
+  if (!text) return { body: undefined, files: [] };
+  try {
+    return { body: JSON.parse(text), files: [] };
+  } catch {
+    return { body: text, files: [] };
   }
 }

@@ -32,6 +32,8 @@ export interface CommandContext extends CommandServices {
 export interface CommandReply {
   embeds: APIEmbed[];
   content?: string;
+  /** Files sent with the reply; an embed shows one with `attachment://<name>` (the /profile card). */
+  files?: { name: string; data: Buffer }[];
   /**
    * Set when the command refused (an expected failure returned as a value, e.g. a purchase the
    * member cannot afford): the reply is private and logged as refused, like a CommandError.

@@ -45,11 +45,13 @@ export async function executeCommand(services: CommandServices, interaction: Cha
   const private_ = ephemeral || isError || reply.refused !== undefined;
   if (deferring) {
     await deferring;
-    await interaction.editReply({ embeds: reply.embeds, content: reply.content ?? '' });
+    await interaction.editReply({ embeds: reply.embeds, content: reply.content ?? '', ...attachments(reply) });
     return;
   }
-  await interaction.reply({ embeds: reply.embeds, ...(reply.content ? { content: reply.content } : {}), ...(private_ ? { flags: MessageFlags.Ephemeral } : {}) });
+  await interaction.reply({ embeds: reply.embeds, ...(reply.content ? { content: reply.content } : {}), ...attachments(reply), ...(private_ ? { flags: MessageFlags.Ephemeral } : {}) });
 }
+
+const attachments = (reply: CommandReply) => (reply.files?.length ? { files: reply.files.map((f) => ({ attachment: f.data, name: f.name })) } : {});
 
 /** Answers an autocomplete interaction with the command's suggestions; never throws (no suggestions on failure). */
 export async function executeAutocomplete(services: CommandServices, interaction: AutocompleteInteraction, commands?: readonly SlashCommand[]): Promise<void> {
