@@ -10,6 +10,7 @@ import type { ZoneSchema } from '../rules/zones.ts';
 import type { GuildOut, ImportOut, LeaderboardOut, OverviewOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
 import type { Directory as DirectoryOut } from './routes/directory.ts';
 import type { GuildHealthOut } from './routes/guild-health.ts';
+import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberProfileOut } from './routes/members.ts';
 import type { RuleOut } from './routes/rules.ts';
 
 export type Guild = z.output<typeof GuildOut>;
@@ -26,6 +27,15 @@ export type Zone = z.output<typeof ZoneSchema>;
 export type PresetCard = z.output<typeof PresetCardOut>;
 /** POST /guilds/:g/presets/import: the diff of the chosen mode, applied or not. */
 export type ImportResult = Omit<z.output<typeof ImportOut>, 'diff'> & { diff: ConfigDiff };
+
+/** GET /guilds/:g/members: one page of the members list, with the total that matched. */
+export type MemberList = z.output<typeof MemberListOut>;
+export type MemberRow = MemberList['members'][number];
+export type MemberRole = MemberRow['roles'][number];
+/** The query GET /guilds/:g/members accepts (every field optional: the server fills defaults). */
+export type MemberListQuery = Partial<z.output<typeof MemberListQuerySchema>>;
+/** GET /guilds/:g/members/:id: the profile, header (name, avatar, roles) to transactions. */
+export type MemberProfile = z.output<typeof MemberProfileOut>;
 
 /** GET /guilds/:g/health: rules failing or quarantined, invalid rules, events set aside. */
 export type GuildHealth = z.output<typeof GuildHealthOut>;

@@ -62,32 +62,3 @@ export interface RuleVersion {
   document: RuleDocument;
   current: boolean;
 }
-
-export interface MemberRow {
-  userId: string;
-  displayName: string | null;
-  balances: Record<string, number>;
-}
-
-export interface MemberProfile {
-  userId: string;
-  displayName: string | null;
-  roles: string[];
-  joinedAt: string | null;
-  currencies: { key: string; name: string; symbol: string; balance: number; lifetimeEarned: number; level: number | null; nextLevelAt: number | null; levelStartsAt: number | null }[];
-  milestones: { key: string; name: string; icon: string; rarity: string; earnedAt: string; season: number }[];
-  activity: Record<string, number>;
-  transactions: {
-    id: number;
-    at: string;
-    currency: string;
-    delta: number;
-    balanceAfter: number;
-    source: string;
-    reason: string | null;
-    rule: { key: string; name: string; version: number | null } | null;
-    event: { sourceId: string; type: string; occurredAt: string; channelId: string | null } | null;
-  }[];
-}
-
-
