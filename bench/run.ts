@@ -10,6 +10,7 @@ import { benchLedger } from './ledger.bench.ts';
 import { benchMilestones } from './milestones.bench.ts';
 import { benchPanel } from './panel.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
+import { benchPublicLeaderboard } from './public-leaderboard.ts';
 import { benchAi } from './ai.bench.ts';
 import { figures } from './support.ts';
 
@@ -24,6 +25,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   api: { run: benchApi, database: true },
   ai: { run: benchAi, database: true },
   panel: { run: benchPanel, database: true },
+  'public-leaderboard': { run: benchPublicLeaderboard, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

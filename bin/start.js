@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs Cairn's TypeScript sources directly (tsx), so `npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+import { requireSupportedNode } from './node-version.js';
 
+requireSupportedNode();
+const { register } = await import('tsx/esm/api');
 register();
 await import('../src/main.ts');

@@ -15,6 +15,7 @@ import { AdminTokenAuthenticator, ApiTokenAuthenticator, requireAuth, requireGui
 import { rateLimits } from './middleware/rate-limit.ts';
 import { storableUrl } from './middleware/storable-url.ts';
 import { openApiDocument, type RouteDoc } from './openapi.ts';
+import { PublicPages, publicRoutes } from '../public/leaderboard-route.ts';
 import { aiDocs, aiRoutes } from './routes/ai.ts';
 import { analyticsDocs, analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -28,10 +29,12 @@ import { guildHealthDocs, guildHealthRoutes } from './routes/guild-health.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importDocs, importRoutes } from './routes/imports.ts';
-import { leaderboardRoutes } from './routes/leaderboard.ts';
+import { leaderboardDocs, leaderboardRoutes } from './routes/leaderboard.ts';
+import { memberVisibilityDocs, memberVisibilityRoutes } from './routes/member-visibility.ts';
 import { memberDocs, memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { milestoneDocs, milestoneRoutes } from './routes/milestones.ts';
+import { nameDocs, nameRoutes } from './routes/names.ts';
 import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/presets.ts';
 import { ruleDocs, ruleRoutes } from './routes/rules.ts';
 import { schemaRoutes } from './routes/schemas.ts';
@@ -41,7 +44,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -66,6 +69,9 @@ export function createApp(services: Services, options: { authenticators?: Authen
 
   app.route('/', healthRoutes());
   app.route('/', metricsRoutes());
+  // The public leaderboard (/p/…): no credentials, before the panel's SPA fallback.
+  const publicPages = new PublicPages();
+  app.route('/', publicRoutes(publicPages));
 
   const limit = bodyLimit({
     maxSize: services.env.CAIRN_MAX_BODY_BYTES,
@@ -106,11 +112,13 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/milestones', milestoneRoutes());
   api.route('/guilds/:guildId/shop', shopRoutes());
   api.route('/guilds/:guildId/members', memberRoutes());
+  api.route('/guilds/:guildId/members', memberVisibilityRoutes(publicPages));
   api.route('/guilds/:guildId/presets', guildPresetRoutes());
   api.route('/guilds/:guildId/import', importRoutes());
   api.route('/guilds/:guildId/analytics', analyticsRoutes());
   api.route('/guilds/:guildId/ai', aiRoutes());
   api.route('/guilds/:guildId/directory', directoryRoutes());
+  api.route('/guilds/:guildId/names', nameRoutes());
   api.route('/guilds/:guildId/health', guildHealthRoutes());
   api.route('/guilds/:guildId', guildAdminRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -7,23 +7,47 @@ import type { CurrencySchema } from '../ledger/currency.ts';
 import type { ConfigDiff } from '../presets/diff.ts';
 import type { recentRuleErrors } from '../rules/rule-errors.ts';
 import type { ZoneSchema } from '../rules/zones.ts';
-import type { GuildOut, ImportOut, LeaderboardOut, OverviewOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
+import type { AuditEntryOut, GuildOut, ImportOut, OverviewOut, SettingsOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
 import type { Directory as DirectoryOut } from './routes/directory.ts';
 import type { GuildHealthOut } from './routes/guild-health.ts';
+import type { GuildSettingsPatch, PublicLeaderboardSettings as PublicLeaderboardSettingsOut } from './routes/guild-admin.ts';
+import type { LeaderboardOut } from './routes/leaderboard.ts';
+import type { VisibilityOut } from './routes/member-visibility.ts';
 import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberProfileOut } from './routes/members.ts';
-import type { RuleOut } from './routes/rules.ts';
+import type { NamesOut } from './routes/names.ts';
+import type { RuleOut, VersionOut } from './routes/rules.ts';
+import type { ItemOut } from './routes/shop.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
 export type Overview = z.output<typeof OverviewOut>;
 export type Season = z.output<typeof SeasonOut>;
+/** GET /guilds/:g/leaderboard: a page of a ranking, with names, avatars and level progress. */
 export type Leaderboard = z.output<typeof LeaderboardOut>;
+/** GET /guilds/:g/audit-log: one configuration change (the actor is text: see dashboard/src/lib/actor.ts). */
+export type AuditEntry = z.output<typeof AuditEntryOut>;
+export type LeaderboardEntry = Leaderboard['entries'][number];
+export type LevelProgress = NonNullable<LeaderboardEntry['level']>;
+/** GET /guilds/:g/settings: identity plus every stored setting (typed where the panel reads one). */
+export type GuildSettingsView = z.output<typeof SettingsOut> & Partial<Pick<z.output<typeof GuildSettingsPatch>, 'accent_color' | 'public_leaderboard'>>;
+/** PATCH /guilds/:g/settings: the fields to change (null removes a setting). */
+export type GuildSettingsChange = z.input<typeof GuildSettingsPatch>;
+export type PublicLeaderboardSettings = z.output<typeof PublicLeaderboardSettingsOut>;
+/** PUT /guilds/:g/members/:id/visibility. */
+export type MemberVisibility = z.output<typeof VisibilityOut>;
 /** GET /guilds/:g/directory: channels and roles for pickers (names are null when only stored ids are known). */
 export type Directory = z.output<typeof DirectoryOut>;
+/** GET|POST /guilds/:g/names: the names behind member, channel and role ids (unknown ids left out). */
+export type Names = NamesOut;
+export type MemberName = Names['members'][string];
+export type ChannelName = Names['channels'][string];
+export type RoleName = Names['roles'][string];
 /** GET /guilds/:g/currencies: each currency with its row id. */
 export type Currency = z.output<typeof CurrencySchema> & { id: number };
 export type LevelCurve = NonNullable<Currency['level_curve']>;
 export type Zone = z.output<typeof ZoneSchema>;
+/** GET /guilds/:g/shop: an item with its row id. */
+export type ShopItem = z.output<typeof ItemOut>;
 export type PresetCard = z.output<typeof PresetCardOut>;
 /** POST /guilds/:g/presets/import: the diff of the chosen mode, applied or not. */
 export type ImportResult = Omit<z.output<typeof ImportOut>, 'diff'> & { diff: ConfigDiff };
@@ -41,6 +65,10 @@ export type MemberProfile = z.output<typeof MemberProfileOut>;
 export type GuildHealth = z.output<typeof GuildHealthOut>;
 export type RuleHealth = GuildHealth['rules'][number];
 export type FailedEvent = GuildHealth['failedEvents']['items'][number];
+/** GET /guilds/:g/rules (each), GET|PUT|PATCH /guilds/:g/rules/:key: a rule with its stored document. */
+export type Rule = z.output<typeof RuleOut>;
+/** GET /guilds/:g/rules/:key/versions: one version with its key-by-key diff from the one before. */
+export type RuleVersion = z.output<typeof VersionOut>;
 /** Set on a rule Cairn disabled because it kept failing; saving it enabled lifts it. */
 export type RuleQuarantine = NonNullable<z.output<typeof RuleOut>['quarantine']>;
 /** GET /guilds/:g/health/rules/:key/errors: one of a rule's last failures. */

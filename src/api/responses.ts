@@ -85,16 +85,6 @@ export const DryRunOut = z
   })
   .meta({ id: 'DryRunTrace' });
 
-export const LeaderboardOut = z
-  .object({
-    currency: z.string(),
-    period: z.enum(['all', 'season']),
-    season: z.object({ id: z.number(), number: z.number(), name: z.string(), current: z.boolean() }).nullable(),
-    measure: z.enum(['balance', 'season_balance', 'season_earned']),
-    entries: z.array(z.object({ rank: z.number(), userId: z.string(), value: z.number() })),
-  })
-  .meta({ id: 'Leaderboard' });
-
 export const PrincipalOut = z.object({ kind: z.enum(['admin', 'user']), id: z.string(), name: z.string(), guildIds: z.array(z.string()).nullable() });
 export const LoginOut = z.object({ principal: PrincipalOut, csrfToken: z.string(), expiresAt: z.string() });
 export const MeOut = z.object({ principal: PrincipalOut, csrfToken: z.string().nullable() });

@@ -1,6 +1,6 @@
 // The Discord bot: a discord.js client whose gateway events become LakeEvents (in micro-batches
 // through the ingest pipeline), slash commands, voice sessions, the members table, and the outbox
-// dispatcher that sends the engine's side effects. start() logs in; stop() shuts down gracefully.
+// dispatcher that sends the engine's side effects, and the directory of channel, role and guild names. start() logs in; stop() shuts down gracefully.
 import { GuildScheduledEventStatus, type Client, type ClientOptions } from 'discord.js';
 import type { AiService } from '../ai/ai-service.ts';
 import { systemClock, type Clock } from '../app/clock.ts';
@@ -13,6 +13,7 @@ import { createDiscordClient, guardPacketHandling, trackGatewayStatus, type Gate
 import type { SlashCommand } from './commands/command.ts';
 import { COMMANDS } from './commands/registry.ts';
 import type { BotContext } from './context.ts';
+import { DirectorySync } from './directory-sync.ts';
 import { EventBatcher, type BatchOptions } from './event-batcher.ts';
 import { ListenerHost } from './listener-host.ts';
 import { LISTENERS } from './listeners/registry.ts';
@@ -67,6 +68,7 @@ export class DiscordBot {
   readonly client: Client;
   readonly events: EventBatcher;
   readonly members: MemberSync;
+  readonly directory: DirectorySync;
   readonly voice: VoiceSessions;
   /** Presence sessions: only with the GuildPresences intent (off by default). */
   readonly presence: PresenceSessions | undefined;
@@ -92,6 +94,7 @@ export class DiscordBot {
     this.client.on('shardError', (error, shardId) => logger.warn({ err: error, shardId }, 'gateway connection error'));
 
     this.members = new MemberSync(db, logger.child({ part: 'members' }));
+    this.directory = new DirectorySync(db, logger.child({ part: 'directory' }));
     this.events = new EventBatcher(
       (events) => options.pipeline.ingest(events, { origin: 'gateway' }),
       logger.child({ part: 'batcher' }),
@@ -123,6 +126,7 @@ export class DiscordBot {
       configs: options.configs,
       events: this.events,
       members: this.members,
+      directory: this.directory,
       voice: this.voice,
       presence: this.presence,
       commands: options.commands ?? COMMANDS,
@@ -166,6 +170,7 @@ export class DiscordBot {
       await this.presence?.closeAll().catch((error) => this.#logger.error({ err: error }, 'could not close presence sessions'));
       await this.events.flush({ giveUpAfterMs: shutdown.flushEventsMs });
       await this.members.flush().catch((error) => this.#logger.error({ err: error }, 'could not update the members table'));
+      await this.directory.flush().catch((error) => this.#logger.error({ err: error }, 'could not update the directory'));
       await this.voice.settle();
       await this.presence?.settle();
       this.#unsubscribe?.();

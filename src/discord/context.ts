@@ -8,6 +8,7 @@ import type { IngestPipeline } from '../pipeline/ingest.ts';
 import type { ManualAwards } from '../pipeline/manual-awards.ts';
 import type { ConfigStore } from '../rules/config-store.ts';
 import type { SlashCommand } from './commands/command.ts';
+import type { DirectorySync } from './directory-sync.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { MemberSync } from './member-sync.ts';
 import type { PresenceSessions } from './presence-sessions.ts';
@@ -25,6 +26,8 @@ export interface BotContext {
   /** Gateway events on their way to the lake, in micro-batches. */
   readonly events: EventBatcher;
   readonly members: MemberSync;
+  /** Channel, role and guild names for the panel (written in bulk). */
+  readonly directory: DirectorySync;
   readonly voice: VoiceSessions;
   /** Presence sessions, only when the presence intent is enabled (DISCORD_PRIVILEGED_INTENTS). */
   readonly presence?: PresenceSessions | undefined;

@@ -1,16 +1,27 @@
-// Keeps the members table (roles for rule filters, join and leave times, bot flag) in step with
-// the gateway: changes are collected per member (the last one wins) and written in bulk.
+// Keeps the members table (names, avatars, roles for rule filters, join and leave times, bot flag)
+// in step with the gateway: changes are collected per member (the last one wins) and written in
+// bulk. Message authors refresh a member only when their name or avatar differs from what was last
+// written (an in-memory cache), so chat costs no writes.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MemberRecord } from './normalize/member.ts';
 
-type MemberOp = { kind: 'upsert'; record: MemberRecord } | { kind: 'leave'; guildId: string; userId: string; at: string };
+/** upsert: everything about a member; profile: only the name and avatar (a message's view: roles and presence stay the member events' business). */
+type MemberOp = { kind: 'upsert' | 'profile'; record: MemberRecord } | { kind: 'leave'; guildId: string; userId: string; at: string };
 
 const CHUNK = 1000;
+/** Members whose name and avatar are remembered; past it the oldest are forgotten (one more write each, later). */
+const KNOWN_LIMIT = 200_000;
+
+const profileOf = (r: MemberRecord) => JSON.stringify([r.displayName, r.username, r.avatarUrl]);
+const memberRows = (records: MemberRecord[]) =>
+  JSON.stringify(records.map((r) => ({ g: r.guildId, u: r.userId, n: r.displayName, un: r.username, a: r.avatarUrl, r: r.roles, b: r.isBot, j: r.joinedAt })));
 
 export class MemberSync {
   #ops = new Map<string, MemberOp>();
+  /** Name, username and avatar per member as last queued for writing. */
+  #known = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -21,8 +32,28 @@ export class MemberSync {
   ) {}
 
   upsert(records: readonly MemberRecord[]): void {
-    for (const record of records) this.#ops.set(`${record.guildId}:${record.userId}`, { kind: 'upsert', record });
+    for (const record of records) {
+      const key = `${record.guildId}:${record.userId}`;
+      this.#ops.set(key, { kind: 'upsert', record });
+      this.#remember(key, profileOf(record));
+    }
     this.#schedule();
+  }
+
+  /**
+   * A member as a message shows them: written only when the name or avatar differs from what Cairn
+   * last wrote (the first message after a start writes once per author). Returns whether it queued.
+   */
+  refresh(record: MemberRecord): boolean {
+    const key = `${record.guildId}:${record.userId}`;
+    const profile = profileOf(record);
+    const pending = this.#ops.get(key);
+    if (this.#known.get(key) === profile || pending?.kind === 'leave') return false;
+    const { displayName, username, avatarUrl } = record;
+    this.#ops.set(key, pending?.kind === 'upsert' ? { kind: 'upsert', record: { ...pending.record, displayName, username, avatarUrl } } : { kind: 'profile', record });
+    this.#remember(key, profile);
+    this.#schedule();
+    return true;
   }
 
   leave(guildId: string, userId: string, at: Date): void {
@@ -55,13 +86,23 @@ export class MemberSync {
         while (this.#ops.size > 0) {
           const ops = [...this.#ops.values()];
           this.#ops = new Map();
-          await this.#write(ops);
+          await this.#write(ops).catch((error: unknown) => {
+            // Not written after all: the next message of these members writes them again.
+            for (const op of ops) this.#known.delete(op.kind === 'leave' ? `${op.guildId}:${op.userId}` : `${op.record.guildId}:${op.record.userId}`);
+            throw error;
+          });
         }
       } finally {
         this.#running = undefined;
       }
     })();
     return this.#running;
+  }
+
+  #remember(key: string, profile: string): void {
+    this.#known.delete(key); // re-inserted last: the oldest entry is the least recently seen
+    this.#known.set(key, profile);
+    if (this.#known.size > KNOWN_LIMIT) this.#known.delete(this.#known.keys().next().value!);
   }
 
   #schedule(): void {
@@ -73,17 +114,28 @@ export class MemberSync {
 
   async #write(ops: MemberOp[]): Promise<void> {
     const upserts = ops.flatMap((o) => (o.kind === 'upsert' ? [o.record] : []));
+    const profiles = ops.flatMap((o) => (o.kind === 'profile' ? [o.record] : []));
     const leaves = ops.flatMap((o) => (o.kind === 'leave' ? [o] : []));
     for (let i = 0; i < upserts.length; i += CHUNK) {
-      const rows = upserts.slice(i, i + CHUNK).map((r) => ({ g: r.guildId, u: r.userId, n: r.displayName, r: r.roles, b: r.isBot, j: r.joinedAt }));
       await this.db.execute(sql`
-        INSERT INTO members AS m (guild_id, user_id, display_name, roles, is_bot, joined_at, left_at, updated_at)
-        SELECT g, u, n, COALESCE(r, '{}'), b, j, NULL, now()
-        FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(g bigint, u bigint, n text, r text[], b boolean, j timestamptz)
+        INSERT INTO members AS m (guild_id, user_id, display_name, username, avatar_url, roles, is_bot, joined_at, left_at, updated_at)
+        SELECT g, u, n, un, a, COALESCE(r, '{}'), b, j, NULL, now()
+        FROM json_to_recordset(${memberRows(upserts.slice(i, i + CHUNK))}::json) AS v(g bigint, u bigint, n text, un text, a text, r text[], b boolean, j timestamptz)
         ORDER BY g, u
         ON CONFLICT (guild_id, user_id) DO UPDATE
-          SET display_name = excluded.display_name, roles = excluded.roles, is_bot = excluded.is_bot,
+          SET display_name = excluded.display_name, username = excluded.username, avatar_url = excluded.avatar_url,
+              roles = excluded.roles, is_bot = excluded.is_bot,
               joined_at = COALESCE(excluded.joined_at, m.joined_at), left_at = NULL, updated_at = now()`);
+    }
+    // A member Cairn has not stored yet (no member events without the members intent) is inserted whole.
+    for (let i = 0; i < profiles.length; i += CHUNK) {
+      await this.db.execute(sql`
+        INSERT INTO members AS m (guild_id, user_id, display_name, username, avatar_url, roles, is_bot, joined_at, left_at, updated_at)
+        SELECT g, u, n, un, a, COALESCE(r, '{}'), b, j, NULL, now()
+        FROM json_to_recordset(${memberRows(profiles.slice(i, i + CHUNK))}::json) AS v(g bigint, u bigint, n text, un text, a text, r text[], b boolean, j timestamptz)
+        ORDER BY g, u
+        ON CONFLICT (guild_id, user_id) DO UPDATE
+          SET display_name = excluded.display_name, username = excluded.username, avatar_url = excluded.avatar_url, updated_at = now()`);
     }
     for (let i = 0; i < leaves.length; i += CHUNK) {
       const rows = leaves.slice(i, i + CHUNK).map((l) => ({ g: l.guildId, u: l.userId, t: l.at }));

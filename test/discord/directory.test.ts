@@ -1,9 +1,10 @@
 // GET /api/guilds/:guildId/directory: the channels, categories and roles the panel's pickers offer —
-// live from the bot's discord.js cache (against the fake Discord) when the bot runs, from stored
-// data otherwise; credentials and guild scope are enforced.
+// from the directory the bot records (against the fake Discord), its live cache while nothing is
+// recorded, ids inferred from stored data otherwise; credentials and guild scope are enforced.
+// Renames, deletions and restarts are in directory-sync.test.ts.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { guilds, members, zones } from '../../src/db/schema.ts';
+import { guildChannels, guildRoles, guilds, members, zones } from '../../src/db/schema.ts';
 import { createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { FakeDiscord } from '../support/fake-discord.ts';
@@ -63,14 +64,14 @@ describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
       source: 'stored',
       categories: [],
       channels: [
-        { id: CHANNEL, name: null, kind: 'text', parentId: null, position: null },
-        { id: VOICE_CHANNEL, name: null, kind: 'voice', parentId: null, position: null },
-        { id: ZONED_CHANNEL, name: null, kind: 'unknown', parentId: null, position: null },
-        { id: ANNOUNCE_CHANNEL, name: null, kind: 'unknown', parentId: null, position: null },
+        { id: CHANNEL, name: null, kind: 'text', parentId: null, position: null, deleted: false },
+        { id: VOICE_CHANNEL, name: null, kind: 'voice', parentId: null, position: null, deleted: false },
+        { id: ZONED_CHANNEL, name: null, kind: 'unknown', parentId: null, position: null, deleted: false },
+        { id: ANNOUNCE_CHANNEL, name: null, kind: 'unknown', parentId: null, position: null, deleted: false },
       ],
       roles: [
-        { id: LEVEL_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 2 },
-        { id: MOD_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 1 },
+        { id: LEVEL_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 2, deleted: false },
+        { id: MOD_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 1, deleted: false },
       ],
     });
   });
@@ -78,8 +79,15 @@ describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
   it('includes roles named only in settings or shop items', async () => {
     await database.db.update(guilds).set({ settings: { admin_role_ids: [SHOP_ROLE] } }).where(eq(guilds.id, OTHER_GUILD));
     const body = await json(await directory(OTHER_GUILD));
-    expect(body.channels).toEqual([{ id: '1111111111111111199', name: null, kind: 'text', parentId: null, position: null }]);
-    expect(body.roles).toEqual([{ id: SHOP_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 0 }]);
+    expect(body.channels).toEqual([{ id: '1111111111111111199', name: null, kind: 'text', parentId: null, position: null, deleted: false }]);
+    expect(body.roles).toEqual([{ id: SHOP_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 0, deleted: false }]);
+  });
+
+  it('answers 422 with the field path to an unknown ?deleted= value, and 404 to another guild id even with the query', async () => {
+    const res = await api.request(`/api/guilds/${GUILD}/directory?deleted=${'x'.repeat(10_000)}`);
+    expect(res.status).toBe(422);
+    expect((await json(res)).error).toMatchObject({ code: 'validation_failed', details: [{ path: 'deleted' }] });
+    expect((await api.request('/api/guilds/1160511689263940000/directory?deleted=include')).status).toBe(404);
   });
 
   it('answers 401 without credentials', async () => {
@@ -124,27 +132,42 @@ describe('GET /api/guilds/:guildId/directory with the bot running', () => {
     live = await createTestApp(database, { DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: fake.apiUrl });
     await live.services.discord!.start();
     await live.services.discord!.ready();
-    await database.db.insert(members).values({ guildId: GUILD, userId: ALICE, roles: [MOD_ROLE] });
+    // Role member counts come from the members the bot wrote (Carol is a moderator).
+    await live.services.discord!.members.flush();
   });
   afterEach(async () => {
     await live.services.discord!.stop();
     await fake.close();
   });
 
-  it('lists the live channels, categories and roles with names, kinds and positions', async () => {
+  const expectNamedDirectory = (body: any) => {
+    expect(body.categories).toEqual([{ id: CATEGORY, name: 'Community', position: 0, deleted: false }]);
+    expect(body.channels).toContainEqual({ id: CHANNEL, name: `text-${CHANNEL.slice(-3)}`, kind: 'text', parentId: CATEGORY, position: 0, deleted: false });
+    expect(body.channels).toContainEqual({ id: VOICE_CHANNEL, name: `voice-${VOICE_CHANNEL.slice(-3)}`, kind: 'voice', parentId: null, position: 1, deleted: false });
+    expect(body.channels).toContainEqual({ id: ANNOUNCE_CHANNEL, name: 'news', kind: 'announcement', parentId: null, position: 3, deleted: false });
+    expect(body.channels.map((c: { id: string }) => c.id)).not.toContain(CATEGORY);
+    expect(body.roles).toEqual([
+      { id: LEVEL_ROLE, name: 'Regular', color: 0, position: 2, managed: false, everyone: false, memberCount: 0, deleted: false },
+      { id: MOD_ROLE, name: 'Moderator', color: 0, position: 1, managed: false, everyone: false, memberCount: 1, deleted: false },
+      { id: GUILD, name: '@everyone', color: 0, position: 0, managed: false, everyone: true, memberCount: 0, deleted: false },
+    ]);
+  };
+
+  it('lists the channels, categories and roles the bot recorded, with names, kinds and positions', async () => {
+    await live.services.discord!.directory.flush();
     const res = await live.request(`/api/guilds/${GUILD}/directory`);
     expect(res.status).toBe(200);
     const body = await json(res);
+    expect(body.source).toBe('directory');
+    expectNamedDirectory(body);
+  });
+
+  it("falls back to the bot's live cache while nothing is recorded yet", async () => {
+    await live.services.discord!.directory.flush();
+    await database.db.delete(guildChannels);
+    await database.db.delete(guildRoles);
+    const body = await json(await live.request(`/api/guilds/${GUILD}/directory`));
     expect(body.source).toBe('discord');
-    expect(body.categories).toEqual([{ id: CATEGORY, name: 'Community', position: 0 }]);
-    expect(body.channels).toContainEqual({ id: CHANNEL, name: `text-${CHANNEL.slice(-3)}`, kind: 'text', parentId: CATEGORY, position: 0 });
-    expect(body.channels).toContainEqual({ id: VOICE_CHANNEL, name: `voice-${VOICE_CHANNEL.slice(-3)}`, kind: 'voice', parentId: null, position: 1 });
-    expect(body.channels).toContainEqual({ id: ANNOUNCE_CHANNEL, name: 'news', kind: 'announcement', parentId: null, position: 3 });
-    expect(body.channels.map((c: { id: string }) => c.id)).not.toContain(CATEGORY);
-    expect(body.roles).toEqual([
-      { id: LEVEL_ROLE, name: 'Regular', color: 0, position: 2, managed: false, everyone: false, memberCount: 0 },
-      { id: MOD_ROLE, name: 'Moderator', color: 0, position: 1, managed: false, everyone: false, memberCount: 1 },
-      { id: GUILD, name: '@everyone', color: 0, position: 0, managed: false, everyone: true, memberCount: 0 },
-    ]);
+    expectNamedDirectory(body);
   });
 });

@@ -102,7 +102,7 @@ describe('/shop and /buy', () => {
     expect(reply.data.embeds[0]).toMatchObject({
       title: 'Shop',
       description: 'You have 12 🪙 Gold.',
-      fields: [{ name: '☕ Coffee', value: "**25 🪙 Gold**\nA virtual coffee, Synapse's original Gold sink.\n`/buy item:coffee`" }],
+      fields: [{ name: '☕ Coffee', value: "**25 🪙 Gold**\nA virtual coffee: the simplest thing to spend Gold on.\n`/buy item:coffee`" }],
     });
   });
 

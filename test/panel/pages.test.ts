@@ -100,7 +100,7 @@ describe('panel pages', () => {
     await screenshot(page, 'leaderboard');
     // Per season: the current season's board (what was earned in it) for another currency.
     await page.getByLabel('Currency').selectOption('stars');
-    await page.getByLabel('Period').selectOption('current');
+    await page.getByRole('tab', { name: 'Season' }).click();
     await expect.poll(() => page.locator('thead').textContent()).toMatch(/season/i);
     const api = await panel.api(`/guilds/${DEMO_GUILD_ID}/leaderboard?currency=stars&season=current&limit=25`);
     await expect.poll(() => page.locator('tbody tr').count()).toBe(api.entries.length);

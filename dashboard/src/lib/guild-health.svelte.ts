@@ -4,7 +4,7 @@
 // save since then (a fix, or enabling it again) clears it; its older errors stay listed.
 import { api, g } from './api';
 import type { GuildHealth, RuleHealth } from '$api/contract';
-import type { RuleRow } from './types';
+import type { Rule } from '$api/contract';
 
 export type RuleState = 'quarantined' | 'failing' | 'recovered';
 
@@ -56,7 +56,7 @@ class GuildHealthState {
       // Rules that failed and are not quarantined: is the failing version still the current one?
       const versions: Record<string, number> = {};
       if (data.rules.some((r) => !r.quarantined && r.lastError)) {
-        for (const rule of await api.get<RuleRow[]>(g(guildId, 'rules'))) versions[rule.key] = rule.version;
+        for (const rule of await api.get<Rule[]>(g(guildId, 'rules'))) versions[rule.key] = rule.version;
       }
       if (this.guildId !== guildId) return;
       this.versions = versions;

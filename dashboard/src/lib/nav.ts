@@ -26,4 +26,5 @@ export const NAV: NavEntry[] = [
   { path: 'presets', label: 'Presets', group: 'Configuration' },
   { path: 'audit', label: 'Audit log', group: 'Configuration' },
   { path: 'data-sources', label: 'Data sources', group: 'Configuration' },
+  { path: 'settings', label: 'Settings', group: 'Configuration' },
 ];

@@ -2,7 +2,7 @@
 // the server's, since a half-typed rule is still shown), and answers no server type names yet.
 // The API's answers come from the server itself: `import type { … } from '$api/contract'`.
 
-import type { RuleQuarantine } from '$api/contract';
+import type { Rule } from '$api/contract';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -44,21 +44,6 @@ export interface Effect {
   [field: string]: Json | undefined;
 }
 
-export interface RuleRow {
-  id: number;
-  key: string;
-  version: number;
-  enabled: boolean;
-  updatedAt: string;
-  /** Set while Cairn keeps the rule disabled because it kept failing. */
-  quarantine: RuleQuarantine | null;
-  document: RuleDocument;
-}
-
-export interface RuleVersion {
-  version: number;
-  changedBy: string;
-  changedAt: string;
-  document: RuleDocument;
-  current: boolean;
-}
+/** A stored rule's document as the editor holds it (a copy): the server's type, whose `vars` are
+ *  `unknown` to its schema, are JSON values here since documents come and go as JSON. */
+export const editableRule = (document: Rule['document']): RuleDocument => structuredClone(document) as RuleDocument;

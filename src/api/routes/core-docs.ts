@@ -2,7 +2,7 @@
 // events, dry run, leaderboard, schemas, auth).
 import { z } from 'zod';
 import type { RouteDoc } from '../openapi.ts';
-import { DryRunOut, GuildOut, LeaderboardOut, LoginOut, MeOut } from '../responses.ts';
+import { DryRunOut, GuildOut, LoginOut, MeOut } from '../responses.ts';
 
 const FieldErrorDoc = z.object({ path: z.string(), message: z.string() });
 const IngestResult = z
@@ -38,7 +38,6 @@ export const coreDocs: RouteDoc[] = [
   { method: 'get', path: '/api/guilds', summary: 'The guilds the caller may manage', tag: 'guilds', response: z.array(GuildOut) },
   { method: 'post', path: '/api/guilds/{guildId}/events', summary: 'Ingest one LakeEvent or an array (idempotent on source_id), all of it in one transaction; events older than the retention window are refused', tag: 'events', body: z.union([LakeEventDoc, z.array(LakeEventDoc)]), response: IngestResult, statuses: [413, 415] },
   { method: 'post', path: '/api/guilds/{guildId}/dry-run', summary: 'What the rules would do with an event: the full trace, nothing written', tag: 'rules', body: z.object({ event: LakeEventDoc, rules: z.array(z.record(z.string(), z.unknown())).optional(), only: z.boolean().optional(), content: z.string().max(4000).optional() }), response: DryRunOut },
-  { method: 'get', path: '/api/guilds/{guildId}/leaderboard', summary: 'Leaderboard of a currency: all time, the current season, or a past season', tag: 'economy', query: z.object({ currency: z.string(), season: z.string().optional(), limit: z.string().optional(), offset: z.string().optional() }), response: LeaderboardOut, statuses: [404] },
   { method: 'get', path: '/api/schemas', summary: 'Names of the JSON Schemas served', tag: 'schemas', response: z.array(z.string()) },
   { method: 'get', path: '/api/schemas/{name}', summary: 'JSON Schema of a document (rule, milestone, zone, currency, shop-item, recipe)', tag: 'schemas', statuses: [404] },
   { method: 'get', path: '/api/auth/config', summary: 'Login methods available (token; discord when configured)', tag: 'auth', public: true, response: z.object({ methods: z.array(z.enum(['discord', 'token'])) }) },

@@ -35,7 +35,7 @@ const Patch = z
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'give at least one of enabled, priority, mode, stop_processing, module');
 const Rollback = z.object({ version: z.number().int().positive() }).strict();
-const VersionOut = z
+export const VersionOut = z
   .object({ version: z.number(), changedBy: z.string(), changedAt: z.string(), document: z.record(z.string(), z.unknown()), current: z.boolean(), diff: z.array(FieldChange).meta({ description: 'Key by key, from the previous version to this one' }) })
   .meta({ id: 'RuleVersion' });
 

@@ -14,7 +14,7 @@ import type { AppEnv } from '../types.ts';
 import { parseWith, readJson } from '../validate.ts';
 import { actorOf, guildOf, saved, withKey } from './helpers.ts';
 
-const ItemOut = ShopItemSchema.extend({ id: z.number() }).meta({ id: 'ShopItem' });
+export const ItemOut = ShopItemSchema.extend({ id: z.number() }).meta({ id: 'ShopItem' });
 const PurchaseBody = z.object({ member: Snowflake }).strict();
 const P = '/api/guilds/{guildId}/shop';
 export const shopDocs: RouteDoc[] = [

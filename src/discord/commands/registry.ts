@@ -7,10 +7,11 @@ import { leaderboard } from './leaderboard.ts';
 import { milestones } from './milestones.ts';
 import { profile } from './profile.ts';
 import { season } from './season.ts';
+import { settings } from './settings.ts';
 import { shop } from './shop.ts';
 import { why } from './why.ts';
 
-export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit];
+export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings];
 
 export function commandNamed(name: string, commands: readonly SlashCommand[] = COMMANDS): SlashCommand | undefined {
   return commands.find((c) => c.data.name === name);

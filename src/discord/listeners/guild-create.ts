@@ -1,13 +1,13 @@
-// GUILD_CREATE (start-up, or a guild becoming available) → the guild's name, its members in the
+// GUILD_CREATE (start-up, or a guild becoming available) → the guild's name and icon, its members in the
 // members table, voice (and, with the presence intent, presence) sessions reconciled with the
 // guild's state now (sessions a crash left open end at their last_seen_at), and, for large guilds,
 // a request for the full member list.
 import { GatewayIntentBits, GatewayOpcodes } from 'discord.js';
 import { z } from 'zod';
-import { guilds } from '../../db/schema.ts';
 import type { DispatchListener } from '../listener.ts';
 import { reportMalformed } from '../listener.ts';
 import { Snowflake } from '../normalize/gateway-schemas.ts';
+import { parseGuild } from '../normalize/guild.ts';
 import { parseMemberList } from '../normalize/member.ts';
 import { parsePayload } from '../normalize/result.ts';
 import { parsePresence, type PresenceState } from '../normalize/presence.ts';
@@ -15,7 +15,6 @@ import { parseVoiceState, type VoiceState } from '../normalize/voice.ts';
 
 const GuildCreate = z.object({
   id: Snowflake,
-  name: z.string().min(1).max(100),
   afk_channel_id: Snowflake.nullable().optional(),
   large: z.boolean().optional(),
   voice_states: z.array(z.unknown()).default([]),
@@ -27,7 +26,8 @@ export const guildCreate: DispatchListener = {
   dispatch: 'GUILD_CREATE',
   async run(context, data) {
     const parsed = parsePayload(GuildCreate, data);
-    if (!parsed.ok) return reportMalformed(context, 'GUILD_CREATE', parsed.problems);
+    const named = parseGuild(data);
+    if (!parsed.ok || !named.ok) return reportMalformed(context, 'GUILD_CREATE', [...(parsed.ok ? [] : parsed.problems), ...(named.ok ? [] : named.problems)]);
     const guild = parsed.value;
     const members = parseMemberList(guild.id, data);
     if (members.problems.length > 0) reportMalformed(context, 'GUILD_CREATE', members.problems.slice(0, 10));
@@ -53,7 +53,7 @@ export const guildCreate: DispatchListener = {
     // apply after it.
     const reconciled = context.voice.reconcile(guild.id, states, guild.afk_channel_id ?? null);
     const presenceReconciled = context.presence?.reconcile(guild.id, presences);
-    await context.db.insert(guilds).values({ id: guild.id, name: guild.name }).onConflictDoUpdate({ target: guilds.id, set: { name: guild.name } });
+    await context.directory.saveGuild(named.record);
     await reconciled;
     await presenceReconciled;
   },

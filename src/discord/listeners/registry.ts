@@ -1,26 +1,42 @@
 // Every listener the bot attaches. Adding one: write its file, then list it here.
 import type { Listener } from '../listener.ts';
+import { channelDelete } from './channel-delete.ts';
+import { channelCreate, channelUpdate } from './channel-upsert.ts';
 import { commandUsed } from './command-used.ts';
 import { guildCreate } from './guild-create.ts';
+import { guildDirectory } from './guild-directory.ts';
 import { guildJoined } from './guild-joined.ts';
+import { guildUpdate } from './guild-update.ts';
 import { interactionCreate } from './interaction-create.ts';
 import { memberAdd } from './member-add.ts';
 import { memberRemove } from './member-remove.ts';
 import { memberUpdate } from './member-update.ts';
 import { membersChunk } from './members-chunk.ts';
+import { messageAuthor } from './message-author.ts';
 import { messageCreate } from './message-create.ts';
 import { presenceUpdate } from './presence-update.ts';
 import { reactionAdd } from './reaction-add.ts';
 import { reactionRemove } from './reaction-remove.ts';
 import { ready } from './ready.ts';
+import { roleDelete } from './role-delete.ts';
+import { roleCreate, roleUpdate } from './role-upsert.ts';
 import { threadCreate } from './thread-create.ts';
 import { voiceStateUpdate } from './voice-state-update.ts';
 
 export const LISTENERS: readonly Listener[] = [
   ready,
   guildCreate,
+  guildDirectory,
+  guildUpdate,
   guildJoined,
+  channelCreate,
+  channelUpdate,
+  channelDelete,
+  roleCreate,
+  roleUpdate,
+  roleDelete,
   messageCreate,
+  messageAuthor,
   reactionAdd,
   reactionRemove,
   threadCreate,

@@ -8,12 +8,16 @@ export const GatewayUser = z.object({
   id: Snowflake,
   username: z.string().optional(),
   global_name: z.string().nullable().optional(),
+  /** An avatar hash; anything unusable counts as none (an avatar is never worth refusing an event). */
+  avatar: z.string().nullable().optional().catch(null),
   bot: z.boolean().optional(),
 });
 
 export const GatewayMember = z.object({
   user: GatewayUser,
   nick: z.string().nullable().optional(),
+  /** The member's avatar for this guild only. */
+  avatar: z.string().nullable().optional().catch(null),
   roles: z.array(Snowflake).default([]),
   joined_at: z.string().nullable().optional(),
   deaf: z.boolean().optional(),

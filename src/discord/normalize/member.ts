@@ -1,14 +1,20 @@
 // Members: GUILD_MEMBER_ADD → member_join (source join:<guild>:<user>:<joined ms>, so a join
 // replayed after a resume is the same occurrence), GUILD_MEMBER_REMOVE → member_leave, and the
-// member records that keep the members table (roles for rule filters) in step.
+// member records that keep the members table (names, avatars, roles for rule filters) in step.
 import { z } from 'zod';
+import { memberAvatarUrl, userAvatarUrl } from './cdn.ts';
 import { GatewayMember, GatewayUser, isoTime, Snowflake } from './gateway-schemas.ts';
+import { storableName } from './names.ts';
 import { accept, parsePayload, problemsOf, skip, type Normalized } from './result.ts';
 
 export interface MemberRecord {
   guildId: string;
   userId: string;
+  /** What the guild shows: the nickname, else the global display name, else the username. */
   displayName: string | null;
+  username: string | null;
+  /** The guild avatar, else the account's; null draws initials. */
+  avatarUrl: string | null;
   roles: string[];
   isBot: boolean;
   /** ISO time, when Discord said. */
@@ -19,7 +25,9 @@ export function memberRecord(guildId: string, member: GatewayMember): MemberReco
   return {
     guildId,
     userId: member.user.id,
-    displayName: member.nick ?? member.user.global_name ?? member.user.username ?? null,
+    displayName: storableName(member.nick) ?? storableName(member.user.global_name) ?? storableName(member.user.username),
+    username: storableName(member.user.username),
+    avatarUrl: memberAvatarUrl(guildId, member.user.id, member.avatar) ?? userAvatarUrl(member.user.id, member.user.avatar),
     roles: member.roles,
     isBot: member.user.bot ?? false,
     joinedAt: isoTime(member.joined_at) ?? null,

@@ -43,6 +43,38 @@ export function textChannel(id: string, overrides: Record<string, unknown> = {})
   return { id, type: 0, guild_id: GUILD, name: `text-${id.slice(-3)}`, position: 0, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, rate_limit_per_user: 0, last_message_id: null, ...overrides };
 }
 
+/** A category (channel type 4) that other channels name as their parent. */
+export function category(id: string, overrides: Record<string, unknown> = {}) {
+  return { id, type: 4, guild_id: GUILD, name: `category-${id.slice(-3)}`, position: 0, permission_overwrites: [], parent_id: null, nsfw: false, flags: 0, ...overrides };
+}
+
+/** A role as GUILD_CREATE lists it and GUILD_ROLE_CREATE / UPDATE carry it (in `{ guild_id, role }`). */
+export function role(id: string, overrides: Record<string, unknown> = {}) {
+  const color = (overrides.color as number | undefined) ?? 0;
+  return {
+    id,
+    name: `role-${id.slice(-3)}`,
+    color,
+    colors: { primary_color: color, secondary_color: null, tertiary_color: null },
+    hoist: false,
+    icon: null,
+    unicode_emoji: null,
+    position: 1,
+    permissions: '0',
+    managed: false,
+    mentionable: false,
+    flags: 0,
+    ...overrides,
+  };
+}
+
+/** A CDN image hash (32 hex digits) derived from a seed, as Discord sends for avatars and icons. */
+export function imageHash(seed: string): string {
+  let h = '';
+  for (let i = 0; h.length < 32; i++) h += ((seed.charCodeAt(i % seed.length) * 31 + i * 7) % 256).toString(16).padStart(2, '0');
+  return h.slice(0, 32);
+}
+
 export function voiceChannel(id: string, overrides: Record<string, unknown> = {}) {
   return { id, type: 2, guild_id: GUILD, name: `voice-${id.slice(-3)}`, position: 1, permission_overwrites: [], parent_id: null, bitrate: 64000, user_limit: 0, rtc_region: null, ...overrides };
 }
@@ -110,6 +142,11 @@ export interface MessageOptions {
   attachments?: number;
   replyTo?: { id: string; author: string; bot?: boolean } | null;
   at?: string;
+  /** The author's server nickname and guild avatar hash (MESSAGE_CREATE's `member`). */
+  nick?: string | null;
+  memberAvatar?: string | null;
+  /** Fields of the author's user object (global_name, avatar, username…). */
+  authorUser?: Record<string, unknown>;
 }
 
 /** A MESSAGE_CREATE payload. */
@@ -122,7 +159,7 @@ export function message(options: MessageOptions = {}) {
     id,
     type: reply ? 19 : 0,
     channel_id: options.channel ?? CHANNEL,
-    author: user(author, { bot: options.bot ?? false }),
+    author: user(author, { bot: options.bot ?? false, ...options.authorUser }),
     content: options.content ?? 'hello there',
     timestamp: at,
     edited_timestamp: null,
@@ -139,7 +176,7 @@ export function message(options: MessageOptions = {}) {
   };
   if (options.guild !== null) {
     payload.guild_id = options.guild ?? GUILD;
-    payload.member = { roles: [], joined_at: '2026-01-01T00:00:00.000000+00:00', deaf: false, mute: false, flags: 0 };
+    payload.member = { nick: options.nick ?? null, avatar: options.memberAvatar ?? null, roles: [], joined_at: '2026-01-01T00:00:00.000000+00:00', premium_since: null, deaf: false, mute: false, flags: 0, pending: false };
   }
   if (reply) {
     payload.message_reference = { type: 0, message_id: reply.id, channel_id: options.channel ?? CHANNEL, guild_id: GUILD };

@@ -1,0 +1,3 @@
+export declare const MINIMUM_NODE: string;
+export declare function tooOldNode(version: string): string | null;
+export declare function requireSupportedNode(): void;
