@@ -46,11 +46,19 @@ export async function growth(exec: Executor, ctx: AnalyticsContext, days: number
     else d.leaves += r.n;
     d.net = d.joins - d.leaves;
   }
-  // Members now come from the members table (kept by the bot and by join/leave events); 30 days
-  // ago is now minus the net growth of the 30 local days up to today, so the two agree with the chart.
+  // Members now: those the members table holds as present (kept by the bot and by join/leave
+  // events), and everyone seen taking part (member_cohorts holds each actor once) unless known to
+  // have left or to be a bot, so a guild fed by events alone does not read "0 members" beside its
+  // active ones. 30 days ago is now minus the net growth of the 30 local days up to today, so the
+  // two agree with the chart.
   const [size] = await queryRows<{ now: number }>(
     exec,
-    sql`SELECT count(*)::int AS now FROM members WHERE guild_id = ${ctx.guildId} AND NOT is_bot AND left_at IS NULL`,
+    sql`SELECT count(*)::int AS now FROM (
+          SELECT user_id FROM members WHERE guild_id = ${ctx.guildId} AND NOT is_bot AND left_at IS NULL
+          UNION
+          SELECT c.user_id FROM member_cohorts c WHERE c.guild_id = ${ctx.guildId}
+            AND NOT EXISTS (SELECT 1 FROM members m WHERE m.guild_id = c.guild_id AND m.user_id = c.user_id AND (m.is_bot OR m.left_at IS NOT NULL))
+        ) present`,
   );
   const now = size?.now ?? 0;
   return { days: [...byDay.values()], members: { now, thirtyDaysAgo: Math.max(0, now - net30), netLast30Days: net30 } };
@@ -81,7 +89,7 @@ export async function voice(exec: Executor, ctx: AnalyticsContext, days: number)
           SELECT user_id, sum(seconds) AS s FROM voice_daily WHERE guild_id = ${ctx.guildId} AND day >= ${range[0]}::date
           GROUP BY user_id HAVING sum(seconds) > 0 ORDER BY sum(seconds) DESC, user_id LIMIT 10
         )
-        SELECT t.user_id::text, m.display_name AS name, t.s::text s FROM top t
+        SELECT t.user_id::text, COALESCE(m.display_name, m.username) AS name, t.s::text s FROM top t
         LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = t.user_id
         ORDER BY t.s DESC, t.user_id`,
   );
@@ -153,7 +161,7 @@ export async function topEngaged(exec: Executor, ctx: AnalyticsContext, week: st
           WHERE guild_id = ${ctx.guildId} AND week = ${week}::date
           ORDER BY ${SCORE} DESC, user_id LIMIT ${limit}
         )
-        SELECT r.user_id::text, m.display_name AS name, r.messages, r.reactions, r.events_attended, r.voice_seconds::text, r.score::text
+        SELECT r.user_id::text, COALESCE(m.display_name, m.username) AS name, r.messages, r.reactions, r.events_attended, r.voice_seconds::text, r.score::text
         FROM ranked r LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = r.user_id
         ORDER BY r.score DESC, r.user_id`,
   );
@@ -199,7 +207,7 @@ async function namesOf(exec: Executor, guildId: string, list: { userId: string }
   if (list.length === 0) return new Map();
   const rows = await queryRows<{ u: string; n: string | null }>(
     exec,
-    sql`SELECT user_id::text u, display_name n FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(list.map((m) => m.userId))})`,
+    sql`SELECT user_id::text u, COALESCE(display_name, username) n FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(list.map((m) => m.userId))})`,
   );
   return new Map(rows.map((r) => [r.u, r.n]));
 }
@@ -313,7 +321,7 @@ async function rankStars(exec: Executor, ctx: AnalyticsContext, settings: StarSe
         ), listed AS (
           SELECT 'rising' AS list, * FROM rising UNION ALL SELECT 'churn', * FROM churn
         )
-        SELECT l.list, l.user_id::text, m.display_name AS name, l.recent, l.prior FROM listed l
+        SELECT l.list, l.user_id::text, COALESCE(m.display_name, m.username) AS name, l.recent, l.prior FROM listed l
         LEFT JOIN members m ON m.guild_id = ${ctx.guildId} AND m.user_id = l.user_id`,
   );
   const byRank = <T extends { userId: string }>(order: (a: T, b: T) => number) => (a: T, b: T) => order(a, b) || (BigInt(a.userId) < BigInt(b.userId) ? -1 : 1);
@@ -338,7 +346,7 @@ const csvField = (column: SQL) => sql`CASE WHEN ${column} ~ '[",\r\n]' THEN '"' 
 export async function engagementCsv(exec: Executor, ctx: AnalyticsContext, week: string): Promise<string> {
   const [row] = await queryRows<{ body: string | null }>(
     exec,
-    sql`SELECT string_agg(concat_ws(',', ${week}::text, w.user_id::text, ${csvField(sql`m.display_name`)}, w.messages, w.reactions, w.events_attended,
+    sql`SELECT string_agg(concat_ws(',', ${week}::text, w.user_id::text, ${csvField(sql`COALESCE(m.display_name, m.username)`)}, w.messages, w.reactions, w.events_attended,
                                     round(w.voice_seconds / 60.0)::bigint, ${SCORE}),
                           E'\n' ORDER BY ${SCORE} DESC, w.user_id) AS body
         FROM member_weekly w LEFT JOIN members m ON m.guild_id = w.guild_id AND m.user_id = w.user_id

@@ -13,6 +13,7 @@ import type { GuildHealthOut } from './routes/guild-health.ts';
 import type { GuildSettingsPatch, PublicLeaderboardSettings as PublicLeaderboardSettingsOut } from './routes/guild-admin.ts';
 import type { LeaderboardOut } from './routes/leaderboard.ts';
 import type { VisibilityOut } from './routes/member-visibility.ts';
+import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberProfileOut } from './routes/members.ts';
 import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
 import type { ItemOut } from './routes/shop.ts';
@@ -50,6 +51,15 @@ export type ShopItem = z.output<typeof ItemOut>;
 export type PresetCard = z.output<typeof PresetCardOut>;
 /** POST /guilds/:g/presets/import: the diff of the chosen mode, applied or not. */
 export type ImportResult = Omit<z.output<typeof ImportOut>, 'diff'> & { diff: ConfigDiff };
+
+/** GET /guilds/:g/members: one page of the members list, with the total that matched. */
+export type MemberList = z.output<typeof MemberListOut>;
+export type MemberRow = MemberList['members'][number];
+export type MemberRole = MemberRow['roles'][number];
+/** The query GET /guilds/:g/members accepts (every field optional: the server fills defaults). */
+export type MemberListQuery = Partial<z.output<typeof MemberListQuerySchema>>;
+/** GET /guilds/:g/members/:id: the profile, header (name, avatar, roles) to transactions. */
+export type MemberProfile = z.output<typeof MemberProfileOut>;
 
 /** GET /guilds/:g/health: rules failing or quarantined, invalid rules, events set aside. */
 export type GuildHealth = z.output<typeof GuildHealthOut>;

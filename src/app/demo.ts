@@ -8,19 +8,28 @@ import type { LakeEvent } from '../events/lake-event.ts';
 import type { IngestPipeline } from '../pipeline/ingest.ts';
 import { importRecipe } from '../presets/import.ts';
 import { loadRecipeFile } from '../presets/load.ts';
+import { DEMO_CHANNELS, DEMO_GUILD_ID, DEMO_MEMBER_IDS, fillDemoDirectory, seedDemoDirectory } from './demo-directory.ts';
 
-export const DEMO_GUILD_ID = '1000000000000000001';
+export { DEMO_GUILD_ID };
 export const PRESETS_DIR = fileURLToPath(new URL('../../presets', import.meta.url));
 
-/** Creates the demo guild if the database has no guild at all. Returns true if it did. */
+/**
+ * Creates the demo guild if the database has no guild at all. Returns true if it did. A demo guild
+ * created before the directory existed gets its names, roles and channels.
+ */
 export async function ensureDemoGuild(database: Database, pipeline: IngestPipeline, now = new Date()): Promise<boolean> {
   const any = await database.db.select({ id: guilds.id }).from(guilds).limit(1);
-  if (any.length > 0) return false;
+  if (any.length > 0) {
+    await fillDemoDirectory(database.db, now);
+    return false;
+  }
   await database.db.insert(guilds).values({ id: DEMO_GUILD_ID, name: 'Cairn Demo', isDemo: true }).onConflictDoNothing();
   const recipe = await loadRecipeFile(join(PRESETS_DIR, 'classic.json'));
   const imported = await importRecipe(database.db, DEMO_GUILD_ID, recipe, { actor: 'demo', allowUnbound: true });
   if (!imported.ok) throw new Error(`the classic preset does not import: ${JSON.stringify(imported.problems)}`);
   await pipeline.ingestEvents(demoActivity(now), 'simulator');
+  // After the activity, so the members' roles cannot change what the preset's rules paid.
+  await seedDemoDirectory(database.db, now);
   return true;
 }
 
@@ -31,8 +40,8 @@ export function demoActivity(now: Date, count = 400): LakeEvent[] {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed / 2147483648;
   };
-  const members = Array.from({ length: 12 }, (_, i) => String(1000000000000001000n + BigInt(i)));
-  const channels = ['1000000000000000101', '1000000000000000102', '1000000000000000103'];
+  const members = DEMO_MEMBER_IDS.slice(0, 12); // the bot (the 13th) takes no part
+  const channels = [DEMO_CHANNELS.general, DEMO_CHANNELS.help, DEMO_CHANNELS.showcase];
   const start = now.getTime() - 7 * 86_400_000;
   const events: LakeEvent[] = [];
   for (let i = 0; i < count; i++) {
@@ -48,7 +57,8 @@ export function demoActivity(now: Date, count = 400): LakeEvent[] {
     } else if (r < 0.94) {
       events.push({ ...base, type: 'thread_create', data: { name: 'discussion' } });
     } else {
-      events.push({ ...base, type: 'voice_session_end', data: { duration_seconds: Math.floor(next() * 5400), is_afk: false } });
+      // Voice happens in the voice lounge (the text channel drawn above keeps the random sequence).
+      events.push({ ...base, channel_id: DEMO_CHANNELS.lounge, type: 'voice_session_end', data: { duration_seconds: Math.floor(next() * 5400), is_afk: false } });
     }
   }
   return events;

@@ -92,8 +92,9 @@ describe('community analytics', () => {
       { day: '2026-11-21', joins: 1, leaves: 1, net: 0 },
       { day: '2026-11-22', joins: 0, leaves: 1, net: -1 },
     ]);
-    // Alice, Bob (rejoined), Dave, Erin are members; Carol left. Net growth over 30 days: 3 joins − 2 leaves.
-    expect(growth.members).toEqual({ now: 4, thirtyDaysAgo: 3, netLast30Days: 1 });
+    // Alice, Bob (rejoined), Dave, Erin joined, and Frank took part (his join was never seen): five
+    // members; Carol left. Net growth over 30 days: 3 joins − 2 leaves.
+    expect(growth.members).toEqual({ now: 5, thirtyDaysAgo: 4, netLast30Days: 1 });
   });
 
   it('keeps the latest join and leave of a member who left and rejoined', async () => {

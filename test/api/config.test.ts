@@ -104,7 +104,7 @@ describe('members, settings, seasons, audit, overview', () => {
       expect.objectContaining({ currency: 'xp', delta: 5, source: 'rule', rule: { key: 'msg', name: 'Message XP', version: 1 }, event: expect.objectContaining({ sourceId: '777', type: 'message_create' }) }),
     ]);
     expect(profile.activity.message_create).toBe(1);
-    expect((await call('GET', '/members?search=987')).body.map((m: { userId: string }) => m.userId)).toContain(ALICE);
+    expect((await call('GET', '/members?search=987')).body.members.map((m: { userId: string }) => m.userId)).toContain(ALICE);
     expect((await call('GET', '/members/1')).status).toBe(404);
     expect((await call('POST', `/members/${ALICE}/award`, { currency: 'gold', amount: -100 })).status).toBe(409);
     expect((await call('POST', `/members/${ALICE}/award`, { currency: 'gems', amount: 1 })).status).toBe(422);

@@ -176,7 +176,7 @@ describe('editing round trips', () => {
   });
 
   it('members: a manual award shows in the balance after a reload', async () => {
-    const [member] = await panel.api(`${G}/members?limit=1`);
+    const [member] = (await panel.api(`${G}/members?limit=1`)).members;
     const before = (await panel.api(`${G}/members/${member.userId}`)).currencies.find((c: { key: string }) => c.key === 'gold').balance;
     const page = await open(`members/${member.userId}`);
     await page.getByLabel('Currency').selectOption('gold');

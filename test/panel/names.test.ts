@@ -3,6 +3,7 @@
 // trace; the audit log says who by name; a limit typed with units survives save and edit; the
 // configuration export is named after the guild.
 import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, guildChannels, guildRoles, members } from '../../src/db/schema.ts';
@@ -26,23 +27,24 @@ beforeAll(async () => {
   panel = await startPanel();
   browser = await openBrowser();
   const { db } = panel.services.database;
-  // The directory as the gateway would have stored it (the demo's members are ids 1000…1000+).
+  // The directory as the gateway would have stored it (the demo's members are ids 1000…1000+),
+  // over the demo's seeded one: these names win.
   await db.insert(guildChannels).values([
     { guildId: DEMO_GUILD_ID, channelId: CATEGORY, name: 'Community', type: 4 },
     { guildId: DEMO_GUILD_ID, channelId: GENERAL, name: 'general', type: 0, parentId: CATEGORY },
     { guildId: DEMO_GUILD_ID, channelId: HELP, name: 'help-desk', type: 0, parentId: CATEGORY },
-  ]);
+  ]).onConflictDoUpdate({ target: [guildChannels.guildId, guildChannels.channelId], set: { name: sql`excluded.name`, type: sql`excluded.type`, parentId: sql`excluded.parent_id` } });
   await db.insert(guildRoles).values([
     { guildId: DEMO_GUILD_ID, roleId: REGULAR, name: 'Regular', color: 0x3498db },
     { guildId: DEMO_GUILD_ID, roleId: MODERATOR, name: 'Moderator', color: 0xe91e63 },
-  ]);
+  ]).onConflictDoUpdate({ target: [guildRoles.guildId, guildRoles.roleId], set: { name: sql`excluded.name`, color: sql`excluded.color` } });
   await db
     .insert(members)
     .values([
       { guildId: DEMO_GUILD_ID, userId: ADA, displayName: 'Ada Lovelace', username: 'ada', roles: [REGULAR] },
       { guildId: DEMO_GUILD_ID, userId: GRACE, displayName: 'Grace Hopper', username: 'grace', roles: [MODERATOR] },
     ])
-    .onConflictDoUpdate({ target: [members.guildId, members.userId], set: { displayName: 'Ada Lovelace' } });
+    .onConflictDoUpdate({ target: [members.guildId, members.userId], set: { displayName: sql`excluded.display_name`, username: sql`excluded.username`, roles: sql`excluded.roles` } });
   await panel.api(`${G}/rules/${RULE}`, {
     method: 'PUT',
     json: {

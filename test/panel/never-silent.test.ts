@@ -179,7 +179,7 @@ describe('the rule editor', () => {
 
 describe('manual awards', () => {
   it('shows the server’s message at the amount field, in its words (no path appended)', async () => {
-    const [member] = await panel.api(`${G}/members?limit=1`);
+    const [member] = (await panel.api(`${G}/members?limit=1`)).members;
     const huge = '99999999999999999999';
     const expected = await refusal('POST', `${G}/members/${member.userId}/award`, { currency: 'gold', amount: Number(huge), reason: '' }, 'amount');
     expect(expected).not.toBeNull();

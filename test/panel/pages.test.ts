@@ -85,7 +85,7 @@ describe('panel pages', () => {
     // Search by id prefix narrows the list to that member.
     await page.getByLabel('Search members').fill('1000000000000001003');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
-    await expect(page.locator('tbody tr').textContent()).resolves.toContain('1000000000000001003');
+    await expect(page.locator('tbody tr').textContent()).resolves.toContain('Juniper ✨'); // …1003, by name
     await page.getByLabel('Search members').fill('no such member name');
     await page.getByText('No member matches').waitFor();
     await page.getByLabel('Search members').fill('');

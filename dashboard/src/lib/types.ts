@@ -44,35 +44,6 @@ export interface Effect {
   [field: string]: Json | undefined;
 }
 
-export interface MemberRow {
-  userId: string;
-  displayName: string | null;
-  balances: Record<string, number>;
-}
-
-export interface MemberProfile {
-  userId: string;
-  displayName: string | null;
-  roles: string[];
-  joinedAt: string | null;
-  currencies: { key: string; name: string; symbol: string; balance: number; lifetimeEarned: number; level: number | null; nextLevelAt: number | null; levelStartsAt: number | null }[];
-  milestones: { key: string; name: string; icon: string; rarity: string; earnedAt: string; season: number }[];
-  activity: Record<string, number>;
-  transactions: {
-    id: number;
-    at: string;
-    currency: string;
-    delta: number;
-    balanceAfter: number;
-    source: string;
-    reason: string | null;
-    rule: { key: string; name: string; version: number | null } | null;
-    event: { sourceId: string; type: string; occurredAt: string; channelId: string | null } | null;
-  }[];
-}
-
-
-
 /** A stored rule's document as the editor holds it (a copy): the server's type, whose `vars` are
  *  `unknown` to its schema, are JSON values here since documents come and go as JSON. */
 export const editableRule = (document: Rule['document']): RuleDocument => structuredClone(document) as RuleDocument;

@@ -1,4 +1,4 @@
-// /api/guilds/:guildId/members — search, profiles (balances, levels, milestones, recent
+// /api/guilds/:guildId/members — the members list (search, sort, filters), profiles (balances, levels, milestones, recent
 // transactions with the rule and event behind each) and manual awards.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -9,17 +9,48 @@ import { queryRows } from '../../db/client.ts';
 import { Snowflake } from '../../events/lake-event.ts';
 import { LevelCurveSchema, thresholdFor } from '../../ledger/currency.ts';
 import { awardRefusal } from '../../ledger/ledger.ts';
+import { listMembers } from '../../members/list.ts';
+import { namedRoles } from '../../members/roles.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readJson } from '../validate.ts';
 import { guildOf } from './helpers.ts';
 
-const ListQuery = z.object({
-  search: z.string().max(100).optional(),
+/** Query strings arrive as text; control characters (NUL above all) are never part of a name. */
+const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127);
+
+export const MemberListQuery = z.object({
+  /** A name (display name or username; case-insensitive, anywhere in it) or the start of a user id. */
+  search: z.string().max(100).refine((s) => !hasControl(s), 'must not contain control characters').optional(),
+  sort: z.enum(['name', 'joined', 'balance']).default('name'),
+  /** The currency to sort by (with sort=balance). */
+  currency: z.string().max(64).optional(),
+  /** Default: ascending by name, newest or richest first otherwise. */
+  order: z.enum(['asc', 'desc']).optional(),
+  /** Members still in the guild, those who left, or both (the default; those who left are flagged by leftAt). */
+  status: z.enum(['present', 'left', 'all']).default('all'),
+  joinedWithinDays: z.coerce.number().int().min(1).max(36_500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+const RoleOut = z.object({ id: z.string(), name: z.string().nullable(), color: z.number() }).meta({ id: 'MemberRole', description: "A role with its name and colour from the guild's directory (name null when unknown)" });
+const MemberIdentity = {
+  userId: z.string(),
+  displayName: z.string().nullable(),
+  username: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  isBot: z.boolean(),
+  joinedAt: z.string().nullable(),
+  /** Set when the member left the guild. */
+  leftAt: z.string().nullable(),
+  roles: z.array(RoleOut),
+};
+export const MemberRowOut = z
+  .object({ ...MemberIdentity, balances: z.record(z.string(), z.number()), levels: z.record(z.string(), z.number()) })
+  .meta({ id: 'MemberRow', description: 'A member of the list: identity, roles, balances, and levels of the leveled currencies' });
+export const MemberListOut = z.object({ total: z.number(), limit: z.number(), offset: z.number(), members: z.array(MemberRowOut) }).meta({ id: 'MemberList' });
+
 const AwardBody = z
   .object({
     currency: z.string().min(1),
@@ -28,14 +59,22 @@ const AwardBody = z
   })
   .strict();
 const UserId = z.object({ userId: Snowflake });
+type MemberList = z.output<typeof MemberListOut>;
+type MemberProfile = z.output<typeof MemberProfileOut>;
 
-const Profile = z
+export const MemberProfileOut = z
   .object({
-    userId: z.string(),
-    displayName: z.string().nullable(),
-    roles: z.array(z.string()),
-    joinedAt: z.string().nullable(),
-    currencies: z.array(z.object({ key: z.string(), name: z.string(), symbol: z.string(), balance: z.number(), lifetimeEarned: z.number(), level: z.number().nullable(), nextLevelAt: z.number().nullable(), levelStartsAt: z.number().nullable() })),
+    ...MemberIdentity,
+    currencies: z.array(
+      z.object({
+        key: z.string(), name: z.string(), symbol: z.string(), balance: z.number(), lifetimeEarned: z.number(),
+        level: z.number().nullable(), nextLevelAt: z.number().nullable(), levelStartsAt: z.number().nullable(),
+        /** What the level curve counts (lifetime earned or the balance, as the curve says); null without levels. */
+        levelTotal: z.number().nullable(),
+        /** Place on the all-time leaderboard of the currency (null without a positive balance). */
+        rank: z.number().nullable(),
+      }),
+    ),
     milestones: z.array(z.object({ key: z.string(), name: z.string(), icon: z.string(), rarity: z.string(), earnedAt: z.string(), season: z.number() })),
     activity: z.record(z.string(), z.number()),
     transactions: z.array(
@@ -50,8 +89,8 @@ const Profile = z
 
 const P = '/api/guilds/{guildId}/members';
 export const memberDocs: RouteDoc[] = [
-  { method: 'get', path: P, summary: 'Members (search by name or id), with balances', tag: 'members', query: ListQuery, response: z.array(z.object({ userId: z.string(), displayName: z.string().nullable(), balances: z.record(z.string(), z.number()) })) },
-  { method: 'get', path: `${P}/{userId}`, summary: 'A member: balances, levels, milestones, activity, recent transactions explained', tag: 'members', response: Profile, statuses: [404] },
+  { method: 'get', path: P, summary: 'Members: search by name or id prefix, sort by name, join date or a balance, filter by presence and join date; paged with the total', tag: 'members', query: MemberListQuery, response: MemberListOut },
+  { method: 'get', path: `${P}/{userId}`, summary: 'A member: name, avatar, roles, balances, levels, ranks, milestones, activity, recent transactions explained', tag: 'members', response: MemberProfileOut, statuses: [404] },
   { method: 'post', path: `${P}/{userId}/award`, summary: 'Award (or fine, with a negative amount) a member; recorded as a manual_award event', tag: 'members', body: AwardBody, response: z.object({ member: z.string(), currency: z.string(), amount: z.number(), balance: z.number(), sourceId: z.string() }), statuses: [409] },
 ];
 
@@ -59,41 +98,30 @@ export function memberRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
-    const q = parseWith(ListQuery, c.req.query(), 'query');
-    const guildId = guildOf(c);
-    const search = q.search?.trim();
-    const filter = search
-      ? /^[0-9]+$/.test(search)
-        ? sql`AND u.user_id::text LIKE ${search + '%'}`
-        : sql`AND m.display_name ILIKE ${'%' + search.replace(/[%_\\]/g, (x) => '\\' + x) + '%'}`
-      : sql``;
-    const rows = await queryRows<{ user_id: string; display_name: string | null; balances: Record<string, number> | null }>(
-      c.get('services').database.db,
-      sql`WITH u AS (SELECT user_id FROM wallets WHERE guild_id = ${guildId} UNION SELECT user_id FROM members WHERE guild_id = ${guildId})
-          SELECT u.user_id::text, m.display_name,
-                 (SELECT jsonb_object_agg(cur.key, w.balance) FROM wallets w JOIN currencies cur ON cur.id = w.currency_id
-                  WHERE w.guild_id = ${guildId} AND w.user_id = u.user_id) AS balances
-          FROM u LEFT JOIN members m ON m.guild_id = ${guildId} AND m.user_id = u.user_id
-          WHERE TRUE ${filter}
-          ORDER BY m.display_name NULLS LAST, u.user_id LIMIT ${q.limit} OFFSET ${q.offset}`,
-    );
-    return c.json(rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, balances: r.balances ?? {} })));
+    const q = parseWith(MemberListQuery, c.req.query(), 'query');
+    const services = c.get('services');
+    const result = await listMembers(services.database.db, guildOf(c), q, services.clock.now());
+    if (!result.ok) throw new ApiError('validation_failed', `${result.path} ${result.message}`, [{ path: result.path, message: result.message }]);
+    return c.json({ total: result.total, limit: q.limit, offset: q.offset, members: result.members } satisfies MemberList);
   });
 
   app.get('/:userId', async (c) => {
     const { userId } = parseWith(UserId, { userId: c.req.param('userId') }, 'URL');
     const guildId = guildOf(c);
     const db = c.get('services').database.db;
-    const [member] = await queryRows<{ display_name: string | null; roles: string[]; joined_at: string | null }>(
+    const [member] = await queryRows<{ display_name: string | null; username: string | null; avatar_url: string | null; is_bot: boolean; roles: string[]; joined_at: string | null; left_at: string | null }>(
       db,
-      sql`SELECT display_name, roles, joined_at::text FROM members WHERE guild_id = ${guildId} AND user_id = ${userId}`,
+      sql`SELECT display_name, username, avatar_url, is_bot, roles, joined_at::text, left_at::text FROM members WHERE guild_id = ${guildId} AND user_id = ${userId}`,
     );
-    const wallets = await queryRows<{ key: string; name: string; symbol: string; balance: string; lifetime_earned: string; level: number | null; level_curve: unknown }>(
+    // The rank follows the leaderboard's order: positive balances, highest first, then by user id.
+    const wallets = await queryRows<{ key: string; name: string; symbol: string; balance: string; lifetime_earned: string; level: number | null; level_curve: unknown; rank: number | null }>(
       db,
-      sql`SELECT c.key, c.name, c.symbol, COALESCE(w.balance, 0)::text AS balance, COALESCE(w.lifetime_earned, 0)::text AS lifetime_earned, w.level, c.level_curve
+      sql`SELECT c.key, c.name, c.symbol, COALESCE(w.balance, 0)::text AS balance, COALESCE(w.lifetime_earned, 0)::text AS lifetime_earned, w.level, c.level_curve,
+                 CASE WHEN w.balance > 0 THEN 1 + (SELECT count(*)::int FROM wallets o WHERE o.currency_id = c.id AND (o.balance > w.balance OR (o.balance = w.balance AND o.user_id < w.user_id))) END AS rank
           FROM currencies c LEFT JOIN wallets w ON w.currency_id = c.id AND w.user_id = ${userId}
           WHERE c.guild_id = ${guildId} ORDER BY c.display_order, c.key`,
     );
+    const roleNames = await namedRoles(db, guildId, member?.roles ?? []);
     const hasWallet = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int n FROM wallets WHERE guild_id = ${guildId} AND user_id = ${userId}`);
     if (!member && (hasWallet[0]?.n ?? 0) === 0) throw new ApiError('not_found', `member ${userId} has no activity in this guild`);
     const earned = await queryRows<{ key: string; document: Record<string, unknown>; earned_at: string; season: number }>(
@@ -123,8 +151,12 @@ export function memberRoutes() {
     return c.json({
       userId,
       displayName: member?.display_name ?? null,
-      roles: member?.roles ?? [],
+      username: member?.username ?? null,
+      avatarUrl: member?.avatar_url ?? null,
+      isBot: member?.is_bot ?? false,
       joinedAt: member?.joined_at ? new Date(member.joined_at).toISOString() : null,
+      leftAt: member?.left_at ? new Date(member.left_at).toISOString() : null,
+      roles: roleNames(member?.roles ?? []),
       currencies: wallets.map((w) => {
         const curve = w.level_curve ? LevelCurveSchema.safeParse(w.level_curve) : undefined;
         const level = curve?.success ? (w.level ?? curve.data.start_level) : null;
@@ -132,6 +164,8 @@ export function memberRoutes() {
           key: w.key, name: w.name, symbol: w.symbol, balance: Number(w.balance), lifetimeEarned: Number(w.lifetime_earned), level,
           nextLevelAt: curve?.success && level !== null && Number.isFinite(thresholdFor(curve.data, level)) ? thresholdFor(curve.data, level) : null,
           levelStartsAt: curve?.success && level !== null && level > curve.data.start_level ? thresholdFor(curve.data, level - 1) : curve?.success ? 0 : null,
+          levelTotal: curve?.success ? Number(curve.data.based_on === 'balance' ? w.balance : w.lifetime_earned) : null,
+          rank: w.rank,
         };
       }),
       milestones: earned.map((m) => ({ key: m.key, name: String(m.document.name ?? m.key), icon: String(m.document.icon ?? '🏅'), rarity: String(m.document.rarity ?? 'common'), earnedAt: new Date(m.earned_at).toISOString(), season: m.season })),
@@ -141,7 +175,7 @@ export function memberRoutes() {
         rule: t.rule_key ? { key: t.rule_key, name: t.rule_name ?? t.rule_key, version: t.rule_version } : null,
         event: t.source_id ? { sourceId: t.source_id, type: t.type!, occurredAt: new Date(t.occurred_at!).toISOString(), channelId: t.channel_id } : null,
       })),
-    });
+    } satisfies MemberProfile);
   });
 
   app.post('/:userId/award', async (c) => {
