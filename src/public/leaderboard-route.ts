@@ -9,6 +9,7 @@
 // switching the page off answers 404 at once and changing the currencies never serves the old
 // list. Names, avatars and member opt-outs reach the page within the TTL; an opt-out made through
 // the API in this process drops the guild's pages at once (PublicPages.forget).
+import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { PublicLeaderboardSettings } from '../api/routes/guild-admin.ts';
@@ -24,7 +25,8 @@ export const PUBLIC_TTL_SECONDS = 30;
 const PERIODS = new Set<LeaderboardPeriod>(['all', 'season', 'week']);
 const DEFAULT_ACCENT = '#5865f2';
 
-type Rendered = { status: 200; html: string } | { status: 404 };
+/** A page with its gzip bytes, made once per cache entry: phones on slow links get a fifth of the bytes. */
+type Rendered = { status: 200; html: string; gzip: Uint8Array } | { status: 404 };
 
 /** The rendered pages of one app, shared with the routes that change what they show. */
 export class PublicPages {
@@ -83,13 +85,20 @@ export function publicRoutes(pages: PublicPages = new PublicPages()) {
       if (!result.ok) return { status: 404 };
       const pagesTotal = Math.max(1, Math.ceil(result.board.total / PUBLIC_PAGE_SIZE));
       if (page > pagesTotal) return { status: 404 };
-      return { status: 200, html: renderLeaderboardPage({ guild: { id: guildId, name: guild.name, iconUrl: guild.icon_url }, accent, currencies, board: result.board, page, pages: pagesTotal }) };
+      const html = renderLeaderboardPage({ guild: { id: guildId, name: guild.name, iconUrl: guild.icon_url }, accent, currencies, board: result.board, page, pages: pagesTotal });
+      return { status: 200, html, gzip: gzipSync(html) };
     });
     const rendered = await value;
     if (rendered.status === 404) return notFound(c);
     c.header('Cache-Control', `public, max-age=${PUBLIC_TTL_SECONDS}`);
     c.header('X-Cache', hit ? 'hit' : 'miss');
+    c.header('Vary', 'Accept-Encoding');
     securityHeaders(c);
+    if (/\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '')) {
+      c.header('Content-Encoding', 'gzip');
+      c.header('Content-Type', 'text/html; charset=UTF-8');
+      return c.body(rendered.gzip as Uint8Array<ArrayBuffer>);
+    }
     return c.html(rendered.html);
   });
   // Every other /p/ path is this 404 too, never the panel's SPA page.

@@ -1,5 +1,6 @@
 // The public leaderboard page through app.request, without credentials: off unless the guild opts
 // in, only its listed currencies, opted-out members hidden entirely, names escaped, cached.
+import { gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, guilds, members } from '../../src/db/schema.ts';
@@ -75,6 +76,23 @@ describe('GET /p/:guildId/leaderboard', () => {
     expect(html).not.toContain(BOB);
     // Ids of members who did not opt out are not printed either (initials colours come from a hash).
     expect(html).not.toContain(ALICE);
+  });
+
+  it('sends the page gzip-compressed to clients that accept it, the same bytes once unpacked', async () => {
+    await optIn({ public_leaderboard: { enabled: true, currencies: ['xp'] } });
+    // A page no other test of this file asks for (the app, and so its cache, lives for the file).
+    const WEEK = `${PATH}?period=week`;
+    const plain = await page(WEEK);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const html = await plain.text();
+    const packed = await api.request(WEEK, { token: null, headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(packed.status).toBe(200);
+    expect(packed.headers.get('content-encoding')).toBe('gzip');
+    expect(packed.headers.get('vary')).toBe('Accept-Encoding');
+    expect(packed.headers.get('content-type')).toContain('text/html');
+    const bytes = Buffer.from(await packed.arrayBuffer());
+    expect(bytes.length).toBeLessThan(Buffer.byteLength(html) / 2);
+    expect(gunzipSync(bytes).toString('utf8')).toBe(html);
   });
 
   it('pages by 50 with ?page=N and refuses pages past the end and malformed parameters', async () => {
