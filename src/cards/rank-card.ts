@@ -2,7 +2,7 @@
 // value: pure drawing, no database and no network; the avatar arrives already decoded.
 import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas';
 import { accentColour, colourForId } from './colours.ts';
-import { cardFont, registerCardFonts } from './fonts.ts';
+import { cardFont, ensureEmojiGlyphs, registerCardFonts } from './fonts.ts';
 import { cleanText, fitText, initials, shortNumber } from './text.ts';
 
 export const CARD_WIDTH = 934;
@@ -61,6 +61,7 @@ export function renderRankCard(data: RankCardData, avatar: AvatarImage | null = 
 /** Draws the card on `canvas` (a new one unless given; a given one is cleared first). */
 export function drawRankCard(data: RankCardData, avatar: AvatarImage | null = null, canvas: Canvas = createCanvas(CARD_WIDTH, CARD_HEIGHT)): Canvas {
   registerCardFonts();
+  ensureEmojiGlyphs([data.displayName, data.username ?? '', data.milestone?.icon ?? '', data.milestone?.name ?? '', data.level?.unit ?? '', ...data.balances.flatMap((b) => [b.symbol, b.name])].join(''));
   const ctx = canvas.getContext('2d');
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, CARD_WIDTH, CARD_HEIGHT);

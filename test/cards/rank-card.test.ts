@@ -66,6 +66,22 @@ describe('renderRankCard', () => {
   });
 });
 
+describe('emoji on the card', () => {
+  it('draws a currency symbol such as ⭐ in colour (the emoji font), not as an empty box', async () => {
+    const yellow = async (symbol: string) => {
+      const image = await loadImage(renderRankCard(cardData({ accentColor: '#5865f2', balances: [{ name: 'Stars', symbol, amount: 87 }] })));
+      const canvas = createCanvas(CARD_WIDTH, CARD_HEIGHT);
+      canvas.getContext('2d').drawImage(image, 0, 0);
+      const { data } = canvas.getContext('2d').getImageData(0, 0, CARD_WIDTH, CARD_HEIGHT);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! > 150 && data[i + 2]! < 90) n++;
+      return n;
+    };
+    expect(await yellow('S')).toBe(0);
+    expect(await yellow('⭐')).toBeGreaterThan(50);
+  });
+});
+
 describe('card text', () => {
   it('cleans names: controls and bidi marks become spaces, runs of space collapse, nothing left is empty', () => {
     expect(cleanText(HOSTILE_NAMES['NUL bytes'])).toBe('Ada Lovelace');
