@@ -1,35 +1,16 @@
 // Autocomplete through the real discord.js client and the fake Discord: typing in /buy's item and a
 // currency option answers with the guild's items and currencies (Discord's type 8 callback).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
-import { importClassic, startBot, type BotHarness } from './support/harness.ts';
-import { OptionType } from './support/interactions.ts';
+import { describe, expect, it } from 'vitest';
+import { answerTo, OptionType } from './support/interactions.ts';
+import { useBot } from './support/use-bot.ts';
 import { slashCommand } from './support/payloads.ts';
 
-let database: TestDatabase;
-let harness: BotHarness;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await resetDatabase(database);
-  await importClassic(database);
-  harness = await startBot(database);
-});
-afterEach(async () => {
-  await harness.stop();
-});
+const ctx = useBot({ preset: 'classic' });
 
 /** Types `value` into option `name` of a command and returns the suggestions Cairn answered with. */
 async function suggestions(command: string, name: string, value: string): Promise<{ name: string; value: string }[]> {
   const interaction = { ...slashCommand(command, [{ name, type: OptionType.STRING, value, focused: true }]), type: 4 };
-  harness.fake.dispatch('INTERACTION_CREATE', interaction);
-  const [callback] = await harness.fake.waitForCalls('POST', new RegExp(`^/interactions/${interaction.id}/${interaction.token}/callback$`), 1);
-  const body = callback!.body as { type: number; data: { choices: { name: string; value: string }[] } };
+  const body = await answerTo<{ type: number; data: { choices: { name: string; value: string }[] } }>(ctx.harness, interaction);
   expect(body.type).toBe(8); // APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
   return body.data.choices;
 }

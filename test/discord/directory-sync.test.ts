@@ -2,12 +2,12 @@
 // avatars arrive from GUILD_CREATE and updates, follow renames and deletions, survive a restart
 // (read through the API with the bot stopped), and hostile payloads are logged and skipped.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { guildChannels, guildRoles, guilds, members } from '../../src/db/schema.ts';
-import { createTestApp, json } from '../support/app.ts';
-import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
+import { json } from '../support/app.ts';
 import { BOT_USER_ID } from '../support/fake-discord.ts';
-import { startBot, until, waitForLake, type BotHarness } from './support/harness.ts';
+import { until, waitForLake, type BotHarness } from './support/harness.ts';
+import { useBot } from './support/use-bot.ts';
 import { ALICE, BOB, CAROL, CHANNEL, GUILD, LEVEL_ROLE, MOD_ROLE, VOICE_CHANNEL, category, guild, imageHash, member, message, role, textChannel, thread, voiceChannel } from './support/payloads.ts';
 
 const CATEGORY = '1111111111111111120';
@@ -36,28 +36,11 @@ function community(overrides: Record<string, unknown> = {}) {
   });
 }
 
-let database: TestDatabase;
-let api: Awaited<ReturnType<typeof createTestApp>>;
-let harness: BotHarness | undefined;
+// The API without a bot too: what the panel reads while the bot is offline.
+const ctx = useBot({ preset: 'none', start: 'manual', app: true });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // The API without a bot: what the panel reads while the bot is offline.
-  api = await createTestApp(database);
-});
-afterAll(async () => {
-  await api.services.close();
-});
-beforeEach(async () => {
-  await resetDatabase(database);
-});
-afterEach(async () => {
-  await harness?.stop();
-  harness = undefined;
-});
-
-const directory = async (query = '') => json(await api.request(`/api/guilds/${GUILD}/directory${query}`));
-const memberRow = async (userId: string) => (await database.db.select().from(members).where(and(eq(members.guildId, GUILD), eq(members.userId, userId))))[0];
+const directory = async (query = '') => json(await ctx.api.request(`/api/guilds/${GUILD}/directory${query}`));
+const memberRow = async (userId: string) => (await ctx.database.db.select().from(members).where(and(eq(members.guildId, GUILD), eq(members.userId, userId))))[0];
 const names = (entries: { name: string | null }[]) => entries.map((e) => e.name);
 
 /** Writes what the bot queued, until `check` holds (gateway frames arrive asynchronously). */
@@ -77,10 +60,9 @@ const warnings = (h: BotHarness, dispatch: string) => h.logs.filter((l) => l.msg
 
 describe('the directory from the gateway', () => {
   it('stores channels, categories, roles, the guild icon and member names and avatars from GUILD_CREATE, and keeps them after the bot stops', async () => {
-    harness = await startBot(database, { guildPayload: community() });
-    await settled(harness, async () => (await database.db.select().from(guildRoles)).length === 3 && (await memberRow(CAROL)), 'the directory written');
-    await harness.stop();
-    harness = undefined;
+    await ctx.start({ guildPayload: community() });
+    await settled(ctx.harness, async () => (await ctx.database.db.select().from(guildRoles)).length === 3 && (await memberRow(CAROL)), 'the directory written');
+    await ctx.stop();
 
     const body = await directory();
     expect(body.source).toBe('directory');
@@ -94,7 +76,7 @@ describe('the directory from the gateway', () => {
       { id: LEVEL_ROLE, name: 'Regular', color: 0x2ecc71, position: 1, managed: false, everyone: false, memberCount: 1, deleted: false },
       { id: GUILD, name: '@everyone', color: 0, position: 0, managed: false, everyone: true, memberCount: 0, deleted: false },
     ]);
-    const [stored] = await database.db.select().from(guilds).where(eq(guilds.id, GUILD));
+    const [stored] = await ctx.database.db.select().from(guilds).where(eq(guilds.id, GUILD));
     expect(stored).toMatchObject({ name: 'Test Guild', iconUrl: `${CDN}/icons/${GUILD}/${ICON}.png?size=256` });
     expect(await memberRow(ALICE)).toMatchObject({ displayName: 'Ali', username: 'alice', avatarUrl: `${CDN}/avatars/${ALICE}/${ALICE_AVATAR}.png?size=256`, roles: [LEVEL_ROLE] });
     // A guild avatar wins over the account's.
@@ -103,9 +85,9 @@ describe('the directory from the gateway', () => {
   });
 
   it('follows renames, new entries and deletions of channels, roles, the guild and members', async () => {
-    harness = await startBot(database, { guildPayload: community() });
-    await settled(harness, async () => (await directory()).source === 'directory' && (await memberRow(CAROL)), 'the directory written');
-    const { fake } = harness;
+    await ctx.start({ guildPayload: community() });
+    await settled(ctx.harness, async () => (await directory()).source === 'directory' && (await memberRow(CAROL)), 'the directory written');
+    const { fake } = ctx.harness;
     fake.dispatch('CHANNEL_UPDATE', textChannel(CHANNEL, { name: 'chat', parent_id: CATEGORY, position: 1 }));
     fake.dispatch('CHANNEL_CREATE', textChannel(NEW_CHANNEL, { name: 'memes', position: 3 }));
     fake.dispatch('CHANNEL_DELETE', voiceChannel(VOICE_CHANNEL, { name: 'Lounge', parent_id: CATEGORY, position: 2 }));
@@ -117,7 +99,7 @@ describe('the directory from the gateway', () => {
     fake.dispatch('GUILD_MEMBER_UPDATE', { ...member(ALICE, { nick: 'Alicia', roles: [LEVEL_ROLE], user: { username: 'alice', global_name: 'Alice', avatar: ALICE_AVATAR } }), guild_id: GUILD });
     fake.dispatch('GUILD_MEMBER_REMOVE', { guild_id: GUILD, user: { id: BOB, username: 'bob', discriminator: '0', avatar: BOB_AVATAR } });
 
-    await settled(harness, async () => (await memberRow(BOB))?.leftAt && (await database.db.select().from(guilds))[0]?.name === 'Renamed Guild', 'the changes written');
+    await settled(ctx.harness, async () => (await memberRow(BOB))?.leftAt && (await ctx.database.db.select().from(guilds))[0]?.name === 'Renamed Guild', 'the changes written');
     const body = await directory();
     expect(body.channels).toEqual([
       { id: CHANNEL, name: 'chat', kind: 'text', parentId: CATEGORY, position: 1, deleted: false },
@@ -131,7 +113,7 @@ describe('the directory from the gateway', () => {
     expect(withDeleted.channels.at(-1)).toEqual({ id: VOICE_CHANNEL, name: 'Lounge', kind: 'voice', parentId: CATEGORY, position: 2, deleted: true });
     expect(withDeleted.roles.at(-1)).toMatchObject({ id: MOD_ROLE, name: 'Moderator', deleted: true });
 
-    const [stored] = await database.db.select().from(guilds).where(eq(guilds.id, GUILD));
+    const [stored] = await ctx.database.db.select().from(guilds).where(eq(guilds.id, GUILD));
     expect(stored).toMatchObject({ name: 'Renamed Guild', iconUrl: `${CDN}/icons/${GUILD}/${newIcon}.png?size=256` });
     expect(await memberRow(ALICE)).toMatchObject({ displayName: 'Alicia', leftAt: null });
     const bob = await memberRow(BOB);
@@ -140,11 +122,10 @@ describe('the directory from the gateway', () => {
   });
 
   it('marks what was deleted while the bot was offline at the next GUILD_CREATE, and takes offline renames', async () => {
-    harness = await startBot(database, { guildPayload: community() });
-    await settled(harness, async () => (await directory()).channels.length === 2, 'the directory written');
-    const { fake } = harness;
-    await harness.stop({ fake: false });
-    harness = undefined;
+    await ctx.start({ guildPayload: community() });
+    await settled(ctx.harness, async () => (await directory()).channels.length === 2, 'the directory written');
+    const { fake } = ctx.harness;
+    await ctx.stop({ fake: false });
 
     // While the bot is away the voice channel and the Moderator role go, and #general is renamed.
     const base = community();
@@ -155,11 +136,10 @@ describe('the directory from the gateway', () => {
       }),
     ];
     try {
-      harness = await startBot(database, { fake });
-      await settled(harness, async () => (await directory()).channels.length === 1 && (await directory()).roles.length === 2, 'the new GUILD_CREATE written');
+      await ctx.start({ fake });
+      await settled(ctx.harness, async () => (await directory()).channels.length === 1 && (await directory()).roles.length === 2, 'the new GUILD_CREATE written');
     } finally {
-      await harness?.stop();
-      harness = undefined;
+      await ctx.stop();
     }
     const body = await directory('?deleted=include');
     expect(body.channels.map((c: { name: string; deleted: boolean }) => [c.name, c.deleted])).toEqual([
@@ -174,45 +154,45 @@ describe('the directory from the gateway', () => {
   });
 
   it('brings a deleted channel back when Discord lists it again (an undeleted entry is live)', async () => {
-    harness = await startBot(database, { guildPayload: community() });
-    await settled(harness, async () => (await directory()).channels.length === 2, 'the directory written');
-    harness.fake.dispatch('CHANNEL_DELETE', textChannel(CHANNEL));
-    await settled(harness, async () => (await directory()).channels.length === 1, 'the deletion written');
-    const [deleted] = await database.db.select().from(guildChannels).where(eq(guildChannels.channelId, CHANNEL));
+    await ctx.start({ guildPayload: community() });
+    await settled(ctx.harness, async () => (await directory()).channels.length === 2, 'the directory written');
+    ctx.harness.fake.dispatch('CHANNEL_DELETE', textChannel(CHANNEL));
+    await settled(ctx.harness, async () => (await directory()).channels.length === 1, 'the deletion written');
+    const [deleted] = await ctx.database.db.select().from(guildChannels).where(eq(guildChannels.channelId, CHANNEL));
     expect(deleted).toMatchObject({ name: 'general', deletedAt: expect.any(Date) });
-    harness.fake.dispatch('CHANNEL_CREATE', textChannel(CHANNEL, { name: 'general-2' }));
-    await settled(harness, async () => (await directory()).channels.length === 2, 'the channel back');
+    ctx.harness.fake.dispatch('CHANNEL_CREATE', textChannel(CHANNEL, { name: 'general-2' }));
+    await settled(ctx.harness, async () => (await directory()).channels.length === 2, 'the channel back');
     expect(names((await directory()).channels)).toContain('general-2');
   });
 
   it('leaves threads out of the directory', async () => {
-    harness = await startBot(database, { guildPayload: community() });
-    await settled(harness, async () => (await directory()).channels.length === 2, 'the directory written');
+    await ctx.start({ guildPayload: community() });
+    await settled(ctx.harness, async () => (await directory()).channels.length === 2, 'the directory written');
     const threadId = '1111111111111111140';
-    harness.fake.dispatch('CHANNEL_CREATE', { ...thread({ id: threadId }), newly_created: undefined });
-    harness.fake.dispatch('THREAD_CREATE', thread({ id: threadId }));
-    harness.fake.dispatch('CHANNEL_CREATE', textChannel(NEW_CHANNEL, { name: 'after-the-thread' }));
-    await settled(harness, async () => (await directory()).channels.length === 3, 'the later channel written');
-    expect((await database.db.select().from(guildChannels).where(eq(guildChannels.channelId, threadId))).length).toBe(0);
+    ctx.harness.fake.dispatch('CHANNEL_CREATE', { ...thread({ id: threadId }), newly_created: undefined });
+    ctx.harness.fake.dispatch('THREAD_CREATE', thread({ id: threadId }));
+    ctx.harness.fake.dispatch('CHANNEL_CREATE', textChannel(NEW_CHANNEL, { name: 'after-the-thread' }));
+    await settled(ctx.harness, async () => (await directory()).channels.length === 3, 'the later channel written');
+    expect((await ctx.database.db.select().from(guildChannels).where(eq(guildChannels.channelId, threadId))).length).toBe(0);
   });
 });
 
 describe('message authors', () => {
   it('refresh a name or avatar that changed, and write nothing while they stay the same', async () => {
-    harness = await startBot(database, { guildPayload: community() });
-    await settled(harness, async () => memberRow(CAROL), 'members written');
+    await ctx.start({ guildPayload: community() });
+    await settled(ctx.harness, async () => memberRow(CAROL), 'members written');
     const before = await memberRow(ALICE);
     const same = { author: ALICE, nick: 'Ali', authorUser: { username: 'alice', global_name: 'Alice', avatar: ALICE_AVATAR } };
-    for (let i = 0; i < 30; i++) harness.fake.dispatch('MESSAGE_CREATE', message(same));
-    await waitForLake(harness, database, 30, 'message_create');
-    await harness.bot.members.flush();
+    for (let i = 0; i < 30; i++) ctx.harness.fake.dispatch('MESSAGE_CREATE', message(same));
+    await waitForLake(ctx.harness, ctx.database, 30, 'message_create');
+    await ctx.harness.bot.members.flush();
     expect((await memberRow(ALICE))!.updatedAt).toEqual(before!.updatedAt);
 
     const avatar = imageHash('alice, later');
-    harness.fake.dispatch('MESSAGE_CREATE', message({ ...same, nick: 'Ali the Great', authorUser: { ...same.authorUser, avatar } }));
+    ctx.harness.fake.dispatch('MESSAGE_CREATE', message({ ...same, nick: 'Ali the Great', authorUser: { ...same.authorUser, avatar } }));
     // Someone Cairn has not stored yet (no member event for them): stored from their message.
-    harness.fake.dispatch('MESSAGE_CREATE', message({ author: DAVE, authorUser: { username: 'dave', global_name: 'Dave' } }));
-    await settled(harness, async () => (await memberRow(ALICE))?.displayName === 'Ali the Great' && (await memberRow(DAVE)), 'the new name written');
+    ctx.harness.fake.dispatch('MESSAGE_CREATE', message({ author: DAVE, authorUser: { username: 'dave', global_name: 'Dave' } }));
+    await settled(ctx.harness, async () => (await memberRow(ALICE))?.displayName === 'Ali the Great' && (await memberRow(DAVE)), 'the new name written');
     // Only the name and avatar: the message's member object does not rewrite roles.
     expect(await memberRow(ALICE)).toMatchObject({ avatarUrl: `${CDN}/avatars/${ALICE}/${avatar}.png?size=256`, roles: [LEVEL_ROLE] });
     expect(await memberRow(DAVE)).toMatchObject({ displayName: 'Dave', username: 'dave', avatarUrl: null, leftAt: null });
@@ -225,13 +205,13 @@ describe('hostile directory payloads', () => {
       channels: [...community().channels, textChannel('1111111111111111150', { name: 'nul\u0000name' }), textChannel('1111111111111111151', { name: 'x'.repeat(10_000) })],
       roles: [...community().roles, { id: '2222222222222222250', name: 'bad', color: 2 ** 53, position: 'top' }],
     });
-    harness = await startBot(database, { guildPayload: hostileGuild });
-    await settled(harness, async () => (await directory()).roles.length === 3 && (await directory()).channels.length === 2, 'the good entries written');
-    expect(warnings(harness, 'GUILD_CREATE').flatMap((l) => l.problems as string[])).toEqual(
+    await ctx.start({ guildPayload: hostileGuild });
+    await settled(ctx.harness, async () => (await directory()).roles.length === 3 && (await directory()).channels.length === 2, 'the good entries written');
+    expect(warnings(ctx.harness, 'GUILD_CREATE').flatMap((l) => l.problems as string[])).toEqual(
       expect.arrayContaining([expect.stringMatching(/^channels\.3\.name: contains a NUL/), 'channels.4.name: must be at most 100 characters', expect.stringMatching(/^roles\.3\.color: /)]),
     );
 
-    const { fake } = harness;
+    const { fake } = ctx.harness;
     fake.dispatch('CHANNEL_CREATE', textChannel('1111111111111111152', { name: 'a\u0000b' }));
     fake.dispatch('CHANNEL_UPDATE', textChannel(CHANNEL, { name: 'y'.repeat(10_000), parent_id: CATEGORY }));
     fake.dispatch('GUILD_ROLE_CREATE', { guild_id: GUILD, role: { id: '2222222222222222251', color: 2 ** 53 } });
@@ -240,31 +220,29 @@ describe('hostile directory payloads', () => {
     fake.dispatch('GUILD_MEMBER_UPDATE', { ...member(ALICE, { nick: 'Al\u0000i', roles: [LEVEL_ROLE], user: { username: 'alice' } }), guild_id: GUILD });
     // Still running: a valid change after the hostile ones is applied.
     fake.dispatch('CHANNEL_CREATE', textChannel(NEW_CHANNEL, { name: 'still-here', position: 5 }));
-    await settled(harness, async () => names((await directory()).channels).includes('still-here'), 'the valid channel written');
+    await settled(ctx.harness, async () => names((await directory()).channels).includes('still-here'), 'the valid channel written');
 
     const body = await directory('?deleted=include');
     expect(names(body.channels)).toEqual(['general', 'Lounge', 'still-here']);
     expect(names(body.roles)).toEqual(['Moderator', 'Regular', '@everyone']);
     expect(await memberRow(ALICE)).toMatchObject({ displayName: 'Ali' });
     for (const dispatch of ['CHANNEL_CREATE', 'CHANNEL_UPDATE', 'GUILD_ROLE_CREATE', 'GUILD_ROLE_UPDATE', 'GUILD_ROLE_DELETE']) {
-      expect(warnings(harness, dispatch).length, dispatch).toBeGreaterThan(0);
+      expect(warnings(ctx.harness, dispatch).length, dispatch).toBeGreaterThan(0);
     }
-    expect(harness.logs.filter((l) => l.msg === 'listener failed' || l.msg === 'could not update the directory')).toEqual([]);
+    expect(ctx.harness.logs.filter((l) => l.msg === 'listener failed' || l.msg === 'could not update the directory')).toEqual([]);
   });
 
   it('does not take a listed channel it could not read for deleted', async () => {
-    harness = await startBot(database, { guildPayload: community() });
-    await settled(harness, async () => (await directory()).channels.length === 2, 'the directory written');
-    const { fake } = harness;
-    await harness.stop({ fake: false });
-    harness = undefined;
+    await ctx.start({ guildPayload: community() });
+    await settled(ctx.harness, async () => (await directory()).channels.length === 2, 'the directory written');
+    const { fake } = ctx.harness;
+    await ctx.stop({ fake: false });
     fake.guilds = [community({ channels: community().channels.map((c) => (c.id === CHANNEL ? { ...c, name: 'bad\u0000' } : c)) })];
     try {
-      harness = await startBot(database, { fake });
-      await settled(harness, async () => warnings(harness!, 'GUILD_CREATE').length > 0, 'the GUILD_CREATE read');
+      await ctx.start({ fake });
+      await settled(ctx.harness, async () => warnings(ctx.harness, 'GUILD_CREATE').length > 0, 'the GUILD_CREATE read');
     } finally {
-      await harness?.stop();
-      harness = undefined;
+      await ctx.stop();
     }
     expect((await directory()).channels).toContainEqual(expect.objectContaining({ id: CHANNEL, name: 'general', deleted: false }));
   });

@@ -2,41 +2,32 @@
 // from the directory the bot records (against the fake Discord), its live cache while nothing is
 // recorded, ids inferred from stored data otherwise; credentials and guild scope are enforced.
 // Renames, deletions and restarts are in directory-sync.test.ts.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { guildChannels, guildRoles, guilds, members, zones } from '../../src/db/schema.ts';
 import { createTestApp, json } from '../support/app.ts';
-import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { FakeDiscord } from '../support/fake-discord.ts';
 import { OTHER_GUILD, seedGuild } from '../support/factories.ts';
 import { ALICE, ANNOUNCE_CHANNEL, BOB, CAROL, CHANNEL, GUILD, LEVEL_ROLE, MOD_ROLE, VOICE_CHANNEL, guild, textChannel } from './support/payloads.ts';
+import { useDatabase } from './support/use-bot.ts';
 
 const CATEGORY = '1111111111111111120';
 const ZONED_CHANNEL = '1111111111111111121';
 const SHOP_ROLE = '2222222222222222229';
 const at = '2026-03-01T12:00:00.000Z';
 
-let database: TestDatabase;
-let api: Awaited<ReturnType<typeof createTestApp>>;
+const ctx = useDatabase({ preset: 'none', app: true });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  api = await createTestApp(database);
-});
-afterAll(async () => {
-  await api.services.close();
-});
 beforeEach(async () => {
-  await resetDatabase(database);
-  await seedGuild(database);
-  await seedGuild(database, { guildId: OTHER_GUILD });
+  await seedGuild(ctx.database);
+  await seedGuild(ctx.database, { guildId: OTHER_GUILD });
 });
 
-const directory = (guildId = GUILD, token?: string | null) => api.request(`/api/guilds/${guildId}/directory`, token === undefined ? {} : { token });
+const directory = (guildId = GUILD, token?: string | null) => ctx.api.request(`/api/guilds/${guildId}/directory`, token === undefined ? {} : { token });
 
 describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
   beforeEach(async () => {
-    const ingested = await api.services.pipeline.ingestEvents(
+    const ingested = await ctx.api.services.pipeline.ingestEvents(
       [
         { source_id: 'm1', type: 'message_create', guild_id: GUILD, actor_id: ALICE, target_id: null, channel_id: CHANNEL, occurred_at: at, data: { length: 5 } },
         { source_id: 'm2', type: 'message_create', guild_id: GUILD, actor_id: BOB, target_id: null, channel_id: CHANNEL, occurred_at: at, data: { length: 5 } },
@@ -46,9 +37,9 @@ describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
       'api',
     );
     expect(ingested.accepted).toBe(4);
-    await database.db.insert(zones).values({ guildId: GUILD, key: 'help', name: 'Help', channelIds: [ZONED_CHANNEL] });
-    await database.db.update(guilds).set({ settings: { admin_role_ids: [MOD_ROLE], announce_channel_id: ANNOUNCE_CHANNEL } }).where(eq(guilds.id, GUILD));
-    await database.db.insert(members).values([
+    await ctx.database.db.insert(zones).values({ guildId: GUILD, key: 'help', name: 'Help', channelIds: [ZONED_CHANNEL] });
+    await ctx.database.db.update(guilds).set({ settings: { admin_role_ids: [MOD_ROLE], announce_channel_id: ANNOUNCE_CHANNEL } }).where(eq(guilds.id, GUILD));
+    await ctx.database.db.insert(members).values([
       { guildId: GUILD, userId: ALICE, roles: [LEVEL_ROLE] },
       { guildId: GUILD, userId: BOB, roles: [LEVEL_ROLE, MOD_ROLE] },
       { guildId: GUILD, userId: CAROL, roles: [LEVEL_ROLE], leftAt: new Date(at) },
@@ -77,17 +68,17 @@ describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
   });
 
   it('includes roles named only in settings or shop items', async () => {
-    await database.db.update(guilds).set({ settings: { admin_role_ids: [SHOP_ROLE] } }).where(eq(guilds.id, OTHER_GUILD));
+    await ctx.database.db.update(guilds).set({ settings: { admin_role_ids: [SHOP_ROLE] } }).where(eq(guilds.id, OTHER_GUILD));
     const body = await json(await directory(OTHER_GUILD));
     expect(body.channels).toEqual([{ id: '1111111111111111199', name: null, kind: 'text', parentId: null, position: null, deleted: false }]);
     expect(body.roles).toEqual([{ id: SHOP_ROLE, name: null, color: null, position: null, managed: null, everyone: false, memberCount: 0, deleted: false }]);
   });
 
   it('answers 422 with the field path to an unknown ?deleted= value, and 404 to another guild id even with the query', async () => {
-    const res = await api.request(`/api/guilds/${GUILD}/directory?deleted=${'x'.repeat(10_000)}`);
+    const res = await ctx.api.request(`/api/guilds/${GUILD}/directory?deleted=${'x'.repeat(10_000)}`);
     expect(res.status).toBe(422);
     expect((await json(res)).error).toMatchObject({ code: 'validation_failed', details: [{ path: 'deleted' }] });
-    expect((await api.request('/api/guilds/1160511689263940000/directory?deleted=include')).status).toBe(404);
+    expect((await ctx.api.request('/api/guilds/1160511689263940000/directory?deleted=include')).status).toBe(404);
   });
 
   it('answers 401 without credentials', async () => {
@@ -97,7 +88,7 @@ describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
   });
 
   it('answers 403 to a token scoped to another guild, revealing nothing', async () => {
-    const issued = await json(await api.request('/api/tokens', { method: 'POST', json: { name: 'other admin', guildIds: [OTHER_GUILD] } }));
+    const issued = await json(await ctx.api.request('/api/tokens', { method: 'POST', json: { name: 'other admin', guildIds: [OTHER_GUILD] } }));
     expect((await directory(OTHER_GUILD, issued.token)).status).toBe(200);
     const res = await directory(GUILD, issued.token);
     expect(res.status).toBe(403);
@@ -109,7 +100,7 @@ describe('GET /api/guilds/:guildId/directory from stored data (no bot)', () => {
   });
 
   it('is documented in the OpenAPI document with its response schema', async () => {
-    const doc = await json(await api.request('/api/openapi.json'));
+    const doc = await json(await ctx.api.request('/api/openapi.json'));
     const op = doc.paths['/api/guilds/{guildId}/directory'].get;
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404']));
     expect(JSON.stringify(op.responses['200'])).toContain('GuildDirectory');
@@ -129,7 +120,7 @@ describe('GET /api/guilds/:guildId/directory with the bot running', () => {
       ),
     ];
     fake = await FakeDiscord.start({ guilds: [guild({ channels })] });
-    live = await createTestApp(database, { DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: fake.apiUrl });
+    live = await createTestApp(ctx.database, { DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: fake.apiUrl });
     await live.services.discord!.start();
     await live.services.discord!.ready();
     // Role member counts come from the members the bot wrote (Carol is a moderator).
@@ -164,8 +155,8 @@ describe('GET /api/guilds/:guildId/directory with the bot running', () => {
 
   it("falls back to the bot's live cache while nothing is recorded yet", async () => {
     await live.services.discord!.directory.flush();
-    await database.db.delete(guildChannels);
-    await database.db.delete(guildRoles);
+    await ctx.database.db.delete(guildChannels);
+    await ctx.database.db.delete(guildRoles);
     const body = await json(await live.request(`/api/guilds/${GUILD}/directory`));
     expect(body.source).toBe('discord');
     expectNamedDirectory(body);

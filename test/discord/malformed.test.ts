@@ -1,25 +1,19 @@
 // Bad gateway payloads — missing fields, ids as numbers, unknown dispatch types, frames that are not
 // JSON — are logged and skipped; the bot stays connected and keeps rewarding good events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { balances, importClassic, lakeCount, startBot, waitForLake, type BotHarness } from './support/harness.ts';
+import { balances, lakeCount, waitForLake } from './support/harness.ts';
+import { useBot } from './support/use-bot.ts';
 import { ALICE, GUILD, message } from './support/payloads.ts';
 
-let database: TestDatabase;
-let harness: BotHarness;
+const ctx = useBot({ preset: 'classic' });
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await importClassic(database);
+beforeAll(() => {
   process.on('unhandledRejection', onUnhandled);
-  harness = await startBot(database);
 });
-afterAll(async () => {
+afterAll(() => {
   process.off('unhandledRejection', onUnhandled);
-  await harness.stop();
-  await database.close();
 });
 
 const BAD_DISPATCHES: [string, unknown][] = [
@@ -40,26 +34,26 @@ const BAD_DISPATCHES: [string, unknown][] = [
 
 describe('malformed gateway payloads', () => {
   it('are logged and skipped, never crash the bot, and good events still count', async () => {
-    for (const [t, d] of BAD_DISPATCHES) harness.fake.dispatch(t, d);
-    harness.fake.sendRaw('this is not JSON');
-    harness.fake.sendRaw({ op: 99, d: null });
-    harness.fake.dispatch('MESSAGE_CREATE', message({ author: ALICE }));
-    await waitForLake(harness, database, 1, 'message_create');
+    for (const [t, d] of BAD_DISPATCHES) ctx.harness.fake.dispatch(t, d);
+    ctx.harness.fake.sendRaw('this is not JSON');
+    ctx.harness.fake.sendRaw({ op: 99, d: null });
+    ctx.harness.fake.dispatch('MESSAGE_CREATE', message({ author: ALICE }));
+    await waitForLake(ctx.harness, ctx.database, 1, 'message_create');
 
-    expect(await lakeCount(database)).toBe(1);
-    expect(await balances(database, ALICE)).toEqual({ xp: 15, stars: 1 });
-    expect(harness.bot.status()).toBe('ready');
+    expect(await lakeCount(ctx.database)).toBe(1);
+    expect(await balances(ctx.database, ALICE)).toEqual({ xp: 15, stars: 1 });
+    expect(ctx.harness.bot.status()).toBe('ready');
     expect(unhandled).toEqual([]);
 
-    const malformed = harness.logs.filter((l) => l.msg === 'malformed gateway payload skipped').map((l) => l.dispatch);
+    const malformed = ctx.harness.logs.filter((l) => l.msg === 'malformed gateway payload skipped').map((l) => l.dispatch);
     expect(new Set(malformed)).toEqual(
       new Set(['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'MESSAGE_REACTION_REMOVE', 'THREAD_CREATE', 'VOICE_STATE_UPDATE', 'GUILD_MEMBER_ADD', 'GUILD_MEMBER_UPDATE', 'GUILD_MEMBER_REMOVE', 'GUILD_MEMBERS_CHUNK', 'INTERACTION_CREATE']),
     );
-    const invalidId = harness.logs.find((l) => l.msg === 'malformed gateway payload skipped' && JSON.stringify(l.problems).includes('id: must be a string of digits'));
+    const invalidId = ctx.harness.logs.find((l) => l.msg === 'malformed gateway payload skipped' && JSON.stringify(l.problems).includes('id: must be a string of digits'));
     expect(invalidId).toBeDefined();
-    expect(harness.logs.some((l) => l.msg === 'unknown gateway dispatch type skipped' && l.dispatch === 'NOT_A_REAL_DISPATCH')).toBe(true);
+    expect(ctx.harness.logs.some((l) => l.msg === 'unknown gateway dispatch type skipped' && l.dispatch === 'NOT_A_REAL_DISPATCH')).toBe(true);
     // discord.js's own handlers throw on some of these; those are caught and reported too.
-    expect(harness.logs.some((l) => l.msg === "gateway packet discord.js could not handle; skipped" && l.dispatch === 'GUILD_MEMBER_ADD')).toBe(true);
-    expect(harness.logs.filter((l) => l.level >= 50)).toEqual([]);
+    expect(ctx.harness.logs.some((l) => l.msg === "gateway packet discord.js could not handle; skipped" && l.dispatch === 'GUILD_MEMBER_ADD')).toBe(true);
+    expect(ctx.harness.logs.filter((l) => l.level >= 50)).toEqual([]);
   });
 });

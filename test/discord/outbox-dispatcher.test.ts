@@ -2,29 +2,23 @@
 // marked with a readable reason, and no row ever sent twice, even by two dispatchers at once.
 import { asc, eq } from 'drizzle-orm';
 import { REST } from 'discord.js';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.ts';
 import { deliver } from '../../src/discord/outbox-delivery.ts';
 import { OutboxDispatcher, type OutboxOptions } from '../../src/discord/outbox-dispatcher.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { FakeDiscord } from '../support/fake-discord.ts';
-import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { until } from './support/harness.ts';
 import { ANNOUNCE_CHANNEL, BOB, GUILD, LEVEL_ROLE } from './support/payloads.ts';
+import { useDatabase } from './support/use-bot.ts';
 
-let database: TestDatabase;
 let fake: FakeDiscord;
 let rest: REST;
 const dispatchers: OutboxDispatcher[] = [];
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const ctx = useDatabase({ preset: 'none' });
+
 beforeEach(async () => {
-  await resetDatabase(database);
   fake = await FakeDiscord.start();
   rest = new REST({ api: fake.apiUrl, retries: 0, timeout: 5_000 }).setToken('fake-token');
 });
@@ -36,17 +30,17 @@ afterEach(async () => {
 });
 
 function dispatcher(options: Partial<OutboxOptions> = {}) {
-  const d = new OutboxDispatcher(database, (row) => deliver(rest, row), silentLogger, { backoffBaseMs: 20, backoffMaxMs: 50, intervalMs: 20, ...options });
+  const d = new OutboxDispatcher(ctx.database, (row) => deliver(rest, row), silentLogger, { backoffBaseMs: 20, backoffMaxMs: 50, intervalMs: 20, ...options });
   dispatchers.push(d);
   return d;
 }
 
 async function addRow(kind: string, payload: Record<string, unknown>) {
-  const [row] = await database.db.insert(outbox).values({ guildId: GUILD, kind, payload }).returning();
+  const [row] = await ctx.database.db.insert(outbox).values({ guildId: GUILD, kind, payload }).returning();
   return row!;
 }
 
-const rowById = async (id: number) => (await database.db.select().from(outbox).where(eq(outbox.id, id)))[0]!;
+const rowById = async (id: number) => (await ctx.database.db.select().from(outbox).where(eq(outbox.id, id)))[0]!;
 const roleRoute = new RegExp(`^/guilds/${GUILD}/members/${BOB}/roles/${LEVEL_ROLE}$`);
 
 describe('the outbox dispatcher', () => {
@@ -55,7 +49,7 @@ describe('the outbox dispatcher', () => {
     const post = await addRow('message', { channel_id: ANNOUNCE_CHANNEL, content: 'Congrats!', embed: { title: 'Level up' } });
     const dm = await addRow('dm', { user_id: BOB, content: 'You reached level 5' });
     dispatcher().start();
-    await until(async () => (await database.db.select().from(outbox)).every((r) => r.status === 'sent'), 5_000, 'all rows sent');
+    await until(async () => (await ctx.database.db.select().from(outbox)).every((r) => r.status === 'sent'), 5_000, 'all rows sent');
     expect(fake.calls('PUT', roleRoute)).toHaveLength(1);
     const [message] = fake.calls('POST', new RegExp(`^/channels/${ANNOUNCE_CHANNEL}/messages$`));
     expect(message!.body).toMatchObject({ content: 'Congrats!', embeds: [{ title: 'Level up' }], nonce: `cairn-${post.id}`, enforce_nonce: true });
@@ -131,7 +125,7 @@ describe('the outbox dispatcher', () => {
     const a = dispatcher({ batchSize: 7 });
     const b = dispatcher({ batchSize: 7 });
     await Promise.all([a.drain(10_000), b.drain(10_000), a.drain(10_000), b.drain(10_000)]);
-    const rows = await database.db.select().from(outbox).orderBy(asc(outbox.id));
+    const rows = await ctx.database.db.select().from(outbox).orderBy(asc(outbox.id));
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
     const nonces = fake.calls('POST', /\/messages$/).map((c) => c.body.nonce);
     expect(nonces).toHaveLength(60);
@@ -141,7 +135,7 @@ describe('the outbox dispatcher', () => {
 
   it('sends a row claimed by a dispatcher that died once its lease runs out', async () => {
     const row = await addRow('role_add', { user_id: BOB, role_id: LEVEL_ROLE });
-    const stuck = new OutboxDispatcher(database, () => new Promise<void>(() => {}), silentLogger, { leaseSeconds: 1 });
+    const stuck = new OutboxDispatcher(ctx.database, () => new Promise<void>(() => {}), silentLogger, { leaseSeconds: 1 });
     void stuck.runOnce();
     await until(async () => (await rowById(row.id)).attempts === 1, 5_000, 'the first claim');
     const healthy = dispatcher({ leaseSeconds: 1 });

@@ -3,45 +3,28 @@
 // shutdown; sessions a crash left open end at their last_seen_at when the guild arrives again;
 // without the intent nothing is tracked. Through the real discord.js and the fake Discord.
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/app/clock.ts';
 import { lakeEvents, presenceSessions } from '../../src/db/schema.ts';
-import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
-import { importClassic, startBot, until, waitForLake, type BotHarness } from './support/harness.ts';
+import { until, waitForLake } from './support/harness.ts';
+import { useBot } from './support/use-bot.ts';
 import { ALICE, BOB, GUILD, message } from './support/payloads.ts';
 
-let database: TestDatabase;
-let harness: BotHarness | undefined;
+const ctx = useBot({ preset: 'classic', start: 'manual' });
 const T0 = '2026-11-22T10:00:00.000Z';
 const minutes = (n: number) => n * 60_000;
 const WITH_PRESENCE = ['GuildMembers', 'MessageContent', 'GuildPresences'];
 const presence = (user: string, status: string) => ({ user: { id: user }, guild_id: GUILD, status, activities: [], client_status: { desktop: status } });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await resetDatabase(database);
-  await importClassic(database);
-});
-afterEach(async () => {
-  await harness?.stop();
-  harness = undefined;
-});
-
 async function ends() {
-  const rows = await database.db.select().from(lakeEvents).where(eq(lakeEvents.type, 'presence_session_end')).orderBy(asc(lakeEvents.id));
+  const rows = await ctx.database.db.select().from(lakeEvents).where(eq(lakeEvents.type, 'presence_session_end')).orderBy(asc(lakeEvents.id));
   return rows.map((r) => ({ user: r.actorId, at: r.occurredAt.toISOString(), ...(r.data as { status: string; duration_seconds: number }) }));
 }
 
 /** A bot with the presence intent whose clock the test moves; `set` sends a presence and waits for it. */
 async function presenceBot(guildPayload: Record<string, unknown> = {}) {
   const clock = fixedClock(new Date(T0));
-  harness = await startBot(database, { clock, guildPayload, privilegedIntents: WITH_PRESENCE });
-  const h = harness;
+  const h = await ctx.start({ clock, guildPayload, privilegedIntents: WITH_PRESENCE });
   const set = async (user: string, status: string) => {
     h.fake.dispatch('PRESENCE_UPDATE', presence(user, status));
     await until(async () => {
@@ -63,47 +46,46 @@ describe('presence sessions', () => {
     await set(ALICE, 'dnd');
     clock.advance(minutes(1));
     await set(ALICE, 'offline');
-    await waitForLake(harness!, database, 3, 'presence_session_end');
+    await waitForLake(ctx.harness, ctx.database, 3, 'presence_session_end');
     expect(await ends()).toEqual([
       { user: ALICE, at: '2026-11-22T10:10:00.000Z', status: 'online', duration_seconds: 600, started_at: T0 },
       { user: ALICE, at: '2026-11-22T10:15:00.000Z', status: 'idle', duration_seconds: 300, started_at: '2026-11-22T10:10:00.000Z' },
       { user: ALICE, at: '2026-11-22T10:16:00.000Z', status: 'dnd', duration_seconds: 60, started_at: '2026-11-22T10:15:00.000Z' },
     ]);
-    await until(async () => (await database.db.select().from(presenceSessions)).length === 0, 5_000, 'closed sessions deleted');
+    await until(async () => (await ctx.database.db.select().from(presenceSessions)).length === 0, 5_000, 'closed sessions deleted');
   });
 
   it('ends open sessions on a graceful shutdown', async () => {
     const { clock, set } = await presenceBot();
     await set(BOB, 'online');
     clock.advance(minutes(2));
-    await harness!.stop();
-    harness = undefined;
+    await ctx.harness.stop();
     expect(await ends()).toEqual([{ user: BOB, at: '2026-11-22T10:02:00.000Z', status: 'online', duration_seconds: 120, started_at: T0 }]);
   });
 
   it('on start, ends the sessions a crash left open at their last sighting, and continues those still true', async () => {
     const hourAgo = new Date(Date.parse(T0) - minutes(60));
     const halfHourAgo = new Date(Date.parse(T0) - minutes(30));
-    await database.db.insert(presenceSessions).values([
+    await ctx.database.db.insert(presenceSessions).values([
       { guildId: GUILD, userId: BOB, status: 'online', startedAt: hourAgo, lastSeenAt: halfHourAgo },
       { guildId: GUILD, userId: ALICE, status: 'idle', startedAt: hourAgo, lastSeenAt: halfHourAgo },
     ]);
     // The guild arrives with Alice still idle, Bob gone offline.
     await presenceBot({ presences: [{ user: { id: ALICE }, status: 'idle', activities: [], client_status: { desktop: 'idle' } }] });
-    await waitForLake(harness!, database, 1, 'presence_session_end');
+    await waitForLake(ctx.harness, ctx.database, 1, 'presence_session_end');
     expect(await ends()).toEqual([{ user: BOB, at: halfHourAgo.toISOString(), status: 'online', duration_seconds: 1800, started_at: hourAgo.toISOString() }]);
-    expect(harness!.bot.presence!.open.map((s) => [s.userId, s.status, s.startedAt.toISOString()])).toEqual([[ALICE, 'idle', hourAgo.toISOString()]]);
+    expect(ctx.harness.bot.presence!.open.map((s) => [s.userId, s.status, s.startedAt.toISOString()])).toEqual([[ALICE, 'idle', hourAgo.toISOString()]]);
   });
 
   it('tracks nothing without the presence intent (the default)', async () => {
-    harness = await startBot(database, { clock: fixedClock(new Date(T0)) });
-    expect(harness.bot.presence).toBeUndefined();
-    harness.fake.dispatch('PRESENCE_UPDATE', presence(ALICE, 'online'));
-    harness.fake.dispatch('PRESENCE_UPDATE', presence(ALICE, 'offline'));
+    await ctx.start({ clock: fixedClock(new Date(T0)) });
+    expect(ctx.harness.bot.presence).toBeUndefined();
+    ctx.harness.fake.dispatch('PRESENCE_UPDATE', presence(ALICE, 'online'));
+    ctx.harness.fake.dispatch('PRESENCE_UPDATE', presence(ALICE, 'offline'));
     // A message sent after them arrives after them: once it is in the lake, they were handled.
-    harness.fake.dispatch('MESSAGE_CREATE', message({ author: BOB }));
-    await waitForLake(harness, database, 1, 'message_create');
+    ctx.harness.fake.dispatch('MESSAGE_CREATE', message({ author: BOB }));
+    await waitForLake(ctx.harness, ctx.database, 1, 'message_create');
     expect(await ends()).toEqual([]);
-    expect(await database.db.select().from(presenceSessions)).toEqual([]);
+    expect(await ctx.database.db.select().from(presenceSessions)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // card as card.png (a valid 934×282 PNG) shown in the embed, with the text fields kept; the avatar
 // comes from the (fake) CDN; a card that fails or stalls leaves the embed alone, logged.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AvatarSource } from '../../src/cards/avatar.ts';
 import { RankCards } from '../../src/cards/rank-cards.ts';
 import { members } from '../../src/db/schema.ts';
@@ -10,36 +10,20 @@ import { profileCommand } from '../../src/discord/commands/profile.ts';
 import { COMMANDS } from '../../src/discord/commands/registry.ts';
 import { credit } from '../../src/ledger/ledger.ts';
 import type { RecordedRequest } from '../support/fake-discord.ts';
-import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { AVATAR_CENTRE, pixelAt, pngSize, solidImage } from '../cards/support.ts';
-import { importClassic, startBot, type BotHarness, type HarnessOptions } from './support/harness.ts';
+import type { BotHarness, HarnessOptions } from './support/harness.ts';
 import { isPrivate, OptionType, type CallbackBody } from './support/interactions.ts';
+import { useBot } from './support/use-bot.ts';
 import { ALICE, BOB, GUILD, MEMBER_PERMISSIONS, slashCommand } from './support/payloads.ts';
 
-let database: TestDatabase;
-let harness: BotHarness | undefined;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await resetDatabase(database);
-  await importClassic(database);
-});
-afterEach(async () => {
-  await harness?.stop();
-  harness = undefined;
-});
+const ctx = useBot({ preset: 'classic', start: 'manual' });
 
 const noAvatars: AvatarSource = { load: async () => null };
 
 /** Starts the bot, optionally with /profile drawing through `cards`. */
 async function start(cards?: RankCards, options: HarnessOptions = {}): Promise<BotHarness> {
   const commands = cards ? COMMANDS.map((c) => (c.data.name === 'profile' ? profileCommand(() => cards) : c)) : COMMANDS;
-  harness = await startBot(database, { ...options, bot: { commands } });
+  const harness = await ctx.start({ ...options, bot: { commands } });
   // Names from GUILD_CREATE are written before the test sets avatars (a later flush must not undo them).
   await harness.bot.members.flush();
   return harness;
@@ -53,12 +37,12 @@ async function profile(bot: BotHarness, invoker = ALICE, member?: string): Promi
   return { reply: request!.body, request: request! };
 }
 
-const setAvatar = (userId: string, avatarUrl: string) => database.db.update(members).set({ avatarUrl }).where(and(eq(members.guildId, GUILD), eq(members.userId, userId)));
+const setAvatar = (userId: string, avatarUrl: string) => ctx.database.db.update(members).set({ avatarUrl }).where(and(eq(members.guildId, GUILD), eq(members.userId, userId)));
 
 describe('/profile rank card', () => {
   it('answers publicly with card.png, a 934×282 PNG, shown in the embed that keeps the balance fields', async () => {
     const bot = await start();
-    await credit(database.db, { guildId: GUILD, userId: ALICE, currency: 'xp', amount: 40 });
+    await credit(ctx.database.db, { guildId: GUILD, userId: ALICE, currency: 'xp', amount: 40 });
     const { reply, request } = await profile(bot);
     expect(isPrivate(reply)).toBe(false);
     expect(request.headers['content-type']).toMatch(/^multipart\/form-data/);
@@ -101,7 +85,7 @@ describe('/profile rank card', () => {
 
   it('falls back to the embed alone, and logs why, when drawing the card fails', async () => {
     const bot = await start(new RankCards({}, { avatars: noAvatars, render: () => { throw new Error('renderer exploded'); } }));
-    await credit(database.db, { guildId: GUILD, userId: ALICE, currency: 'xp', amount: 40 });
+    await credit(ctx.database.db, { guildId: GUILD, userId: ALICE, currency: 'xp', amount: 40 });
     const { reply, request } = await profile(bot);
     expect(request.files).toEqual([]);
     expect(reply.data.embeds[0]).not.toHaveProperty('image');

@@ -2,58 +2,40 @@
 // member hides or shows themselves on the public page, privately, audit-logged, and the public page
 // follows.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, guilds, members } from '../../src/db/schema.ts';
 import { credit } from '../../src/ledger/ledger.ts';
-import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
-import { importClassic, startBot, type BotHarness } from './support/harness.ts';
 import { isPrivate, OptionType, runCommand } from './support/interactions.ts';
+import { useBot } from './support/use-bot.ts';
 import { ALICE, BOB, GUILD } from './support/payloads.ts';
 
-let database: TestDatabase;
-let harness: BotHarness;
+const ctx = useBot({ preset: 'classic' });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await resetDatabase(database);
-  await importClassic(database);
-  harness = await startBot(database);
-});
-afterEach(async () => {
-  await harness.stop();
-});
-
-const BOOLEAN = 5;
-const publicLeaderboard = (visible: boolean) => [{ name: 'public-leaderboard', type: OptionType.SUB_COMMAND, options: [{ name: 'visible', type: BOOLEAN, value: visible }] }];
-const optedOut = async (userId: string) => (await database.db.select({ v: members.publicOptOut }).from(members).where(and(eq(members.guildId, GUILD), eq(members.userId, userId))))[0]?.v;
+const publicLeaderboard = (visible: boolean) => [{ name: 'public-leaderboard', type: OptionType.SUB_COMMAND, options: [{ name: 'visible', type: OptionType.BOOLEAN, value: visible }] }];
+const optedOut = async (userId: string) => (await ctx.database.db.select({ v: members.publicOptOut }).from(members).where(and(eq(members.guildId, GUILD), eq(members.userId, userId))))[0]?.v;
 
 describe('/settings public-leaderboard', () => {
   it('hides the member who runs it, privately, and says the server has not switched the page on', async () => {
-    const reply = await runCommand(harness, 'settings', publicLeaderboard(false), { id: ALICE });
+    const reply = await runCommand(ctx.harness, 'settings', publicLeaderboard(false), { id: ALICE });
     expect(isPrivate(reply)).toBe(true);
     expect(reply.data.embeds[0]).toMatchObject({ title: 'You are hidden' });
     expect(reply.data.embeds[0]!.description).toContain('“Hidden member”');
     expect(reply.data.embeds[0]!.description).toContain('has not switched its public leaderboard on');
     expect(await optedOut(ALICE)).toBe(true);
     expect(await optedOut(BOB)).not.toBe(true);
-    const [entry] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'member.visibility'));
+    const [entry] = await ctx.database.db.select().from(auditLog).where(eq(auditLog.action, 'member.visibility'));
     expect(entry).toMatchObject({ entityKey: ALICE, before: { public: true }, after: { public: false } });
   });
 
   it('shows the member again; running it twice changes nothing the second time', async () => {
-    await database.db.update(guilds).set({ settings: { public_leaderboard: { enabled: true, currencies: ['xp'] } } }).where(eq(guilds.id, GUILD));
-    await credit(database.db, { guildId: GUILD, userId: ALICE, currency: 'xp', amount: 5 });
-    await runCommand(harness, 'settings', publicLeaderboard(false), { id: ALICE });
-    const shown = await runCommand(harness, 'settings', publicLeaderboard(true), { id: ALICE });
+    await ctx.database.db.update(guilds).set({ settings: { public_leaderboard: { enabled: true, currencies: ['xp'] } } }).where(eq(guilds.id, GUILD));
+    await credit(ctx.database.db, { guildId: GUILD, userId: ALICE, currency: 'xp', amount: 5 });
+    await runCommand(ctx.harness, 'settings', publicLeaderboard(false), { id: ALICE });
+    const shown = await runCommand(ctx.harness, 'settings', publicLeaderboard(true), { id: ALICE });
     expect(shown.data.embeds[0]).toMatchObject({ title: 'You are visible', description: 'Your name and avatar are shown on this server’s public leaderboard.' });
     expect(await optedOut(ALICE)).toBe(false);
-    const again = await runCommand(harness, 'settings', publicLeaderboard(true), { id: ALICE });
+    const again = await runCommand(ctx.harness, 'settings', publicLeaderboard(true), { id: ALICE });
     expect(again.data.embeds[0]!.title).toBe('Nothing changed');
-    expect(await database.db.select().from(auditLog).where(eq(auditLog.action, 'member.visibility'))).toHaveLength(2);
+    expect(await ctx.database.db.select().from(auditLog).where(eq(auditLog.action, 'member.visibility'))).toHaveLength(2);
   });
 });

@@ -1,35 +1,24 @@
 // Graceful shutdown keeps what is in flight: gateway events still waiting in the micro-batcher when
 // the bot stops are written (lake and ledger) before it disconnects.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
-import { balances, importClassic, lakeCount, startBot, until } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { balances, lakeCount, until } from './support/harness.ts';
+import { useBot } from './support/use-bot.ts';
 import { ALICE, BOB, CAROL, message } from './support/payloads.ts';
 
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await resetDatabase(database);
-  await importClassic(database);
-});
+const ctx = useBot({ preset: 'classic', start: 'manual' });
 
 describe('graceful shutdown', () => {
   it('writes the events still queued in the batcher before disconnecting', async () => {
     // Batches wait a minute here, so the events are only in memory when the bot is stopped.
-    const harness = await startBot(database, { bot: { batch: { maxWaitMs: 60_000 } } });
+    const harness = await ctx.start({ bot: { batch: { maxWaitMs: 60_000 } } });
     for (const author of [ALICE, BOB, CAROL]) harness.fake.dispatch('MESSAGE_CREATE', message({ author }));
     await until(() => harness.bot.events.pending === 3, 10_000, 'three queued events');
-    expect(await lakeCount(database)).toBe(0);
+    expect(await lakeCount(ctx.database)).toBe(0);
 
     await harness.stop();
 
-    expect(await lakeCount(database, 'message_create')).toBe(3);
-    for (const member of [ALICE, BOB, CAROL]) expect(await balances(database, member)).toEqual({ xp: 15, stars: 1 });
+    expect(await lakeCount(ctx.database, 'message_create')).toBe(3);
+    for (const member of [ALICE, BOB, CAROL]) expect(await balances(ctx.database, member)).toEqual({ xp: 15, stars: 1 });
     expect(harness.bot.events.stats).toMatchObject({ accepted: 3, lost: 0 });
     expect(harness.bot.status()).not.toBe('ready');
   });

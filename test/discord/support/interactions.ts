@@ -5,7 +5,7 @@ import type { BotHarness } from './harness.ts';
 import { MEMBER_PERMISSIONS, slashCommand, type OptionInput } from './payloads.ts';
 
 export const EPHEMERAL = 64;
-export const OptionType = { SUB_COMMAND: 1, STRING: 3, INTEGER: 4, USER: 6 } as const;
+export const OptionType = { SUB_COMMAND: 1, STRING: 3, INTEGER: 4, BOOLEAN: 5, USER: 6 } as const;
 
 export interface ReplyEmbed {
   title: string;
@@ -27,13 +27,13 @@ export async function runCommand(harness: BotHarness, name: string, options: Opt
   return answerTo(harness, slashCommand(name, options, { permissions: MEMBER_PERMISSIONS, ...invoker }));
 }
 
-/** Dispatches an interaction payload and waits for its (first) callback. */
-export async function answerTo(harness: BotHarness, interaction: ReturnType<typeof slashCommand>, nth = 1): Promise<CallbackBody> {
+/** Dispatches an interaction payload and waits for its (first) callback; `Body` types another kind of answer. */
+export async function answerTo<Body = CallbackBody>(harness: BotHarness, interaction: ReturnType<typeof slashCommand>, nth = 1): Promise<Body> {
   harness.fake.dispatch('INTERACTION_CREATE', interaction);
   const calls = await harness.fake.waitForCalls('POST', new RegExp(`^/interactions/${interaction.id}/${interaction.token}/callback$`), nth);
   const callback = calls[nth - 1]!;
   expect(callback.headers.authorization).toBeUndefined();
-  return callback.body as CallbackBody;
+  return callback.body as Body;
 }
 
 export const isPrivate = (reply: CallbackBody) => ((reply.data.flags ?? 0) & EPHEMERAL) === EPHEMERAL;
