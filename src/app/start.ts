@@ -2,6 +2,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.ts';
+import { warmCardFonts } from '../cards/fonts.ts';
 import type { Env } from '../config/env.ts';
 import { openFromEnv } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
@@ -24,6 +25,9 @@ export async function startCairn(env: Env, logger: Logger): Promise<RunningCairn
   logger.info({ database: database.kind, location: database.location }, 'database ready (migrations applied)');
   const adminToken = resolveAdminToken(env.CAIRN_ADMIN_TOKEN, env.DATA_DIR);
   const services = await createServices({ env, logger, database, adminToken: adminToken.token });
+  const warming = performance.now();
+  warmCardFonts();
+  logger.debug({ ms: Math.round(performance.now() - warming) }, 'rank card fonts loaded');
   const demoCreated = env.CAIRN_DEMO_GUILD ? await ensureDemoGuild(database, services.pipeline) : false;
   if (demoCreated) logger.info('created the demo guild from the classic preset');
   // The bot connects in the background: /healthz says 'connecting' until it is ready.

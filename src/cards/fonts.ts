@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GlobalFonts } from '@napi-rs/canvas';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 
 const SUBSETS = ['latin', 'latin-ext', 'cyrillic', 'greek'] as const;
 const FAMILY = 'Cairn Inter';
@@ -45,4 +45,16 @@ export function ensureEmojiGlyphs(text: string): void {
 export function cardFont(px: number, weight: 'normal' | 'bold' = 'normal'): string {
   const families = SUBSETS.map((s) => `"${FAMILY} ${s}"`).join(', ');
   return `${weight === 'bold' ? 'bold ' : ''}${px}px ${families}, "${EMOJI}", sans-serif`;
+}
+
+/**
+ * Loads the card fonts and draws one emoji, synchronously (about 1.5 s): called once at start,
+ * before the server listens, so no request or gateway heartbeat waits behind it later.
+ */
+export function warmCardFonts(): void {
+  registerCardFonts();
+  ensureEmojiGlyphs('⭐');
+  const ctx = createCanvas(8, 8).getContext('2d');
+  ctx.font = cardFont(8);
+  ctx.fillText('⭐', 0, 8);
 }
