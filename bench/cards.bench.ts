@@ -1,6 +1,7 @@
 // Rank cards: 10,000 renders of the 934×282 PNG (drawing and PNG encoding, no database or network),
 // with render time p50/p99 and the process's memory before, halfway and after (a leak would show as
-// growth between halfway and the end).
+// growth between halfway and the end). The renders run in one synchronous loop, the worst case for
+// native memory freed by N-API finalizers, which wait for the event loop to turn (see encodePng).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createCanvas } from '@napi-rs/canvas';
@@ -37,11 +38,13 @@ function collect(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-function memory(label: string): void {
+function memory(label: string): NodeJS.MemoryUsage {
   collect();
   const m = process.memoryUsage();
   record({ bench: 'cards', database: '-', case: `RSS ${label}`, value: m.rss / MB, unit: 'MB' });
-  record({ bench: 'cards', database: '-', case: `heap used ${label}`, value: m.heapUsed / MB, unit: 'MB', note: `external ${(m.external / MB).toFixed(1)} MB` });
+  record({ bench: 'cards', database: '-', case: `heap used ${label}`, value: m.heapUsed / MB, unit: 'MB' });
+  record({ bench: 'cards', database: '-', case: `external ${label}`, value: m.external / MB, unit: 'MB', note: `array buffers ${(m.arrayBuffers / MB).toFixed(1)} MB` });
+  return m;
 }
 
 export async function benchCards(): Promise<void> {
@@ -51,8 +54,8 @@ export async function benchCards(): Promise<void> {
   ctx.fillStyle = '#3a7bd5';
   ctx.fillRect(0, 0, 184, 184);
   const cards = Array.from({ length: 64 }, (_, i) => cardFor(i));
-  memory('before');
   renderRankCard(cards[0]!); // fonts registered, code warm
+  const before = memory('before');
   const times: number[] = [];
   let bytes = 0;
   const started = performance.now();
@@ -70,5 +73,6 @@ export async function benchCards(): Promise<void> {
   record({ bench: 'cards', database: '-', case: 'render max', value: times[times.length - 1]!, unit: 'ms' });
   record({ bench: 'cards', database: '-', case: 'renders per second (one thread)', value: RENDERS / seconds, unit: '/s' });
   record({ bench: 'cards', database: '-', case: 'PNG size, mean', value: bytes / RENDERS / 1024, unit: 'KiB' });
-  memory(`after ${RENDERS.toLocaleString('en-US')} renders`);
+  const after = memory(`after ${RENDERS.toLocaleString('en-US')} renders`);
+  record({ bench: 'cards', database: '-', case: `RSS growth over ${RENDERS.toLocaleString('en-US')} renders`, value: (after.rss - before.rss) / MB, unit: 'MB' });
 }

@@ -1,10 +1,13 @@
 // The pure renderer: a valid 934×282 PNG whatever the names and numbers hold, the guild's accent,
 // initials on a colour of the member's own, and names cleaned and cut with an ellipsis.
+import { randomFillSync } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { accentColour, colourForId, DEFAULT_ACCENT } from '../../src/cards/colours.ts';
 import { cardFont, registerCardFonts } from '../../src/cards/fonts.ts';
-import { CARD_HEIGHT, CARD_WIDTH, progressOf, renderRankCard } from '../../src/cards/rank-card.ts';
+import { CARD_HEIGHT, CARD_WIDTH, drawRankCard, encodePng, progressOf, renderRankCard } from '../../src/cards/rank-card.ts';
 import { cleanText, fitText, initials, shortNumber } from '../../src/cards/text.ts';
 import { AVATAR_CENTRE, cardData, pixelAt, pngSize, solidImage } from './support.ts';
 
@@ -79,6 +82,34 @@ describe('emoji on the card', () => {
     };
     expect(await yellow('S')).toBe(0);
     expect(await yellow('⭐')).toBeGreaterThan(50);
+  });
+});
+
+describe('encodePng', () => {
+  it('gives the bytes toBuffer gives', () => {
+    const canvas = drawRankCard(cardData());
+    expect(encodePng(canvas).equals(canvas.toBuffer('image/png'))).toBe(true);
+  });
+
+  it('frees the native copy of each PNG before returning, even when the event loop never turns', () => {
+    // Noise does not compress: each PNG is ~900 KB. With toBuffer, 24 encodes in one synchronous run
+    // held +21 MB of RSS until the next turn of the event loop; encodePng's garbage is V8's to collect.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const canvas = createCanvas(512, 512);
+    const ctx = canvas.getContext('2d');
+    const noise = ctx.createImageData(512, 512);
+    randomFillSync(noise.data);
+    for (let i = 3; i < noise.data.length; i += 4) noise.data[i] = 255;
+    ctx.putImageData(noise, 0, 0);
+    encodePng(canvas);
+    gc();
+    const before = process.memoryUsage().rss;
+    let bytes = 0;
+    for (let i = 0; i < 24; i++) bytes += encodePng(canvas).length;
+    gc();
+    expect(bytes).toBeGreaterThan(20 * 2 ** 20);
+    expect(process.memoryUsage().rss - before).toBeLessThan(8 * 2 ** 20);
   });
 });
 
