@@ -24,7 +24,10 @@ import { currencyDocs, currencyRoutes, zoneRoutes } from './routes/currencies.ts
 import { directoryDocs, directoryRoutes } from './routes/directory.ts';
 import { dryRunRoutes } from './routes/dry-run.ts';
 import { eventRoutes } from './routes/events.ts';
-import { guildAdminDocs, guildAdminRoutes } from './routes/guild-admin.ts';
+import { auditLogDocs, auditLogRoutes } from './routes/audit-log.ts';
+import { overviewDocs, overviewRoutes } from './routes/overview.ts';
+import { seasonDocs, seasonRoutes } from './routes/seasons.ts';
+import { settingsDocs, settingsRoutes } from './routes/settings.ts';
 import { guildHealthDocs, guildHealthRoutes } from './routes/guild-health.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -45,7 +48,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...guildAdminDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -122,7 +125,10 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/directory', directoryRoutes());
   api.route('/guilds/:guildId/names', nameRoutes());
   api.route('/guilds/:guildId/health', guildHealthRoutes());
-  api.route('/guilds/:guildId', guildAdminRoutes());
+  api.route('/guilds/:guildId/seasons', seasonRoutes());
+  api.route('/guilds/:guildId/audit-log', auditLogRoutes());
+  api.route('/guilds/:guildId/overview', overviewRoutes());
+  api.route('/guilds/:guildId', settingsRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.route('/api', api);
 

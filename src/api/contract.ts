@@ -10,7 +10,7 @@ import type { ZoneSchema } from '../rules/zones.ts';
 import type { AuditEntryOut, GuildOut, ImportOut, OverviewOut, SettingsOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
 import type { Directory as DirectoryOut } from './routes/directory.ts';
 import type { GuildHealthOut } from './routes/guild-health.ts';
-import type { GuildSettingsPatch, PublicLeaderboardSettings as PublicLeaderboardSettingsOut } from './routes/guild-admin.ts';
+import type { GuildSettingsPatch, PublicLeaderboardSettings as PublicLeaderboardSettingsOut } from '../guilds/settings.ts';
 import type { LeaderboardOut } from './routes/leaderboard.ts';
 import type { VisibilityOut } from './routes/member-visibility.ts';
 import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberProfileOut } from './routes/members.ts';

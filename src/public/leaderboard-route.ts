@@ -12,7 +12,7 @@
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { PublicLeaderboardSettings } from '../api/routes/guild-admin.ts';
+import { PublicLeaderboardSettings } from '../guilds/settings.ts';
 import type { AppEnv } from '../api/types.ts';
 import { queryRows } from '../db/client.ts';
 import { isSnowflake } from '../db/snowflake.ts';

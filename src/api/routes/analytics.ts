@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import * as q from '../../analytics/queries.ts';
 import { guilds } from '../../db/schema.ts';
+import { AnalyticsSettings } from '../../guilds/settings.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
@@ -21,15 +22,6 @@ const WeeksQuery = z.object({ weeks: z.coerce.number().int().min(1).max(52).defa
 const MonthsQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(6), format: Format });
 const FormatQuery = z.object({ format: Format });
 
-/** Per-guild thresholds for rising stars and churn risks (guild settings `analytics`). */
-export const AnalyticsSettings = z
-  .object({
-    window_weeks: z.number().int().min(1).max(12),
-    rising_min_events: z.number().int().min(1).max(100_000),
-    churn_min_events: z.number().int().min(1).max(100_000),
-  })
-  .partial()
-  .strict();
 
 // Response shapes (JSON; ?format=csv answers text/csv instead).
 const LocalDay = z.string().meta({ description: 'YYYY-MM-DD, a local day of the guild' });
