@@ -9,6 +9,7 @@ import type { Executor } from '../db/client.ts';
 import { guilds, type GuildRow } from '../db/schema.ts';
 import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
 import { LeaderboardPostSchema } from '../ledger/leaderboard-post.ts';
+import { DisabledModules } from './modules.ts';
 
 const validTimeZone = (tz: string) => {
   try {
@@ -54,6 +55,7 @@ export const GuildSettingsPatch = z
     analytics: AnalyticsSettings.nullable(),
     accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #5865f2').nullable().meta({ description: 'the colour of rank cards and the public leaderboard' }),
     public_leaderboard: PublicLeaderboardSettings.nullable(),
+    disabled_modules: DisabledModules,
   })
   .partial()
   .strict()
