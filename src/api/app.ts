@@ -29,6 +29,7 @@ import { overviewDocs, overviewRoutes } from './routes/overview.ts';
 import { seasonDocs, seasonRoutes } from './routes/seasons.ts';
 import { settingsDocs, settingsRoutes } from './routes/settings.ts';
 import { guildHealthDocs, guildHealthRoutes } from './routes/guild-health.ts';
+import { historyDocs, historyRoutes } from './routes/history.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importDocs, importRoutes } from './routes/imports.ts';
@@ -46,9 +47,9 @@ import { shopDocs, shopRoutes } from './routes/shop.ts';
 import { tokenDocs, tokenRoutes } from './routes/tokens.ts';
 import type { AppEnv } from './types.ts';
 
-const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
+const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -127,6 +128,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/health', guildHealthRoutes());
   api.route('/guilds/:guildId/seasons', seasonRoutes());
   api.route('/guilds/:guildId/audit-log', auditLogRoutes());
+  api.route('/guilds/:guildId/history', historyRoutes());
   api.route('/guilds/:guildId/overview', overviewRoutes());
   api.route('/guilds/:guildId', settingsRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -17,6 +17,7 @@ import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberPro
 import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
 import type { ItemOut } from './routes/shop.ts';
+import type { ConfigVersionOut, EntityHistoryOut, RestoredOut } from './routes/history.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -75,6 +76,13 @@ export type RuleQuarantine = NonNullable<z.output<typeof RuleOut>['quarantine']>
 export type RuleErrorEntry = Awaited<ReturnType<typeof recentRuleErrors>>[number];
 /** POST /guilds/:g/health/failed-events/retry. */
 export type { RetryResult } from '../pipeline/failed-events.ts';
+
+/** GET /guilds/:g/history/:kind/:key: one entity's versions (deleted ones too), newest first. */
+export type EntityHistory = z.output<typeof EntityHistoryOut>;
+export type ConfigVersion = z.output<typeof ConfigVersionOut>;
+export type HistoryKind = EntityHistory['kind'];
+/** POST /guilds/:g/history/:kind/:key/restore and POST /guilds/:g/audit-log/:id/rollback (every kind but rules). */
+export type RestoredVersion = z.output<typeof RestoredOut>;
 
 export type { ConfigDiff, EntryChange, FieldChange, SectionDiff, Section } from '../presets/diff.ts';
 export type { DryRunResult } from '../rules/dry-run.ts';

@@ -18,7 +18,7 @@ export const AuditEntryOut = z
     before: z.unknown(),
     after: z.unknown(),
     diff: z.array(FieldChange).meta({ description: 'Key by key: every path whose value changed, with its value before and after' }),
-    revertible: z.boolean().meta({ description: 'A rule change that POST audit-log/{id}/rollback can undo (restores "before")' }),
+    revertible: z.boolean().meta({ description: 'A change that POST audit-log/{id}/rollback can undo (restores the state before it)' }),
   })
   .meta({ id: 'AuditEntry' });
 

@@ -47,7 +47,7 @@ afterAll(async () => {
 
 /** A concrete URL for a documented path: {guildId} → the given guild, other parameters → fixture values. */
 function urlOf(doc: RouteDoc, guildId = GUILD): string {
-  const values: Record<string, string> = { guildId, key: 'msg', userId: ALICE, id: '1', name: 'rule' };
+  const values: Record<string, string> = { guildId, key: 'msg', userId: ALICE, id: '1', name: 'rule', kind: 'rule' };
   return doc.path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? 'x');
 }
 
@@ -194,6 +194,7 @@ describe('validation errors name the field, per route group', () => {
     ['settings', 'PATCH', `${G}/settings`, { retention_days: 1 }, 'retention_days'],
     ['audit log', 'GET', `${G}/audit-log?limit=0`, undefined, 'limit'],
     ['audit rollback', 'POST', `${G}/audit-log/abc/rollback`, undefined, 'id'],
+    ['history restore', 'POST', `${G}/history/currency/xp/restore`, { version: 'first' }, 'version'],
     ['overview', 'GET', `${G}/overview?days=0`, undefined, 'days'],
     ['data sources', 'GET', `${G}/data-sources?days=9999`, undefined, 'days'],
     ['tokens', 'POST', '/api/tokens', { name: 'x', guildIds: ['general'] }, 'guildIds[0]'],
@@ -272,6 +273,12 @@ describe('happy responses match their documented schemas', () => {
     await check('post', `${P}/rules/{key}/rollback`, `${G}/rules/msg/rollback`, { version: 1 });
     const log = await check('get', `${P}/audit-log`, `${G}/audit-log?entity=rule`);
     await check('post', `${P}/audit-log/{id}/rollback`, `${G}/audit-log/${log[0].id}/rollback`);
+    await check('post', `${P}/history/{kind}/{key}/restore`, `${G}/history/rule/msg/restore`, { version: 1 });
+    const zoneChange = await check('get', `${P}/audit-log`, `${G}/audit-log?entity=zone`);
+    await check('put', `${P}/zones/{key}`, `${G}/zones/help`, { name: 'Helpers', channels: ['42'] });
+    const [renamed] = await check('get', `${P}/audit-log`, `${G}/audit-log?entity=zone`);
+    expect(renamed.id).not.toBe(zoneChange[0].id);
+    await check('post', `${P}/audit-log/{id}/rollback`, `${G}/audit-log/${renamed.id}/rollback`);
     await check('post', `${P}/milestones/recheck`, `${G}/milestones/recheck`, {});
     await check('post', '/api/tokens', '/api/tokens', { name: 'third', guildIds: [GUILD] });
     await check('delete', `${P}/shop/{key}`, `${G}/shop/coffee`);
