@@ -8,6 +8,7 @@ import { currencies, guilds, milestones, rules, ruleVersions, zones } from '../d
 import { currentSeason } from '../ledger/seasons.ts';
 import type { EventType } from '../events/lake-event.ts';
 import { audit } from '../audit/audit.ts';
+import { loadCommands } from '../custom-commands/load.ts';
 import { CurrencySchema, LevelCurveSchema, type CurrencyInput } from '../ledger/currency.ts';
 import { resyncLevels } from '../ledger/levels.ts';
 import { checkReferences, compileRule, formatPath, parseRule, type ConfigInput, type CurrencyInfo, type GuildSettings } from './compiler.ts';
@@ -76,6 +77,7 @@ export async function loadConfigInput(exec: Executor, guildId: string): Promise<
     timezone: guild?.timezone ?? 'UTC',
     settings: (guild?.settings ?? {}) as GuildSettings,
     season: season ? { id: season.id, number: season.number, startedAt: season.startedAt } : null,
+    commands: await loadCommands(exec, guildId),
   };
 }
 
@@ -108,6 +110,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     timezone: 'UTC',
     settings: {},
     season: null,
+    commands: [],
   };
   const problems: Problem[] = [];
   const firstCurrency = guildCurrencies[0]?.key ?? 'sample';
