@@ -5,12 +5,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { and, count, eq } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
 import type { Executor } from '../db/client.ts';
-import { customCommands } from '../db/schema.ts';
+import { customCommands, guilds } from '../db/schema.ts';
+import { isModuleEnabled } from '../guilds/modules.ts';
 import { COMMANDS } from '../discord/commands/registry.ts';
 import { formatPath } from '../rules/compiler.ts';
 import { loadCurrencies, lockGuildConfig, type Problem } from '../rules/repository.ts';
 import { CustomCommandSchema, type CustomCommand } from './schema.ts';
-export { loadCommands } from './load.ts';
+import { loadCommands } from './load.ts';
+
+export { loadCommands };
 import { checkTemplate } from './template.ts';
 
 /** Discord registers at most 100 slash commands per guild, Cairn's own included. */
@@ -30,6 +33,12 @@ export function parseCommand(document: unknown): { ok: true; command: CustomComm
   const parsed = CustomCommandSchema.safeParse(document);
   if (parsed.success) return { ok: true, command: parsed.data };
   return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
+}
+
+/** The guild's commands, each with whether its module is on (a disabled module's are not registered). */
+export async function listCommands(exec: Executor, guildId: string): Promise<(CustomCommand & { module_enabled: boolean })[]> {
+  const [guild] = await exec.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
+  return (await loadCommands(exec, guildId)).map((c) => ({ ...c, module_enabled: isModuleEnabled(guild?.settings ?? {}, c.module) }));
 }
 
 export async function getCommand(exec: Executor, guildId: string, name: string): Promise<CustomCommand | undefined> {
