@@ -6,6 +6,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
 import type { Executor } from '../db/client.ts';
 import { customCommands, guilds } from '../db/schema.ts';
+import { ensureGuilds } from '../guilds/guilds.ts';
 import { isModuleEnabled } from '../guilds/modules.ts';
 import { COMMANDS } from '../discord/commands/registry.ts';
 import { formatPath } from '../rules/compiler.ts';
@@ -56,6 +57,7 @@ export async function saveCommand(exec: Executor, guildId: string, document: unk
   if (builtInCommandNames().has(command.name)) {
     return { ok: false, conflict: true, problems: [{ path: 'name', message: `/${command.name} is one of Cairn's built-in commands; choose another name` }] };
   }
+  await ensureGuilds(exec, [guildId]);
   await lockGuildConfig(exec, guildId);
   const currencies = new Set((await loadCurrencies(exec, guildId)).map((c) => c.key));
   const template = checkTemplate(command, currencies);
