@@ -42,13 +42,6 @@ export async function listCommands(exec: Executor, guildId: string): Promise<(Cu
   return (await loadCommands(exec, guildId)).map((c) => ({ ...c, module_enabled: isModuleEnabled(guild?.settings ?? {}, c.module) }));
 }
 
-export async function getCommand(exec: Executor, guildId: string, name: string): Promise<CustomCommand | undefined> {
-  const [row] = await exec.select({ document: customCommands.document }).from(customCommands).where(and(eq(customCommands.guildId, guildId), eq(customCommands.name, name)));
-  if (!row) return undefined;
-  const parsed = CustomCommandSchema.safeParse(row.document);
-  return parsed.success ? parsed.data : undefined;
-}
-
 /** Creates or updates (by name) a command; an unchanged document writes nothing. Call it in a transaction. */
 export async function saveCommand(exec: Executor, guildId: string, document: unknown, actor: string): Promise<CommandSaveResult> {
   const parsed = parseCommand(document);

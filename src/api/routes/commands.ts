@@ -2,7 +2,7 @@
 // delete), audit-logged. A name Cairn's own commands use is refused with 409 naming the clash.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { deleteCommand, getCommand, listCommands, saveCommand } from '../../custom-commands/repository.ts';
+import { deleteCommand, listCommands, saveCommand } from '../../custom-commands/repository.ts';
 import { CustomCommandSchema } from '../../custom-commands/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
