@@ -18,6 +18,7 @@ import { openApiDocument, type RouteDoc } from './openapi.ts';
 import { PublicPages, publicRoutes } from '../public/leaderboard-route.ts';
 import { aiDocs, aiRoutes } from './routes/ai.ts';
 import { analyticsDocs, analyticsRoutes } from './routes/analytics.ts';
+import { commandDocs, commandRoutes } from './routes/commands.ts';
 import { authRoutes } from './routes/auth.ts';
 import { coreDocs } from './routes/core-docs.ts';
 import { currencyDocs, currencyRoutes, zoneRoutes } from './routes/currencies.ts';
@@ -47,9 +48,9 @@ import { shopDocs, shopRoutes } from './routes/shop.ts';
 import { tokenDocs, tokenRoutes } from './routes/tokens.ts';
 import type { AppEnv } from './types.ts';
 
-const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history']);
+const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -116,6 +117,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/zones', zoneRoutes());
   api.route('/guilds/:guildId/milestones', milestoneRoutes());
   api.route('/guilds/:guildId/shop', shopRoutes());
+  api.route('/guilds/:guildId/commands', commandRoutes());
   api.route('/guilds/:guildId/members', memberCardRoutes());
   api.route('/guilds/:guildId/members', memberRoutes());
   api.route('/guilds/:guildId/members', memberVisibilityRoutes(publicPages));

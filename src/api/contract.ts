@@ -18,6 +18,8 @@ import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
 import type { ItemOut } from './routes/shop.ts';
 import type { ConfigVersionOut, EntityHistoryOut, RestoredOut } from './routes/history.ts';
+import type { CommandOut } from './routes/commands.ts';
+import type { CustomCommandInput } from '../custom-commands/schema.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -50,6 +52,11 @@ export type Zone = z.output<typeof ZoneSchema>;
 /** GET /guilds/:g/shop: an item with its row id. */
 export type ShopItem = z.output<typeof ItemOut>;
 export type PresetCard = z.output<typeof PresetCardOut>;
+/** GET /guilds/:g/commands (each): a custom slash command, and whether its module is on. */
+export type CustomCommand = z.output<typeof CommandOut>;
+export type CustomCommandOption = CustomCommand['options'][number];
+/** PUT /guilds/:g/commands/:name: the document (defaults filled in by the server). */
+export type CustomCommandDocument = CustomCommandInput;
 /** POST /guilds/:g/presets/import: the diff of the chosen mode, applied or not. */
 export type ImportResult = Omit<z.output<typeof ImportOut>, 'diff'> & { diff: ConfigDiff };
 

@@ -12,3 +12,4 @@ export * from './schema/auth.ts';
 export * from './schema/ai.ts';
 export * from './schema/analytics.ts';
 export * from './schema/history.ts';
+export * from './schema/commands.ts';

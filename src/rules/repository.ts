@@ -9,6 +9,7 @@ import { currentSeason } from '../ledger/seasons.ts';
 import type { EventType } from '../events/lake-event.ts';
 import { audit } from '../audit/audit.ts';
 import { recordVersion } from '../config-history/record.ts';
+import { loadCommands } from '../custom-commands/load.ts';
 import { CurrencySchema, LevelCurveSchema, type CurrencyInput } from '../ledger/currency.ts';
 import { resyncLevels } from '../ledger/levels.ts';
 import { checkReferences, compileRule, formatPath, parseRule, type ConfigInput, type CurrencyInfo, type GuildSettings } from './compiler.ts';
@@ -83,6 +84,7 @@ export async function loadConfigInput(exec: Executor, guildId: string): Promise<
     timezone: guild?.timezone ?? 'UTC',
     settings: (guild?.settings ?? {}) as GuildSettings,
     season: season ? { id: season.id, number: season.number, startedAt: season.startedAt } : null,
+    commands: await loadCommands(exec, guildId),
   };
 }
 
@@ -115,6 +117,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     timezone: 'UTC',
     settings: {},
     season: null,
+    commands: [],
   };
   const problems: Problem[] = [];
   const firstCurrency = guildCurrencies[0]?.key ?? 'sample';

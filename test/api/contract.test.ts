@@ -37,6 +37,7 @@ beforeAll(async () => {
   await ok(`${G}/rules/msg`, { method: 'PUT', json: creditRule('msg', { amount: 7, name: 'Message XP' }) });
   await ok(`${G}/milestones/helper`, { method: 'PUT', json: { name: 'Helper', requirement: { type: 'custom' } } });
   await ok(`${G}/shop/coffee`, { method: 'PUT', json: { name: 'Coffee', currency: 'gold', price: 1, stock: 100 } });
+  await ok(`${G}/commands/hello`, { method: 'PUT', json: { description: 'Say hello', reply: { template: 'Hello {member}' } } });
   const today = new Date().toISOString();
   await ok(`${G}/events`, { method: 'POST', json: [event('message_create', { occurred_at: today }), event('message_create', { actor_id: BOB, occurred_at: today })] });
   await ok(`${G}/members/${ALICE}/award`, { method: 'POST', json: { currency: 'gold', amount: 20, reason: 'fixture' } });
@@ -185,6 +186,7 @@ describe('validation errors name the field, per route group', () => {
     ['milestones', 'PUT', `${G}/milestones/m`, { name: 'M', requirement: { type: 'count', event: 'nothing', count: 0 } }, 'requirement'],
     ['milestone award', 'POST', `${G}/milestones/helper/award`, { member: 5 }, 'member'],
     ['shop', 'PUT', `${G}/shop/tea`, { name: 'Tea', currency: 'gold', price: -1 }, 'price'],
+    ['commands', 'PUT', `${G}/commands/tea`, { description: 'Tea', reply: { template: '{option.cup}' } }, 'reply.template'],
     ['purchase', 'POST', `${G}/shop/coffee/purchase`, { member: 'someone' }, 'member'],
     ['members award', 'POST', `${G}/members/${ALICE}/award`, { currency: 'gold', amount: 0 }, 'amount'],
     ['members list', 'GET', `${G}/members?limit=0`, undefined, 'limit'],
@@ -244,7 +246,7 @@ describe('happy responses match their documented schemas', () => {
     expect(gets.length).toBeGreaterThan(15);
     for (const doc of gets) {
       const url = urlOf(doc) + (doc.path.endsWith('/leaderboard') ? '?currency=xp' : '');
-      const fixed = url.replace(/\/currencies\/msg$/, '/currencies/xp').replace(/\/zones\/msg$/, '/zones/help').replace(/\/milestones\/msg$/, '/milestones/helper').replace(/\/shop\/msg$/, '/shop/coffee');
+      const fixed = url.replace(/\/currencies\/msg$/, '/currencies/xp').replace(/\/zones\/msg$/, '/zones/help').replace(/\/milestones\/msg$/, '/milestones/helper').replace(/\/shop\/msg$/, '/shop/coffee').replace(/\/commands\/rule$/, '/commands/hello');
       await check('get', doc.path, fixed, undefined, one);
     }
   });
