@@ -6,7 +6,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit.ts';
 import type { Executor } from '../db/client.ts';
-import { currencies, guilds, milestones, rules, shopItems, zones } from '../db/schema.ts';
+import { currencies, customCommands, guilds, milestones, rules, shopItems, zones } from '../db/schema.ts';
+import { saveCommand } from '../custom-commands/repository.ts';
 import { changeSettings, GuildSettingsPatch, settingsDocument } from '../guilds/settings.ts';
 import { saveMilestone } from '../milestones/repository.ts';
 import { formatPath } from '../rules/compiler.ts';
@@ -84,6 +85,17 @@ export const HISTORY_KINDS = {
     restore: async (exec, guildId, key, document, actor) => {
       const row = await one(exec.select({ stock: shopItems.stock }).from(shopItems).where(and(eq(shopItems.guildId, guildId), eq(shopItems.key, key))));
       return saveShopItem(exec, guildId, row ? { ...document, stock: row.stock } : document, actor);
+    },
+  },
+  command: {
+    noun: 'command',
+    entityType: 'command',
+    restoreAction: 'command.restore',
+    store: configVersionStore,
+    load: async (exec, guildId, key) => (await one(exec.select().from(customCommands).where(and(eq(customCommands.guildId, guildId), eq(customCommands.name, key)))))?.document ?? null,
+    restore: async (exec, guildId, _key, document, actor) => {
+      const saved = await saveCommand(exec, guildId, document, actor);
+      return saved.ok ? { ok: true, value: saved.value.command } : { ok: false, problems: saved.problems };
     },
   },
   settings: {

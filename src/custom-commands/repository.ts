@@ -4,6 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, count, eq } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
+import { recordVersion } from '../config-history/record.ts';
 import type { Executor } from '../db/client.ts';
 import { customCommands, guilds } from '../db/schema.ts';
 import { ensureGuilds } from '../guilds/guilds.ts';
@@ -65,13 +66,16 @@ export async function saveCommand(exec: Executor, guildId: string, document: unk
   }
   if (existing) await exec.update(customCommands).set({ document: stored, module: command.module, updatedAt: new Date() }).where(eq(customCommands.id, existing.id));
   else await exec.insert(customCommands).values({ guildId, name: command.name, module: command.module, document: stored });
-  await audit(exec, { guildId, actor, action: existing ? 'command.update' : 'command.create', entityType: 'command', entityKey: command.name, before: existing?.document ?? null, after: stored });
+  const auditId = await audit(exec, { guildId, actor, action: existing ? 'command.update' : 'command.create', entityType: 'command', entityKey: command.name, before: existing?.document ?? null, after: stored });
+  await recordVersion(exec, { guildId, kind: 'command', key: command.name, actor, document: stored, previous: existing?.document ?? null, auditId });
   return { ok: true, value: { command, created: !existing, changed: true } };
 }
 
 export async function deleteCommand(exec: Executor, guildId: string, name: string, actor: string): Promise<boolean> {
+  await lockGuildConfig(exec, guildId);
   const [removed] = await exec.delete(customCommands).where(and(eq(customCommands.guildId, guildId), eq(customCommands.name, name))).returning();
   if (!removed) return false;
-  await audit(exec, { guildId, actor, action: 'command.delete', entityType: 'command', entityKey: name, before: removed.document, after: null });
+  const auditId = await audit(exec, { guildId, actor, action: 'command.delete', entityType: 'command', entityKey: name, before: removed.document, after: null });
+  await recordVersion(exec, { guildId, kind: 'command', key: name, actor, document: null, previous: removed.document, auditId });
   return true;
 }

@@ -118,6 +118,37 @@ describe('zone, milestone and shop item history', () => {
   });
 });
 
+describe('custom command history', () => {
+  const command = (description: string) => ({ name: 'hello', description, reply: { template: 'Hello {member}!' } });
+  it('restores an earlier command as a new version, and brings a deleted command back', async () => {
+    await put('/commands/hello', command('Say hello'));
+    await put('/commands/hello', command('Greet someone'));
+    const listed = (await history('command', 'hello')).body;
+    expect(listed.versions.map((v: { version: number; action: string }) => [v.version, v.action])).toEqual([
+      [2, 'update'],
+      [1, 'create'],
+    ]);
+    expect(listed.versions[0].diff).toEqual([{ path: 'description', before: 'Say hello', after: 'Greet someone' }]);
+    expect((await restore('command', 'hello', 1)).body).toMatchObject({ version: 3, restoredFrom: 1, changed: true });
+    expect((await call('GET', '/commands/hello')).body.description).toBe('Say hello');
+
+    expect((await call('DELETE', '/commands/hello')).status).toBeLessThan(300);
+    expect((await call('GET', '/commands/hello')).status).toBe(404);
+    expect((await restore('command', 'hello', 4)).status).toBe(409);
+    expect((await restore('command', 'hello', 2)).body).toMatchObject({ version: 5, restoredFrom: 2 });
+    expect((await call('GET', '/commands/hello')).body.description).toBe('Greet someone');
+    // The audit log undoes the first restore; the second brought back a deletion, which is not undone there.
+    const entries = (await call('GET', '/audit-log?entity=command&key=hello')).body;
+    expect(entries.map((e: { action: string; revertible: boolean }) => [e.action, e.revertible])).toEqual([
+      ['command.restore', false],
+      ['command.delete', true],
+      ['command.restore', true],
+      ['command.update', true],
+      ['command.create', false],
+    ]);
+  });
+});
+
 describe('settings history', () => {
   it('restores an earlier version (fields it lacked are removed) and a second configuration store reloads it', async () => {
     const other = new ConfigStore(database);

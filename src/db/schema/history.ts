@@ -11,7 +11,7 @@ export const configVersions = pgTable(
     guildId: snowflake('guild_id')
       .notNull()
       .references(() => guilds.id, { onDelete: 'cascade' }),
-    /** The kind of entity (src/config-history/kinds.ts): currency, zone, milestone, shop_item, settings. */
+    /** The kind of entity (src/config-history/kinds.ts): currency, zone, milestone, shop_item, command, settings. */
     kind: varchar('kind', { length: 24 }).notNull(),
     key: text('key').notNull(),
     version: integer('version').notNull(),
