@@ -17,6 +17,7 @@ import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberPro
 import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
 import type { ItemOut } from './routes/shop.ts';
+import type { GuildOpsOut, OpsHealthOut, PauseOut } from './routes/ops.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -65,6 +66,11 @@ export type MemberProfile = z.output<typeof MemberProfileOut>;
 export type GuildHealth = z.output<typeof GuildHealthOut>;
 export type RuleHealth = GuildHealth['rules'][number];
 export type FailedEvent = GuildHealth['failedEvents']['items'][number];
+/** GET /guilds/:g/ops: the guild's operations view (null sections: the database is down). */
+export type GuildOps = z.output<typeof GuildOpsOut>;
+/** GET /ops/health: every guild's (operator). */
+export type OpsHealth = z.output<typeof OpsHealthOut>;
+export type PauseResult = z.output<typeof PauseOut>;
 /** GET /guilds/:g/rules (each), GET|PUT|PATCH /guilds/:g/rules/:key: a rule with its stored document. */
 export type Rule = z.output<typeof RuleOut>;
 /** GET /guilds/:g/rules/:key/versions: one version with its key-by-key diff from the one before. */
