@@ -67,7 +67,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const health = new GuildHealth(clock);
   metrics.failingGuilds = () => health.failing().length;
   const ai = createAi(env, database, logger, clock);
-  let discord: DiscordBot | undefined;
+  // The bot is built after the pipeline it feeds; ops reads it when asked.
+  const running: { bot?: DiscordBot } = {};
   const engine = new EngineProcessor(configs, {
     logger: logger.child({ module: 'engine' }),
     milestones: new MilestoneChecker(),
@@ -77,7 +78,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const ops: Operations = new Operations({
     database, processors: [engine, awards], ai, clock, logger: logger.child({ module: 'ops' }),
     channelOf: async (guildId) => ((await configs.get(guildId)).settings.ops_channel_id as string | undefined) ?? null,
-    discord: () => discord,
+    discord: () => running.bot,
   });
   const pipeline = new IngestPipeline(database, [engine, awards, new AnalyticsAggregator(configs), new OpsCounters()], {}, logger.child({ module: 'ingest' }));
   pipeline.usePause(ops.pause);
@@ -102,7 +103,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });
   if (ai.enabled) pipeline.useSignals(new AiQualitySignal(quality, configs));
   // discord.js is loaded only when a bot runs.
-  discord = env.DISCORD_TOKEN
+  const discord = env.DISCORD_TOKEN
     ? new (await import('../discord/bot.ts')).DiscordBot({
         token: env.DISCORD_TOKEN,
         apiUrl: env.DISCORD_API_URL,
@@ -118,7 +119,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       })
     : undefined;
   if (discord) {
-    const bot = discord;
+    const bot = (running.bot = discord);
     metrics.gatewayBuffered = () => bot.events.buffered;
     bot.outbox.onGaveUp = (row, reason) => {
       // A failed ops message is not reported to the ops channel again.

@@ -64,7 +64,8 @@ export class OpsLog {
 
   /** Records a problem (never throws; callers on hot paths need not await it). */
   report(guildId: string, kind: OpsKind, message: string, level: OpsLevel = 'error'): Promise<void> {
-    const p = this.#report(guildId, kind, message.slice(0, this.#options.maxMessage), level)
+    // Postgres text holds no NUL.
+    const p = this.#report(guildId, kind, message.slice(0, this.#options.maxMessage).replaceAll('\u0000', '\ufffd'), level)
       .catch((error: unknown) => this.#logger.error({ err: error, guildId, kind }, 'could not record an ops message'))
       .finally(() => this.#pending.delete(p));
     this.#pending.add(p);

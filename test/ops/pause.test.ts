@@ -2,6 +2,7 @@
 // every held event exactly once, in the order it arrived, before anything newer.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.ts';
 import { auditLog, lakeEvents, outbox, pausedEvents, transactions } from '../../src/db/schema.ts';
 import { createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
@@ -50,7 +51,7 @@ describe('pausing a guild', () => {
   it('captures events while paused, pays nothing, then pays each held event exactly once, in arrival order, before newer ones', async () => {
     const before = [event(), event(BOB)];
     expect((await post(before)).accepted).toBe(2);
-    expect(await pause(true).then(json)).toEqual({ paused: true, replayed: 0 });
+    expect(await json(await pause(true))).toEqual({ paused: true, replayed: 0 });
 
     const during = [event(), event(BOB), event(), event(), event(BOB)];
     // Arriving in three requests, and one repeated: a duplicate of a held event stays a duplicate.
@@ -128,7 +129,7 @@ describe('pausing a guild', () => {
     expect(res.status).toBe(403);
     expect((await api.request(`/api/guilds/${OTHER_GUILD}/ops`, { token: issued.token })).status).toBe(403);
     expect((await api.request('/api/ops/health', { token: issued.token })).status).toBe(403);
-    const [row] = await database.db.execute<{ p: string | null }>(sql`SELECT settings->>'paused' AS p FROM guilds WHERE id = ${OTHER_GUILD}`).then((r) => ('rows' in r ? r.rows : r) as { p: string | null }[]);
+    const [row] = await queryRows<{ p: string | null }>(database.db, sql`SELECT settings->>'paused' AS p FROM guilds WHERE id = ${OTHER_GUILD}`);
     expect(row?.p ?? null).toBeNull();
   });
 });
