@@ -30,7 +30,7 @@ export type AuditEntry = z.output<typeof AuditEntryOut>;
 export type LeaderboardEntry = Leaderboard['entries'][number];
 export type LevelProgress = NonNullable<LeaderboardEntry['level']>;
 /** GET /guilds/:g/settings: identity plus every stored setting (typed where the panel reads one). */
-export type GuildSettingsView = z.output<typeof SettingsOut> & Partial<Pick<z.output<typeof GuildSettingsPatch>, 'accent_color' | 'public_leaderboard'>>;
+export type GuildSettingsView = z.output<typeof SettingsOut> & Partial<Pick<z.output<typeof GuildSettingsPatch>, 'accent_color' | 'public_leaderboard' | 'paused' | 'ops_channel_id'>>;
 /** PATCH /guilds/:g/settings: the fields to change (null removes a setting). */
 export type GuildSettingsChange = z.input<typeof GuildSettingsPatch>;
 export type PublicLeaderboardSettings = z.output<typeof PublicLeaderboardSettingsOut>;
