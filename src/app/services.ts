@@ -66,7 +66,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const metrics = options.metrics ?? new Metrics();
   const health = new GuildHealth(clock);
   metrics.failingGuilds = () => health.failing().length;
-  const ai = createAi(env, database, logger, clock);
+  const ai = createAi(env, database, logger, clock, (guildId, message) => void ops.log.report(guildId, 'ai_budget_exhausted', message, 'warning'));
   // The bot is built after the pipeline it feeds; ops reads it when asked.
   const running: { bot?: DiscordBot } = {};
   const engine = new EngineProcessor(configs, {
@@ -174,7 +174,7 @@ function ruleErrorObserver(database: Database, configs: ConfigStore, health: Gui
   };
 }
 
-function createAi(env: Env, database: Database, logger: Logger, clock: Clock): AiService {
+function createAi(env: Env, database: Database, logger: Logger, clock: Clock, onBudgetExhausted: (guildId: string, message: string) => void): AiService {
   let prices;
   try {
     prices = parsePriceTable(env.CAIRN_AI_PRICES);
@@ -183,6 +183,6 @@ function createAi(env: Env, database: Database, logger: Logger, clock: Clock): A
   }
   return new AiService(
     { apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL, timeoutMs: env.GEMINI_TIMEOUT_SECONDS * 1000, prices },
-    { db: database.db, logger: logger.child({ module: 'ai' }), clock },
+    { db: database.db, logger: logger.child({ module: 'ai' }), clock, onBudgetExhausted },
   );
 }

@@ -57,7 +57,7 @@ export interface RuleHealthSummary {
 const guildFilter = (column: string, guildId: string | undefined): SQL => (guildId ? sql`AND ${sql.raw(column)} = ${guildId}` : sql``);
 
 /** Reachable and how fast, within `timeoutMs`: a database that is gone is an answer, never a throw. */
-export async function databaseHealth(database: Database, timeoutMs = 2_000): Promise<DatabaseHealth> {
+export async function databaseHealth(database: Database, timeoutMs = 5_000): Promise<DatabaseHealth> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -84,11 +84,13 @@ export class Operations {
 
   /** The health view of one guild (its admins). */
   async guildHealth(guildId: string): Promise<GuildHealthView> {
-    const view = await this.#view(guildId);
-    if (!view.database.reachable) return { ...view, guildId, hourly: null, errors: null };
     const db = this.#deps.database.db;
     const now = this.#deps.clock.now();
-    return { ...view, guildId, hourly: await hourlyEvents(db, guildId, now), errors: await recentOpsErrors(db, guildId) };
+    // Read beside the rest; a database that is down fails these too, and the view says so.
+    const extra = Promise.all([hourlyEvents(db, guildId, now), recentOpsErrors(db, guildId)]).catch(() => null);
+    const [view, parts] = await Promise.all([this.#view(guildId), extra]);
+    if (!view.database.reachable || !parts) return { ...view, guildId, hourly: null, errors: null };
+    return { ...view, guildId, hourly: parts[0], errors: parts[1] };
   }
 
   async #view(guildId: string | undefined): Promise<HealthView> {
