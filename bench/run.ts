@@ -14,6 +14,7 @@ import { benchPanel } from './panel.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchPublicLeaderboard } from './public-leaderboard.ts';
 import { benchAi } from './ai.bench.ts';
+import { benchOps } from './ops.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -30,6 +31,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   'public-leaderboard': { run: benchPublicLeaderboard, database: true },
   cards: { run: () => benchCards(), database: false },
   commands: { run: benchCommands, database: true },
+  ops: { run: benchOps, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -50,6 +50,8 @@ export interface AiServiceDeps {
   clock?: Clock;
   /** Replaces the @google/genai model (rarely needed: tests use a fake server instead). */
   model?: AiModel;
+  /** Told when a guild's call is refused for its spent budget (the ops channel reports it, throttled). */
+  onBudgetExhausted?: (guildId: string, message: string) => void;
 }
 
 export class AiService {
@@ -59,6 +61,7 @@ export class AiService {
   readonly #db: Db;
   readonly #logger: Logger;
   readonly #clock: Clock;
+  readonly #onBudgetExhausted: AiServiceDeps['onBudgetExhausted'];
   /** Recording calls in flight, so tests and shutdown can wait for them. */
   readonly #pending = new Set<Promise<void>>();
 
@@ -67,6 +70,7 @@ export class AiService {
     this.#db = deps.db;
     this.#logger = deps.logger ?? silentLogger;
     this.#clock = deps.clock ?? systemClock;
+    this.#onBudgetExhausted = deps.onBudgetExhausted;
     this.budgets = new BudgetBook(deps.db, () => this.#clock.now());
     this.#model = deps.model ?? (this.options.apiKey ? new GenAiModel({ apiKey: this.options.apiKey, model: this.options.model, baseUrl: this.options.baseUrl }) : undefined);
   }
@@ -101,6 +105,7 @@ export class AiService {
           `spent ${budget.spentMicros} of ${budget.limitMicros} micro-dollars today`,
         );
         await this.record({ guildId: request.guildId, feature: request.feature, model: model.name, promptTokens: 0, responseTokens: 0, latencyMs: 0, costMicros: 0, outcome: 'budget_exhausted', error: failure.detail ?? null, at: this.#clock.now() });
+        this.#onBudgetExhausted?.(request.guildId, `${failure.message} (${request.feature} was refused)`);
         return { ok: false, failure };
       }
     }

@@ -39,6 +39,7 @@ import { memberCardDocs, memberCardRoutes } from './routes/member-card.ts';
 import { memberVisibilityDocs, memberVisibilityRoutes } from './routes/member-visibility.ts';
 import { memberDocs, memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { guildOpsRoutes, operatorOpsRoutes, opsDocs } from './routes/ops.ts';
 import { milestoneDocs, milestoneRoutes } from './routes/milestones.ts';
 import { nameDocs, nameRoutes } from './routes/names.ts';
 import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/presets.ts';
@@ -50,7 +51,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -128,6 +129,8 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/directory', directoryRoutes());
   api.route('/guilds/:guildId/names', nameRoutes());
   api.route('/guilds/:guildId/health', guildHealthRoutes());
+  api.route('/guilds/:guildId', guildOpsRoutes());
+  api.route('/ops', operatorOpsRoutes());
   api.route('/guilds/:guildId/seasons', seasonRoutes());
   api.route('/guilds/:guildId/audit-log', auditLogRoutes());
   api.route('/guilds/:guildId/history', historyRoutes());

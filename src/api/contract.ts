@@ -20,6 +20,7 @@ import type { ItemOut } from './routes/shop.ts';
 import type { ConfigVersionOut, EntityHistoryOut, RestoredOut } from './routes/history.ts';
 import type { CommandOut } from './routes/commands.ts';
 import type { CustomCommandInput } from '../custom-commands/schema.ts';
+import type { GuildOpsOut, OpsHealthOut, PauseOut } from './routes/ops.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -32,7 +33,7 @@ export type AuditEntry = z.output<typeof AuditEntryOut>;
 export type LeaderboardEntry = Leaderboard['entries'][number];
 export type LevelProgress = NonNullable<LeaderboardEntry['level']>;
 /** GET /guilds/:g/settings: identity plus every stored setting (typed where the panel reads one). */
-export type GuildSettingsView = z.output<typeof SettingsOut> & Partial<Pick<z.output<typeof GuildSettingsPatch>, 'accent_color' | 'public_leaderboard'>>;
+export type GuildSettingsView = z.output<typeof SettingsOut> & Partial<Pick<z.output<typeof GuildSettingsPatch>, 'accent_color' | 'public_leaderboard' | 'paused' | 'ops_channel_id'>>;
 /** PATCH /guilds/:g/settings: the fields to change (null removes a setting). */
 export type GuildSettingsChange = z.input<typeof GuildSettingsPatch>;
 export type PublicLeaderboardSettings = z.output<typeof PublicLeaderboardSettingsOut>;
@@ -73,6 +74,11 @@ export type MemberProfile = z.output<typeof MemberProfileOut>;
 export type GuildHealth = z.output<typeof GuildHealthOut>;
 export type RuleHealth = GuildHealth['rules'][number];
 export type FailedEvent = GuildHealth['failedEvents']['items'][number];
+/** GET /guilds/:g/ops: the guild's operations view (null sections: the database is down). */
+export type GuildOps = z.output<typeof GuildOpsOut>;
+/** GET /ops/health: every guild's (operator). */
+export type OpsHealth = z.output<typeof OpsHealthOut>;
+export type PauseResult = z.output<typeof PauseOut>;
 /** GET /guilds/:g/rules (each), GET|PUT|PATCH /guilds/:g/rules/:key: a rule with its stored document. */
 export type Rule = z.output<typeof RuleOut>;
 /** GET /guilds/:g/rules/:key/versions: one version with its key-by-key diff from the one before. */

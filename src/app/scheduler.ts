@@ -5,6 +5,8 @@ import type { Services } from './services.ts';
 import { queueLeaderboardPosts } from '../ledger/leaderboard-post.ts';
 import { deleteExpiredEvents, reconcileCounters } from '../analytics/retention.ts';
 import { queueWeeklyDigests } from '../ai/digest.ts';
+import { recordedRun } from '../ops/job-runs.ts';
+import { lakeRowsDeleted } from '../ops/ops-counters.ts';
 
 export interface Job {
   name: string;
@@ -31,6 +33,7 @@ export const JOBS: Job[] = [
     pattern: '17 3 * * *',
     run: async (s) => {
       const result = await deleteExpiredEvents(s.database.db, s.clock.now(), { defaultDays: s.env.CAIRN_RETENTION_DAYS });
+      await lakeRowsDeleted(s.database.db, result.guilds);
       s.logger.info({ job: 'lake-retention', guilds: result.guilds.filter((g) => g.deleted > 0) }, 'expired lake events deleted');
     },
   },
@@ -44,14 +47,29 @@ export const JOBS: Job[] = [
       else s.logger.info({ job: 'counter-reconcile' }, 'daily counters agree with the lake');
     },
   },
+  // Every minute: sum up throttled ops messages, and pay what unpaused guilds still hold.
+  {
+    name: 'ops',
+    pattern: '* * * * *',
+    run: async (s) => {
+      await s.ops.log.flush();
+      await s.ops.pause.resumeAll();
+    },
+  },
 ];
+
+/** Runs a job once, recording its start, end and outcome in job_runs (the health page's "last run"). */
+export async function runJob(services: Services, job: Job): Promise<void> {
+  const log = services.logger.child({ module: 'scheduler' });
+  await recordedRun(services.database.db, job.name, () => services.clock.now(), () => job.run(services), (error) => log.warn({ err: error, job: job.name }, 'could not record the job run'));
+}
 
 export function startScheduler(services: Services, jobs: Job[] = JOBS): { stop(): void } {
   const log = services.logger.child({ module: 'scheduler' });
   const crons = jobs.map(
     (job) =>
       new Cron(job.pattern, { timezone: 'UTC', protect: true, catch: (error: unknown) => log.error({ err: error, job: job.name }, 'scheduled job failed') }, async () => {
-        await job.run(services);
+        await runJob(services, job);
       }),
   );
   return {

@@ -16,6 +16,9 @@ import { quarantineRule } from '../rules/rule-errors.ts';
 import { ManualAwards } from '../pipeline/manual-awards.ts';
 import { ConfigStore } from '../rules/config-store.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { OpsCounters } from '../ops/ops-counters.ts';
+import { Operations } from '../ops/operations.ts';
+import { registerOpsMetrics } from '../ops/ops-metrics.ts';
 
 export type DiscordStatus = 'disabled' | 'connecting' | 'ready';
 
@@ -40,6 +43,8 @@ export interface Services {
   readonly quality: QualityScorer;
   /** The Discord bot, when DISCORD_TOKEN is set (started by startCairn). */
   readonly discord: DiscordBot | undefined;
+  /** The pause switch, the ops log and channel, the AI probe and the health view. */
+  readonly ops: Operations;
   discordStatus(): DiscordStatus;
   close(): Promise<void>;
 }
@@ -61,13 +66,23 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const metrics = options.metrics ?? new Metrics();
   const health = new GuildHealth(clock);
   metrics.failingGuilds = () => health.failing().length;
+  const ai = createAi(env, database, logger, clock, (guildId, message) => void ops.log.report(guildId, 'ai_budget_exhausted', message, 'warning'));
+  // The bot is built after the pipeline it feeds; ops reads it when asked.
+  const running: { bot?: DiscordBot } = {};
   const engine = new EngineProcessor(configs, {
     logger: logger.child({ module: 'engine' }),
     milestones: new MilestoneChecker(),
-    ruleErrors: ruleErrorObserver(database, configs, health, metrics, logger.child({ module: 'quarantine' })),
+    ruleErrors: ruleErrorObserver(database, configs, health, metrics, logger.child({ module: 'quarantine' }), () => ops),
   });
   const awards = new ManualAwards(database);
-  const pipeline = new IngestPipeline(database, [engine, awards, new AnalyticsAggregator(configs)], {}, logger.child({ module: 'ingest' }));
+  const ops: Operations = new Operations({
+    database, processors: [engine, awards], ai, clock, logger: logger.child({ module: 'ops' }),
+    channelOf: async (guildId) => ((await configs.get(guildId)).settings.ops_channel_id as string | undefined) ?? null,
+    discord: () => running.bot,
+  });
+  const pipeline = new IngestPipeline(database, [engine, awards, new AnalyticsAggregator(configs), new OpsCounters()], {}, logger.child({ module: 'ingest' }));
+  pipeline.usePause(ops.pause);
+  registerOpsMetrics(metrics.registry, () => ops.signals.get());
   // Data sources: event types a guild switched off are not captured (manual awards always are).
   pipeline.useCapture(async (guildId) => {
     const capture = ((await configs.get(guildId)).settings.capture ?? {}) as Record<string, unknown>;
@@ -80,11 +95,11 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       for (const f of failures) {
         metrics.eventsIngested.inc({ outcome: 'failed', origin: f.origin });
         health.noteFailedEvent(f.event.guild_id, errorMessage(f.error));
+        void ops.log.report(f.event.guild_id, 'event_failed', `event ${f.event.source_id} (${f.event.type}) was set aside: ${errorMessage(f.error)}`);
       }
       await failedEvents.record(failures);
     },
   });
-  const ai = createAi(env, database, logger, clock);
   const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });
   if (ai.enabled) pipeline.useSignals(new AiQualitySignal(quality, configs));
   // discord.js is loaded only when a bot runs.
@@ -103,7 +118,14 @@ export async function createServices(options: ServiceOptions): Promise<Services>
         batch: { onDropped: (count, reason) => metrics.gatewayEventsDropped.inc({ reason }, count) },
       })
     : undefined;
-  if (discord) metrics.gatewayBuffered = () => discord.events.buffered;
+  if (discord) {
+    const bot = (running.bot = discord);
+    metrics.gatewayBuffered = () => bot.events.buffered;
+    bot.outbox.onGaveUp = (row, reason) => {
+      // A failed ops message is not reported to the ops channel again.
+      if (row.payload.ops !== true) void ops.log.report(row.guildId, 'outbox_failed', `${row.kind} could not be delivered: ${reason}`);
+    };
+  }
   return {
     env,
     logger,
@@ -120,10 +142,12 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     ai,
     quality,
     discord,
+    ops,
     discordStatus: () => discord?.status() ?? 'disabled',
     async close() {
       await discord?.stop();
       await pipeline.settled();
+      await ops.log.settled();
       await ai.settled();
       await configs.stop();
       await database.close();
@@ -132,23 +156,25 @@ export async function createServices(options: ServiceOptions): Promise<Services>
 }
 
 /** Rule errors reach the health view and /metrics; a rule that keeps failing is quarantined. */
-function ruleErrorObserver(database: Database, configs: ConfigStore, health: GuildHealth, metrics: Metrics, logger: Logger): RuleErrorObserver {
+function ruleErrorObserver(database: Database, configs: ConfigStore, health: GuildHealth, metrics: Metrics, logger: Logger, ops: () => Operations): RuleErrorObserver {
   return {
     failed(guildId, error) {
       metrics.ruleErrors.inc();
       health.noteRuleError(guildId, error.rule, error.message);
+      void ops().log.report(guildId, 'rule_error', `rule "${error.rule}" failed on event ${error.event}: ${error.message}`);
     },
     async quarantine(guildId, rule, reason) {
       const done = await database.db.transaction((tx) => quarantineRule(tx, guildId, rule.id, rule.version, reason));
       if (!done) return;
       metrics.rulesQuarantined.inc();
+      void ops().log.report(guildId, 'rule_quarantined', `rule "${rule.rule.key}" was disabled: ${reason}`);
       logger.warn({ guildId, rule: rule.rule.key, reason }, 'rule quarantined: disabled until an admin enables it again');
       await configs.reload(guildId);
     },
   };
 }
 
-function createAi(env: Env, database: Database, logger: Logger, clock: Clock): AiService {
+function createAi(env: Env, database: Database, logger: Logger, clock: Clock, onBudgetExhausted: (guildId: string, message: string) => void): AiService {
   let prices;
   try {
     prices = parsePriceTable(env.CAIRN_AI_PRICES);
@@ -157,6 +183,6 @@ function createAi(env: Env, database: Database, logger: Logger, clock: Clock): A
   }
   return new AiService(
     { apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL, baseUrl: env.GEMINI_BASE_URL, timeoutMs: env.GEMINI_TIMEOUT_SECONDS * 1000, prices },
-    { db: database.db, logger: logger.child({ module: 'ai' }), clock },
+    { db: database.db, logger: logger.child({ module: 'ai' }), clock, onBudgetExhausted },
   );
 }

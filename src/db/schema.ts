@@ -13,3 +13,4 @@ export * from './schema/ai.ts';
 export * from './schema/analytics.ts';
 export * from './schema/history.ts';
 export * from './schema/commands.ts';
+export * from './schema/ops.ts';

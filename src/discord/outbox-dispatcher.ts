@@ -50,6 +50,8 @@ function laneOf(row: OutboxRow): string {
 
 export class OutboxDispatcher {
   readonly stats = { sent: 0, retried: 0, failed: 0 };
+  /** Told of each row given up on (the ops channel reports it). */
+  onGaveUp: ((row: OutboxRow, reason: string) => void) | undefined;
   readonly #options: OutboxOptions;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
@@ -140,6 +142,8 @@ export class OutboxDispatcher {
       this.database.db,
       sql`UPDATE outbox o SET attempts = o.attempts + 1, available_at = now() + ${this.#options.leaseSeconds} * interval '1 second'
           FROM (SELECT id FROM outbox WHERE status = 'pending' AND available_at <= now()
+                  -- A paused guild's rows wait, untouched, and go in order once it is unpaused (ops/pause.ts).
+                  AND NOT EXISTS (SELECT 1 FROM guilds g WHERE g.id = outbox.guild_id AND g.settings @> '{"paused": true}'::jsonb)
                 ORDER BY id LIMIT ${this.#options.batchSize} FOR UPDATE SKIP LOCKED) due
           WHERE o.id = due.id
           RETURNING o.id, o.guild_id::text AS guild_id, o.kind, o.payload, o.attempts`,
@@ -166,6 +170,7 @@ export class OutboxDispatcher {
       this.stats.failed++;
       this.logger.warn({ outboxId: row.id, kind: row.kind, guildId: row.guildId, reason }, 'outbox row failed for good');
       await this.database.db.execute(sql`UPDATE outbox SET status = 'failed', last_error = ${reason} WHERE id = ${row.id}`);
+      this.onGaveUp?.(row, reason);
       return;
     }
     const delayMs = Math.min(this.#options.backoffMaxMs, this.#options.backoffBaseMs * 2 ** (row.attempts - 1));

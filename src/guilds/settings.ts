@@ -11,6 +11,7 @@ import { guilds, type GuildRow } from '../db/schema.ts';
 import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
 import { LeaderboardPostSchema } from '../ledger/leaderboard-post.ts';
 import { DisabledModules } from './modules.ts';
+import { OpsSettings } from '../ops/settings.ts';
 
 const validTimeZone = (tz: string) => {
   try {
@@ -57,6 +58,7 @@ export const GuildSettingsPatch = z
     accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #5865f2').nullable().meta({ description: 'the colour of rank cards and the public leaderboard' }),
     public_leaderboard: PublicLeaderboardSettings.nullable(),
     disabled_modules: DisabledModules,
+    ...OpsSettings,
   })
   .partial()
   .strict()

@@ -86,6 +86,7 @@ class LockedState implements EngineState {
 }
 
 export class EngineProcessor implements EventProcessor {
+  readonly waitsWhilePaused = true;
   /** Rule errors of the last batches, for logs and tests (bounded). */
   readonly recentErrors: RuleError[] = [];
   readonly #logger: Logger;

@@ -16,6 +16,13 @@ import { carryContent, heldContentOf, setSignals, type SignalProvider } from './
  */
 export interface EventProcessor {
   process(tx: Tx, events: StoredEvent[]): Promise<void | AfterCommit>;
+  /** Payouts and side effects: a paused guild's events wait for it (ops/pause.ts); others (counters) run at once. */
+  readonly waitsWhilePaused?: boolean;
+}
+
+/** Holds back, inside the batch's transaction, the events of paused guilds from the processors that wait. */
+export interface PauseGate {
+  hold(tx: Tx, events: StoredEvent[]): Promise<{ ready: StoredEvent[]; afterCommit?: AfterCommit }>;
 }
 
 export type AfterCommit = () => Promise<void> | void;
@@ -141,6 +148,7 @@ export class IngestPipeline {
   #capture: CaptureFilter | undefined;
   #horizon: ((guildId: string) => Promise<EventHorizon>) | undefined;
   #failures: FailureSink | undefined;
+  #pause: PauseGate | undefined;
 
   constructor(
     private readonly database: Database,
@@ -165,6 +173,11 @@ export class IngestPipeline {
   /** Keeps events that failed on their own (see #runContained) where the operator sees them. */
   useFailureSink(sink: FailureSink | undefined): void {
     this.#failures = sink;
+  }
+
+  /** Holds a paused guild's events back from payouts and side effects (they are still captured). */
+  usePause(gate: PauseGate | undefined): void {
+    this.#pause = gate;
   }
 
   /** Refuses, in ingest(), events outside a guild's horizon (retention window, future). */
@@ -427,8 +440,12 @@ export class IngestPipeline {
             for (const e of part.expired ?? []) (written.expired ??= []).push(e + start);
             if (part.inserted.length === 0) continue;
             await this.hooks.afterLakeWrite?.(tx, part.inserted);
+            const held = this.#pause ? await this.#pause.hold(tx, part.inserted) : { ready: part.inserted };
+            if (held.afterCommit) afterCommit.push(held.afterCommit);
             for (const processor of this.processors) {
-              const then = await processor.process(tx, part.inserted);
+              const events = processor.waitsWhilePaused ? held.ready : part.inserted;
+              if (events.length === 0) continue;
+              const then = await processor.process(tx, events);
               if (then) afterCommit.push(then);
             }
           }

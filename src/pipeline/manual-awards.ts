@@ -26,6 +26,7 @@ const keyOf = (event: Pick<LakeEvent, 'guild_id' | 'source_id'>) => `${event.gui
  * manual_award events arriving any other way (imports, replays) are never refused here.
  */
 export class ManualAwards implements EventProcessor {
+  readonly waitsWhilePaused = true;
   readonly #awaiting = new Map<string, { balanceAfter?: number }>();
 
   constructor(private readonly database: Database) {}

@@ -15,6 +15,8 @@ export function healthRoutes() {
     // A failing guild degrades, but the process serves on (503 is for a database it cannot reach).
     const failing = services.health.summary();
     const status = db !== 'ok' || failing.failingGuilds > 0 ? 'degraded' : 'ok';
+    // Counts only (no guild ids): outbox, rule errors, paused guilds, lake rows, jobs' last runs.
+    const ops = db === 'ok' ? await services.ops.signals.get().catch(() => undefined) : undefined;
     const body = {
       status,
       db,
@@ -23,6 +25,7 @@ export function healthRoutes() {
       // guild data, shown on each guild's authenticated health page, never here.
       guildsLoaded: Object.keys(services.configs.versions()).length,
       ...(failing.failingGuilds > 0 ? { failingGuilds: failing.failingGuilds, reasons: failing.reasons } : {}),
+      ...(ops ? { ops } : {}),
     };
     return c.json(body, db === 'ok' ? 200 : 503);
   });
