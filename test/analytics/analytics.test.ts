@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/app/clock.ts';
 import { aggregateRows, splitByLocalDay } from '../../src/analytics/aggregator.ts';
-import { clearAnalyticsCache } from '../../src/analytics/queries.ts';
+import { clearAnalyticsCache } from '../../src/analytics/queries/index.ts';
 import { deleteExpiredEvents, reconcileCounters } from '../../src/analytics/retention.ts';
 import { queryRows } from '../../src/db/client.ts';
 import { guilds } from '../../src/db/schema.ts';

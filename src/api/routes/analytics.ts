@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import * as q from '../../analytics/queries.ts';
+import * as q from '../../analytics/queries/index.ts';
 import { guilds } from '../../db/schema.ts';
 import { AnalyticsSettings } from '../../guilds/settings.ts';
 import { ApiError } from '../errors.ts';
