@@ -10,6 +10,7 @@ import { guilds, type GuildRow } from '../db/schema.ts';
 import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
 import { LeaderboardPostSchema } from '../ledger/leaderboard-post.ts';
 import { DisabledModules } from './modules.ts';
+import { EngagementSettings } from '../analytics/engagement-score.ts';
 
 const validTimeZone = (tz: string) => {
   try {
@@ -56,6 +57,7 @@ export const GuildSettingsPatch = z
     accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #5865f2').nullable().meta({ description: 'the colour of rank cards and the public leaderboard' }),
     public_leaderboard: PublicLeaderboardSettings.nullable(),
     disabled_modules: DisabledModules,
+    engagement: EngagementSettings.nullable().meta({ description: 'the engagement score\'s weights (default messages × 1 + reactions × 0.5)' }),
   })
   .partial()
   .strict()

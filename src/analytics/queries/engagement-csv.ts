@@ -2,7 +2,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import type { AnalyticsContext } from './context.ts';
-import { SCORE } from './engagement.ts';
+import { DEFAULT_ENGAGEMENT_WEIGHTS, scoreSql, type EngagementWeights } from '../engagement-score.ts';
 
 /** A CSV field as csv-stringify writes it: quoted when it holds a comma, a quote or a line break. */
 const csvField = (column: SQL) => sql`CASE WHEN ${column} ~ '[",\r\n]' THEN '"' || replace(${column}, '"', '""') || '"' ELSE COALESCE(${column}, '') END`;
@@ -11,7 +11,8 @@ const csvField = (column: SQL) => sql`CASE WHEN ${column} ~ '[",\r\n]' THEN '"' 
  * Every member engaged in a week as CSV (header included), most engaged first. Written by the
  * database in one value: a big guild's week is tens of thousands of rows.
  */
-export async function engagementCsv(exec: Executor, ctx: AnalyticsContext, week: string): Promise<string> {
+export async function engagementCsv(exec: Executor, ctx: AnalyticsContext, week: string, weights: EngagementWeights = DEFAULT_ENGAGEMENT_WEIGHTS): Promise<string> {
+  const SCORE = scoreSql(weights, 'w');
   const [row] = await queryRows<{ body: string | null }>(
     exec,
     sql`SELECT string_agg(concat_ws(',', ${week}::text, w.user_id::text, ${csvField(sql`COALESCE(m.display_name, m.username)`)}, w.messages, w.reactions, w.events_attended,

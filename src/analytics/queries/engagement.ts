@@ -3,13 +3,12 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import { answersFor } from '../answer-cache.ts';
+import { DEFAULT_ENGAGEMENT_WEIGHTS, describeScore, scoreSql, type EngagementWeights } from '../engagement-score.ts';
 import { weekOf } from '../time.ts';
 import { addDays, weeksBack, type AnalyticsContext } from './context.ts';
 import { namesOf } from './names.ts';
 import { signatureOf } from './signature.ts';
 
-/** A member's engagement score for a week: messages + reactions + events attended + whole voice hours. */
-export const SCORE = sql.raw('(messages + reactions + events_attended + voice_seconds / 3600)');
 export const ENGAGEMENT_BUCKETS = [1, 5, 10, 25, 50, 100];
 
 export interface EngagedMember {
@@ -23,7 +22,8 @@ export interface EngagedMember {
 }
 
 /** The members most engaged in a week, most engaged first. */
-export async function topEngaged(exec: Executor, ctx: AnalyticsContext, week: string, limit: number): Promise<EngagedMember[]> {
+export async function topEngaged(exec: Executor, ctx: AnalyticsContext, week: string, limit: number, weights: EngagementWeights = DEFAULT_ENGAGEMENT_WEIGHTS): Promise<EngagedMember[]> {
+  const SCORE = scoreSql(weights);
   // Ranked (and cut) before the names are joined: a big guild has tens of thousands of members a week.
   const rows = await queryRows<{ user_id: string; name: string | null; messages: number; reactions: number; events_attended: number; voice_seconds: string; score: string }>(
     exec,
@@ -47,7 +47,7 @@ export async function topEngaged(exec: Executor, ctx: AnalyticsContext, week: st
  * marked partial), the distribution of members' scores in one week (default: the last full week)
  * and that week's 25 most engaged members.
  */
-export async function engagement(exec: Executor, ctx: AnalyticsContext, weeks: number, week?: string) {
+export async function engagement(exec: Executor, ctx: AnalyticsContext, weeks: number, week?: string, weights: EngagementWeights = DEFAULT_ENGAGEMENT_WEIGHTS) {
   const { current, weeks: mondays } = weeksBack(ctx, weeks);
   const rows = await queryRows<{ week: string; active_members: number; messages: number; reactions: number; events_attended: number; voice_seconds: string }>(
     exec,
@@ -65,16 +65,17 @@ export async function engagement(exec: Executor, ctx: AnalyticsContext, weeks: n
   const selected = weekOf(week ?? addDays(current, -7));
   const signature = await signatureOf(exec, ctx.guildId, sql`SELECT concat_ws(':', active_members, activity, messages, reactions, events_attended, voice_seconds) FROM guild_weekly
     WHERE guild_id = ${ctx.guildId} AND week = ${selected}::date`);
-  const { distribution, top } = await answersFor(exec).get(`engagement|${ctx.guildId}|${selected}`, signature, async () => ({
-    distribution: await distributionOf(exec, ctx, selected),
-    top: await topEngaged(exec, ctx, selected, 25),
+  const { distribution, top } = await answersFor(exec).get(`engagement|${ctx.guildId}|${selected}|${JSON.stringify(weights)}`, signature, async () => ({
+    distribution: await distributionOf(exec, ctx, selected, weights),
+    top: await topEngaged(exec, ctx, selected, 25, weights),
   }));
   const names = await namesOf(exec, ctx.guildId, top);
-  return { weeks: series, week: selected, distribution, top: top.map((m) => ({ ...m, name: names.get(m.userId) ?? null })) };
+  return { weeks: series, week: selected, scoring: { weights, formula: describeScore(weights) }, distribution, top: top.map((m) => ({ ...m, name: names.get(m.userId) ?? null })) };
 }
 
 /** How many members of a week scored in each bucket (one pass over the week's members). */
-async function distributionOf(exec: Executor, ctx: AnalyticsContext, week: string) {
+async function distributionOf(exec: Executor, ctx: AnalyticsContext, week: string, weights: EngagementWeights) {
+  const SCORE = scoreSql(weights);
   const bucket = sql.join(
     [...ENGAGEMENT_BUCKETS].map((min, i) => ({ min, i })).reverse().map(({ min, i }) => sql`WHEN score >= ${min} THEN ${i}`),
     sql` `,
