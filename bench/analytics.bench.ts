@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { AnalyticsAggregator } from '../src/analytics/aggregator.ts';
-import { clearAnalyticsCache } from '../src/analytics/queries.ts';
+import { clearAnalyticsCache } from '../src/analytics/queries/index.ts';
 import { createApp } from '../src/api/app.ts';
 import { fixedClock } from '../src/app/clock.ts';
 import { createServices } from '../src/app/services.ts';

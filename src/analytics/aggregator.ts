@@ -6,6 +6,8 @@
 //   voice_daily        voice time per member and local day (sessions split at local midnight, AFK apart)
 //   voice_guild_daily  the same per guild and day
 //   scheduled_event_stats  attendance per scheduled event
+//   scheduled_event_attendance  each member's minutes at a scheduled event, and whether on time
+//   presence_hourly, presence_daily  online time per UTC hour, and per member and local day
 //   member_weekly      engagement per member and local ISO week; guild_weekly its sums and actives
 //   member_activity_monthly, member_cohorts, cohort_activity  monthly actives and cohort retention
 //   members            latest join and leave
@@ -21,6 +23,21 @@ import type { ConfigStore } from '../rules/config-store.ts';
 import { monthOf, nextLocalMidnight, weekOf } from './time.ts';
 
 export { weekOf } from './time.ts';
+
+/** A session's seconds per UTC hour: [start, end) cut at each hour. */
+export function splitByHour(startMs: number, endMs: number): { hour: string; seconds: number }[] {
+  const out: { hour: string; seconds: number }[] = [];
+  let from = startMs;
+  // A session lasts at most a year (config/ranges.ts): 8,784 hours.
+  for (let guard = 0; from < endMs && guard < 9_000; guard++) {
+    const hour = Math.floor(from / 3_600_000) * 3_600_000;
+    const boundary = Math.min(hour + 3_600_000, endMs);
+    const seconds = Math.round((boundary - from) / 1000);
+    if (seconds > 0) out.push({ hour: new Date(hour).toISOString(), seconds });
+    from = boundary;
+  }
+  return out;
+}
 
 /** A voice session's seconds per local day: [start, end) cut at each local midnight. */
 export function splitByLocalDay(startMs: number, endMs: number, timeZone: string): { day: string; seconds: number }[] {
@@ -57,7 +74,10 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
   const voice = new Map<string, VoiceCell>();
   const voiceGuild = new Map<string, VoiceCell>();
   const attendance = new Map<string, { n: number; m: number; o: number; first: string; last: string }>();
+  const attendees = new Map<string, { m: number; n: number; o: boolean; first: string; last: string }>();
   const weekly = new Map<string, WeekCell>();
+  const presenceHours = new Map<string, number>();
+  const presence = new Map<string, { s: number; n: number }>();
   const monthly = new Map<string, number>();
   const cohorts = new Map<string, string>();
   const membership = new Map<string, { j: string | null; l: string | null }>();
@@ -112,6 +132,19 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
         if (!afk && p.seconds > 0) cell(weekly, `${weekOf(p.day)}|${e.actor_id}`, zeroWeek).v += p.seconds;
       }
     }
+    if (e.type === 'presence_session_end') {
+      const duration = Math.max(0, Number(e.data.duration_seconds) || 0);
+      const startedAt = typeof e.data.started_at === 'string' ? Date.parse(e.data.started_at) : at - duration * 1000;
+      const from = Math.min(Number.isNaN(startedAt) ? at : startedAt, at);
+      for (const h of splitByHour(from, at)) presenceHours.set(h.hour, (presenceHours.get(h.hour) ?? 0) + h.seconds);
+      const parts = splitByLocalDay(from, at, timeZone);
+      if (!parts.some((p) => p.day === day)) parts.push({ day, seconds: 0 });
+      for (const p of parts) {
+        const c = cell(presence, `${e.actor_id}|${p.day}`, () => ({ s: 0, n: 0 }));
+        c.s += p.seconds;
+        if (p.day === day) c.n++;
+      }
+    }
     if (e.type === 'scheduled_event_attend') {
       const a = cell(attendance, String(e.data.scheduled_event_id), () => ({ n: 0, m: 0, o: 0, first: e.occurred_at, last: e.occurred_at }));
       a.n++;
@@ -119,6 +152,12 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
       if (e.data.joined_on_time === true) a.o++;
       if (at < Date.parse(a.first)) a.first = e.occurred_at;
       if (at > Date.parse(a.last)) a.last = e.occurred_at;
+      const p = cell(attendees, `${String(e.data.scheduled_event_id)}|${e.actor_id}`, () => ({ m: 0, n: 0, o: false, first: e.occurred_at, last: e.occurred_at }));
+      p.n++;
+      p.m = Math.round((p.m + Math.max(0, Number(e.data.minutes_present) || 0)) * 10) / 10;
+      p.o ||= e.data.joined_on_time === true;
+      if (at < Date.parse(p.first)) p.first = e.occurred_at;
+      if (at > Date.parse(p.last)) p.last = e.occurred_at;
     }
   }
 
@@ -138,6 +177,9 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
     voice: sorted(voice).map(([k, v]) => ({ u: split(k)[0], d: split(k)[1], ...v })),
     voiceGuild: sorted(voiceGuild).map(([d, v]) => ({ d, ...v })),
     attendance: sorted(attendance).map(([e, a]) => ({ e, ...a })),
+    attendees: sorted(attendees).map(([k, a]) => ({ e: split(k)[0], u: split(k)[1], ...a })),
+    presenceHours: sorted(presenceHours).map(([h, s]) => ({ h, s })),
+    presence: sorted(presence).map(([k, p]) => ({ u: split(k)[0], d: split(k)[1], ...p })),
     weekly: sorted(weekly).map(([k, w]) => ({ w: split(k)[0], u: split(k)[1], ...w })),
     weekTotals: sorted(weekTotals).map(([w, t]) => ({ w, ...t })),
     monthly: sorted(monthly).map(([k, n]) => ({ u: split(k)[0], m: split(k)[1], n })),
@@ -191,6 +233,22 @@ export async function writeAggregates(tx: Tx, guildId: string, rows: ReturnType<
       SELECT ${guildId}, e, n, m, o, first, last FROM json_to_recordset(${json(rows.attendance)}::json) AS v(e bigint, n int, m bigint, o int, first timestamptz, last timestamptz)
       ON CONFLICT (guild_id, scheduled_event_id) DO UPDATE SET attendees = a.attendees + excluded.attendees, minutes_present = a.minutes_present + excluded.minutes_present,
         on_time = a.on_time + excluded.on_time, first_at = LEAST(a.first_at, excluded.first_at), last_at = GREATEST(a.last_at, excluded.last_at)
+      RETURNING 1
+    ), attendees AS (
+      INSERT INTO scheduled_event_attendance AS a (guild_id, scheduled_event_id, user_id, minutes_present, sessions, on_time, first_at, last_at)
+      SELECT ${guildId}, e, u, m, n, o, first, last FROM json_to_recordset(${json(rows.attendees)}::json) AS v(e bigint, u bigint, m numeric, n int, o boolean, first timestamptz, last timestamptz)
+      ON CONFLICT (guild_id, scheduled_event_id, user_id) DO UPDATE SET minutes_present = a.minutes_present + excluded.minutes_present, sessions = a.sessions + excluded.sessions,
+        on_time = a.on_time OR excluded.on_time, first_at = LEAST(a.first_at, excluded.first_at), last_at = GREATEST(a.last_at, excluded.last_at)
+      RETURNING 1
+    ), presence_hours AS (
+      INSERT INTO presence_hourly AS a (guild_id, hour, seconds)
+      SELECT ${guildId}, h, s FROM json_to_recordset(${json(rows.presenceHours)}::json) AS v(h timestamptz, s bigint)
+      ON CONFLICT (guild_id, hour) DO UPDATE SET seconds = a.seconds + excluded.seconds
+      RETURNING 1
+    ), presence AS (
+      INSERT INTO presence_daily AS a (guild_id, user_id, day, seconds, sessions)
+      SELECT ${guildId}, u, d, s, n FROM json_to_recordset(${json(rows.presence)}::json) AS v(u bigint, d date, s bigint, n int)
+      ON CONFLICT (guild_id, user_id, day) DO UPDATE SET seconds = a.seconds + excluded.seconds, sessions = a.sessions + excluded.sessions
       RETURNING 1
     ), weekly AS (
       INSERT INTO member_weekly AS a (guild_id, week, user_id, messages, reactions, events_attended, voice_seconds, activity)
@@ -248,5 +306,5 @@ export async function writeAggregates(tx: Tx, guildId: string, rows: ReturnType<
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM hourly) + (SELECT count(*) FROM daily) + (SELECT count(*) FROM voice) + (SELECT count(*) FROM voice_guild)
-         + (SELECT count(*) FROM attendance) + (SELECT count(*) FROM guild_weeks) + (SELECT count(*) FROM cohort_cells) + (SELECT count(*) FROM membership) AS n`);
+         + (SELECT count(*) FROM attendance) + (SELECT count(*) FROM attendees) + (SELECT count(*) FROM presence_hours) + (SELECT count(*) FROM presence) + (SELECT count(*) FROM guild_weeks) + (SELECT count(*) FROM cohort_cells) + (SELECT count(*) FROM membership) AS n`);
 }

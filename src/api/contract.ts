@@ -3,11 +3,13 @@
 // imports this module with `import type` through its `$api` alias; being types only, none of it
 // reaches the browser bundle. Add a type here rather than restating a shape in the panel.
 import type { z } from 'zod';
+import type { EngagementSettings as EngagementSettingsSchema } from '../analytics/engagement-score.ts';
 import type { CurrencySchema } from '../ledger/currency.ts';
 import type { ConfigDiff } from '../presets/diff.ts';
 import type { recentRuleErrors } from '../rules/rule-errors.ts';
 import type { ZoneSchema } from '../rules/zones.ts';
 import type { AuditEntryOut, GuildOut, ImportOut, OverviewOut, SettingsOut, PresetCard as PresetCardOut, PrincipalOut, SeasonOut } from './responses.ts';
+import type { EngagementOut, EventOut, EventsOut, PresenceOut, PulseOut } from './routes/analytics.ts';
 import type { Directory as DirectoryOut } from './routes/directory.ts';
 import type { GuildHealthOut } from './routes/guild-health.ts';
 import type { GuildSettingsPatch, PublicLeaderboardSettings as PublicLeaderboardSettingsOut } from '../guilds/settings.ts';
@@ -87,6 +89,18 @@ export type RuleVersion = z.output<typeof VersionOut>;
 export type RuleQuarantine = NonNullable<z.output<typeof RuleOut>['quarantine']>;
 /** GET /guilds/:g/health/rules/:key/errors: one of a rule's last failures. */
 export type RuleErrorEntry = Awaited<ReturnType<typeof recentRuleErrors>>[number];
+/** GET /guilds/:g/analytics/events: scheduled events with names, host, status and attendance. */
+export type ScheduledEventSummary = z.output<typeof EventsOut>[number];
+/** GET /guilds/:g/analytics/events/:id: one scheduled event and who attended it. */
+export type ScheduledEventDetail = z.output<typeof EventOut>;
+/** GET /guilds/:g/analytics/presence: online time (presence intent only). */
+export type PresenceAnalytics = z.output<typeof PresenceOut>;
+/** GET /guilds/:g/analytics/pulse: this week's engagement score against last week's. */
+export type ImpactPulse = z.output<typeof PulseOut>;
+/** GET /guilds/:g/analytics/engagement. */
+export type EngagementAnalytics = z.output<typeof EngagementOut>;
+/** settings.engagement: the engagement score's weights. */
+export type EngagementSettings = z.output<typeof EngagementSettingsSchema>;
 /** POST /guilds/:g/health/failed-events/retry. */
 export type { RetryResult } from '../pipeline/failed-events.ts';
 

@@ -9,6 +9,7 @@ import type { IngestPipeline } from '../pipeline/ingest.ts';
 import { importRecipe } from '../presets/import.ts';
 import { loadRecipeFile } from '../presets/load.ts';
 import { DEMO_CHANNELS, DEMO_GUILD_ID, DEMO_MEMBER_IDS, fillDemoDirectory, seedDemoDirectory } from './demo-directory.ts';
+import { demoAttendance, seedDemoScheduledEvents } from './demo-events.ts';
 
 export { DEMO_GUILD_ID };
 export const PRESETS_DIR = fileURLToPath(new URL('../../presets', import.meta.url));
@@ -30,6 +31,8 @@ export async function ensureDemoGuild(database: Database, pipeline: IngestPipeli
   await pipeline.ingestEvents(demoActivity(now), 'simulator');
   // After the activity, so the members' roles cannot change what the preset's rules paid.
   await seedDemoDirectory(database.db, now);
+  await seedDemoScheduledEvents(database.db, now);
+  await pipeline.ingestEvents(demoAttendance(now), 'simulator');
   return true;
 }
 

@@ -14,3 +14,4 @@ export * from './schema/analytics.ts';
 export * from './schema/history.ts';
 export * from './schema/commands.ts';
 export * from './schema/ops.ts';
+export * from './schema/scheduled-events.ts';

@@ -24,6 +24,7 @@ import type { VoiceSettings } from './normalize/voice.ts';
 import { deliver } from './outbox-delivery.ts';
 import { OutboxDispatcher, type OutboxOptions } from './outbox-dispatcher.ts';
 import { PresenceSessions } from './presence-sessions.ts';
+import { ScheduledEventSync } from './scheduled-event-sync.ts';
 import { DefaultVoiceOptions, VoiceSessions } from './voice-sessions.ts';
 
 export interface DiscordBotOptions {
@@ -134,6 +135,7 @@ export class DiscordBot {
       members: this.members,
       directory: this.directory,
       voice: this.voice,
+      scheduledEvents: new ScheduledEventSync(db),
       presence: this.presence,
       commands,
       guildCommands: this.guildCommands,

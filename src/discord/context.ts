@@ -13,6 +13,7 @@ import type { DirectorySync } from './directory-sync.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { MemberSync } from './member-sync.ts';
 import type { PresenceSessions } from './presence-sessions.ts';
+import type { ScheduledEventSync } from './scheduled-event-sync.ts';
 import type { VoiceSessions } from './voice-sessions.ts';
 
 export interface BotContext {
@@ -30,6 +31,8 @@ export interface BotContext {
   /** Channel, role and guild names for the panel (written in bulk). */
   readonly directory: DirectorySync;
   readonly voice: VoiceSessions;
+  /** Scheduled events as objects (name, host, status, interested count). */
+  readonly scheduledEvents: ScheduledEventSync;
   /** Presence sessions, only when the presence intent is enabled (DISCORD_PRIVILEGED_INTENTS). */
   readonly presence?: PresenceSessions | undefined;
   readonly commands: readonly SlashCommand[];

@@ -12,6 +12,7 @@ import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
 import { LeaderboardPostSchema } from '../ledger/leaderboard-post.ts';
 import { DisabledModules } from './modules.ts';
 import { OpsSettings } from '../ops/settings.ts';
+import { EngagementSettings } from '../analytics/engagement-score.ts';
 
 const validTimeZone = (tz: string) => {
   try {
@@ -59,6 +60,7 @@ export const GuildSettingsPatch = z
     public_leaderboard: PublicLeaderboardSettings.nullable(),
     disabled_modules: DisabledModules,
     ...OpsSettings,
+    engagement: EngagementSettings.nullable().meta({ description: 'the engagement score\'s weights (default messages × 1 + reactions × 0.5)' }),
   })
   .partial()
   .strict()

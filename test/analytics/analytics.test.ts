@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/app/clock.ts';
 import { aggregateRows, splitByLocalDay } from '../../src/analytics/aggregator.ts';
-import { clearAnalyticsCache } from '../../src/analytics/queries.ts';
+import { clearAnalyticsCache } from '../../src/analytics/queries/index.ts';
 import { deleteExpiredEvents, reconcileCounters } from '../../src/analytics/retention.ts';
 import { queryRows } from '../../src/db/client.ts';
 import { guilds } from '../../src/db/schema.ts';
@@ -158,8 +158,9 @@ describe('community analytics', () => {
   });
 
   it('reports scheduled-event attendance, minutes present and on-time rate', async () => {
-    expect(await get('events')).toEqual([
-      { scheduledEventId: '555', attendees: 2, minutesPresent: 80, averageMinutes: 40, onTimeRate: 0.5, firstAt: '2026-11-19T23:00:00.000Z', lastAt: '2026-11-20T00:00:00.000Z' },
+    // Event 555 is known only from attendance (no GUILD_SCHEDULED_EVENT reached Cairn): no name.
+    expect(await get('events')).toMatchObject([
+      { scheduledEventId: '555', name: null, status: null, attendees: 2, minutesPresent: 80, averageMinutes: 40, onTimeRate: 0.5, firstAt: '2026-11-19T23:00:00.000Z', lastAt: '2026-11-20T00:00:00.000Z' },
     ]);
   });
 
@@ -177,13 +178,13 @@ describe('community analytics', () => {
     expect(engagement.top).toEqual([{ userId: FRANK, name: null, messages: 4, reactions: 0, eventsAttended: 0, voiceMinutes: 0, score: 4 }]);
     const current = await get('engagement?weeks=2&week=2026-11-18');
     expect(current.week).toBe('2026-11-16');
-    // score = messages + reactions + events attended + whole voice hours
+    // score = messages × 1 + reactions × 0.5 (the default weights; events and voice weigh 0)
     expect(current.top).toEqual([
-      { userId: ALICE, name: null, messages: 2, reactions: 0, eventsAttended: 1, voiceMinutes: 60, score: 4 },
-      { userId: BOB, name: null, messages: 0, reactions: 1, eventsAttended: 1, voiceMinutes: 10, score: 2 },
+      { userId: ALICE, name: null, messages: 2, reactions: 0, eventsAttended: 1, voiceMinutes: 60, score: 2 },
+      { userId: BOB, name: null, messages: 0, reactions: 1, eventsAttended: 1, voiceMinutes: 10, score: 0.5 },
     ]);
     expect(current.distribution).toEqual([
-      { min: 1, max: 4, members: 2 },
+      { min: 1, max: 4, members: 1 },
       { min: 5, max: 9, members: 0 },
       { min: 10, max: 24, members: 0 },
       { min: 25, max: 49, members: 0 },
@@ -201,7 +202,7 @@ describe('community analytics', () => {
     }
     const after = await get('engagement?weeks=1&week=2026-11-16');
     expect(after.weeks[0]).toEqual({ ...before.weeks[0], messages: before.weeks[0].messages + 2 });
-    expect(after.top[0]).toMatchObject({ userId: ALICE, messages: 4, score: 6 });
+    expect(after.top[0]).toMatchObject({ userId: ALICE, messages: 4, score: 4 });
     expect((await get('retention?months=1')).monthlyActive).toEqual([{ month: '2026-11-01', members: 4 }]);
   });
 
@@ -256,7 +257,7 @@ describe('community analytics', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(await res.text()).toBe('day,joins,leaves,net\n2026-11-21,1,1,0\n2026-11-22,0,1,-1\n');
     const events = await (await t.request(`/api/guilds/${GUILD}/analytics/events?format=csv`)).text();
-    expect(events.split('\n')[1]).toBe('555,2,80,40,0.5,2026-11-19T23:00:00.000Z,2026-11-20T00:00:00.000Z');
+    expect(events.split('\n')[1]).toBe('555,,,,,0,2,80,40,0.5,2026-11-19T23:00:00.000Z,2026-11-20T00:00:00.000Z');
     const engaged = await (await t.request(`/api/guilds/${GUILD}/analytics/engagement?week=2026-11-09&format=csv`)).text();
     expect(engaged.trim().split('\n')).toEqual(['week,userId,name,messages,reactions,eventsAttended,voiceMinutes,score', `2026-11-09,${FRANK},,4,0,0,0,4`]);
     // Names are quoted the way CSV needs when they hold a comma or a quote.
@@ -334,7 +335,10 @@ describe('community analytics', () => {
       sql`SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE n.nspname = 'analytics' AND c.relkind = 'v' ORDER BY 1`,
     );
-    expect(views.map((v) => v.name)).toEqual(['cohort_retention', 'event_attendance', 'growth_daily', 'member_engagement_weekly', 'member_monthly_status', 'member_voice_daily']);
+    expect(views.map((v) => v.name)).toEqual([
+      'cohort_retention', 'event_attendance', 'event_attendance_members', 'growth_daily', 'member_engagement_weekly', 'member_monthly_status',
+      'member_presence_daily', 'member_voice_daily', 'presence_hourly', 'scheduled_events',
+    ]);
     for (const v of views) expect(v.comment, v.name).toBeTruthy();
   });
 

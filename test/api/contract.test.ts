@@ -8,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_DOCS } from '../../src/api/app.ts';
 import type { RouteDoc } from '../../src/api/openapi.ts';
 import { queryRows } from '../../src/db/client.ts';
+import { ScheduledEventSync } from '../../src/discord/scheduled-event-sync.ts';
 import { creditRule, event } from '../rules/support.ts';
 import { ADMIN_TOKEN, createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { ALICE, BOB, GUILD, OTHER_GUILD, seedGuild } from '../support/factories.ts';
 
 let database: TestDatabase;
+/** A scheduled event GET analytics/events/{eventId} can read. */
+const SCHEDULED_EVENT = '1300000000000000001';
 let api: Awaited<ReturnType<typeof createTestApp>>;
 /** Guild-scoped tokens: admin one manages GUILD, admin two manages OTHER_GUILD. */
 let one: string;
@@ -25,6 +28,10 @@ beforeAll(async () => {
   // One shared fixture (the security checks change nothing; the happy paths are read-mostly).
   await seedGuild(database, { currencies: [{ key: 'xp' }, { key: 'gold', spendable: true }] });
   await seedGuild(database, { guildId: OTHER_GUILD, currencies: [{ key: 'xp' }] });
+  await new ScheduledEventSync(database.db).upsert({
+    guildId: GUILD, scheduledEventId: SCHEDULED_EVENT, name: 'Town hall', description: null, entityType: 'external', channelId: null, location: 'Library',
+    creatorId: ALICE, scheduledStart: '2026-12-01T18:00:00.000Z', scheduledEnd: null, status: 'scheduled', userCount: 3,
+  });
   one = (await json(await api.request('/api/tokens', { method: 'POST', json: { name: 'admin one', guildIds: [GUILD] } }))).token;
   two = (await json(await api.request('/api/tokens', { method: 'POST', json: { name: 'admin two', guildIds: [OTHER_GUILD] } }))).token;
   const G = `/api/guilds/${GUILD}`;
@@ -48,7 +55,7 @@ afterAll(async () => {
 
 /** A concrete URL for a documented path: {guildId} → the given guild, other parameters → fixture values. */
 function urlOf(doc: RouteDoc, guildId = GUILD): string {
-  const values: Record<string, string> = { guildId, key: 'msg', userId: ALICE, id: '1', name: 'rule', kind: 'rule' };
+  const values: Record<string, string> = { guildId, key: 'msg', userId: ALICE, id: '1', name: 'rule', kind: 'rule', eventId: SCHEDULED_EVENT };
   return doc.path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? 'x');
 }
 

@@ -1,5 +1,6 @@
 // The Community page in a real browser: server size and growth with the 30/60/90-day selector,
-// scheduled events, rising stars and churn risks linking to member profiles, CSV downloads, and an
+// scheduled events by name with a page per event, the impact pulse under the configured score (and
+// its weights edited in settings), presence explained when the intent is off, rising stars and churn risks linking to member profiles, CSV downloads, and an
 // empty state in every section for a guild with no activity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guilds } from '../../src/db/schema.ts';
@@ -57,7 +58,14 @@ describe('the Community page', () => {
     const ninety = page.waitForResponse((r) => r.url().includes('/analytics/growth?days=90') && r.status() === 200);
     await page.getByText('90 days').click();
     await ninety;
-    await expect(page.getByRole('cell', { name: '1000000000000005555' }).isVisible()).resolves.toBe(true);
+    // Events by name: the demo's, and one known only from attendance (no raw id anywhere).
+    const events = page.getByTestId('scheduled-events');
+    await events.getByRole('link', { name: 'Paint & Chat night' }).waitFor();
+    await events.getByRole('link', { name: 'Showcase Friday' }).waitFor();
+    await events.getByRole('link', { name: /^An earlier event/ }).waitFor();
+    await expect(events.getByText('1000000000000005555').count()).resolves.toBe(0);
+    await expect(page.getByTestId('pulse-formula').textContent()).resolves.toBe('messages × 1 + reactions × 0.5');
+    await page.getByTestId('presence-intent-off').waitFor();
 
     const rising = page.getByTestId('rising-stars');
     await expect(rising.getByRole('link', { name: STAR_LABEL }).isVisible()).resolves.toBe(true);
@@ -92,12 +100,55 @@ describe('the Community page', () => {
     await page.goto(`${panel.url}/g/${EMPTY_GUILD}/community`);
     await page.getByText('Nobody was in voice in this period').waitFor({ state: 'visible' });
     await page.getByText('No activity in the last 28 days').waitFor({ state: 'visible' });
-    await page.getByText('No scheduled event was attended yet').waitFor({ state: 'visible' });
+    await page.getByText('No scheduled event yet').waitFor({ state: 'visible' });
+    await page.getByText('No online session recorded in the last 30 days').waitFor({ state: 'visible' });
+    await page.getByText('Nobody was active this week or last').waitFor({ state: 'visible' });
     await page.getByText('No cohorts yet').waitFor({ state: 'visible' });
     await page.getByText('No rising star in this window').waitFor({ state: 'visible' });
     await page.getByText('Nobody active went quiet').waitFor({ state: 'visible' });
-    expect(await page.getByTestId('empty').count()).toBeGreaterThanOrEqual(8);
+    expect(await page.getByTestId('empty').count()).toBeGreaterThanOrEqual(10);
     await screenshot(page, 'community-empty');
+    await page.close();
+  });
+
+  it('opens a scheduled event’s page with its host, place, status and who attended, by name', async () => {
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/community`);
+    await page.getByTestId('scheduled-events').getByRole('link', { name: 'Paint & Chat night' }).click();
+    await page.waitForURL(`${panel.url}/g/${DEMO_GUILD_ID}/community/events/1000000000000002001`);
+    await page.getByRole('heading', { name: 'Paint & Chat night' }).waitFor();
+    await page.getByTestId('event-status').getByText('Ended').waitFor();
+    const attendance = page.getByTestId('attendance');
+    await attendance.getByText('Tomás Ferreira').waitFor();
+    await expect(attendance.locator('tbody tr').count()).resolves.toBe(6);
+    await expect(attendance.locator('tbody tr').first().textContent()).resolves.toContain('120');
+    await page.getByText('#Paint & Chat').first().waitFor();
+    await screenshot(page, 'community-event');
+    await page.close();
+  });
+
+  it('edits the engagement score’s weights in settings, refuses a bad one at the field, and the Community page follows', async () => {
+    const page = await browser.newPage();
+    await loginWithToken(page, panel);
+    await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/settings`);
+    const message = page.getByTestId('weight-message');
+    await message.waitFor();
+    await expect(message.inputValue()).resolves.toBe('1');
+    await message.fill('-2');
+    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Engagement score' }) });
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.locator('.field-error').first().waitFor();
+    await page.getByTestId('weight-message').fill('2');
+    await page.getByTestId('weight-voice_minute').fill('0.5');
+    const saved = page.waitForResponse((r) => r.url().includes('/settings') && r.request().method() === 'PATCH' && r.status() === 200);
+    await section.getByRole('button', { name: 'Save' }).click();
+    await saved;
+    await page.reload();
+    await expect(page.getByTestId('weight-message').inputValue()).resolves.toBe('2');
+    await page.goto(`${panel.url}/g/${DEMO_GUILD_ID}/community`);
+    await expect(page.getByTestId('pulse-formula').textContent()).resolves.toBe('messages × 2 + reactions × 0.5 + voice minutes × 0.5');
+    await panel.api(`/guilds/${DEMO_GUILD_ID}/settings`, { method: 'PATCH', json: { engagement: null } });
     await page.close();
   });
 });

@@ -35,6 +35,8 @@ const INTENT_OF: Record<string, number> = {
   GUILD_SCHEDULED_EVENT_CREATE: Intent.GuildScheduledEvents,
   GUILD_SCHEDULED_EVENT_UPDATE: Intent.GuildScheduledEvents,
   GUILD_SCHEDULED_EVENT_DELETE: Intent.GuildScheduledEvents,
+  GUILD_SCHEDULED_EVENT_USER_ADD: Intent.GuildScheduledEvents,
+  GUILD_SCHEDULED_EVENT_USER_REMOVE: Intent.GuildScheduledEvents,
 };
 
 export interface RecordedRequest {

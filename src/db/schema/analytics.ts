@@ -142,3 +142,27 @@ export const cohortActivity = pgTable(
   },
   (t) => [primaryKey({ columns: [t.guildId, t.cohortMonth, t.month] })],
 );
+
+/** Online time (online, idle or do-not-disturb; presence intent only) per guild and UTC hour: the presence heatmap. */
+export const presenceHourly = pgTable(
+  'presence_hourly',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    hour: at('hour').notNull(),
+    seconds: amount('seconds').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.hour] })],
+);
+
+/** Online time per member and local day (sessions split at local midnight; a session counts on the day it ended). */
+export const presenceDaily = pgTable(
+  'presence_daily',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    userId: snowflake('user_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    seconds: amount('seconds').notNull().default(0),
+    sessions: integer('sessions').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId, t.day] }), index('presence_daily_day').on(t.guildId, t.day)],
+);

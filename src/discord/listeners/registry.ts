@@ -6,6 +6,7 @@ import { commandUsed } from './command-used.ts';
 import { guildCreate } from './guild-create.ts';
 import { guildDirectory } from './guild-directory.ts';
 import { guildJoined } from './guild-joined.ts';
+import { guildScheduledEvents } from './guild-scheduled-events.ts';
 import { guildUpdate } from './guild-update.ts';
 import { interactionCreate } from './interaction-create.ts';
 import { memberAdd } from './member-add.ts';
@@ -20,6 +21,9 @@ import { reactionRemove } from './reaction-remove.ts';
 import { ready } from './ready.ts';
 import { roleDelete } from './role-delete.ts';
 import { roleCreate, roleUpdate } from './role-upsert.ts';
+import { scheduledEventDelete } from './scheduled-event-delete.ts';
+import { scheduledEventUserAdd, scheduledEventUserRemove } from './scheduled-event-interest.ts';
+import { scheduledEventCreate, scheduledEventUpdate } from './scheduled-event-upsert.ts';
 import { threadCreate } from './thread-create.ts';
 import { voiceStateUpdate } from './voice-state-update.ts';
 
@@ -35,6 +39,12 @@ export const LISTENERS: readonly Listener[] = [
   roleCreate,
   roleUpdate,
   roleDelete,
+  guildScheduledEvents,
+  scheduledEventCreate,
+  scheduledEventUpdate,
+  scheduledEventDelete,
+  scheduledEventUserAdd,
+  scheduledEventUserRemove,
   messageCreate,
   messageAuthor,
   reactionAdd,
