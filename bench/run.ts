@@ -13,6 +13,7 @@ import { benchPanel } from './panel.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchPublicLeaderboard } from './public-leaderboard.ts';
 import { benchAi } from './ai.bench.ts';
+import { benchSettings } from './settings.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -28,6 +29,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   panel: { run: benchPanel, database: true },
   'public-leaderboard': { run: benchPublicLeaderboard, database: true },
   cards: { run: () => benchCards(), database: false },
+  settings: { run: benchSettings, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
