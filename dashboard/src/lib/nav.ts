@@ -1,6 +1,7 @@
 // The sidebar's entries. A page is a folder under src/routes/g/[guild]/; add its entry here.
 // Entries marked `planned` are listed (greyed) until their page exists.
-import type { LabelTerm } from '$api/contract';
+// A relative path (not $api): tests outside the panel's build import this file too.
+import type { LabelTerm } from '../../../src/api/contract.ts';
 export interface NavEntry {
   /** Path under /g/<guild>; '' is the overview. */
   path: string;
