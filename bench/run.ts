@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchAnalytics } from './analytics.bench.ts';
 import { benchApi } from './api.bench.ts';
 import { benchCards } from './cards.bench.ts';
+import { benchCommands } from './commands.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchLake } from './lake.bench.ts';
@@ -30,6 +31,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   'public-leaderboard': { run: benchPublicLeaderboard, database: true },
   cards: { run: () => benchCards(), database: false },
   settings: { run: benchSettings, database: true },
+  commands: { run: benchCommands, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -18,6 +18,7 @@ import { openApiDocument, type RouteDoc } from './openapi.ts';
 import { PublicPages, publicRoutes } from '../public/leaderboard-route.ts';
 import { aiDocs, aiRoutes } from './routes/ai.ts';
 import { analyticsDocs, analyticsRoutes } from './routes/analytics.ts';
+import { commandDocs, commandRoutes } from './routes/commands.ts';
 import { authRoutes } from './routes/auth.ts';
 import { coreDocs } from './routes/core-docs.ts';
 import { currencyDocs, currencyRoutes, zoneRoutes } from './routes/currencies.ts';
@@ -29,6 +30,7 @@ import { overviewDocs, overviewRoutes } from './routes/overview.ts';
 import { seasonDocs, seasonRoutes } from './routes/seasons.ts';
 import { settingsDocs, settingsRoutes } from './routes/settings.ts';
 import { guildHealthDocs, guildHealthRoutes } from './routes/guild-health.ts';
+import { historyDocs, historyRoutes } from './routes/history.ts';
 import { guildRoutes } from './routes/guilds.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importDocs, importRoutes } from './routes/imports.ts';
@@ -46,9 +48,9 @@ import { shopDocs, shopRoutes } from './routes/shop.ts';
 import { tokenDocs, tokenRoutes } from './routes/tokens.ts';
 import type { AppEnv } from './types.ts';
 
-const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log']);
+const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -115,6 +117,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/zones', zoneRoutes());
   api.route('/guilds/:guildId/milestones', milestoneRoutes());
   api.route('/guilds/:guildId/shop', shopRoutes());
+  api.route('/guilds/:guildId/commands', commandRoutes());
   api.route('/guilds/:guildId/members', memberCardRoutes());
   api.route('/guilds/:guildId/members', memberRoutes());
   api.route('/guilds/:guildId/members', memberVisibilityRoutes(publicPages));
@@ -127,6 +130,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/health', guildHealthRoutes());
   api.route('/guilds/:guildId/seasons', seasonRoutes());
   api.route('/guilds/:guildId/audit-log', auditLogRoutes());
+  api.route('/guilds/:guildId/history', historyRoutes());
   api.route('/guilds/:guildId/overview', overviewRoutes());
   api.route('/guilds/:guildId', settingsRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));

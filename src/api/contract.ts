@@ -17,6 +17,9 @@ import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberPro
 import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
 import type { ItemOut } from './routes/shop.ts';
+import type { ConfigVersionOut, EntityHistoryOut, RestoredOut } from './routes/history.ts';
+import type { CommandOut } from './routes/commands.ts';
+import type { CustomCommandInput } from '../custom-commands/schema.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -51,6 +54,11 @@ export type Zone = z.output<typeof ZoneSchema>;
 /** GET /guilds/:g/shop: an item with its row id. */
 export type ShopItem = z.output<typeof ItemOut>;
 export type PresetCard = z.output<typeof PresetCardOut>;
+/** GET /guilds/:g/commands (each): a custom slash command, and whether its module is on. */
+export type CustomCommand = z.output<typeof CommandOut>;
+export type CustomCommandOption = CustomCommand['options'][number];
+/** PUT /guilds/:g/commands/:name: the document (defaults filled in by the server). */
+export type CustomCommandDocument = CustomCommandInput;
 /** POST /guilds/:g/presets/import: the diff of the chosen mode, applied or not. */
 export type ImportResult = Omit<z.output<typeof ImportOut>, 'diff'> & { diff: ConfigDiff };
 
@@ -77,6 +85,13 @@ export type RuleQuarantine = NonNullable<z.output<typeof RuleOut>['quarantine']>
 export type RuleErrorEntry = Awaited<ReturnType<typeof recentRuleErrors>>[number];
 /** POST /guilds/:g/health/failed-events/retry. */
 export type { RetryResult } from '../pipeline/failed-events.ts';
+
+/** GET /guilds/:g/history/:kind/:key: one entity's versions (deleted ones too), newest first. */
+export type EntityHistory = z.output<typeof EntityHistoryOut>;
+export type ConfigVersion = z.output<typeof ConfigVersionOut>;
+export type HistoryKind = EntityHistory['kind'];
+/** POST /guilds/:g/history/:kind/:key/restore and POST /guilds/:g/audit-log/:id/rollback (every kind but rules). */
+export type RestoredVersion = z.output<typeof RestoredOut>;
 
 export type { ConfigDiff, EntryChange, FieldChange, SectionDiff, Section } from '../presets/diff.ts';
 export type { DryRunResult } from '../rules/dry-run.ts';

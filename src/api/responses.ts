@@ -18,7 +18,7 @@ export const AuditEntryOut = z
     before: z.unknown(),
     after: z.unknown(),
     diff: z.array(FieldChange).meta({ description: 'Key by key: every path whose value changed, with its value before and after' }),
-    revertible: z.boolean().meta({ description: 'A rule change that POST audit-log/{id}/rollback can undo (restores "before")' }),
+    revertible: z.boolean().meta({ description: 'A change that POST audit-log/{id}/rollback can undo (restores the state before it)' }),
   })
   .meta({ id: 'AuditEntry' });
 
@@ -103,7 +103,7 @@ export const ImportOut = z
     mode: z.enum(['merge', 'replace']),
     applied: z.boolean(),
     summary: z.unknown(),
-    diff: z.object({ mode: z.enum(['merge', 'replace']), currencies: SectionDiff, zones: SectionDiff, rules: SectionDiff, milestones: SectionDiff, shop: SectionDiff, labels: z.array(FieldChange), identical: z.boolean().meta({ description: 'applying writes nothing' }) }),
+    diff: z.object({ mode: z.enum(['merge', 'replace']), currencies: SectionDiff, zones: SectionDiff, rules: SectionDiff, milestones: SectionDiff, shop: SectionDiff, commands: SectionDiff, labels: z.array(FieldChange), identical: z.boolean().meta({ description: 'applying writes nothing' }) }),
   })
   .meta({ id: 'ImportResult' });
 

@@ -6,14 +6,15 @@ export interface AuditEntry {
   guildId: string;
   actor: string;
   action: string;
-  entityType: 'rule' | 'zone' | 'currency' | 'milestone' | 'shop_item' | 'preset' | 'season' | 'guild' | 'member';
+  entityType: 'rule' | 'zone' | 'currency' | 'milestone' | 'shop_item' | 'preset' | 'season' | 'guild' | 'member' | 'command';
   entityKey?: string | null;
   before?: unknown;
   after?: unknown;
 }
 
-export async function audit(exec: Executor, entry: AuditEntry): Promise<void> {
-  await exec.insert(auditLog).values({
+/** Writes one entry; answers its id (a configuration version points at the entry written with it). */
+export async function audit(exec: Executor, entry: AuditEntry): Promise<number> {
+  const [row] = await exec.insert(auditLog).values({
     guildId: entry.guildId,
     actor: entry.actor,
     action: entry.action,
@@ -21,5 +22,6 @@ export async function audit(exec: Executor, entry: AuditEntry): Promise<void> {
     entityKey: entry.entityKey ?? null,
     before: entry.before ?? null,
     after: entry.after ?? null,
-  });
+  }).returning({ id: auditLog.id });
+  return row!.id;
 }

@@ -11,3 +11,5 @@ export * from './schema/shop.ts';
 export * from './schema/auth.ts';
 export * from './schema/ai.ts';
 export * from './schema/analytics.ts';
+export * from './schema/history.ts';
+export * from './schema/commands.ts';

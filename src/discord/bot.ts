@@ -11,6 +11,7 @@ import type { ManualAwards } from '../pipeline/manual-awards.ts';
 import type { ConfigStore } from '../rules/config-store.ts';
 import { createDiscordClient, guardPacketHandling, trackGatewayStatus, type GatewayStatus } from './client.ts';
 import type { SlashCommand } from './commands/command.ts';
+import { GuildCommandRegistrar } from './commands/register.ts';
 import { COMMANDS } from './commands/registry.ts';
 import type { BotContext } from './context.ts';
 import { DirectorySync } from './directory-sync.ts';
@@ -73,12 +74,15 @@ export class DiscordBot {
   /** Presence sessions: only with the GuildPresences intent (off by default). */
   readonly presence: PresenceSessions | undefined;
   readonly outbox: OutboxDispatcher;
+  /** Each guild's slash commands, re-registered when its custom commands change. */
+  readonly guildCommands: GuildCommandRegistrar;
   readonly #options: DiscordBotOptions;
   readonly #logger: Logger;
   readonly #host: ListenerHost;
   readonly #status: () => GatewayStatus;
   readonly #ready: Promise<void>;
   #unsubscribe: (() => void) | undefined;
+  #unsubscribeConfigs: (() => void) | undefined;
   #stopping: Promise<void> | undefined;
 
   constructor(options: DiscordBotOptions) {
@@ -116,6 +120,8 @@ export class DiscordBot {
       ? new PresenceSessions({ db, clock, logger: logger.child({ part: 'presence' }), emit: (event, onCommitted) => this.events.push(event, onCommitted) }, options.presence)
       : undefined;
     this.outbox = new OutboxDispatcher(options.database, (row) => deliver(this.client.rest, row), logger.child({ part: 'outbox' }), options.outbox);
+    const commands = options.commands ?? COMMANDS;
+    this.guildCommands = new GuildCommandRegistrar(this.client, options.configs, commands, logger.child({ part: 'commands' }));
     const context: BotContext = {
       client: this.client,
       logger,
@@ -129,7 +135,8 @@ export class DiscordBot {
       directory: this.directory,
       voice: this.voice,
       presence: this.presence,
-      commands: options.commands ?? COMMANDS,
+      commands,
+      guildCommands: this.guildCommands,
       ai: options.ai,
     };
     this.#host = new ListenerHost(context, LISTENERS);
@@ -148,6 +155,7 @@ export class DiscordBot {
   async start(): Promise<void> {
     this.#host.attach(this.client);
     this.#unsubscribe = this.#options.pipeline.onCommit(() => this.outbox.wake());
+    this.#unsubscribeConfigs = this.#options.configs.subscribe((config) => this.guildCommands.configChanged(config));
     this.outbox.start();
     this.voice.start();
     this.presence?.start();
@@ -162,6 +170,7 @@ export class DiscordBot {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       const shutdown = { ...DefaultShutdown, ...this.#options.shutdown };
+      this.#unsubscribeConfigs?.();
       this.#host.stopAccepting();
       await this.#host.settle(shutdown.settleMs);
       this.voice.stop();

@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { audit } from '../audit/audit.ts';
+import { recordVersion } from '../config-history/record.ts';
 import type { Executor } from '../db/client.ts';
 import { currencies, guilds, type GuildRow } from '../db/schema.ts';
 import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
@@ -69,6 +70,15 @@ export function settingsView(g: GuildRow, defaultRetentionDays: number) {
   return { id: g.id, name: g.name, timezone: g.timezone, isDemo: g.isDemo, retention_days: defaultRetentionDays, ...g.settings };
 }
 
+/**
+ * The settings as versioned (config history): every field GuildSettingsPatch takes, as stored.
+ * Other keys of the document (the AI budget, the imported recipe) have their own write paths.
+ */
+export function settingsDocument(g: Pick<GuildRow, 'name' | 'timezone' | 'settings'>): Record<string, unknown> {
+  const all: Record<string, unknown> = { ...g.settings, name: g.name, timezone: g.timezone };
+  return Object.fromEntries(Object.keys(GuildSettingsPatch.shape).filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
+}
+
 export type SettingsChange = { ok: true; guild: GuildRow } | { ok: false; code: 'not_found' } | { ok: false; code: 'invalid'; problems: { path: string; message: string }[] };
 
 /** What a change names that this guild does not have (a label's or a leaderboard post's currency). */
@@ -80,8 +90,11 @@ async function referenceProblems(exec: Executor, guildId: string, patch: GuildSe
   return problems;
 }
 
-/** Merges a validated change into the guild's settings (null removes a key), audit-logged. */
-export async function changeSettings(exec: Executor, guildId: string, patch: GuildSettingsPatch, actor: string): Promise<SettingsChange> {
+/**
+ * Merges a validated change into the guild's settings (null removes a key), audit-logged and
+ * versioned. `unset` removes keys a patch cannot null (a restore of a version without them).
+ */
+export async function changeSettings(exec: Executor, guildId: string, patch: GuildSettingsPatch, actor: string, options: { unset?: readonly string[] } = {}): Promise<SettingsChange> {
   return exec.transaction(async (tx) => {
     const [g] = await tx.select().from(guilds).where(eq(guilds.id, guildId)).for('update');
     if (!g) return { ok: false, code: 'not_found' } as const;
@@ -90,8 +103,10 @@ export async function changeSettings(exec: Executor, guildId: string, patch: Gui
     const { name, timezone, ...rest } = patch;
     const settings: Record<string, unknown> = { ...g.settings, ...rest };
     for (const [k, v] of Object.entries(rest)) if (v === null) delete settings[k];
+    for (const k of options.unset ?? []) if (k !== 'name' && k !== 'timezone') delete settings[k];
     const [row] = await tx.update(guilds).set({ settings, ...(name ? { name } : {}), ...(timezone ? { timezone } : {}) }).where(eq(guilds.id, guildId)).returning();
-    await audit(tx, { guildId, actor, action: 'guild.settings', entityType: 'guild', entityKey: guildId, before: { name: g.name, timezone: g.timezone, ...g.settings }, after: { name: row!.name, timezone: row!.timezone, ...row!.settings } });
+    const auditId = await audit(tx, { guildId, actor, action: 'guild.settings', entityType: 'guild', entityKey: guildId, before: { name: g.name, timezone: g.timezone, ...g.settings }, after: { name: row!.name, timezone: row!.timezone, ...row!.settings } });
+    await recordVersion(tx, { guildId, kind: 'settings', key: guildId, actor, document: settingsDocument(row!), previous: settingsDocument(g), auditId });
     return { ok: true, guild: row! } as const;
   });
 }

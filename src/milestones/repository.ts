@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
+import { recordVersion } from '../config-history/record.ts';
 import { queryRows, type Db, type Executor } from '../db/client.ts';
 import { bigintArray } from '../db/sql.ts';
 import { memberMilestones, milestones } from '../db/schema.ts';
@@ -38,14 +39,17 @@ export async function saveMilestone(exec: Executor, guildId: string, document: u
   const [row] = existing
     ? await exec.update(milestones).set({ document: stored, enabled: m.enabled, version: existing.version + 1, updatedAt: new Date() }).where(eq(milestones.id, existing.id)).returning()
     : await exec.insert(milestones).values({ guildId, key: m.key, document: stored, enabled: m.enabled }).returning();
-  await audit(exec, { guildId, actor, action: existing ? 'milestone.update' : 'milestone.create', entityType: 'milestone', entityKey: m.key, before: existing?.document ?? null, after: stored });
+  const auditId = await audit(exec, { guildId, actor, action: existing ? 'milestone.update' : 'milestone.create', entityType: 'milestone', entityKey: m.key, before: existing?.document ?? null, after: stored });
+  await recordVersion(exec, { guildId, kind: 'milestone', key: m.key, actor, document: stored, previous: existing?.document ?? null, auditId });
   return { ok: true, value: { id: row!.id, milestone: m, created: !existing } };
 }
 
 export async function deleteMilestone(exec: Executor, guildId: string, key: string, actor: string): Promise<boolean> {
+  await lockGuildConfig(exec, guildId);
   const [removed] = await exec.delete(milestones).where(and(eq(milestones.guildId, guildId), eq(milestones.key, key))).returning();
   if (!removed) return false;
-  await audit(exec, { guildId, actor, action: 'milestone.delete', entityType: 'milestone', entityKey: key, before: removed.document, after: null });
+  const auditId = await audit(exec, { guildId, actor, action: 'milestone.delete', entityType: 'milestone', entityKey: key, before: removed.document, after: null });
+  await recordVersion(exec, { guildId, kind: 'milestone', key, actor, document: null, previous: removed.document, auditId });
   return true;
 }
 

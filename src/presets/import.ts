@@ -5,8 +5,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
+import { builtInCommandNames, saveCommand } from '../custom-commands/repository.ts';
+import { CustomCommandSchema, type CustomCommand } from '../custom-commands/schema.ts';
 import { queryRows, type Db } from '../db/client.ts';
-import { currencies, guilds, milestones, rules, shopItems, zones } from '../db/schema.ts';
+import { currencies, customCommands, guilds, milestones, rules, shopItems, zones } from '../db/schema.ts';
 import { ensureGuilds } from '../guilds/guilds.ts';
 import { CurrencySchema } from '../ledger/currency.ts';
 import { saveMilestone } from '../milestones/repository.ts';
@@ -28,6 +30,7 @@ export interface ImportSummary {
   rules: number;
   milestones: number;
   shop: number;
+  commands: number;
   unbound: string[];
 }
 
@@ -53,6 +56,9 @@ export function parseRecipe(input: unknown): { ok: true; recipe: Recipe } | { ok
   return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
 }
 
+/** Commands are named, not keyed: the diff compares them by name. */
+const keyedCommands = (commands: CustomCommand[]) => commands.map((c) => ({ key: c.name, ...c }));
+
 class ImportFailed extends Error {
   constructor(readonly problems: Problem[]) {
     super('import failed');
@@ -75,8 +81,13 @@ function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConf
     rules: parse(RuleSchema, recipe.rules, 'rules'),
     milestones: parse(MilestoneSchema, recipe.milestones, 'milestones'),
     shop: parse(ShopItemSchema, recipe.shop, 'shop'),
+    commands: keyedCommands(parse(CustomCommandSchema, recipe.commands, 'commands')),
     labels: recipe.labels,
   };
+  const builtIns = builtInCommandNames();
+  next.commands.forEach((c, i) => {
+    if (builtIns.has(c.name)) problems.push({ path: `commands[${i}].name`, message: `/${c.name} is one of Cairn's built-in commands; choose another name` });
+  });
   for (const section of SECTIONS) {
     const keys = (next[section] as { key: string }[]).map((d) => d.key);
     keys.forEach((k, i) => {
@@ -101,12 +112,13 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
   if (!normalised.ok) return normalised;
   const next = normalised.next;
   const summary: ImportSummary = {
-    recipe: recipe.key, currencies: next.currencies.length, zones: next.zones.length, rules: next.rules.length, milestones: next.milestones.length, shop: next.shop.length, unbound,
+    recipe: recipe.key, currencies: next.currencies.length, zones: next.zones.length, rules: next.rules.length, milestones: next.milestones.length, shop: next.shop.length, commands: next.commands.length, unbound,
   };
   try {
     return await db.transaction(async (tx) => {
       await ensureGuilds(tx, [guildId]);
-      const diff = diffConfigs((await exportGuild(tx, guildId)) as unknown as ComparableConfig, next, options.mode ?? 'merge');
+      const current = await exportGuild(tx, guildId);
+      const diff = diffConfigs({ ...current, commands: keyedCommands(current.commands as CustomCommand[]) } as unknown as ComparableConfig, next, options.mode ?? 'merge');
       if (options.dryRun) return { ok: true, summary, diff, applied: false } as const;
       const fail = (prefix: string, problems: Problem[]) => {
         throw new ImportFailed(problems.map((p) => ({ path: `${prefix}.${p.path}`, message: p.message })));
@@ -118,10 +130,12 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       for (const [i, rule] of next.rules.entries()) if (changed('rules', rule.key)) { const r = await saveRule(tx, guildId, rule, options.actor); if (!r.ok) fail(`rules[${i}]`, r.problems); }
       for (const [i, m] of next.milestones.entries()) if (changed('milestones', m.key)) { const r = await saveMilestone(tx, guildId, m, options.actor); if (!r.ok) fail(`milestones[${i}]`, r.problems); }
       for (const [i, s] of next.shop.entries()) if (changed('shop', s.key)) { const r = await saveShopItem(tx, guildId, s, options.actor); if (!r.ok) fail(`shop[${i}]`, r.problems); }
+      for (const [i, { key, ...command }] of next.commands.entries()) if (changed('commands', key)) { const r = await saveCommand(tx, guildId, command, options.actor); if (!r.ok) fail(`commands[${i}]`, r.problems); }
       // diff.*.removed is empty in merge mode: only replace deletes.
       if (diff.rules.removed.length) await tx.delete(rules).where(and(eq(rules.guildId, guildId), inArray(rules.key, diff.rules.removed)));
       if (diff.milestones.removed.length) await tx.delete(milestones).where(and(eq(milestones.guildId, guildId), inArray(milestones.key, diff.milestones.removed)));
       if (diff.shop.removed.length) await tx.delete(shopItems).where(and(eq(shopItems.guildId, guildId), inArray(shopItems.key, diff.shop.removed)));
+      if (diff.commands.removed.length) await tx.delete(customCommands).where(and(eq(customCommands.guildId, guildId), inArray(customCommands.name, diff.commands.removed)));
       if (diff.zones.removed.length) await tx.delete(zones).where(and(eq(zones.guildId, guildId), inArray(zones.key, diff.zones.removed)));
       for (const key of diff.currencies.removed) {
         const [held] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int n FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE c.guild_id = ${guildId} AND c.key = ${key} AND (w.balance <> 0 OR w.lifetime_earned <> 0)`);

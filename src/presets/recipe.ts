@@ -30,6 +30,8 @@ export const RecipeSchema = z
     rules: z.array(z.record(z.string(), z.unknown())).max(2000).default([]),
     milestones: z.array(z.record(z.string(), z.unknown())).max(1000).default([]),
     shop: z.array(z.record(z.string(), z.unknown())).max(500).default([]),
+    /** Custom slash command documents (src/custom-commands/schema.ts), validated on import. */
+    commands: z.array(z.record(z.string(), z.unknown())).max(100).default([]),
     settings: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();

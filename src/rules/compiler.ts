@@ -1,5 +1,6 @@
 // Validates rules and compiles a guild's configuration once per change: JSON Logic to closures,
 // zones to channel sets, rules indexed by trigger type and sorted by priority.
+import type { CustomCommand } from '../custom-commands/schema.ts';
 import type { EventType } from '../events/lake-event.ts';
 import type { Currency } from '../ledger/currency.ts';
 import { MilestoneSchema, type Milestone } from '../milestones/schema.ts';
@@ -82,6 +83,8 @@ export interface CompiledConfig {
   timezone: string;
   settings: GuildSettings;
   season: { id: number; number: number; startedAt: Date } | null;
+  /** Custom slash commands (all of them; the bot leaves out those of disabled modules). */
+  commands: CustomCommand[];
 }
 
 export const formatPath = (path: (string | number | symbol)[]): string =>
@@ -172,6 +175,8 @@ export interface ConfigInput {
   /** The open season (season-scoped milestones are earned once per season). */
   season?: { id: number; number: number; startedAt: Date } | null;
   maxChainDepth?: number;
+  /** The guild's custom slash commands (the bot registers them; rules see their `command` events). */
+  commands?: CustomCommand[];
 }
 
 /**
@@ -258,6 +263,7 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
     timezone: input.timezone ?? 'UTC',
     settings: input.settings ?? {},
     season: input.season ?? null,
+    commands: input.commands ?? [],
   };
 }
 

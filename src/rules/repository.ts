@@ -8,6 +8,8 @@ import { currencies, guilds, milestones, rules, ruleVersions, zones } from '../d
 import { currentSeason } from '../ledger/seasons.ts';
 import type { EventType } from '../events/lake-event.ts';
 import { audit } from '../audit/audit.ts';
+import { recordVersion } from '../config-history/record.ts';
+import { loadCommands } from '../custom-commands/load.ts';
 import { CurrencySchema, LevelCurveSchema, type CurrencyInput } from '../ledger/currency.ts';
 import { resyncLevels } from '../ledger/levels.ts';
 import { checkReferences, compileRule, formatPath, parseRule, type ConfigInput, type CurrencyInfo, type GuildSettings } from './compiler.ts';
@@ -42,7 +44,13 @@ function currencyInfo(row: typeof currencies.$inferSelect): CurrencyInfo {
   };
 }
 
-function zoneOf(row: typeof zones.$inferSelect): Zone {
+/** A currency as its save takes it (what its versions hold). */
+export function currencyDocument(row: typeof currencies.$inferSelect): CurrencyInput {
+  const { id: _id, ...document } = currencyInfo(row);
+  return document;
+}
+
+export function zoneOf(row: typeof zones.$inferSelect): Zone {
   return { key: row.key, name: row.name, channels: row.channelIds, default_for: row.defaultFor, multipliers: row.multipliers };
 }
 
@@ -76,6 +84,7 @@ export async function loadConfigInput(exec: Executor, guildId: string): Promise<
     timezone: guild?.timezone ?? 'UTC',
     settings: (guild?.settings ?? {}) as GuildSettings,
     season: season ? { id: season.id, number: season.number, startedAt: season.startedAt } : null,
+    commands: await loadCommands(exec, guildId),
   };
 }
 
@@ -108,6 +117,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     timezone: 'UTC',
     settings: {},
     season: null,
+    commands: [],
   };
   const problems: Problem[] = [];
   const firstCurrency = guildCurrencies[0]?.key ?? 'sample';
@@ -193,11 +203,17 @@ export async function saveZone(exec: Executor, guildId: string, input: ZoneInput
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(root)', message: i.message })) };
   await lockGuildConfig(exec, guildId);
   const zone = parsed.data;
+  // Multipliers name currencies: one since deleted (say, in an old version being restored) is refused.
+  const known = new Set((await loadCurrencies(exec, guildId)).map((c) => c.key));
+  const unknown = Object.keys(zone.multipliers).filter((k) => !known.has(k));
+  if (unknown.length > 0) return { ok: false, problems: unknown.map((k) => ({ path: `multipliers.${k}`, message: `unknown currency "${k}"` })) };
   const [existing] = await exec.select().from(zones).where(and(eq(zones.guildId, guildId), eq(zones.key, zone.key)));
   const values = { name: zone.name, channelIds: zone.channels, defaultFor: zone.default_for, multipliers: zone.multipliers, updatedAt: new Date() };
   if (existing) await exec.update(zones).set(values).where(eq(zones.id, existing.id));
   else await exec.insert(zones).values({ guildId, key: zone.key, ...values });
-  await audit(exec, { guildId, actor, action: existing ? 'zone.update' : 'zone.create', entityType: 'zone', entityKey: zone.key, before: existing ? zoneOf(existing) : null, after: zone });
+  const previous = existing ? zoneOf(existing) : null;
+  const auditId = await audit(exec, { guildId, actor, action: existing ? 'zone.update' : 'zone.create', entityType: 'zone', entityKey: zone.key, before: previous, after: zone });
+  await recordVersion(exec, { guildId, kind: 'zone', key: zone.key, actor, document: zone, previous, auditId });
   return { ok: true, value: zone };
 }
 
@@ -220,7 +236,8 @@ export async function saveCurrency(exec: Executor, guildId: string, input: Curre
   const [row] = existing
     ? await exec.update(currencies).set(values).where(eq(currencies.id, existing.id)).returning()
     : await exec.insert(currencies).values({ guildId, key: c.key, ...values }).returning();
-  await audit(exec, { guildId, actor, action: existing ? 'currency.update' : 'currency.create', entityType: 'currency', entityKey: c.key, before: existing ? currencyInfo(existing) : null, after: c });
+  const auditId = await audit(exec, { guildId, actor, action: existing ? 'currency.update' : 'currency.create', entityType: 'currency', entityKey: c.key, before: existing ? currencyInfo(existing) : null, after: c });
+  await recordVersion(exec, { guildId, kind: 'currency', key: c.key, actor, document: c, previous: existing ? currencyDocument(existing) : null, auditId });
   // A changed curve or reward list re-syncs every wallet's level and the members' reward roles.
   if (existing && !isDeepStrictEqual(existing.levelCurve ?? null, c.level_curve)) await resyncLevels(exec, guildId, existing.id);
   return { ok: true, value: currencyInfo(row!) };

@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
+import { recordVersion } from '../config-history/record.ts';
 import type { Db, Executor } from '../db/client.ts';
 import { currencies, members, purchases, shopItems, wallets } from '../db/schema.ts';
 import { sql } from 'drizzle-orm';
@@ -37,8 +38,26 @@ export async function saveShopItem(exec: Executor, guildId: string, document: un
   const [row] = existing
     ? await exec.update(shopItems).set({ document: document_, stock, enabled: item.enabled, updatedAt: new Date() }).where(eq(shopItems.id, existing.id)).returning()
     : await exec.insert(shopItems).values({ guildId, key: item.key, document: document_, stock, enabled: item.enabled }).returning();
-  await audit(exec, { guildId, actor, action: existing ? 'shop.update' : 'shop.create', entityType: 'shop_item', entityKey: item.key, before: existing ? { ...existing.document, stock: existing.stock } : null, after: item });
+  const previous = existing ? itemDocument(existing) : null;
+  const auditId = await audit(exec, { guildId, actor, action: existing ? 'shop.update' : 'shop.create', entityType: 'shop_item', entityKey: item.key, before: previous, after: item });
+  await recordVersion(exec, { guildId, kind: 'shop_item', key: item.key, actor, document: item, previous, auditId });
   return { ok: true, value: { ...item, id: row!.id } };
+}
+
+/** An item as its save takes it (what its versions hold): the document with its stock. */
+export function itemDocument(row: typeof shopItems.$inferSelect): Record<string, unknown> {
+  return { ...row.document, stock: row.stock, enabled: row.enabled };
+}
+
+/** Deletes an item (its purchases stay, as history), audit-logged and versioned. */
+export async function deleteShopItem(exec: Executor, guildId: string, key: string, actor: string): Promise<boolean> {
+  await lockGuildConfig(exec, guildId);
+  const [row] = await exec.delete(shopItems).where(and(eq(shopItems.guildId, guildId), eq(shopItems.key, key))).returning();
+  if (!row) return false;
+  const previous = itemDocument(row);
+  const auditId = await audit(exec, { guildId, actor, action: 'shop.delete', entityType: 'shop_item', entityKey: key, before: previous, after: null });
+  await recordVersion(exec, { guildId, kind: 'shop_item', key, actor, document: null, previous, auditId });
+  return true;
 }
 
 function toItem(row: typeof shopItems.$inferSelect): StoredItem {

@@ -68,15 +68,18 @@ describe('audit log', () => {
     expect((await call('GET', '/rules/msg')).status).toBe(200);
   });
 
-  it('refuses what cannot roll back: unknown entries, creations, other entities, other guilds', async () => {
+  it('refuses what cannot roll back: unknown entries, creations, entries of no configuration, other guilds', async () => {
     await call('PUT', '/rules/msg', creditRule('msg'));
     await call('PATCH', '/settings', { retention_days: 30 });
+    await call('POST', '/seasons/roll', {});
     const log = (await call('GET', '/audit-log')).body;
     const creation = log.find((e: { action: string }) => e.action === 'rule.create');
     const settings = log.find((e: { action: string }) => e.action === 'guild.settings');
+    const season = log.find((e: { action: string }) => e.action === 'season.roll');
     expect(settings.diff).toEqual([{ path: 'retention_days', before: null, after: 30 }]);
+    expect(season.revertible).toBe(false);
     expect(await call('POST', `/audit-log/${creation.id}/rollback`)).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('created rule "msg"') } } });
-    expect(await call('POST', `/audit-log/${settings.id}/rollback`)).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('only rule changes') } } });
+    expect(await call('POST', `/audit-log/${season.id}/rollback`)).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('no recorded version') } } });
     expect((await call('POST', '/audit-log/999999/rollback')).status).toBe(404);
     // An entry id of this guild, asked through another guild's URL, is not found there.
     const other = await api.request(`/api/guilds/${OTHER_GUILD}/audit-log/${creation.id}/rollback`, { method: 'POST' });

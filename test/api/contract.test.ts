@@ -37,6 +37,7 @@ beforeAll(async () => {
   await ok(`${G}/rules/msg`, { method: 'PUT', json: creditRule('msg', { amount: 7, name: 'Message XP' }) });
   await ok(`${G}/milestones/helper`, { method: 'PUT', json: { name: 'Helper', requirement: { type: 'custom' } } });
   await ok(`${G}/shop/coffee`, { method: 'PUT', json: { name: 'Coffee', currency: 'gold', price: 1, stock: 100 } });
+  await ok(`${G}/commands/hello`, { method: 'PUT', json: { description: 'Say hello', reply: { template: 'Hello {member}' } } });
   const today = new Date().toISOString();
   await ok(`${G}/events`, { method: 'POST', json: [event('message_create', { occurred_at: today }), event('message_create', { actor_id: BOB, occurred_at: today })] });
   await ok(`${G}/members/${ALICE}/award`, { method: 'POST', json: { currency: 'gold', amount: 20, reason: 'fixture' } });
@@ -47,7 +48,7 @@ afterAll(async () => {
 
 /** A concrete URL for a documented path: {guildId} → the given guild, other parameters → fixture values. */
 function urlOf(doc: RouteDoc, guildId = GUILD): string {
-  const values: Record<string, string> = { guildId, key: 'msg', userId: ALICE, id: '1', name: 'rule' };
+  const values: Record<string, string> = { guildId, key: 'msg', userId: ALICE, id: '1', name: 'rule', kind: 'rule' };
   return doc.path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? 'x');
 }
 
@@ -185,6 +186,7 @@ describe('validation errors name the field, per route group', () => {
     ['milestones', 'PUT', `${G}/milestones/m`, { name: 'M', requirement: { type: 'count', event: 'nothing', count: 0 } }, 'requirement'],
     ['milestone award', 'POST', `${G}/milestones/helper/award`, { member: 5 }, 'member'],
     ['shop', 'PUT', `${G}/shop/tea`, { name: 'Tea', currency: 'gold', price: -1 }, 'price'],
+    ['commands', 'PUT', `${G}/commands/tea`, { description: 'Tea', reply: { template: '{option.cup}' } }, 'reply.template'],
     ['purchase', 'POST', `${G}/shop/coffee/purchase`, { member: 'someone' }, 'member'],
     ['members award', 'POST', `${G}/members/${ALICE}/award`, { currency: 'gold', amount: 0 }, 'amount'],
     ['members list', 'GET', `${G}/members?limit=0`, undefined, 'limit'],
@@ -194,6 +196,7 @@ describe('validation errors name the field, per route group', () => {
     ['settings', 'PATCH', `${G}/settings`, { retention_days: 1 }, 'retention_days'],
     ['audit log', 'GET', `${G}/audit-log?limit=0`, undefined, 'limit'],
     ['audit rollback', 'POST', `${G}/audit-log/abc/rollback`, undefined, 'id'],
+    ['history restore', 'POST', `${G}/history/currency/xp/restore`, { version: 'first' }, 'version'],
     ['overview', 'GET', `${G}/overview?days=0`, undefined, 'days'],
     ['data sources', 'GET', `${G}/data-sources?days=9999`, undefined, 'days'],
     ['tokens', 'POST', '/api/tokens', { name: 'x', guildIds: ['general'] }, 'guildIds[0]'],
@@ -243,7 +246,7 @@ describe('happy responses match their documented schemas', () => {
     expect(gets.length).toBeGreaterThan(15);
     for (const doc of gets) {
       const url = urlOf(doc) + (doc.path.endsWith('/leaderboard') ? '?currency=xp' : '');
-      const fixed = url.replace(/\/currencies\/msg$/, '/currencies/xp').replace(/\/zones\/msg$/, '/zones/help').replace(/\/milestones\/msg$/, '/milestones/helper').replace(/\/shop\/msg$/, '/shop/coffee');
+      const fixed = url.replace(/\/currencies\/msg$/, '/currencies/xp').replace(/\/zones\/msg$/, '/zones/help').replace(/\/milestones\/msg$/, '/milestones/helper').replace(/\/shop\/msg$/, '/shop/coffee').replace(/\/commands\/rule$/, '/commands/hello');
       await check('get', doc.path, fixed, undefined, one);
     }
   });
@@ -272,6 +275,12 @@ describe('happy responses match their documented schemas', () => {
     await check('post', `${P}/rules/{key}/rollback`, `${G}/rules/msg/rollback`, { version: 1 });
     const log = await check('get', `${P}/audit-log`, `${G}/audit-log?entity=rule`);
     await check('post', `${P}/audit-log/{id}/rollback`, `${G}/audit-log/${log[0].id}/rollback`);
+    await check('post', `${P}/history/{kind}/{key}/restore`, `${G}/history/rule/msg/restore`, { version: 1 });
+    const zoneChange = await check('get', `${P}/audit-log`, `${G}/audit-log?entity=zone`);
+    await check('put', `${P}/zones/{key}`, `${G}/zones/help`, { name: 'Helpers', channels: ['42'] });
+    const [renamed] = await check('get', `${P}/audit-log`, `${G}/audit-log?entity=zone`);
+    expect(renamed.id).not.toBe(zoneChange[0].id);
+    await check('post', `${P}/audit-log/{id}/rollback`, `${G}/audit-log/${renamed.id}/rollback`);
     await check('post', `${P}/milestones/recheck`, `${G}/milestones/recheck`, {});
     await check('post', '/api/tokens', '/api/tokens', { name: 'third', guildIds: [GUILD] });
     await check('delete', `${P}/shop/{key}`, `${G}/shop/coffee`);

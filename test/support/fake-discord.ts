@@ -96,6 +96,8 @@ export interface FakeDiscordOptions {
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly gatewayLog: { op: number; d: any }[] = [];
+  /** Told of every REST request as it is recorded (benchmarks time answers without polling). */
+  onRequest: ((request: RecordedRequest) => void) | undefined;
   guilds: Record<string, any>[];
   #server: Server;
   #wss: WebSocketServer;
@@ -325,6 +327,7 @@ export class FakeDiscord {
     const fault = this.#faults.find((f) => f.method === method && f.path.test(decodeURIComponent(path)) && f.remaining > 0);
     const reply = fault ? (fault.remaining--, fault.response) : this.#route(method, decodeURIComponent(path), body);
     this.requests.push({ method, path: decodeURIComponent(path), query: url.search, headers: req.headers, body, files, status: reply.status });
+    this.onRequest?.(this.requests.at(-1)!);
     res.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...reply.headers });
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }

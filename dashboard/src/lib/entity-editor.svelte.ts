@@ -99,6 +99,17 @@ export class EntityEditor<Row, Form> {
     }
   };
 
+  /** Reloads the list and shows the open entity as it is now (after a restore from its history). */
+  refresh = async () => {
+    const key = this.editing;
+    await this.options.list.load();
+    const row = key === null ? undefined : this.options.list.data?.find((r) => this.options.keyOf(r) === key);
+    if (!row || this.editing !== key) return;
+    this.form = this.options.fromRow(row);
+    this.#initial = this.#serialized();
+    this.error = null;
+  };
+
   remove = async (row: Row) => {
     const name = this.options.nameOf(row);
     if (!confirm(this.options.confirmRemove?.(row) ?? `Delete the ${this.options.noun.toLowerCase()} “${name}”?`)) return;

@@ -26,6 +26,7 @@ export const NAV: NavEntry[] = [
   { path: 'zones', label: 'Zones', group: 'Economy' },
   { path: 'milestones', label: 'Milestones', group: 'Economy', term: 'milestones' },
   { path: 'shop', label: 'Shop', group: 'Economy' },
+  { path: 'commands', label: 'Commands', group: 'Configuration' },
   { path: 'seasons', label: 'Seasons', group: 'Economy' },
   { path: 'presets', label: 'Presets', group: 'Configuration' },
   { path: 'audit', label: 'Audit log', group: 'Configuration' },

@@ -4,10 +4,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { audit } from '../../audit/audit.ts';
+import { recordVersion } from '../../config-history/record.ts';
 import { queryRows } from '../../db/client.ts';
 import { currencies, zones } from '../../db/schema.ts';
 import { CurrencySchema, LevelCurveSchema, thresholdWalk } from '../../ledger/currency.ts';
-import { loadCurrencies, loadZones, saveCurrency, saveZone } from '../../rules/repository.ts';
+import { currencyDocument, loadCurrencies, loadZones, lockGuildConfig, saveCurrency, saveZone, zoneOf } from '../../rules/repository.ts';
 import { ZoneSchema } from '../../rules/zones.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -73,8 +74,10 @@ export function currencyRoutes() {
     );
     if ((used?.n ?? 0) > 0) throw new ApiError('conflict', `${used!.n} rule(s) use "${key}"; change them first`);
     await db.transaction(async (tx) => {
+      await lockGuildConfig(tx, guildId);
       await tx.delete(currencies).where(eq(currencies.id, row.id));
-      await audit(tx, { guildId, actor: actorOf(c), action: 'currency.delete', entityType: 'currency', entityKey: key, before: row, after: null });
+      const auditId = await audit(tx, { guildId, actor: actorOf(c), action: 'currency.delete', entityType: 'currency', entityKey: key, before: row, after: null });
+      await recordVersion(tx, { guildId, kind: 'currency', key, actor: actorOf(c), document: null, previous: currencyDocument(row), auditId });
     });
     return c.json({ deleted: key });
   });
@@ -103,8 +106,10 @@ export function zoneRoutes() {
     const users = await queryRows<{ key: string }>(db, sql`SELECT key FROM rules WHERE guild_id = ${guildId} AND (document->'trigger'->'zones' ? ${key} OR document->'trigger'->'exclude_zones' ? ${key}) ORDER BY key`);
     if (users.length > 0) throw new ApiError('conflict', `rule(s) ${users.map((u) => u.key).join(', ')} use zone "${key}"; change them first`);
     await db.transaction(async (tx) => {
+      await lockGuildConfig(tx, guildId);
       await tx.delete(zones).where(eq(zones.id, row.id));
-      await audit(tx, { guildId, actor: actorOf(c), action: 'zone.delete', entityType: 'zone', entityKey: key, before: row, after: null });
+      const auditId = await audit(tx, { guildId, actor: actorOf(c), action: 'zone.delete', entityType: 'zone', entityKey: key, before: row, after: null });
+      await recordVersion(tx, { guildId, kind: 'zone', key, actor: actorOf(c), document: null, previous: zoneOf(row), auditId });
     });
     return c.json({ deleted: key });
   });

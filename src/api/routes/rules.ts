@@ -1,12 +1,13 @@
 // /api/guilds/:guildId/rules — list, read, create, replace, patch (enable/disable, priority,
 // mode), delete; version history and rollback (audit-logged as rule.rollback).
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { Db, Executor } from '../../db/client.ts';
-import { auditLog, rules, ruleVersions } from '../../db/schema.ts';
+import type { Db } from '../../db/client.ts';
+import { rules, ruleVersions } from '../../db/schema.ts';
 import { diffValues } from '../../presets/diff.ts';
 import { deleteRule, lockGuildConfig, saveRule } from '../../rules/repository.ts';
+import { restoreRuleDocument } from '../../rules/restore.ts';
 import { RuleSchema } from '../../rules/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -56,27 +57,9 @@ export async function ruleOut(db: Db, guildId: string, key: string) {
   return toOut(row);
 }
 
-/**
- * saveRule audits every change as rule.update/rule.create; a restore is marked as what it is, with
- * where it came from, on the entry that save just wrote (call it in the same transaction, and only
- * when the save made a new version).
- */
-export async function markRollback(tx: Executor, guildId: string, key: string, from: string): Promise<void> {
-  await tx
-    .update(auditLog)
-    .set({ action: 'rule.rollback', actor: sql`${auditLog.actor} || ${` (rollback to ${from})`}` })
-    .where(sql`${auditLog.id} = (SELECT max(id) FROM audit_log WHERE guild_id = ${guildId} AND entity_type = 'rule' AND entity_key = ${key})`);
-}
-
 /** Saves an earlier document of a rule as its newest version; unchanged → no version, no entry. */
 export async function restoreRule(db: Db, guildId: string, document: unknown, actor: string, from: string) {
-  return db.transaction(async (tx) => {
-    const key = (document as { key?: unknown }).key;
-    const [before] = typeof key === 'string' ? await tx.select({ version: rules.version }).from(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, key))) : [];
-    const value = saved(await saveRule(tx, guildId, document, actor), 'earlier rule version');
-    if (!before || value.version !== before.version) await markRollback(tx, guildId, value.key, from);
-    return value;
-  });
+  return db.transaction(async (tx) => saved(await restoreRuleDocument(tx, guildId, document, actor, from), 'earlier rule version'));
 }
 
 const P = '/api/guilds/{guildId}/rules';

@@ -1,12 +1,9 @@
 // /api/guilds/:guildId/shop — items (CRUD, with stock) and purchases on behalf of a member.
-import { and, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { audit } from '../../audit/audit.ts';
-import { shopItems } from '../../db/schema.ts';
 import { Snowflake } from '../../events/lake-event.ts';
 import { ShopItemSchema } from '../../shop/schema.ts';
-import { listShopItems, purchase, saveShopItem } from '../../shop/shop.ts';
+import { deleteShopItem, listShopItems, purchase, saveShopItem } from '../../shop/shop.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import { Deleted } from '../responses.ts';
@@ -42,11 +39,7 @@ export function shopRoutes() {
     const { db } = c.get('services').database;
     const guildId = guildOf(c);
     const key = c.req.param('key');
-    const removed = await db.transaction(async (tx) => {
-      const [row] = await tx.delete(shopItems).where(and(eq(shopItems.guildId, guildId), eq(shopItems.key, key))).returning();
-      if (row) await audit(tx, { guildId, actor: actorOf(c), action: 'shop.delete', entityType: 'shop_item', entityKey: key, before: row.document, after: null });
-      return row;
-    });
+    const removed = await db.transaction((tx) => deleteShopItem(tx, guildId, key, actorOf(c)));
     if (!removed) throw new ApiError('not_found', `no shop item "${key}"`);
     return c.json({ deleted: key });
   });

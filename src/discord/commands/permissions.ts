@@ -3,7 +3,7 @@
 import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import type { GuildSettings } from '../../rules/compiler.ts';
 
-function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
+export function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
   const member = interaction.member;
   if (!member) return [];
   if (Array.isArray(member.roles)) return member.roles;
