@@ -15,6 +15,7 @@ import { benchPipeline } from './pipeline.bench.ts';
 import { benchPublicLeaderboard } from './public-leaderboard.ts';
 import { benchAi } from './ai.bench.ts';
 import { benchOps } from './ops.bench.ts';
+import { benchSettings } from './settings.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -30,6 +31,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   panel: { run: benchPanel, database: true },
   'public-leaderboard': { run: benchPublicLeaderboard, database: true },
   cards: { run: () => benchCards(), database: false },
+  settings: { run: benchSettings, database: true },
   commands: { run: benchCommands, database: true },
   ops: { run: benchOps, database: true },
 };

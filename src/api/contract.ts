@@ -35,10 +35,12 @@ export type AuditEntry = z.output<typeof AuditEntryOut>;
 export type LeaderboardEntry = Leaderboard['entries'][number];
 export type LevelProgress = NonNullable<LeaderboardEntry['level']>;
 /** GET /guilds/:g/settings: identity plus every stored setting (typed where the panel reads one). */
-export type GuildSettingsView = z.output<typeof SettingsOut> & Partial<Pick<z.output<typeof GuildSettingsPatch>, 'accent_color' | 'public_leaderboard' | 'paused' | 'ops_channel_id'>>;
+export type GuildSettingsView = z.output<typeof SettingsOut> & Partial<z.output<typeof GuildSettingsPatch>>;
 /** PATCH /guilds/:g/settings: the fields to change (null removes a setting). */
 export type GuildSettingsChange = z.input<typeof GuildSettingsPatch>;
 export type PublicLeaderboardSettings = z.output<typeof PublicLeaderboardSettingsOut>;
+/** The words a guild may rename besides its currencies (settings.labels), and what the panel shows by default. */
+export type { LabelTerm } from '../guilds/labels.ts';
 /** PUT /guilds/:g/members/:id/visibility. */
 export type MemberVisibility = z.output<typeof VisibilityOut>;
 /** GET /guilds/:g/directory: channels and roles for pickers (names are null when only stored ids are known). */

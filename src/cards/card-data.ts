@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { LevelCurveSchema, thresholdFor } from '../ledger/currency.ts';
+import { labelsFor, type Labels } from '../guilds/labels.ts';
 import type { RankCardData } from './rank-card.ts';
 
 export interface CardSubject {
@@ -20,6 +21,7 @@ export interface CardFallback {
 
 interface MemberRow {
   accent: string | null;
+  settings: Record<string, unknown>;
   display_name: string | null;
   username: string | null;
   avatar_url: string | null;
@@ -29,6 +31,7 @@ interface MemberRow {
 
 interface WalletRow {
   id: number;
+  key: string;
   name: string;
   symbol: string;
   level_curve: unknown;
@@ -41,7 +44,7 @@ interface WalletRow {
 export async function loadRankCardData(db: Executor, guildId: string, userId: string, fallback: CardFallback = {}): Promise<CardSubject | null> {
   const [member] = await queryRows<MemberRow>(
     db,
-    sql`SELECT g.settings->>'accent_color' AS accent, m.display_name, m.username, m.avatar_url,
+    sql`SELECT g.settings->>'accent_color' AS accent, g.settings, m.display_name, m.username, m.avatar_url,
                m.user_id IS NOT NULL AS is_member, m.left_at IS NOT NULL AS left
         FROM guilds g LEFT JOIN members m ON m.guild_id = g.id AND m.user_id = ${userId}
         WHERE g.id = ${guildId}`,
@@ -49,7 +52,7 @@ export async function loadRankCardData(db: Executor, guildId: string, userId: st
   if (!member) return null;
   const wallets = await queryRows<WalletRow>(
     db,
-    sql`SELECT c.id, c.name, c.symbol, c.level_curve, w.balance::text AS balance, w.lifetime_earned::text AS lifetime_earned, w.level
+    sql`SELECT c.id, c.key, c.name, c.symbol, c.level_curve, w.balance::text AS balance, w.lifetime_earned::text AS lifetime_earned, w.level
         FROM currencies c LEFT JOIN wallets w ON w.currency_id = c.id AND w.guild_id = ${guildId} AND w.user_id = ${userId}
         WHERE c.guild_id = ${guildId}
         ORDER BY c.display_order, c.id`,
@@ -61,6 +64,8 @@ export async function loadRankCardData(db: Executor, guildId: string, userId: st
         WHERE mm.guild_id = ${guildId} AND mm.user_id = ${userId}
         ORDER BY mm.earned_at DESC, m.key LIMIT 1`,
   );
+  // The guild's own words: a currency's label replaces its name, `level` names the level badge.
+  const labels = labelsFor(member.settings);
   const main = wallets[0];
   const held = wallets.filter((w) => w.balance !== null && (Number(w.balance) !== 0 || Number(w.lifetime_earned) !== 0));
   return {
@@ -71,9 +76,9 @@ export async function loadRankCardData(db: Executor, guildId: string, userId: st
       username: member.username ?? fallback.username ?? null,
       avatarUrl: member.avatar_url,
       accentColor: member.accent,
-      level: levelOf(main?.level_curve ? main : wallets.find((w) => w.level_curve)),
-      rank: main ? await rankOf(db, main, userId) : null,
-      balances: held.slice(0, 3).map((w) => ({ name: w.name, symbol: w.symbol, amount: Number(w.balance) })),
+      level: levelOf(main?.level_curve ? main : wallets.find((w) => w.level_curve), labels),
+      rank: main ? await rankOf(db, main, userId, labels) : null,
+      balances: held.slice(0, 3).map((w) => ({ name: labels.currency(w), symbol: w.symbol, amount: Number(w.balance) })),
       milestone: milestone ? { icon: milestone.icon ?? '🏅', name: milestone.name ?? milestone.key } : null,
       left: member.left === true,
     },
@@ -81,7 +86,7 @@ export async function loadRankCardData(db: Executor, guildId: string, userId: st
 }
 
 /** Level and progress on a currency's curve (a member without a wallet is at the curve's start). */
-function levelOf(wallet: WalletRow | undefined): RankCardData['level'] {
+function levelOf(wallet: WalletRow | undefined, labels: Labels): RankCardData['level'] {
   if (!wallet) return null;
   const curve = LevelCurveSchema.safeParse(wallet.level_curve);
   if (!curve.success) return null;
@@ -93,12 +98,13 @@ function levelOf(wallet: WalletRow | undefined): RankCardData['level'] {
     held,
     startsAt: level > curve.data.start_level ? thresholdFor(curve.data, level - 1) : 0,
     nextAt: Number.isFinite(next) ? next : null,
-    unit: wallet.name,
+    unit: labels.currency(wallet),
+    label: labels.term('level'),
   };
 }
 
 /** Position on the all-time board of the currency, ordered as ledger/leaderboard.ts orders it. */
-async function rankOf(db: Executor, wallet: WalletRow, userId: string): Promise<RankCardData['rank']> {
+async function rankOf(db: Executor, wallet: WalletRow, userId: string, labels: Labels): Promise<RankCardData['rank']> {
   if (wallet.balance === null || !(Number(wallet.balance) > 0)) return null;
   const [row] = await queryRows<{ ahead: number }>(
     db,
@@ -106,5 +112,5 @@ async function rankOf(db: Executor, wallet: WalletRow, userId: string): Promise<
         WHERE currency_id = ${wallet.id} AND balance > 0
           AND (balance > ${wallet.balance}::bigint OR (balance = ${wallet.balance}::bigint AND user_id < ${userId}::bigint))`,
   );
-  return { position: Number(row?.ahead ?? 0) + 1, currency: wallet.name };
+  return { position: Number(row?.ahead ?? 0) + 1, currency: labels.currency(wallet) };
 }

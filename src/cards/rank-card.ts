@@ -17,7 +17,7 @@ export interface RankCardData {
   /** '#rrggbb' (guild settings accent_color); anything else draws the default. */
   accentColor: string | null;
   /** Level on the main currency's curve (or the first currency with one). */
-  level: { level: number; held: number; startsAt: number; nextAt: number | null; unit: string } | null;
+  level: { level: number; held: number; startsAt: number; nextAt: number | null; unit: string; /** What the guild calls a level (labels' `level`); LEVEL when absent. */ label?: string } | null;
   /** Rank in the guild for the main currency (all time), when the member holds some. */
   rank: { position: number; currency: string } | null;
   /** Up to three currencies, in the guild's order. */
@@ -73,7 +73,7 @@ export function encodePng(canvas: Canvas): Buffer {
 /** Draws the card on `canvas` (a new one unless given; a given one is cleared first). */
 export function drawRankCard(data: RankCardData, avatar: AvatarImage | null = null, canvas: Canvas = createCanvas(CARD_WIDTH, CARD_HEIGHT)): Canvas {
   registerCardFonts();
-  ensureEmojiGlyphs([data.displayName, data.username ?? '', data.milestone?.icon ?? '', data.milestone?.name ?? '', data.level?.unit ?? '', ...data.balances.flatMap((b) => [b.symbol, b.name])].join(''));
+  ensureEmojiGlyphs([data.displayName, data.username ?? '', data.milestone?.icon ?? '', data.milestone?.name ?? '', data.level?.unit ?? '', data.level?.label ?? '', ...data.balances.flatMap((b) => [b.symbol, b.name])].join(''));
   const ctx = canvas.getContext('2d');
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, CARD_WIDTH, CARD_HEIGHT);
@@ -137,17 +137,19 @@ function drawBadges(ctx: SKRSContext2D, data: RankCardData, accent: string): num
   const y = 62;
   ctx.textBaseline = 'alphabetic';
   ctx.textAlign = 'right';
-  const badge = (label: string, value: string, colour: string) => {
+  const badge = (word: string, value: string, colour: string) => {
     ctx.font = cardFont(44, 'bold');
     ctx.fillStyle = colour;
     ctx.fillText(value, x, y);
     x -= ctx.measureText(value).width + 8;
     ctx.font = cardFont(18, 'bold');
     ctx.fillStyle = MUTED;
+    // A guild's own word (up to 64 characters) must leave room for the name.
+    const label = fitText(ctx, cleanText(word).toUpperCase(), 160);
     ctx.fillText(label, x, y);
     x -= ctx.measureText(label).width + 24;
   };
-  if (data.level) badge('LEVEL', shortNumber(data.level.level), accent);
+  if (data.level) badge(data.level.label ?? 'Level', shortNumber(data.level.level), accent);
   if (data.rank) badge('RANK', `#${shortNumber(data.rank.position)}`, TEXT);
   return x;
 }

@@ -116,7 +116,9 @@ export const HISTORY_KINDS = {
       const [row] = await exec.select().from(guilds).where(eq(guilds.id, guildId));
       const unset = Object.keys(row ? settingsDocument(row) : {}).filter((k) => !(k in document));
       const changed = await changeSettings(exec, guildId, parsed.data, actor, { unset });
-      return changed.ok ? { ok: true, value: changed.guild } : { ok: false, problems: [{ path: '(root)', message: 'this guild is unknown to Cairn' }] };
+      if (changed.ok) return { ok: true, value: changed.guild };
+      // A version naming a currency deleted since (a label, a leaderboard post) is refused by field.
+      return { ok: false, problems: changed.code === 'invalid' ? changed.problems : [{ path: '(root)', message: 'this guild is unknown to Cairn' }] };
     },
   },
 } as const satisfies Record<string, HistoryKindEntry>;

@@ -7,12 +7,13 @@ import { z } from 'zod';
 import { audit } from '../audit/audit.ts';
 import { recordVersion } from '../config-history/record.ts';
 import type { Executor } from '../db/client.ts';
-import { guilds, type GuildRow } from '../db/schema.ts';
+import { currencies, guilds, type GuildRow } from '../db/schema.ts';
 import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
 import { LeaderboardPostSchema } from '../ledger/leaderboard-post.ts';
 import { DisabledModules } from './modules.ts';
 import { OpsSettings } from '../ops/settings.ts';
 import { EngagementSettings } from '../analytics/engagement-score.ts';
+import { labelProblems, LabelsSetting } from './labels.ts';
 
 const validTimeZone = (tz: string) => {
   try {
@@ -50,11 +51,12 @@ export const GuildSettingsPatch = z
     announce_channel_id: Snowflake.nullable(),
     announce_interval_seconds: z.number().int().min(0).max(3600),
     admin_role_ids: z.array(Snowflake).max(50),
+    staff_role_ids: z.array(Snowflake).max(50).meta({ description: 'roles that may use staff commands (/audit) besides admins and moderators' }),
     retention_days: z.number().int().min(7).max(3650),
     capture: z.partialRecord(z.enum(EVENT_TYPES as [string, ...string[]]), z.boolean()),
     voice_excluded_channels: z.array(Snowflake).max(500),
     leaderboard_post: LeaderboardPostSchema.nullable(),
-    labels: z.record(z.string().max(48), z.string().max(64)),
+    labels: LabelsSetting.nullable(),
     analytics: AnalyticsSettings.nullable(),
     accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #5865f2').nullable().meta({ description: 'the colour of rank cards and the public leaderboard' }),
     public_leaderboard: PublicLeaderboardSettings.nullable(),
@@ -81,7 +83,16 @@ export function settingsDocument(g: Pick<GuildRow, 'name' | 'timezone' | 'settin
   return Object.fromEntries(Object.keys(GuildSettingsPatch.shape).filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
 }
 
-export type SettingsChange = { ok: true; guild: GuildRow } | { ok: false; code: 'not_found' };
+export type SettingsChange = { ok: true; guild: GuildRow } | { ok: false; code: 'not_found' } | { ok: false; code: 'invalid'; problems: { path: string; message: string }[] };
+
+/** What a change names that this guild does not have (a label's or a leaderboard post's currency). */
+async function referenceProblems(exec: Executor, guildId: string, patch: GuildSettingsPatch): Promise<{ path: string; message: string }[]> {
+  if (!patch.labels && !patch.leaderboard_post) return [];
+  const keys = (await exec.select({ key: currencies.key }).from(currencies).where(eq(currencies.guildId, guildId))).map((c) => c.key);
+  const problems = patch.labels ? labelProblems(patch.labels, keys) : [];
+  if (patch.leaderboard_post && !keys.includes(patch.leaderboard_post.currency)) problems.push({ path: 'leaderboard_post.currency', message: 'is not a currency of this server' });
+  return problems;
+}
 
 /**
  * Merges a validated change into the guild's settings (null removes a key), audit-logged and
@@ -91,6 +102,8 @@ export async function changeSettings(exec: Executor, guildId: string, patch: Gui
   return exec.transaction(async (tx) => {
     const [g] = await tx.select().from(guilds).where(eq(guilds.id, guildId)).for('update');
     if (!g) return { ok: false, code: 'not_found' } as const;
+    const problems = await referenceProblems(tx, guildId, patch);
+    if (problems.length > 0) return { ok: false, code: 'invalid', problems } as const;
     const { name, timezone, ...rest } = patch;
     const settings: Record<string, unknown> = { ...g.settings, ...rest };
     for (const [k, v] of Object.entries(rest)) if (v === null) delete settings[k];

@@ -4,16 +4,20 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db } from '../db/client.ts';
+import { Snowflake } from '../events/lake-event.ts';
+import { labelsFor } from '../guilds/labels.ts';
 import { leaderboard } from './leaderboard.ts';
 
-export const LeaderboardPostSchema = z.object({
-  channel_id: z.string().regex(/^[0-9]{1,20}$/),
-  currency: z.string().min(1),
-  cadence: z.enum(['weekly', 'monthly']),
-  top: z.number().int().min(1).max(25).default(10),
-  /** Rank by the current season (default) or all time. */
-  period: z.enum(['season', 'all']).default('season'),
-});
+export const LeaderboardPostSchema = z
+  .object({
+    channel_id: Snowflake,
+    currency: z.string().min(1).max(32),
+    cadence: z.enum(['weekly', 'monthly']),
+    top: z.number().int().min(1).max(25).default(10),
+    /** Rank by the current season (default) or all time. */
+    period: z.enum(['season', 'all']).default('season'),
+  })
+  .strict();
 
 export type LeaderboardPost = z.output<typeof LeaderboardPostSchema>;
 
@@ -30,7 +34,7 @@ export function periodKey(at: Date, cadence: 'weekly' | 'monthly'): string {
 
 /** Queues this period's post for every guild that asks for one and has not had it yet. */
 export async function queueLeaderboardPosts(db: Db, now = new Date()): Promise<string[]> {
-  const rows = await queryRows<{ id: string; post: unknown }>(db, sql`SELECT id::text, settings->'leaderboard_post' AS post FROM guilds WHERE settings ? 'leaderboard_post'`);
+  const rows = await queryRows<{ id: string; post: unknown; settings: Record<string, unknown> }>(db, sql`SELECT id::text, settings->'leaderboard_post' AS post, settings FROM guilds WHERE settings ? 'leaderboard_post'`);
   const queued: string[] = [];
   for (const row of rows) {
     const parsed = LeaderboardPostSchema.safeParse(row.post);
@@ -40,7 +44,8 @@ export async function queueLeaderboardPosts(db: Db, now = new Date()): Promise<s
     const board = await leaderboard(db, row.id, { currency: post.currency, limit: post.top, ...(post.period === 'season' ? { season: 'current' as const } : {}) });
     if (!board.ok || board.board.entries.length === 0) continue;
     const lines = board.board.entries.map((e) => `**${e.rank}.** <@${e.userId}> — ${e.value}`);
-    const title = `${post.cadence === 'weekly' ? 'Weekly' : 'Monthly'} leaderboard · ${post.currency}`;
+    const currency = labelsFor(row.settings).currency({ key: board.board.currency, name: board.board.currencyName });
+    const title = `${post.cadence === 'weekly' ? 'Weekly' : 'Monthly'} leaderboard · ${currency}`;
     // One post per guild and period: the insert skips periods already queued.
     const inserted = await queryRows<{ id: string }>(
       db,

@@ -5,7 +5,7 @@ import type { Clock } from '../app/clock.ts';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db/client.ts';
 import type { DiscordBot } from '../discord/bot.ts';
-import { changeSettings } from '../guilds/settings.ts';
+import { changeSettings, type SettingsChange } from '../guilds/settings.ts';
 import type { Logger } from '../log/logger.ts';
 import type { EventProcessor } from '../pipeline/ingest.ts';
 import { AiProbe, type AiProbeResult } from './ai-probe.ts';
@@ -65,7 +65,7 @@ export class Operations {
   }
 
   /** Pauses or unpauses a guild (audit-logged through the settings); unpausing pays what waited, in order. */
-  async setPaused(guildId: string, paused: boolean, actor: string): Promise<{ ok: true; paused: boolean; resumed?: ResumeResult } | { ok: false; code: 'not_found' }> {
+  async setPaused(guildId: string, paused: boolean, actor: string): Promise<{ ok: true; paused: boolean; resumed?: ResumeResult } | Exclude<SettingsChange, { ok: true }>> {
     const db = this.#deps.database.db;
     // The settings' one write path: audit-logged (guild.settings, with the diff) and announced to every process.
     const changed = await changeSettings(db, guildId, { paused }, actor);

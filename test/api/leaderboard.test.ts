@@ -59,14 +59,14 @@ describe('POST /api/guilds/:guildId/milestones/recheck', () => {
 });
 
 describe('scheduled leaderboard posts', () => {
-  it('queues one post per guild and period through the outbox', async () => {
-    await database.db.update(guilds).set({ settings: { leaderboard_post: { channel_id: '900', currency: 'xp', cadence: 'weekly', top: 2, period: 'all' } } }).where(eq(guilds.id, GUILD));
+  it('queues one post per guild and period through the outbox, titled with the currency label', async () => {
+    await database.db.update(guilds).set({ settings: { leaderboard_post: { channel_id: '900', currency: 'xp', cadence: 'weekly', top: 2, period: 'all' }, labels: { xp: 'Sparks' } } }).where(eq(guilds.id, GUILD));
     const now = new Date('2026-11-23T09:00:00.000Z');
     expect(await queueLeaderboardPosts(database.db, now)).toEqual([GUILD]);
     expect(await queueLeaderboardPosts(database.db, new Date('2026-11-25T09:00:00.000Z'))).toEqual([]);
     const rows = await database.db.select().from(outbox);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.payload).toMatchObject({ channel_id: '900', leaderboard_period: 'weekly:2026-W48', embed: { description: `**1.** <@${BOB}> — 9\n**2.** <@${ALICE}> — 5` } });
+    expect(rows[0]!.payload).toMatchObject({ channel_id: '900', leaderboard_period: 'weekly:2026-W48', embed: { title: 'Weekly leaderboard · Sparks', description: `**1.** <@${BOB}> — 9\n**2.** <@${ALICE}> — 5` } });
     expect(periodKey(new Date('2027-01-01T00:00:00.000Z'), 'weekly')).toBe('2026-W53');
     expect(periodKey(new Date('2026-11-23T00:00:00.000Z'), 'monthly')).toBe('2026-11');
   });

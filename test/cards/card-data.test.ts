@@ -51,17 +51,27 @@ describe('loadRankCardData', () => {
     await database.db.update(wallets).set({ level: 2 }).where(and(eq(wallets.guildId, GUILD), eq(wallets.userId, ALICE)));
     const alice = (await loadRankCardData(database.db, GUILD, ALICE))!.data;
     // The classic XP curve: 100 × 1.25^L, on the balance.
-    expect(alice.level).toEqual({ level: 2, held: 140, startsAt: 125, nextAt: 156, unit: 'XP' });
+    expect(alice.level).toEqual({ level: 2, held: 140, startsAt: 125, nextAt: 156, unit: 'XP', label: 'Level' });
     expect(alice.rank).toEqual({ position: 2, currency: 'XP' });
     expect((await loadRankCardData(database.db, GUILD, BOB))!.data.rank).toEqual({ position: 3, currency: 'XP' });
     expect((await loadRankCardData(database.db, GUILD, CAROL))!.data.rank).toEqual({ position: 1, currency: 'XP' });
+  });
+
+  it('calls currencies and the level by the guild’s labels', async () => {
+    await give(ALICE, 'xp', 30);
+    await give(ALICE, 'gold', 4);
+    await database.db.update(guilds).set({ settings: { labels: { xp: 'Sparks', gold: 'Doubloons', level: 'Rank tier' } } }).where(eq(guilds.id, GUILD));
+    const alice = (await loadRankCardData(database.db, GUILD, ALICE))!.data;
+    expect(alice.level).toMatchObject({ unit: 'Sparks', label: 'Rank tier' });
+    expect(alice.rank).toEqual({ position: 1, currency: 'Sparks' });
+    expect(alice.balances.map((b) => b.name)).toEqual(['Sparks', 'Doubloons']);
   });
 
   it('has no rank without a positive balance of the main currency, and the curve’s first level', async () => {
     await give(ALICE, 'gold', 5);
     const alice = (await loadRankCardData(database.db, GUILD, ALICE))!.data;
     expect(alice.rank).toBeNull();
-    expect(alice.level).toEqual({ level: 1, held: 0, startsAt: 0, nextAt: 125, unit: 'XP' });
+    expect(alice.level).toEqual({ level: 1, held: 0, startsAt: 0, nextAt: 125, unit: 'XP', label: 'Level' });
   });
 
   it('lists up to three held balances with symbols in the guild’s order, and the latest milestone', async () => {

@@ -66,15 +66,15 @@ describe('/milestones and the milestones on /profile', () => {
     expect(isPrivate(reply)).toBe(false);
     const chatterbox = `💬 **Chatterbox** · common · <t:${Date.parse('2026-03-01T10:00:00Z') / 1000}:R>`;
     const cheerleader = `📣 **Cheerleader** · common · <t:${Date.parse('2026-03-02T10:00:00Z') / 1000}:R>`;
-    expect(reply.data.embeds[0]).toMatchObject({ title: `user${ALICE.slice(-4)}'s milestones`, description: `${cheerleader}\n${chatterbox}`, footer: { text: '2 of 15 milestones earned' } });
+    expect(reply.data.embeds[0]).toMatchObject({ title: `user${ALICE.slice(-4)}'s Achievements`, description: `${cheerleader}\n${chatterbox}`, footer: { text: '2 of 15 Achievements earned' } });
 
     const profile = await runCommand(ctx.harness, 'profile', [], { id: ALICE });
-    expect(profile.data.embeds[0]!.fields).toContainEqual({ name: 'Recent milestones', value: `${cheerleader}\n${chatterbox}`, inline: false });
+    expect(profile.data.embeds[0]!.fields).toContainEqual({ name: 'Recent Achievements', value: `${cheerleader}\n${chatterbox}`, inline: false });
   });
 
   it('tells a member without milestones how many there are to earn', async () => {
     const reply = await runCommand(ctx.harness, 'milestones', [], { id: BOB });
-    expect(reply.data.embeds[0]!.description).toBe('You have not earned any milestone yet (there are 15 to earn).');
+    expect(reply.data.embeds[0]!.description).toBe('You have no Achievements yet (there are 15 to earn).');
   });
 });
 

@@ -73,10 +73,12 @@ describe('the public leaderboard page', () => {
   it('is switched on from the settings page and then opens without credentials: names, tabs, paging', async () => {
     const settings = await signedInPage(browser, panel, `/g/${DEMO_GUILD_ID}/settings`);
     await settings.getByRole('heading', { name: 'Public leaderboard' }).waitFor();
-    await settings.getByLabel('Publish the leaderboard page').check();
-    await settings.getByLabel(/XP$/).check();
-    await settings.getByLabel(/Stars$/).check();
-    await settings.getByRole('button', { name: 'Save' }).first().click();
+    // The settings page has a Save per section: this one is the public leaderboard's.
+    const section = settings.locator('#settings-public-leaderboard');
+    await section.getByLabel('Publish the leaderboard page').check();
+    await section.getByLabel(/XP$/).check();
+    await section.getByLabel(/Stars$/).check();
+    await section.getByRole('button', { name: 'Save' }).click();
     const link = settings.getByRole('link', { name: new RegExp(`/p/${DEMO_GUILD_ID}/leaderboard$`) });
     await link.waitFor();
     await settings.close();

@@ -1,11 +1,15 @@
 // The sidebar's entries. A page is a folder under src/routes/g/[guild]/; add its entry here.
 // Entries marked `planned` are listed (greyed) until their page exists.
+// A relative path (not $api): tests outside the panel's build import this file too.
+import type { LabelTerm } from '../../../src/api/contract.ts';
 export interface NavEntry {
   /** Path under /g/<guild>; '' is the overview. */
   path: string;
   label: string;
   group: 'Activity' | 'Economy' | 'Configuration';
   planned?: boolean;
+  /** The entry is called by this term of the guild's labels when it renamed it ("Achievements"). */
+  term?: LabelTerm;
 }
 
 export const NAV: NavEntry[] = [
@@ -20,7 +24,7 @@ export const NAV: NavEntry[] = [
   { path: 'setup', label: 'Setup wizard', group: 'Configuration' },
   { path: 'currencies', label: 'Currencies', group: 'Economy' },
   { path: 'zones', label: 'Zones', group: 'Economy' },
-  { path: 'milestones', label: 'Milestones', group: 'Economy' },
+  { path: 'milestones', label: 'Milestones', group: 'Economy', term: 'milestones' },
   { path: 'shop', label: 'Shop', group: 'Economy' },
   { path: 'commands', label: 'Commands', group: 'Configuration' },
   { path: 'seasons', label: 'Seasons', group: 'Economy' },

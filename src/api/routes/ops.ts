@@ -100,7 +100,7 @@ export function guildOpsRoutes() {
       const guildId = guildOf(c);
       const body = parseWith(PauseBody, await readJson(c));
       const result = await services.ops.setPaused(guildId, body.paused, actorOf(c));
-      if (!result.ok) throw new ApiError('not_found', `no guild ${guildId}`);
+      if (!result.ok) throw result.code === 'invalid' ? new ApiError('validation_failed', 'the guild settings are invalid', result.problems) : new ApiError('not_found', `no guild ${guildId}`);
       await services.configs.reload(guildId);
       return c.json({ paused: result.paused, replayed: result.resumed?.replayed ?? 0 });
     });

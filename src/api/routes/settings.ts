@@ -19,7 +19,7 @@ const DataSourcesQuery = z.object({ days: z.coerce.number().int().min(1).max(365
 const G = '/api/guilds/{guildId}';
 export const settingsDocs: RouteDoc[] = [
   { method: 'get', path: `${G}/settings`, summary: 'Guild settings', tag: 'settings', response: SettingsOut, statuses: [404] },
-  { method: 'patch', path: `${G}/settings`, summary: 'Change guild settings (merged; null removes a setting)', tag: 'settings', body: GuildSettingsPatch, response: SettingsOut, statuses: [404] },
+  { method: 'patch', path: `${G}/settings`, summary: 'Change guild settings (merged; null removes a setting)', tag: 'settings', body: GuildSettingsPatch, response: SettingsOut, statuses: [404, 422] },
   { method: 'get', path: `${G}/data-sources`, summary: 'Which event types are captured (settings.capture), how many arrived in the window, and the lake retention', tag: 'settings', query: DataSourcesQuery, response: DataSourcesOut },
 ];
 
@@ -38,7 +38,7 @@ export function settingsRoutes() {
     const patch = parseWith(GuildSettingsPatch, await readJson(c));
     const services = c.get('services');
     const result = await changeSettings(services.database.db, guildOf(c), patch, actorOf(c));
-    if (!result.ok) throw unknownGuild();
+    if (!result.ok) throw result.code === 'invalid' ? new ApiError('validation_failed', 'the request body is invalid', result.problems) : unknownGuild();
     return c.json(settingsView(result.guild, services.env.CAIRN_RETENTION_DAYS));
   });
 

@@ -6,6 +6,7 @@ import type { LakeEvent } from '../../events/lake-event.ts';
 import { awardRefusal } from '../../ledger/ledger.ts';
 import { CommandError } from '../errors.ts';
 import { snowflakeIso } from '../normalize/snowflake.ts';
+import { labelsFor } from '../../guilds/labels.ts';
 import { currencySuggestions } from './currency-option.ts';
 import type { SlashCommand } from './command.ts';
 import { Colour, embed, formatAmount } from './replies.ts';
@@ -56,14 +57,15 @@ export const award: SlashCommand = {
         'award_not_applied',
         why?.code === 'out_of_range'
           ? `The award was not applied: ${why.message}.`
-          : `The award was not applied: ${member.username}'s ${currency.name} balance is too low to take ${formatAmount(-amount)}.`,
+          : `The award was not applied: ${member.username}'s ${labelsFor(config.settings).currency(currency)} balance is too low to take ${formatAmount(-amount)}.`,
       );
     }
     const verb = amount > 0 ? 'Awarded' : 'Took';
-    const shown = `${formatAmount(Math.abs(amount))} ${currency.symbol ? `${currency.symbol} ` : ''}${currency.name}`;
+    const labels = labelsFor(config.settings);
+    const shown = `${formatAmount(Math.abs(amount))} ${labels.currencyWithSymbol(currency)}`;
     return {
       embeds: [
-        embed(`${verb} ${shown}`, `<@${member.id}> now has **${formatAmount(outcome.balanceAfter)}** ${currency.name}.${reason ? `\nReason: ${reason}` : ''}`, { color: Colour.success }),
+        embed(`${verb} ${shown}`, `<@${member.id}> now has **${formatAmount(outcome.balanceAfter)}** ${labels.currency(currency)}.${reason ? `\nReason: ${reason}` : ''}`, { color: Colour.success }),
       ],
     };
   },

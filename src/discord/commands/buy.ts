@@ -7,10 +7,11 @@ import { and, eq } from 'drizzle-orm';
 import { purchases, wallets } from '../../db/schema.ts';
 import { MilestoneChecker } from '../../milestones/checker.ts';
 import { EngineProcessor } from '../../pipeline/engine-processor.ts';
+import { labelsFor } from '../../guilds/labels.ts';
 import { listShopItems, purchase } from '../../shop/shop.ts';
 import { snowflakeIso } from '../normalize/snowflake.ts';
 import type { CommandServices, SlashCommand } from './command.ts';
-import { currencyLabel, suggest } from './currency-option.ts';
+import { suggest } from './currency-option.ts';
 import { Colour, embed, formatAmount, refuse } from './replies.ts';
 
 /** Rules may react to shop_purchase: the purchase runs them like the API's purchases do. */
@@ -50,8 +51,9 @@ export const buy: SlashCommand = {
       .where(and(eq(purchases.guildId, guildId), eq(purchases.itemId, item.id), eq(purchases.userId, userId), eq(purchases.at, at)));
     if (already) return refuse('already_bought', `This purchase of ${item.name} was already made.`, { item: item.key, purchase: already.id });
     const result = await purchase(db, guildId, userId, item.key, { at, engine: engineFor(context) });
-    const currency = (await configs.get(guildId)).currencies.get(item.currency);
-    const label = currency ? currencyLabel(currency) : item.currency;
+    const config = await configs.get(guildId);
+    const currency = config.currencies.get(item.currency);
+    const label = currency ? labelsFor(config.settings).currencyWithSymbol(currency) : item.currency;
     if (!result.ok) {
       const message = result.code === 'insufficient_funds'
         ? `${item.icon} ${item.name} costs **${formatAmount(item.price)} ${label}**; you have **${formatAmount(await balanceOf(db, guildId, userId, currency?.id))}**. Nothing was taken.`

@@ -1,5 +1,6 @@
 // Resolving a currency option: a key (or name) typed by a member, or the guild's first currency
 // by display order when none is given. Unknown keys become a refusal that lists the real ones.
+import { labelsFor, type Labels } from '../../guilds/labels.ts';
 import type { CurrencyInfo } from '../../rules/compiler.ts';
 import type { CommandReply } from './command.ts';
 import { refuse } from './replies.ts';
@@ -10,12 +11,13 @@ export function currenciesInOrder(currencies: ReadonlyMap<string, CurrencyInfo>)
   return [...currencies.values()].sort((a, b) => a.display_order - b.display_order || a.id - b.id);
 }
 
-export function chooseCurrency(currencies: ReadonlyMap<string, CurrencyInfo>, typed: string | null): CurrencyChoice {
+/** `labels`: what the guild calls its currencies; a member may type that name too. */
+export function chooseCurrency(currencies: ReadonlyMap<string, CurrencyInfo>, typed: string | null, labels?: Labels): CurrencyChoice {
   const ordered = currenciesInOrder(currencies);
   if (ordered.length === 0) return { ok: false, reply: refuse('no_currencies', 'This server has no currencies yet; an admin can add some in the Cairn panel.') };
   if (typed === null || typed.trim() === '') return { ok: true, currency: ordered[0]! };
   const wanted = typed.trim().toLowerCase();
-  const found = currencies.get(wanted) ?? ordered.find((c) => c.name.toLowerCase() === wanted);
+  const found = currencies.get(wanted) ?? ordered.find((c) => c.name.toLowerCase() === wanted || labels?.currency(c).toLowerCase() === wanted);
   if (found) return { ok: true, currency: found };
   const known = ordered.map((c) => `\`${c.key}\``).join(', ');
   return { ok: false, reply: refuse('unknown_currency', `There is no currency \`${typed.trim()}\` here. Known currencies: ${known}.`, { key: wanted }) };
@@ -33,7 +35,8 @@ export function suggest<T>(items: T[], typed: string, label: (item: T) => string
 }
 
 /** The guild's currencies, in display order, as autocomplete choices. */
-export async function currencySuggestions(context: { configs: { get(guildId: string): Promise<{ currencies: ReadonlyMap<string, CurrencyInfo> }> }; guildId: string; focused: { value: string } }) {
+export async function currencySuggestions(context: { configs: { get(guildId: string): Promise<{ currencies: ReadonlyMap<string, CurrencyInfo>; settings: Record<string, unknown> }> }; guildId: string; focused: { value: string } }) {
   const config = await context.configs.get(context.guildId);
-  return suggest(currenciesInOrder(config.currencies), context.focused.value, (c) => `${currencyLabel(c)} (${c.key})`, (c) => c.key);
+  const labels = labelsFor(config.settings);
+  return suggest(currenciesInOrder(config.currencies), context.focused.value, (c) => `${labels.currencyWithSymbol(c)} (${c.key})`, (c) => c.key);
 }

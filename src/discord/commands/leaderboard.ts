@@ -3,7 +3,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { leaderboard as rank, type Leaderboard } from '../../ledger/leaderboard.ts';
 import type { SlashCommand } from './command.ts';
-import { chooseCurrency, currencyLabel, currencySuggestions } from './currency-option.ts';
+import { labelsFor } from '../../guilds/labels.ts';
+import { chooseCurrency, currencySuggestions } from './currency-option.ts';
 import { embed, formatAmount, refuse } from './replies.ts';
 
 const TOP = 10;
@@ -34,7 +35,8 @@ export const leaderboard: SlashCommand = {
   ephemeral: false,
   async run({ interaction, guildId, configs, db }) {
     const config = await configs.get(guildId);
-    const choice = chooseCurrency(config.currencies, interaction.options.getString('currency'));
+    const labels = labelsFor(config.settings);
+    const choice = chooseCurrency(config.currencies, interaction.options.getString('currency'), labels);
     if (!choice.ok) return choice.reply;
     const currency = choice.currency;
     const typedSeason = interaction.options.getString('season');
@@ -43,10 +45,11 @@ export const leaderboard: SlashCommand = {
     const result = await rank(db, guildId, { currency: currency.key, limit: TOP, ...(season.season !== undefined ? { season: season.season } : {}) });
     if (!result.ok) return refuse(result.code, result.code === 'unknown_season' ? `There is no season ${String(season.season)} yet.` : result.message);
     const board = result.board;
-    const title = `${currencyLabel(currency)} leaderboard — ${period(board)}`;
-    if (board.entries.length === 0) return { embeds: [embed(title, `Nobody has earned any ${currency.name} ${board.season ? 'in this season ' : ''}yet.`)] };
+    const title = `${labels.currencyWithSymbol(currency)} leaderboard — ${period(board)}`;
+    const shown = labels.currency(currency);
+    if (board.entries.length === 0) return { embeds: [embed(title, `Nobody has earned any ${shown} ${board.season ? 'in this season ' : ''}yet.`)] };
     const lines = board.entries.map((e) => `${MEDALS[e.rank - 1] ?? `**${e.rank}.**`} <@${e.userId}> — **${formatAmount(e.value)}**`);
-    const footer = board.measure === 'season_earned' ? `${currency.name} earned during the season` : board.measure === 'season_balance' ? `${currency.name} held ${board.season?.current ? 'this season' : 'when the season ended'}` : `${currency.name} held`;
+    const footer = board.measure === 'season_earned' ? `${shown} earned during the season` : board.measure === 'season_balance' ? `${shown} held ${board.season?.current ? 'this season' : 'when the season ended'}` : `${shown} held`;
     return { embeds: [embed(title, lines.join('\n'), { footer: { text: footer } })] };
   },
 };

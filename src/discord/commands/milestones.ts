@@ -3,6 +3,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
+import { labelsFor } from '../../guilds/labels.ts';
 import type { SlashCommand } from './command.ts';
 import { embed, relativeTime } from './replies.ts';
 
@@ -49,7 +50,9 @@ export const milestones: SlashCommand = {
     .toJSON(),
   access: 'member',
   ephemeral: false,
-  async run({ interaction, guildId, userId, db }) {
+  async run({ interaction, guildId, userId, db, configs }) {
+    // What this server calls milestones ("Achievements"), as a word in the reply.
+    const term = labelsFor((await configs.get(guildId)).settings).term('milestones');
     const member = interaction.options.getUser('member') ?? interaction.user;
     const name = member.globalName ?? member.username;
     const earned = await earnedMilestones(db, guildId, member.id);
@@ -59,14 +62,14 @@ export const milestones: SlashCommand = {
                  (SELECT count(DISTINCT milestone_id)::int FROM member_milestones WHERE guild_id = ${guildId} AND user_id = ${member.id}) AS earned`,
     );
     const total = Number(counts?.total ?? 0);
-    const title = `${name}'s milestones`;
+    const title = `${name}'s ${term}`;
     if (earned.length === 0) {
       const who = member.id === userId ? 'You have' : `${name} has`;
-      return { embeds: [embed(title, `${who} not earned any milestone yet${total > 0 ? ` (there are ${total} to earn)` : ''}.`)] };
+      return { embeds: [embed(title, `${who} no ${term} yet${total > 0 ? ` (there are ${total} to earn)` : ''}.`)] };
     }
     const lines = earned.slice(0, SHOWN).map(describeMilestone);
     if (earned.length > SHOWN) lines.push(`…and ${earned.length - SHOWN} more`);
     const distinct = Number(counts?.earned ?? 0);
-    return { embeds: [embed(title, lines.join('\n'), { footer: { text: `${distinct} of ${Math.max(total, distinct)} milestones earned` } })] };
+    return { embeds: [embed(title, lines.join('\n'), { footer: { text: `${distinct} of ${Math.max(total, distinct)} ${term} earned` } })] };
   },
 };

@@ -2,7 +2,7 @@
 // reload, and the error kept for the section's field messages. Every section shares it.
 import { api, ApiError, g } from '$lib/api';
 import { notify } from '$lib/toast.svelte';
-import type { GuildSettingsChange } from '$api/contract';
+import type { GuildSettingsChange, GuildSettingsView } from '$api/contract';
 
 export class SettingsSaver {
   saving = $state(false);
@@ -26,4 +26,11 @@ export class SettingsSaver {
       this.saving = false;
     }
   }
+}
+
+/** What the settings page gives every section: the stored settings and a reload after a save. */
+export interface SectionProps {
+  guildId: string;
+  settings: GuildSettingsView;
+  saved: () => void;
 }
