@@ -11,6 +11,7 @@ import type { ManualAwards } from '../pipeline/manual-awards.ts';
 import type { ConfigStore } from '../rules/config-store.ts';
 import { createDiscordClient, guardPacketHandling, trackGatewayStatus, type GatewayStatus } from './client.ts';
 import type { SlashCommand } from './commands/command.ts';
+import { CommandRegistrar } from './commands/register.ts';
 import { COMMANDS } from './commands/registry.ts';
 import type { BotContext } from './context.ts';
 import { DirectorySync } from './directory-sync.ts';
@@ -73,12 +74,14 @@ export class DiscordBot {
   /** Presence sessions: only with the GuildPresences intent (off by default). */
   readonly presence: PresenceSessions | undefined;
   readonly outbox: OutboxDispatcher;
+  readonly registrar: CommandRegistrar;
   readonly #options: DiscordBotOptions;
   readonly #logger: Logger;
   readonly #host: ListenerHost;
   readonly #status: () => GatewayStatus;
   readonly #ready: Promise<void>;
   #unsubscribe: (() => void) | undefined;
+  #unsubscribeConfigs: (() => void) | undefined;
   #stopping: Promise<void> | undefined;
 
   constructor(options: DiscordBotOptions) {
@@ -116,6 +119,7 @@ export class DiscordBot {
       ? new PresenceSessions({ db, clock, logger: logger.child({ part: 'presence' }), emit: (event, onCommitted) => this.events.push(event, onCommitted) }, options.presence)
       : undefined;
     this.outbox = new OutboxDispatcher(options.database, (row) => deliver(this.client.rest, row), logger.child({ part: 'outbox' }), options.outbox);
+    this.registrar = new CommandRegistrar(this.client, options.commands ?? COMMANDS, options.configs, logger.child({ part: 'commands' }));
     const context: BotContext = {
       client: this.client,
       logger,
@@ -130,6 +134,7 @@ export class DiscordBot {
       voice: this.voice,
       presence: this.presence,
       commands: options.commands ?? COMMANDS,
+      registrar: this.registrar,
       ai: options.ai,
     };
     this.#host = new ListenerHost(context, LISTENERS);
@@ -148,6 +153,8 @@ export class DiscordBot {
   async start(): Promise<void> {
     this.#host.attach(this.client);
     this.#unsubscribe = this.#options.pipeline.onCommit(() => this.outbox.wake());
+    // A module switched on or off changes the commands a guild offers.
+    this.#unsubscribeConfigs = this.#options.configs.subscribe((config) => void this.registrar.refresh(config));
     this.outbox.start();
     this.voice.start();
     this.presence?.start();
@@ -163,6 +170,7 @@ export class DiscordBot {
     this.#stopping ??= (async () => {
       const shutdown = { ...DefaultShutdown, ...this.#options.shutdown };
       this.#host.stopAccepting();
+      this.#unsubscribeConfigs?.();
       await this.#host.settle(shutdown.settleMs);
       this.voice.stop();
       await this.voice.closeAll().catch((error) => this.#logger.error({ err: error }, 'could not close voice sessions'));

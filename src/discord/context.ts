@@ -8,6 +8,7 @@ import type { IngestPipeline } from '../pipeline/ingest.ts';
 import type { ManualAwards } from '../pipeline/manual-awards.ts';
 import type { ConfigStore } from '../rules/config-store.ts';
 import type { SlashCommand } from './commands/command.ts';
+import type { CommandRegistrar } from './commands/register.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { MemberSync } from './member-sync.ts';
@@ -32,6 +33,8 @@ export interface BotContext {
   /** Presence sessions, only when the presence intent is enabled (DISCORD_PRIVILEGED_INTENTS). */
   readonly presence?: PresenceSessions | undefined;
   readonly commands: readonly SlashCommand[];
+  /** Registers each guild's commands (those of its enabled modules). */
+  readonly registrar: CommandRegistrar;
   /** Gemini features for commands such as /audit. */
   readonly ai?: AiService | undefined;
 }

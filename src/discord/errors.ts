@@ -47,6 +47,10 @@ export type CommandErrorCode =
   | 'invalid_amount'
   | 'invalid_member'
   | 'award_not_applied'
+  | 'module_off'
+  | 'unknown_module'
+  | 'unknown_milestone'
+  | 'invalid_option'
   | 'internal';
 
 /** An expected failure of a slash command, with the friendly message the member sees. */

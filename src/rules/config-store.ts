@@ -22,6 +22,7 @@ export class ConfigStore {
   #reconnects = 0;
   /** Called after each swap (tests and metrics observe reloads). */
   onReload: ((config: CompiledConfig) => void) | undefined;
+  readonly #subscribers = new Set<(config: CompiledConfig) => void>();
 
   constructor(
     private readonly database: Database,
@@ -74,6 +75,7 @@ export class ConfigStore {
         this.#configs.set(guildId, config);
         this.#reloads++;
         this.onReload?.(config);
+        for (const subscriber of this.#subscribers) subscriber(config);
         return config;
       } catch (error) {
         // A configuration that could not be refreshed (say, the database went away just after its
@@ -90,6 +92,12 @@ export class ConfigStore {
     // outside it would wait for the transaction that is waiting for this load.
     if (this.#dirty.delete(guildId)) return this.#load(guildId, exec);
     return config;
+  }
+
+  /** Calls `fn` after every load of a guild's configuration (e.g. to register commands again); returns the unsubscribe. */
+  subscribe(fn: (config: CompiledConfig) => void): () => void {
+    this.#subscribers.add(fn);
+    return () => this.#subscribers.delete(fn);
   }
 
   /** Drops a guild's configuration (e.g. when the reloading transaction rolled back). */

@@ -1,6 +1,5 @@
 // GuildCreate after ready (the bot was added to a guild) → slash commands registered there.
 import { Events } from 'discord.js';
-import { registerCommands } from '../commands/register.ts';
 import { clientListener } from '../listener.ts';
 
 export const guildJoined = clientListener({
@@ -8,6 +7,6 @@ export const guildJoined = clientListener({
   event: Events.GuildCreate,
   async run(context, guild) {
     context.logger.info({ guildId: guild.id }, 'added to a guild');
-    await registerCommands(context.client, [guild.id], context.commands, context.logger);
+    await context.registrar.register([guild.id]);
   },
 });
