@@ -4,6 +4,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { guilds, milestones, rules, shopItems } from '../db/schema.ts';
+import { disabledModules } from '../guilds/modules.ts';
 import { CurrencySchema } from '../ledger/currency.ts';
 import { MilestoneSchema } from '../milestones/schema.ts';
 import { loadCurrencies, loadZones } from '../rules/repository.ts';
@@ -38,6 +39,7 @@ export async function exportGuild(exec: Executor, guildId: string): Promise<Reci
     milestones: milestoneDocs,
     shop,
     settings: {},
+    disabled_modules: [...disabledModules(guild?.settings ?? {})].sort(),
   });
 }
 

@@ -76,6 +76,7 @@ function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConf
     milestones: parse(MilestoneSchema, recipe.milestones, 'milestones'),
     shop: parse(ShopItemSchema, recipe.shop, 'shop'),
     labels: recipe.labels,
+    disabled_modules: recipe.disabled_modules,
   };
   for (const section of SECTIONS) {
     const keys = (next[section] as { key: string }[]).map((d) => d.key);
@@ -131,8 +132,9 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       const recipeInfo = { key: recipe.key, name: recipe.name, description: recipe.description, version: recipe.version };
       const [guild] = await tx.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
       const settings = guild?.settings ?? {};
-      const settingsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels) || !isDeepStrictEqual(settings.recipe ?? null, recipeInfo);
-      if (settingsChanged) await tx.update(guilds).set({ settings: { ...settings, labels: recipe.labels, recipe: recipeInfo } }).where(eq(guilds.id, guildId));
+      const modules = diff.modules.length > 0 ? { disabled_modules: [...new Set(next.disabled_modules ?? [])].sort() } : {};
+      const settingsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels) || !isDeepStrictEqual(settings.recipe ?? null, recipeInfo) || diff.modules.length > 0;
+      if (settingsChanged) await tx.update(guilds).set({ settings: { ...settings, labels: recipe.labels, recipe: recipeInfo, ...modules } }).where(eq(guilds.id, guildId));
       const applied = !diff.identical || settingsChanged;
       if (applied) await audit(tx, { guildId, actor: options.actor, action: 'preset.import', entityType: 'preset', entityKey: recipe.key, before: null, after: { recipe: recipeInfo, mode: options.mode ?? 'merge', diff } });
       return { ok: true, summary, diff, applied } as const;

@@ -2,6 +2,7 @@
 // currencies, zones, rules, milestones, shop items, labels — with placeholders for the channels and
 // roles of the guild it is imported into ({{channel:name}}, {{role:name}}).
 import { z } from 'zod';
+import { DisabledModules } from '../guilds/modules.ts';
 import { CurrencySchema } from '../ledger/currency.ts';
 import type { ConfigInput } from '../rules/compiler.ts';
 import { ZoneSchema } from '../rules/zones.ts';
@@ -31,6 +32,8 @@ export const RecipeSchema = z
     milestones: z.array(z.record(z.string(), z.unknown())).max(1000).default([]),
     shop: z.array(z.record(z.string(), z.unknown())).max(500).default([]),
     settings: z.record(z.string(), z.unknown()).default({}),
+    /** Modules switched off; absent keeps the guild's (merge) or switches every module on (replace). */
+    disabled_modules: DisabledModules.optional(),
   })
   .strict();
 
@@ -96,6 +99,7 @@ export function recipeConfigInput(recipe: Recipe, guildId: string, bindings: Bin
     zones: value.zones,
     rules: value.rules.map((document, i) => ({ id: i + 1, version: 1, document })),
     milestones: value.milestones.map((document, i) => ({ id: i + 1, document })),
+    settings: { disabled_modules: value.disabled_modules ?? [] },
   };
 }
 
