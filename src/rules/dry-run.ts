@@ -138,11 +138,14 @@ export async function loadStateForDryRun(exec: Executor, config: CompiledConfig,
     const problem = balance.problem ?? lifetime.problem;
     state.setWallet(w.user_id, w.currency_id, { balance: balance.value, lifetimeEarned: lifetime.value, level: w.level, ...(problem ? { problem } : {}) });
   }
-  const roles = await queryRows<{ user_id: string; roles: string[] }>(
+  const roles = await queryRows<{ user_id: string; roles: string[]; announce_opt_out: boolean }>(
     exec,
-    sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${bigintArray(members)})`,
+    sql`SELECT user_id::text, roles, announce_opt_out FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${bigintArray(members)})`,
   );
-  for (const r of roles) state.setRoles(r.user_id, r.roles);
+  for (const r of roles) {
+    state.setRoles(r.user_id, r.roles);
+    state.setAnnouncementOptOut(r.user_id, r.announce_opt_out);
+  }
   await loadLimitHistory(exec, config, state.limits, { rules: config.rules, earliest: Date.parse(event.occurred_at), members });
   return state;
 }

@@ -3,7 +3,8 @@
 // rules and registers none of its commands (src/guilds/module-switch.ts holds the domain).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { commandModules } from '../../discord/commands/registry.ts';
+import { commandModules } from '../../discord/commands/command-modules.ts';
+import { COMMANDS } from '../../discord/commands/registry.ts';
 import { listModules, setModuleEnabled } from '../../guilds/module-switch.ts';
 import { ModuleName } from '../../guilds/modules.ts';
 import { ApiError } from '../errors.ts';
@@ -33,14 +34,14 @@ export const moduleDocs: RouteDoc[] = [
 export function moduleRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
-    const modules = await listModules(c.get('services').database.db, guildOf(c), commandModules());
+    const modules = await listModules(c.get('services').database.db, guildOf(c), commandModules(COMMANDS));
     if (!modules) throw new ApiError('not_found', 'this guild is unknown to Cairn');
     return c.json(modules);
   });
   app.put('/:name', async (c) => {
     const { name } = parseWith(ModuleParam, { name: c.req.param('name') }, 'path');
     const { enabled } = parseWith(ModuleSwitch, await readJson(c));
-    const result = await setModuleEnabled(c.get('services').database.db, guildOf(c), name, enabled, actorOf(c), commandModules());
+    const result = await setModuleEnabled(c.get('services').database.db, guildOf(c), name, enabled, actorOf(c), commandModules(COMMANDS));
     if (!result.ok) throw new ApiError('not_found', result.code === 'not_found' ? 'this guild is unknown to Cairn' : `no rule or command belongs to a module "${name}"`, [{ path: 'name', message: 'unknown module' }]);
     return c.json(result.module);
   });

@@ -20,6 +20,8 @@ export interface CommandServices {
   logger: Logger;
   /** Gemini features (/audit); absent when the bot runs without them. */
   ai?: AiService | undefined;
+  /** The commands the bot offers (for /config's module list: which module owns which). */
+  commands?: readonly SlashCommand[];
 }
 
 export interface CommandContext extends CommandServices {

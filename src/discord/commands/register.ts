@@ -7,7 +7,7 @@ import type { Logger } from '../../log/logger.ts';
 import type { CompiledConfig } from '../../rules/compiler.ts';
 import type { ConfigStore } from '../../rules/config-store.ts';
 import type { SlashCommand } from './command.ts';
-import { enabledCommands } from './registry.ts';
+import { enabledCommands } from './command-modules.ts';
 
 export class CommandRegistrar {
   /** The command names last registered per guild, to register again only on a change. */
