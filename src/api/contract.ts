@@ -16,6 +16,7 @@ import type { GuildSettingsPatch, PublicLeaderboardSettings as PublicLeaderboard
 import type { LeaderboardOut } from './routes/leaderboard.ts';
 import type { VisibilityOut } from './routes/member-visibility.ts';
 import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberProfileOut } from './routes/members.ts';
+import type { ModuleOut, ModuleSwitch as ModuleSwitchIn } from './routes/modules.ts';
 import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
 import type { ItemOut } from './routes/shop.ts';
@@ -73,6 +74,11 @@ export type MemberRole = MemberRow['roles'][number];
 export type MemberListQuery = Partial<z.output<typeof MemberListQuerySchema>>;
 /** GET /guilds/:g/members/:id: the profile, header (name, avatar, roles) to transactions. */
 export type MemberProfile = z.output<typeof MemberProfileOut>;
+
+/** GET /guilds/:g/modules (each), PUT /guilds/:g/modules/:name: a module, its rule counts and commands, on or off. */
+export type GuildModule = z.output<typeof ModuleOut>;
+/** PUT /guilds/:g/modules/:name. */
+export type ModuleSwitch = z.input<typeof ModuleSwitchIn>;
 
 /** GET /guilds/:g/health: rules failing or quarantined, invalid rules, events set aside. */
 export type GuildHealth = z.output<typeof GuildHealthOut>;

@@ -43,10 +43,15 @@ export type CommandErrorCode =
   | 'not_in_guild'
   | 'not_admin'
   | 'unknown_command'
+  | 'invalid_settings'
   | 'unknown_currency'
   | 'invalid_amount'
   | 'invalid_member'
   | 'award_not_applied'
+  | 'module_off'
+  | 'unknown_module'
+  | 'unknown_milestone'
+  | 'invalid_option'
   | 'internal';
 
 /** An expected failure of a slash command, with the friendly message the member sees. */

@@ -15,3 +15,4 @@ export function disabledModules(settings: Record<string, unknown>): ReadonlySet<
 export function isModuleEnabled(settings: Record<string, unknown>, module: string): boolean {
   return !disabledModules(settings).has(module);
 }
+

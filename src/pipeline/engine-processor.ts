@@ -21,7 +21,7 @@ import type { ConfigStore } from '../rules/config-store.ts';
 import { evaluate } from '../rules/engine.ts';
 import { loadLimitHistory } from '../rules/history.ts';
 import { LimitHistory } from '../rules/limits.ts';
-import type { EngineState } from '../rules/state.ts';
+import { ANNOUNCED_EVENTS, type EngineState } from '../rules/state.ts';
 import type { MilestoneHook, Plan, RuleError } from '../rules/types.ts';
 import type { CompiledRule } from '../rules/compiler.ts';
 import { QUARANTINE_AFTER, ruleErrorRow, type RuleErrorRow } from '../rules/rule-errors.ts';
@@ -65,6 +65,7 @@ class LockedState implements EngineState {
     readonly guildId: string,
     locked: ReadonlyMap<string, WalletState>,
     roles: Map<string, string[]>,
+    private readonly quiet: ReadonlySet<string>,
   ) {
     for (const [key, wallet] of locked) this.#wallets.set(key, { ...wallet });
     for (const [id, r] of roles) this.#roles.set(id, r);
@@ -82,6 +83,10 @@ class LockedState implements EngineState {
 
   setRoles(userId: string, roles: string[]): void {
     this.#roles.set(userId, roles);
+  }
+
+  optedOutOfAnnouncements(userId: string): boolean {
+    return this.quiet.has(userId);
   }
 }
 
@@ -134,7 +139,7 @@ export class EngineProcessor implements EventProcessor {
     if (config.currencies.size === 0 && config.rules.length === 0) return [];
     const memberIds = membersOf(events);
     const locked = await lockBatchWallets(tx, config, memberIds);
-    const state = new LockedState(guildId, locked, await loadRoles(tx, config, guildId, memberIds));
+    const state = new LockedState(guildId, locked, await loadRoles(tx, config, guildId, memberIds), await loadAnnouncementOptOuts(tx, config, guildId, memberIds));
     await loadBatchHistory(tx, config, state, events, memberIds);
     // The lake's counters already include stored events; the checker takes them out and back in order.
     const stored = events.filter((e) => e.id !== null).map((e) => e.event);
@@ -240,6 +245,20 @@ async function loadRoles(tx: Tx, config: CompiledConfig, guildId: string, member
     sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(memberIds)})`,
   );
   return new Map(rows.map((r) => [r.user_id, r.roles]));
+}
+
+/** Rules that post a message on a level-up or milestone (announcements a member may opt out of). */
+function announcesOnRules(config: CompiledConfig): boolean {
+  return config.rules.some((r) => r.rule.trigger.events.some((e) => ANNOUNCED_EVENTS.has(e)) && r.rule.effects.some((e) => e.type === 'message'));
+}
+
+async function loadAnnouncementOptOuts(tx: Tx, config: CompiledConfig, guildId: string, memberIds: string[]): Promise<Set<string>> {
+  if (memberIds.length === 0 || !announcesOnRules(config)) return new Set();
+  const rows = await queryRows<{ user_id: string }>(
+    tx,
+    sql`SELECT user_id::text FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(memberIds)}) AND announce_opt_out`,
+  );
+  return new Set(rows.map((r) => r.user_id));
 }
 
 /** Ledger rows, wallets, rule firings and outbox rows of a batch: one statement. */

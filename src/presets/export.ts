@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { guilds, milestones, rules, shopItems } from '../db/schema.ts';
 import { loadCommands } from '../custom-commands/load.ts';
+import { disabledModules } from '../guilds/modules.ts';
 import { CurrencySchema } from '../ledger/currency.ts';
 import { MilestoneSchema } from '../milestones/schema.ts';
 import { loadCurrencies, loadZones } from '../rules/repository.ts';
@@ -40,6 +41,7 @@ export async function exportGuild(exec: Executor, guildId: string): Promise<Reci
     shop,
     commands: await loadCommands(exec, guildId),
     settings: {},
+    disabled_modules: [...disabledModules(guild?.settings ?? {})].sort(),
   });
 }
 

@@ -83,6 +83,7 @@ function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConf
     shop: parse(ShopItemSchema, recipe.shop, 'shop'),
     commands: keyedCommands(parse(CustomCommandSchema, recipe.commands, 'commands')),
     labels: recipe.labels,
+    disabled_modules: recipe.disabled_modules,
   };
   const builtIns = builtInCommandNames();
   next.commands.forEach((c, i) => {
@@ -145,8 +146,9 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       const recipeInfo = { key: recipe.key, name: recipe.name, description: recipe.description, version: recipe.version };
       const [guild] = await tx.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
       const settings = guild?.settings ?? {};
-      const settingsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels) || !isDeepStrictEqual(settings.recipe ?? null, recipeInfo);
-      if (settingsChanged) await tx.update(guilds).set({ settings: { ...settings, labels: recipe.labels, recipe: recipeInfo } }).where(eq(guilds.id, guildId));
+      const modules = diff.modules.length > 0 ? { disabled_modules: [...new Set(next.disabled_modules ?? [])].sort() } : {};
+      const settingsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels) || !isDeepStrictEqual(settings.recipe ?? null, recipeInfo) || diff.modules.length > 0;
+      if (settingsChanged) await tx.update(guilds).set({ settings: { ...settings, labels: recipe.labels, recipe: recipeInfo, ...modules } }).where(eq(guilds.id, guildId));
       const applied = !diff.identical || settingsChanged;
       if (applied) await audit(tx, { guildId, actor: options.actor, action: 'preset.import', entityType: 'preset', entityKey: recipe.key, before: null, after: { recipe: recipeInfo, mode: options.mode ?? 'merge', diff } });
       return { ok: true, summary, diff, applied } as const;

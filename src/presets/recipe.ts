@@ -2,6 +2,7 @@
 // currencies, zones, rules, milestones, shop items, labels — with placeholders for the channels and
 // roles of the guild it is imported into ({{channel:name}}, {{role:name}}).
 import { z } from 'zod';
+import { DisabledModules } from '../guilds/modules.ts';
 import { CurrencySchema } from '../ledger/currency.ts';
 import type { ConfigInput } from '../rules/compiler.ts';
 import { ZoneSchema } from '../rules/zones.ts';
@@ -33,6 +34,8 @@ export const RecipeSchema = z
     /** Custom slash command documents (src/custom-commands/schema.ts), validated on import. */
     commands: z.array(z.record(z.string(), z.unknown())).max(100).default([]),
     settings: z.record(z.string(), z.unknown()).default({}),
+    /** Modules switched off; absent keeps the guild's (merge) or switches every module on (replace). */
+    disabled_modules: DisabledModules.optional(),
   })
   .strict();
 
@@ -98,6 +101,7 @@ export function recipeConfigInput(recipe: Recipe, guildId: string, bindings: Bin
     zones: value.zones,
     rules: value.rules.map((document, i) => ({ id: i + 1, version: 1, document })),
     milestones: value.milestones.map((document, i) => ({ id: i + 1, document })),
+    settings: { disabled_modules: value.disabled_modules ?? [] },
   };
 }
 

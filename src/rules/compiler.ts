@@ -6,6 +6,7 @@ import type { Currency } from '../ledger/currency.ts';
 import { MilestoneSchema, type Milestone } from '../milestones/schema.ts';
 import { compileLogic, type Compiled } from './logic/compile.ts';
 import { readsVar } from './logic/reads.ts';
+import { disabledModules } from '../guilds/modules.ts';
 import { RuleSchema, type Effect, type Limit, type Rule } from './schema.ts';
 import { ZoneIndex, type Zone } from './zones.ts';
 
@@ -74,6 +75,8 @@ export interface CompiledConfig {
   currencyById: Map<number, CurrencyInfo>;
   /** Rules that could not be compiled; they never run. */
   problems: CompileProblem[];
+  /** Enabled rules left out because their module is switched off (a dry run says so). */
+  moduleOff: { id: number; version: number; rule: Rule }[];
   /** Internal event types some rule listens to (others need not be emitted). */
   listened: Set<string>;
   /** Some enabled rule reads ai_quality. */
@@ -209,6 +212,8 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
   const currencyKeys = new Set(currencies.keys());
   const problems: CompileProblem[] = [];
   const parsed: { stored: StoredRule; rule: Rule }[] = [];
+  const off = disabledModules(input.settings ?? {});
+  const moduleOff: CompiledConfig['moduleOff'] = [];
   for (const stored of input.rules) {
     const result = parseRule(stored.document);
     const key = String((stored.document as { key?: unknown })?.key ?? `#${stored.id}`);
@@ -221,7 +226,9 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
       problems.push(...refs.map((p) => ({ ruleKey: key, ...p })));
       continue;
     }
-    if (result.rule.enabled) parsed.push({ stored, rule: result.rule });
+    if (!result.rule.enabled) continue;
+    if (off.has(result.rule.module)) moduleOff.push({ id: stored.id, version: stored.version, rule: result.rule });
+    else parsed.push({ stored, rule: result.rule });
   }
   parsed.sort((a, b) => byPriority(a.rule, b.rule));
   const rules = parsed.map((p, i) => compileRule(p.stored, p.rule, zones, i));
@@ -256,6 +263,7 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
     currencies,
     currencyById: new Map(input.currencies.map((c) => [c.id, c])),
     problems,
+    moduleOff,
     listened,
     aiQuality: rules.some((r) => r.usesAiQuality),
     maxChainDepth: input.maxChainDepth ?? 3,

@@ -70,6 +70,13 @@ export function dryRun(
       trigger: { matched: false, listening: false, reason: `listens to ${r.rule.trigger.events.join(', ')}, not ${event.type}` },
       conditions: [], limits: [], effects: [], fired: false, applied: false,
     }));
+  // Rules of a module the guild switched off: listed, so a tester sees why they stayed silent.
+  const off: RuleTrace[] = config.moduleOff.map(({ id, version, rule: r }) => ({
+    rule: r.key, name: r.name, ruleId: id, version, module: r.module, mode: r.mode, priority: r.priority,
+    trigger: { matched: false, reason: `module ${r.module} is off` },
+    conditions: [], limits: [], effects: [], fired: false, applied: false, skipped: `module ${r.module} is off`,
+  }));
+  const offModules = [...new Set(config.moduleOff.filter((r) => r.rule.trigger.events.includes(event.type)).map((r) => r.rule.module))].sort();
   const balances: DryRunResult['balances'] = {};
   const levels: DryRunResult['levels'] = {};
   for (const m of members) {
@@ -86,9 +93,9 @@ export function dryRun(
     guild_id: config.guildId,
     rules_version: config.version,
     event: root?.event ?? { type: event.type, source_id: event.source_id, actor_id: event.actor_id, target_id: event.target_id, channel_id: event.channel_id, occurred_at: event.occurred_at, data: event.data },
-    rules: [...(root?.rules ?? []), ...others].sort((a, b) => b.priority - a.priority || (a.rule < b.rule ? -1 : 1)),
+    rules: [...(root?.rules ?? []), ...others, ...off].sort((a, b) => b.priority - a.priority || (a.rule < b.rule ? -1 : 1)),
     chain,
-    notes: evaluation.notes,
+    notes: [...offModules.map((m) => `module ${m} is off: its rules for ${event.type} did not run`), ...evaluation.notes],
     balances,
     levels,
     outbox: evaluation.plan.outbox,
@@ -131,11 +138,14 @@ export async function loadStateForDryRun(exec: Executor, config: CompiledConfig,
     const problem = balance.problem ?? lifetime.problem;
     state.setWallet(w.user_id, w.currency_id, { balance: balance.value, lifetimeEarned: lifetime.value, level: w.level, ...(problem ? { problem } : {}) });
   }
-  const roles = await queryRows<{ user_id: string; roles: string[] }>(
+  const roles = await queryRows<{ user_id: string; roles: string[]; announce_opt_out: boolean }>(
     exec,
-    sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${bigintArray(members)})`,
+    sql`SELECT user_id::text, roles, announce_opt_out FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${bigintArray(members)})`,
   );
-  for (const r of roles) state.setRoles(r.user_id, r.roles);
+  for (const r of roles) {
+    state.setRoles(r.user_id, r.roles);
+    state.setAnnouncementOptOut(r.user_id, r.announce_opt_out);
+  }
   await loadLimitHistory(exec, config, state.limits, { rules: config.rules, earliest: Date.parse(event.occurred_at), members });
   return state;
 }

@@ -9,7 +9,7 @@ import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
 import { EvalContext } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
-import type { EngineState, WalletView } from './state.ts';
+import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
 import { renderTemplate } from './template.ts';
 import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedPosting, RuleError, RuleTrace } from './types.ts';
 
@@ -596,6 +596,9 @@ class Evaluator {
     if (effect.type === 'message') {
       const channel = effect.channel === 'event_channel' ? ctx.event.channel_id : effect.channel;
       if (!channel) return this.tracing ? { type: 'message', channel, content, status: 'skipped', note: 'the event has no channel' } : undefined;
+      if (ANNOUNCED_EVENTS.has(ctx.event.type) && this.state.optedOutOfAnnouncements(ctx.event.actor_id)) {
+        return this.tracing ? { type: 'message', channel, content, status: 'skipped', note: 'the member opted out of announcements (/settings announcements off)' } : undefined;
+      }
       if (run.live) {
         this.plan.outbox.push({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
         run.produced = true;

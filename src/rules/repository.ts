@@ -110,6 +110,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     currencies: new Map(guildCurrencies.map((c) => [c.key, c])),
     currencyById: new Map(guildCurrencies.map((c) => [c.id, c])),
     problems: [],
+    moduleOff: [],
     listened: new Set<string>(),
     aiQuality: compiled.usesAiQuality,
     maxChainDepth: 3,

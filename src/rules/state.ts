@@ -16,8 +16,13 @@ export interface EngineState {
   wallet(userId: string, currency: CurrencyInfo): WalletView;
   roles(userId: string): string[];
   setRoles(userId: string, roles: string[]): void;
+  /** The member ran `/settings announcements off`: no level-up or milestone announcements name them. */
+  optedOutOfAnnouncements(userId: string): boolean;
   readonly limits: LimitHistory;
 }
+
+/** The events whose rule messages are announcements a member may opt out of. */
+export const ANNOUNCED_EVENTS: ReadonlySet<string> = new Set(['level_up', 'milestone_earned']);
 
 /** Wallets by member, then currency id: two map lookups, no key strings on the hot path. */
 export class WalletTable<W extends WalletView = WalletView> {
@@ -42,6 +47,7 @@ export class MemoryState implements EngineState {
   readonly limits = new LimitHistory();
   readonly #wallets = new WalletTable();
   readonly #roles = new Map<string, string[]>();
+  readonly #quiet = new Set<string>();
 
   constructor(readonly guildId: string) {}
 
@@ -65,5 +71,14 @@ export class MemoryState implements EngineState {
 
   setRoles(userId: string, roles: string[]): void {
     this.#roles.set(userId, roles);
+  }
+
+  optedOutOfAnnouncements(userId: string): boolean {
+    return this.#quiet.has(userId);
+  }
+
+  setAnnouncementOptOut(userId: string, optedOut: boolean): void {
+    if (optedOut) this.#quiet.add(userId);
+    else this.#quiet.delete(userId);
   }
 }

@@ -20,6 +20,8 @@ export interface CommandServices {
   logger: Logger;
   /** Gemini features (/audit); absent when the bot runs without them. */
   ai?: AiService | undefined;
+  /** The commands the bot offers (for /config's module list: which module owns which). */
+  commands?: readonly SlashCommand[];
 }
 
 export interface CommandContext extends CommandServices {
@@ -47,6 +49,11 @@ export interface SlashCommand {
   readonly access: 'member' | 'admin';
   /** Only the invoker sees the reply. */
   readonly ephemeral: boolean;
+  /**
+   * The module that owns the command: not registered (and refused) in a guild that switched it
+   * off. Cairn's built-in commands have none: they are core and always on.
+   */
+  readonly module?: string;
   run(context: CommandContext): Promise<CommandReply>;
   /** Suggestions for the option being typed (options registered with autocomplete). */
   autocomplete?(context: AutocompleteContext): Promise<APIApplicationCommandOptionChoice<string>[]>;

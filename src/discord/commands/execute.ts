@@ -3,6 +3,7 @@
 // private reply; unexpected failures are logged with the reference the member is given.
 import { randomUUID } from 'node:crypto';
 import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { isModuleEnabled } from '../../guilds/modules.ts';
 import { CommandError } from '../errors.ts';
 import type { CommandReply, CommandServices, SlashCommand } from './command.ts';
 import { isCairnAdmin } from './permissions.ts';
@@ -26,6 +27,10 @@ export async function executeCommand(services: CommandServices, interaction: Cha
     if (!command) throw new CommandError('unknown_command', 'This command is not available any more.');
     const guildId = interaction.guildId;
     if (!guildId) throw new CommandError('not_in_guild', 'Cairn commands work inside a server.');
+    // Registration follows a module switch within moments; a command still shown is refused here.
+    if (command.module && !isModuleEnabled((await services.configs.get(guildId)).settings, command.module)) {
+      throw new CommandError('module_off', `/${command.data.name} is switched off on this server (module ${command.module}).`, { module: command.module });
+    }
     if (command.access === 'admin') {
       const config = await services.configs.get(guildId);
       if (!isCairnAdmin(interaction, config.settings)) {

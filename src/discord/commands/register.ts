@@ -9,13 +9,14 @@ import type { Logger } from '../../log/logger.ts';
 import type { CompiledConfig } from '../../rules/compiler.ts';
 import type { ConfigStore } from '../../rules/config-store.ts';
 import type { SlashCommand } from './command.ts';
+import { enabledCommands } from './command-modules.ts';
 import { customCommandData } from './custom.ts';
 
-/** The commands a guild gets: the built-ins, then its custom commands whose module is on. */
+/** The commands a guild gets: the built-ins, then its custom commands, of the modules it has on. */
 export function guildCommandSet(builtIns: readonly SlashCommand[], config: CompiledConfig): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const taken = new Set(builtIns.map((c) => c.data.name));
   const custom = config.commands.filter((c) => !taken.has(c.name) && isModuleEnabled(config.settings, c.module));
-  return [...builtIns.map((c) => c.data), ...custom.map(customCommandData)];
+  return [...enabledCommands(builtIns, config.settings).map((c) => c.data), ...custom.map(customCommandData)];
 }
 
 const hashOf = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');

@@ -2,7 +2,9 @@
 import { audit } from './audit.ts';
 import { award } from './award.ts';
 import { buy } from './buy.ts';
+import { config } from './config.ts';
 import type { SlashCommand } from './command.ts';
+import { grant } from './grant.ts';
 import { leaderboard } from './leaderboard.ts';
 import { milestones } from './milestones.ts';
 import { profile } from './profile.ts';
@@ -11,7 +13,7 @@ import { settings } from './settings.ts';
 import { shop } from './shop.ts';
 import { why } from './why.ts';
 
-export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings];
+export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config];
 
 export function commandNamed(name: string, commands: readonly SlashCommand[] = COMMANDS): SlashCommand | undefined {
   return commands.find((c) => c.data.name === name);
