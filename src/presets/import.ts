@@ -3,22 +3,23 @@
 // audit entry. Re-importing the same recipe changes nothing. `merge` keeps what the recipe does not
 // mention; `replace` removes it.
 import { isDeepStrictEqual } from 'node:util';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
-import { builtInCommandNames, saveCommand } from '../custom-commands/repository.ts';
+import { builtInCommandNames, deleteCommand, saveCommand } from '../custom-commands/repository.ts';
 import { CustomCommandSchema, type CustomCommand } from '../custom-commands/schema.ts';
-import { queryRows, type Db } from '../db/client.ts';
-import { currencies, customCommands, guilds, milestones, rules, shopItems, zones } from '../db/schema.ts';
+import type { Db } from '../db/client.ts';
+import { guilds } from '../db/schema.ts';
 import { ensureGuilds } from '../guilds/guilds.ts';
+import { changeSettings } from '../guilds/settings.ts';
 import { CurrencySchema } from '../ledger/currency.ts';
-import { saveMilestone } from '../milestones/repository.ts';
+import { deleteMilestone, saveMilestone } from '../milestones/repository.ts';
 import { MilestoneSchema } from '../milestones/schema.ts';
 import { formatPath } from '../rules/compiler.ts';
-import { saveCurrency, saveRule, saveZone, type Problem } from '../rules/repository.ts';
+import { deleteCurrency, deleteRule, deleteZone, saveCurrency, saveRule, saveZone, type Problem } from '../rules/repository.ts';
 import { RuleSchema } from '../rules/schema.ts';
 import { ZoneSchema } from '../rules/zones.ts';
 import { ShopItemSchema } from '../shop/schema.ts';
-import { saveShopItem } from '../shop/shop.ts';
+import { deleteShopItem, saveShopItem } from '../shop/shop.ts';
 import { diffConfigs, SECTIONS, type ComparableConfig, type ConfigDiff } from './diff.ts';
 import { exportGuild } from './export.ts';
 import { bindRecipe, dangerousKeys, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
@@ -132,23 +133,34 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       for (const [i, m] of next.milestones.entries()) if (changed('milestones', m.key)) { const r = await saveMilestone(tx, guildId, m, options.actor); if (!r.ok) fail(`milestones[${i}]`, r.problems); }
       for (const [i, s] of next.shop.entries()) if (changed('shop', s.key)) { const r = await saveShopItem(tx, guildId, s, options.actor); if (!r.ok) fail(`shop[${i}]`, r.problems); }
       for (const [i, { key, ...command }] of next.commands.entries()) if (changed('commands', key)) { const r = await saveCommand(tx, guildId, command, options.actor); if (!r.ok) fail(`commands[${i}]`, r.problems); }
-      // diff.*.removed is empty in merge mode: only replace deletes.
-      if (diff.rules.removed.length) await tx.delete(rules).where(and(eq(rules.guildId, guildId), inArray(rules.key, diff.rules.removed)));
-      if (diff.milestones.removed.length) await tx.delete(milestones).where(and(eq(milestones.guildId, guildId), inArray(milestones.key, diff.milestones.removed)));
-      if (diff.shop.removed.length) await tx.delete(shopItems).where(and(eq(shopItems.guildId, guildId), inArray(shopItems.key, diff.shop.removed)));
-      if (diff.commands.removed.length) await tx.delete(customCommands).where(and(eq(customCommands.guildId, guildId), inArray(customCommands.name, diff.commands.removed)));
-      if (diff.zones.removed.length) await tx.delete(zones).where(and(eq(zones.guildId, guildId), inArray(zones.key, diff.zones.removed)));
+      // diff.*.removed is empty in merge mode: only replace deletes, through each entity's own delete
+      // (audit-logged and versioned, so a replaced configuration can be restored from its history).
+      for (const key of diff.rules.removed) await deleteRule(tx, guildId, key, options.actor);
+      for (const key of diff.milestones.removed) await deleteMilestone(tx, guildId, key, options.actor);
+      for (const key of diff.shop.removed) await deleteShopItem(tx, guildId, key, options.actor);
+      for (const key of diff.commands.removed) await deleteCommand(tx, guildId, key, options.actor);
+      for (const key of diff.zones.removed) {
+        const r = await deleteZone(tx, guildId, key, options.actor);
+        if (!r.ok && r.code === 'in_use') fail('zones', [{ path: key, message: r.message }]);
+      }
       for (const key of diff.currencies.removed) {
-        const [held] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int n FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE c.guild_id = ${guildId} AND c.key = ${key} AND (w.balance <> 0 OR w.lifetime_earned <> 0)`);
-        if ((held?.n ?? 0) > 0) fail('currencies', [{ path: key, message: `members hold "${key}"; it cannot be removed by an import` }]);
-        await tx.delete(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, key)));
+        const r = await deleteCurrency(tx, guildId, key, options.actor);
+        if (!r.ok && r.code === 'in_use') fail('currencies', [{ path: key, message: r.message }]);
       }
       const recipeInfo = { key: recipe.key, name: recipe.name, description: recipe.description, version: recipe.version };
       const [guild] = await tx.select({ settings: guilds.settings }).from(guilds).where(eq(guilds.id, guildId));
       const settings = guild?.settings ?? {};
       const modules = diff.modules.length > 0 ? { disabled_modules: [...new Set(next.disabled_modules ?? [])].sort() } : {};
-      const settingsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels) || !isDeepStrictEqual(settings.recipe ?? null, recipeInfo) || diff.modules.length > 0;
-      if (settingsChanged) await tx.update(guilds).set({ settings: { ...settings, labels: recipe.labels, recipe: recipeInfo, ...modules } }).where(eq(guilds.id, guildId));
+      const labelsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels);
+      const recipeChanged = !isDeepStrictEqual(settings.recipe ?? null, recipeInfo);
+      const settingsChanged = labelsChanged || recipeChanged || diff.modules.length > 0;
+      // Labels and modules are settings: changed through their one write path (validated, versioned).
+      if (labelsChanged || diff.modules.length > 0) {
+        const r = await changeSettings(tx, guildId, { ...(labelsChanged ? { labels: recipe.labels } : {}), ...modules }, options.actor);
+        if (!r.ok) fail('settings', r.code === 'invalid' ? r.problems : [{ path: '(root)', message: 'this guild is unknown to Cairn' }]);
+      }
+      // Which recipe the guild came from is a note for the export, not a setting an admin edits.
+      if (recipeChanged) await tx.update(guilds).set({ settings: sql`${guilds.settings} || ${JSON.stringify({ recipe: recipeInfo })}::jsonb` }).where(eq(guilds.id, guildId));
       const applied = !diff.identical || settingsChanged;
       if (applied) await audit(tx, { guildId, actor: options.actor, action: 'preset.import', entityType: 'preset', entityKey: recipe.key, before: null, after: { recipe: recipeInfo, mode: options.mode ?? 'merge', diff } });
       return { ok: true, summary, diff, applied } as const;

@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { MAX_AMOUNT } from '../config/ranges.ts';
-import type { Db, Executor } from '../db/client.ts';
+import { queryRows, type Db, type Executor } from '../db/client.ts';
 import { currencies, guilds, milestones, rules, ruleVersions, zones } from '../db/schema.ts';
 import { currentSeason } from '../ledger/seasons.ts';
 import type { EventType } from '../events/lake-event.ts';
@@ -216,6 +216,41 @@ export async function saveZone(exec: Executor, guildId: string, input: ZoneInput
   const auditId = await audit(exec, { guildId, actor, action: existing ? 'zone.update' : 'zone.create', entityType: 'zone', entityKey: zone.key, before: previous, after: zone });
   await recordVersion(exec, { guildId, kind: 'zone', key: zone.key, actor, document: zone, previous, auditId });
   return { ok: true, value: zone };
+}
+
+/** A deletion: done, nothing of that key, or refused because something still uses it (nothing changed). */
+export type DeleteResult = { ok: true } | { ok: false; code: 'not_found' } | { ok: false; code: 'in_use'; message: string };
+
+/** Deletes a zone no rule names, audit-logged and versioned (it can be restored from its history). */
+export async function deleteZone(exec: Executor, guildId: string, key: string, actor: string): Promise<DeleteResult> {
+  await lockGuildConfig(exec, guildId);
+  const [row] = await exec.select().from(zones).where(and(eq(zones.guildId, guildId), eq(zones.key, key)));
+  if (!row) return { ok: false, code: 'not_found' };
+  const users = await queryRows<{ key: string }>(exec, sql`SELECT key FROM rules WHERE guild_id = ${guildId} AND (document->'trigger'->'zones' ? ${key} OR document->'trigger'->'exclude_zones' ? ${key}) ORDER BY key`);
+  if (users.length > 0) return { ok: false, code: 'in_use', message: `rule(s) ${users.map((u) => u.key).join(', ')} use zone "${key}"; change them first` };
+  await exec.delete(zones).where(eq(zones.id, row.id));
+  const auditId = await audit(exec, { guildId, actor, action: 'zone.delete', entityType: 'zone', entityKey: key, before: row, after: null });
+  await recordVersion(exec, { guildId, kind: 'zone', key, actor, document: null, previous: zoneOf(row), auditId });
+  return { ok: true };
+}
+
+/** Deletes a currency nobody holds or earned and no rule pays, audit-logged and versioned. */
+export async function deleteCurrency(exec: Executor, guildId: string, key: string, actor: string): Promise<DeleteResult> {
+  await lockGuildConfig(exec, guildId);
+  const [row] = await exec.select().from(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, key)));
+  if (!row) return { ok: false, code: 'not_found' };
+  const [held] = await queryRows<{ n: number }>(exec, sql`SELECT count(*)::int AS n FROM wallets WHERE currency_id = ${row.id} AND (balance <> 0 OR lifetime_earned <> 0)`);
+  if ((held?.n ?? 0) > 0) return { ok: false, code: 'in_use', message: `${held!.n} member(s) hold or earned "${key}"; it cannot be deleted (disable the rules that pay it instead)` };
+  const [used] = await queryRows<{ n: number }>(
+    exec,
+    sql`SELECT count(*)::int AS n FROM rules WHERE guild_id = ${guildId}
+        AND jsonb_path_exists(document, '$.**.currency ? (@ == $k)', jsonb_build_object('k', ${key}::text))`,
+  );
+  if ((used?.n ?? 0) > 0) return { ok: false, code: 'in_use', message: `${used!.n} rule(s) use "${key}"; change them first` };
+  await exec.delete(currencies).where(eq(currencies.id, row.id));
+  const auditId = await audit(exec, { guildId, actor, action: 'currency.delete', entityType: 'currency', entityKey: key, before: row, after: null });
+  await recordVersion(exec, { guildId, kind: 'currency', key, actor, document: null, previous: currencyDocument(row), auditId });
+  return { ok: true };
 }
 
 export async function saveCurrency(exec: Executor, guildId: string, input: CurrencyInput | unknown, actor: string): Promise<SaveResult<CurrencyInfo>> {

@@ -221,6 +221,31 @@ describe('deleted entities come back', () => {
   });
 });
 
+describe('a preset import that replaces the configuration', () => {
+  it('deletes through each entity\'s own delete, so what it removed is in the history and comes back', async () => {
+    await put('/zones/lounge', { name: 'Lounge', channels: ['700000000000000001'], multipliers: { xp: { '*': 2 } } });
+    const imported = await call('POST', '/presets/import', { preset: 'minimal-karma', mode: 'replace' });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body.diff.zones.removed).toEqual(['lounge']);
+    expect(imported.body.diff.currencies.removed).toEqual(expect.arrayContaining(['gold', 'xp']));
+    expect((await call('GET', '/zones/lounge')).status).toBe(404);
+
+    const zone = (await history('zone', 'lounge')).body;
+    expect(zone).toMatchObject({ exists: false });
+    expect(zone.versions[0]).toMatchObject({ action: 'delete', actor: 'operator' });
+    expect((await history('currency', 'gold')).body.versions[0]).toMatchObject({ action: 'delete' });
+    // The labels the recipe brought are a settings version too.
+    const settings = (await history('settings', GUILD)).body.versions;
+    expect(settings[0].diff.some((d: { path: string }) => d.path.startsWith('labels'))).toBe(true);
+
+    // The currency first (the zone's multiplier names it), then the zone.
+    const xp = (await history('currency', 'xp')).body.versions;
+    expect((await restore('currency', 'xp', xp[1].version)).status).toBe(200);
+    expect((await restore('zone', 'lounge', zone.versions[1].version)).body).toMatchObject({ changed: true, document: { name: 'Lounge', multipliers: { xp: { '*': 2 } } } });
+    expect((await call('GET', '/zones/lounge')).body).toMatchObject({ name: 'Lounge' });
+  });
+});
+
 describe('refusals change nothing', () => {
   it('a zone version naming a currency since deleted is refused with the reason at its field', async () => {
     await put('/currencies/gems', { name: 'Gems' });

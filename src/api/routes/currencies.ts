@@ -1,14 +1,9 @@
 // /api/guilds/:guildId/currencies and /zones — the economy's configuration, and a level curve's
 // thresholds for the panel's preview chart (computed by the ledger's own thresholdFor).
-import { and, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { audit } from '../../audit/audit.ts';
-import { recordVersion } from '../../config-history/record.ts';
-import { queryRows } from '../../db/client.ts';
-import { currencies, zones } from '../../db/schema.ts';
 import { CurrencySchema, LevelCurveSchema, thresholdWalk } from '../../ledger/currency.ts';
-import { currencyDocument, loadCurrencies, loadZones, lockGuildConfig, saveCurrency, saveZone, zoneOf } from '../../rules/repository.ts';
+import { deleteCurrency, deleteZone, loadCurrencies, loadZones, saveCurrency, saveZone } from '../../rules/repository.ts';
 import { ZoneSchema } from '../../rules/zones.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -60,25 +55,9 @@ export function currencyRoutes() {
     return c.json(saved(await db.transaction((tx) => saveCurrency(tx, guildOf(c), body, actorOf(c))), 'currency'));
   });
   app.delete('/:key', async (c) => {
-    const { db } = c.get('services').database;
-    const guildId = guildOf(c);
     const key = c.req.param('key');
-    const [row] = await db.select().from(currencies).where(and(eq(currencies.guildId, guildId), eq(currencies.key, key)));
-    if (!row) throw new ApiError('not_found', `no currency "${key}"`);
-    const [held] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM wallets WHERE currency_id = ${row.id} AND (balance <> 0 OR lifetime_earned <> 0)`);
-    if ((held?.n ?? 0) > 0) throw new ApiError('conflict', `${held!.n} member(s) hold or earned "${key}"; it cannot be deleted (disable the rules that pay it instead)`);
-    const [used] = await queryRows<{ n: number }>(
-      db,
-      sql`SELECT count(*)::int AS n FROM rules WHERE guild_id = ${guildId}
-          AND jsonb_path_exists(document, '$.**.currency ? (@ == $k)', jsonb_build_object('k', ${key}::text))`,
-    );
-    if ((used?.n ?? 0) > 0) throw new ApiError('conflict', `${used!.n} rule(s) use "${key}"; change them first`);
-    await db.transaction(async (tx) => {
-      await lockGuildConfig(tx, guildId);
-      await tx.delete(currencies).where(eq(currencies.id, row.id));
-      const auditId = await audit(tx, { guildId, actor: actorOf(c), action: 'currency.delete', entityType: 'currency', entityKey: key, before: row, after: null });
-      await recordVersion(tx, { guildId, kind: 'currency', key, actor: actorOf(c), document: null, previous: currencyDocument(row), auditId });
-    });
+    const result = await c.get('services').database.db.transaction((tx) => deleteCurrency(tx, guildOf(c), key, actorOf(c)));
+    if (!result.ok) throw result.code === 'in_use' ? new ApiError('conflict', result.message) : new ApiError('not_found', `no currency "${key}"`);
     return c.json({ deleted: key });
   });
   return app;
@@ -98,19 +77,9 @@ export function zoneRoutes() {
     return c.json(saved(await db.transaction((tx) => saveZone(tx, guildOf(c), body, actorOf(c))), 'zone'));
   });
   app.delete('/:key', async (c) => {
-    const { db } = c.get('services').database;
-    const guildId = guildOf(c);
     const key = c.req.param('key');
-    const [row] = await db.select().from(zones).where(and(eq(zones.guildId, guildId), eq(zones.key, key)));
-    if (!row) throw new ApiError('not_found', `no zone "${key}"`);
-    const users = await queryRows<{ key: string }>(db, sql`SELECT key FROM rules WHERE guild_id = ${guildId} AND (document->'trigger'->'zones' ? ${key} OR document->'trigger'->'exclude_zones' ? ${key}) ORDER BY key`);
-    if (users.length > 0) throw new ApiError('conflict', `rule(s) ${users.map((u) => u.key).join(', ')} use zone "${key}"; change them first`);
-    await db.transaction(async (tx) => {
-      await lockGuildConfig(tx, guildId);
-      await tx.delete(zones).where(eq(zones.id, row.id));
-      const auditId = await audit(tx, { guildId, actor: actorOf(c), action: 'zone.delete', entityType: 'zone', entityKey: key, before: row, after: null });
-      await recordVersion(tx, { guildId, kind: 'zone', key, actor: actorOf(c), document: null, previous: zoneOf(row), auditId });
-    });
+    const result = await c.get('services').database.db.transaction((tx) => deleteZone(tx, guildOf(c), key, actorOf(c)));
+    if (!result.ok) throw result.code === 'in_use' ? new ApiError('conflict', result.message) : new ApiError('not_found', `no zone "${key}"`);
     return c.json({ deleted: key });
   });
   return app;
