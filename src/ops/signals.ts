@@ -53,4 +53,20 @@ export class SignalCache {
       .finally(() => (this.#running = undefined));
     return this.#running;
   }
+
+  /**
+   * For /healthz, which must answer at once even while the database is busy (PGlite runs one query
+   * at a time, behind a request of 1,000 events): fresh signals, or a refresh that ends within
+   * `waitMs`, else the last ones known (possibly older than the TTL), or none yet.
+   */
+  async recent(waitMs: number): Promise<OpsSignals | undefined> {
+    if (this.#last && performance.now() - this.#last.at < this.ttlMs) return this.#last.value;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
+    try {
+      return (await Promise.race([this.get().catch(() => undefined), late])) ?? this.#last?.value;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }

@@ -5,6 +5,9 @@ import { Hono } from 'hono';
 import { DatabaseLiveness } from '../../db/liveness.ts';
 import type { AppEnv } from '../types.ts';
 
+/** How long /healthz waits for fresh operations signals before answering with the last ones. */
+const OPS_WAIT_MS = 500;
+
 export function healthRoutes() {
   // One per app (an app serves one set of services): concurrent probes share one ping.
   let liveness: DatabaseLiveness | undefined;
@@ -16,7 +19,8 @@ export function healthRoutes() {
     const failing = services.health.summary();
     const status = db !== 'ok' || failing.failingGuilds > 0 ? 'degraded' : 'ok';
     // Counts only (no guild ids): outbox, rule errors, paused guilds, lake rows, jobs' last runs.
-    const ops = db === 'ok' ? await services.ops.signals.get().catch(() => undefined) : undefined;
+    // Never long behind a busy database: a refresh not done in OPS_WAIT_MS leaves the last ones.
+    const ops = db === 'ok' ? await services.ops.signals.recent(OPS_WAIT_MS) : undefined;
     const body = {
       status,
       db,
