@@ -24,19 +24,55 @@ import { monthOf, nextLocalMidnight, weekOf } from './time.ts';
 
 export { weekOf } from './time.ts';
 
-/** A session's seconds per UTC hour: [start, end) cut at each hour. */
-export function splitByHour(startMs: number, endMs: number): { hour: string; seconds: number }[] {
-  const out: { hour: string; seconds: number }[] = [];
-  let from = startMs;
-  // A session lasts at most a year (config/ranges.ts): 8,784 hours.
-  for (let guard = 0; from < endMs && guard < 9_000; guard++) {
-    const hour = Math.floor(from / 3_600_000) * 3_600_000;
-    const boundary = Math.min(hour + 3_600_000, endMs);
-    const seconds = Math.round((boundary - from) / 1000);
-    if (seconds > 0) out.push({ hour: new Date(hour).toISOString(), seconds });
-    from = boundary;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Sessions' seconds per UTC hour ([start, end) cut at each hour), summed over a batch. A session may
+ * last a year (config/ranges.ts), so the whole hours inside sessions are counted by a sweep over the
+ * batch (+1 where a run of whole hours starts, -1 after it ends) rather than hour by hour per session:
+ * 1,000 year-long sessions cost one pass over their span, not 8.8 million steps.
+ */
+export class HourlySeconds {
+  readonly #partial = new Map<number, number>();
+  readonly #runs = new Map<number, number>();
+
+  add(startMs: number, endMs: number): void {
+    if (!(endMs > startMs)) return;
+    const first = Math.floor(startMs / HOUR_MS) * HOUR_MS;
+    const last = Math.floor(endMs / HOUR_MS) * HOUR_MS;
+    if (first === last) return this.#addPartial(first, endMs - startMs);
+    this.#addPartial(first, first + HOUR_MS - startMs);
+    this.#addPartial(last, endMs - last);
+    if (last > first + HOUR_MS) {
+      this.#runs.set(first + HOUR_MS, (this.#runs.get(first + HOUR_MS) ?? 0) + 1);
+      this.#runs.set(last, (this.#runs.get(last) ?? 0) - 1);
+    }
   }
-  return out;
+
+  #addPartial(hour: number, ms: number): void {
+    const seconds = Math.round(ms / 1000);
+    if (seconds > 0) this.#partial.set(hour, (this.#partial.get(hour) ?? 0) + seconds);
+  }
+
+  /** Seconds per hour (ISO timestamps of the hour's start), in time order. */
+  rows(): { h: string; s: number }[] {
+    const totals = new Map(this.#partial);
+    const marks = [...this.#runs.keys()].sort((a, b) => a - b);
+    let open = 0;
+    for (const [k, mark] of marks.entries()) {
+      open += this.#runs.get(mark)!;
+      const until = marks[k + 1];
+      if (open > 0 && until !== undefined) for (let hour = mark; hour < until; hour += HOUR_MS) totals.set(hour, (totals.get(hour) ?? 0) + open * 3600);
+    }
+    return [...totals.entries()].sort(([a], [b]) => a - b).filter(([, s]) => s > 0).map(([h, s]) => ({ h: new Date(h).toISOString(), s }));
+  }
+}
+
+/** One session's seconds per UTC hour (HourlySeconds for one session). */
+export function splitByHour(startMs: number, endMs: number): { hour: string; seconds: number }[] {
+  const hours = new HourlySeconds();
+  hours.add(startMs, endMs);
+  return hours.rows().map((r) => ({ hour: r.h, seconds: r.s }));
 }
 
 /** A voice session's seconds per local day: [start, end) cut at each local midnight. */
@@ -76,7 +112,7 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
   const attendance = new Map<string, { n: number; m: number; o: number; first: string; last: string }>();
   const attendees = new Map<string, { m: number; n: number; o: boolean; first: string; last: string }>();
   const weekly = new Map<string, WeekCell>();
-  const presenceHours = new Map<string, number>();
+  const presenceHours = new HourlySeconds();
   const presence = new Map<string, { s: number; n: number }>();
   const monthly = new Map<string, number>();
   const cohorts = new Map<string, string>();
@@ -117,7 +153,8 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
       const duration = Math.max(0, Number(e.data.duration_seconds) || 0);
       const startedAt = typeof e.data.started_at === 'string' ? Date.parse(e.data.started_at) : at - duration * 1000;
       const afk = e.data.is_afk === true;
-      const parts = splitByLocalDay(Math.min(Number.isNaN(startedAt) ? at : startedAt, at), at, timeZone);
+      // As for presence below: a session lasts its duration, whatever an earlier started_at says.
+      const parts = splitByLocalDay(Math.min(Math.max(Number.isNaN(startedAt) ? at : startedAt, at - duration * 1000), at), at, timeZone);
       if (!parts.some((p) => p.day === day)) parts.push({ day, seconds: 0 });
       for (const p of parts) {
         for (const v of [cell(voice, `${e.actor_id}|${p.day}`, zeroVoice), cell(voiceGuild, p.day, zeroVoice)]) {
@@ -135,8 +172,10 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
     if (e.type === 'presence_session_end') {
       const duration = Math.max(0, Number(e.data.duration_seconds) || 0);
       const startedAt = typeof e.data.started_at === 'string' ? Date.parse(e.data.started_at) : at - duration * 1000;
-      const from = Math.min(Number.isNaN(startedAt) ? at : startedAt, at);
-      for (const h of splitByHour(from, at)) presenceHours.set(h.hour, (presenceHours.get(h.hour) ?? 0) + h.seconds);
+      // A session lasts its duration (at most a year): a started_at further back is not believed, so a
+      // batch of 1,000 sessions writes at most a year of hours.
+      const from = Math.min(Math.max(Number.isNaN(startedAt) ? at : startedAt, at - duration * 1000), at);
+      presenceHours.add(from, at);
       const parts = splitByLocalDay(from, at, timeZone);
       if (!parts.some((p) => p.day === day)) parts.push({ day, seconds: 0 });
       for (const p of parts) {
@@ -178,7 +217,7 @@ export function aggregateRows(events: LakeEvent[], timeZone: string) {
     voiceGuild: sorted(voiceGuild).map(([d, v]) => ({ d, ...v })),
     attendance: sorted(attendance).map(([e, a]) => ({ e, ...a })),
     attendees: sorted(attendees).map(([k, a]) => ({ e: split(k)[0], u: split(k)[1], ...a })),
-    presenceHours: sorted(presenceHours).map(([h, s]) => ({ h, s })),
+    presenceHours: presenceHours.rows(),
     presence: sorted(presence).map(([k, p]) => ({ u: split(k)[0], d: split(k)[1], ...p })),
     weekly: sorted(weekly).map(([k, w]) => ({ w: split(k)[0], u: split(k)[1], ...w })),
     weekTotals: sorted(weekTotals).map(([w, t]) => ({ w, ...t })),
