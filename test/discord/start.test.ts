@@ -54,8 +54,10 @@ describe('npm start with a Discord token', () => {
         const guilds = (await (await fetch(`${url}/api/guilds`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { id: string; name: string }[];
         return guilds.some((g) => g.id === GUILD && g.name === 'Test Guild');
       }, 10_000, 'the guild registered');
-      expect(fake.calls('PUT', /\/guilds\/\d+\/commands$/)).toHaveLength(1);
+      // Registration reads the guild's configuration (its custom commands and modules) first.
+      await until(async () => fake.calls('PUT', /\/guilds\/\d+\/commands$/).length > 0, 10_000, 'the commands registered');
       await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fake.calls('PUT', /\/guilds\/\d+\/commands$/)).toHaveLength(1);
     } finally {
       proc.child.kill('SIGTERM');
     }
