@@ -17,6 +17,9 @@ export class ConfigStore {
   readonly #loading = new Map<string, Promise<CompiledConfig>>();
   /** Guilds whose configuration changed while a reload was running: reload once more after. */
   readonly #dirty = new Set<string>();
+  /** Loads started so far, and for each guild the load its stored configuration came from. */
+  #loadsStarted = 0;
+  readonly #storedFrom = new Map<string, number>();
   #listener: Listener | undefined;
   #reloads = 0;
   #reconnects = 0;
@@ -34,7 +37,10 @@ export class ConfigStore {
   async get(guildId: string, exec?: Executor): Promise<CompiledConfig> {
     const cached = this.#configs.get(guildId);
     if (cached) return cached;
-    return this.#load(guildId, exec);
+    // Join a load already running (outside a transaction: inside one on PGlite, a load running
+    // outside it would wait for the transaction waiting for it).
+    const running = exec ? undefined : this.#loading.get(guildId);
+    return running ?? this.#load(guildId, exec);
   }
 
   /** Loaded configuration versions per guild, for /healthz. */
@@ -67,11 +73,17 @@ export class ConfigStore {
   }
 
   async #load(guildId: string, exec?: Executor): Promise<CompiledConfig> {
+    const started = ++this.#loadsStarted;
     const pending = (async () => {
       try {
         const input = await loadConfigInput(exec ?? this.database.db, guildId);
         const config = compileConfig({ ...input, ...(this.options.maxChainDepth ? { maxChainDepth: this.options.maxChainDepth } : {}) });
         for (const p of config.problems) this.logger.warn({ guildId, rule: p.ruleKey, path: p.path }, `rule not loaded: ${p.message}`);
+        // Two loads of a guild may overlap (one inside a transaction): the one started later read
+        // later, so an earlier one ending after it never replaces its configuration.
+        const newest = this.#storedFrom.get(guildId);
+        if (newest !== undefined && newest > started && this.#configs.has(guildId)) return this.#configs.get(guildId)!;
+        this.#storedFrom.set(guildId, started);
         this.#configs.set(guildId, config);
         this.#reloads++;
         this.onReload?.(config);

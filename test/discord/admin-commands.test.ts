@@ -2,7 +2,7 @@
 // Discord: /settings announcements (a member's opt-out, honoured by milestone and level-up
 // announcements), /grant (a milestone by hand, at most once), /config (announcement channel,
 // modules on and off, a summary), each private, admins only where it says so, and hostile values.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, guilds, memberMilestones, members, outbox } from '../../src/db/schema.ts';
 import type { SlashCommand } from '../../src/discord/commands/command.ts';
@@ -30,7 +30,8 @@ const CHANNEL_TYPE = 7;
 
 const sub = (name: string, options: OptionInput[] = []): OptionInput[] => [{ name, type: OptionType.SUB_COMMAND, options } as OptionInput];
 const settingsOf = async () => (await ctx.database.db.select().from(guilds).where(eq(guilds.id, GUILD)))[0]!.settings;
-const audits = (action: string) => ctx.database.db.select().from(auditLog).where(eq(auditLog.action, action));
+/** Audit entries of an action written by the commands (not by the preset import that set the guild up, actor 'test'). */
+const audits = (action: string) => ctx.database.db.select().from(auditLog).where(and(eq(auditLog.action, action), ne(auditLog.actor, 'test')));
 const registeredNames = (nth: number) =>
   ctx.harness.fake.waitForCalls('PUT', new RegExp(`^/applications/${APPLICATION_ID}/guilds/${GUILD}/commands$`), nth).then((calls) => (calls[nth - 1]!.body as { name: string }[]).map((c) => c.name));
 
