@@ -39,5 +39,16 @@ export async function resetDatabase(database: Database): Promise<void> {
   const names = (Object.values(schema) as unknown[])
     .filter((value): value is PgTable => is(value, PgTable))
     .map((table) => `"${getTableName(table)}"`);
-  await database.db.execute(`TRUNCATE ${names.join(', ')} RESTART IDENTITY CASCADE`);
+  // The app's background work (the outbox dispatcher's claim reads outbox and guilds) may lock those
+  // tables in another order than TRUNCATE; Postgres then ends one of the two as a deadlock, and
+  // when it is the TRUNCATE, it is tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.db.execute(`TRUNCATE ${names.join(', ')} RESTART IDENTITY CASCADE`);
+      return;
+    } catch (error) {
+      const code = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code;
+      if (code !== '40P01' || attempt >= 5) throw error;
+    }
+  }
 }
