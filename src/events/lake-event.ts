@@ -84,6 +84,53 @@ export const EventDataSchemas = {
       .refine((o) => !valueDepthExceeds(o, MAX_OPTIONS_DEPTH), { error: `must not nest deeper than ${MAX_OPTIONS_DEPTH} levels`, abort: true })
       .refine((o) => JSON.stringify(o).length <= MAX_OPTIONS_BYTES, { error: `must be at most ${MAX_OPTIONS_BYTES} characters as JSON` }),
   }),
+  // Support desk (tickets). The ticket's id is Cairn's per-guild number; times let rules and
+  // service metrics tell a quick answer from a slow one.
+  /** actor: the member who opened it; channel: the ticket's thread or channel. */
+  ticket_opened: z.object({
+    ticket: wholeNumber(1, MAX_COUNT),
+    category: z.string().min(1).max(48).default('general'),
+    mode: z.enum(['thread', 'channel']).default('thread'),
+  }),
+  /** actor: the staff member who claimed it; target: who opened it. */
+  ticket_claimed: z.object({
+    ticket: wholeNumber(1, MAX_COUNT),
+    category: z.string().min(1).max(48).default('general'),
+    seconds_open: durationSeconds.default(0),
+  }),
+  /** actor: who closed it; target: who opened it. `by_staff` tells a staff close from the member's own. */
+  ticket_closed: z.object({
+    ticket: wholeNumber(1, MAX_COUNT),
+    category: z.string().min(1).max(48).default('general'),
+    by_staff: z.boolean().default(false),
+    claimed_by: Snowflake.optional(),
+    resolved: z.boolean().default(true),
+    first_response_seconds: durationSeconds.optional(),
+    resolution_seconds: durationSeconds.default(0),
+    reopened_count: count.default(0),
+  }),
+  /** actor: who reopened it; target: who opened it. */
+  ticket_reopened: z.object({
+    ticket: wholeNumber(1, MAX_COUNT),
+    category: z.string().min(1).max(48).default('general'),
+    seconds_closed: durationSeconds.default(0),
+  }),
+  // FAQ. actor: the reader or voter; target: the entry's author (so rules can reward helpful authors).
+  faq_viewed: z.object({
+    entry: z.string().min(1).max(64),
+    via: z.enum(['search', 'show', 'autocomplete', 'panel', 'suggestion']).default('show'),
+  }),
+  faq_helpful: z.object({ entry: z.string().min(1).max(64) }),
+  // Onboarding. actor: the new member.
+  onboarding_step_completed: z.object({
+    step: z.string().min(1).max(48),
+    completed_steps: count.default(0),
+    total_steps: count.default(0),
+  }),
+  onboarding_completed: z.object({
+    total_steps: count.default(0),
+    seconds_since_join: durationSeconds.optional(),
+  }),
   manual_award: z.object({
     currency: z.string().min(1).max(32),
     amount: SignedAmount(),

@@ -15,6 +15,14 @@ const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
   member_leave: { joined_at: '2026-01-01T00:00:00.000Z' },
   scheduled_event_attend: { scheduled_event_id: '4', minutes_present: 45, joined_on_time: true },
   command: { name: 'daily', options: {} },
+  ticket_opened: { ticket: 1, category: 'general', mode: 'thread' },
+  ticket_claimed: { ticket: 1, category: 'general', seconds_open: 300 },
+  ticket_closed: { ticket: 1, category: 'general', by_staff: true, claimed_by: '100000000000000002', resolved: true, first_response_seconds: 300, resolution_seconds: 3600 },
+  ticket_reopened: { ticket: 1, category: 'general', seconds_closed: 600 },
+  faq_viewed: { entry: 'sample', via: 'search' },
+  faq_helpful: { entry: 'sample' },
+  onboarding_step_completed: { step: 'introduce', completed_steps: 1, total_steps: 3 },
+  onboarding_completed: { total_steps: 3, seconds_since_join: 86400 },
   manual_award: { currency: 'sample', amount: 10, reason: 'sample' },
   currency_credited: { currency: 'sample', amount: 10, balance_after: 10 },
   currency_debited: { currency: 'sample', amount: 10, balance_after: 0 },
@@ -24,6 +32,8 @@ const SAMPLE_DATA: Record<EventType, Record<string, unknown>> = {
   shop_purchase: { item: 'sample', price: 10, currency: 'sample', quantity: 1 },
 };
 
+const TARGETED: ReadonlySet<EventType> = new Set(['reaction_add', 'reaction_remove', 'manual_award', 'ticket_claimed', 'ticket_closed', 'ticket_reopened', 'faq_viewed', 'faq_helpful']);
+
 export function sampleEvent(type: EventType, guildId: string, overrides: Record<string, unknown> = {}): LakeEvent {
   const data = EventDataSchemas[type].parse({ ...SAMPLE_DATA[type], ...overrides }) as Record<string, unknown>;
   return {
@@ -31,7 +41,7 @@ export function sampleEvent(type: EventType, guildId: string, overrides: Record<
     type,
     guild_id: guildId,
     actor_id: '100000000000000001',
-    target_id: type === 'reaction_add' || type === 'reaction_remove' || type === 'manual_award' ? '100000000000000002' : null,
+    target_id: TARGETED.has(type) ? '100000000000000002' : null,
     channel_id: '100000000000000003',
     occurred_at: '2026-01-01T12:00:00.000Z',
     data,
