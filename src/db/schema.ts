@@ -15,3 +15,4 @@ export * from './schema/history.ts';
 export * from './schema/commands.ts';
 export * from './schema/ops.ts';
 export * from './schema/scheduled-events.ts';
+export * from './schema/tickets.ts';

@@ -14,6 +14,7 @@ import { DisabledModules } from './modules.ts';
 import { OpsSettings } from '../ops/settings.ts';
 import { EngagementSettings } from '../analytics/engagement-score.ts';
 import { labelProblems, LabelsSetting } from './labels.ts';
+import { TicketSettings } from '../tickets/settings.ts';
 
 const validTimeZone = (tz: string) => {
   try {
@@ -63,6 +64,7 @@ export const GuildSettingsPatch = z
     disabled_modules: DisabledModules,
     ...OpsSettings,
     engagement: EngagementSettings.nullable().meta({ description: 'the engagement score\'s weights (default messages × 1 + reactions × 0.5)' }),
+    tickets: TicketSettings.nullable().meta({ description: 'the support desk: where tickets open, staff, limits, transcripts' }),
   })
   .partial()
   .strict()
