@@ -16,3 +16,4 @@ export * from './schema/commands.ts';
 export * from './schema/ops.ts';
 export * from './schema/scheduled-events.ts';
 export * from './schema/tickets.ts';
+export * from './schema/onboarding.ts';

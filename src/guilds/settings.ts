@@ -15,6 +15,7 @@ import { OpsSettings } from '../ops/settings.ts';
 import { EngagementSettings } from '../analytics/engagement-score.ts';
 import { labelProblems, LabelsSetting } from './labels.ts';
 import { TicketSettings } from '../tickets/settings.ts';
+import { OnboardingSettings } from '../onboarding/settings.ts';
 
 const validTimeZone = (tz: string) => {
   try {
@@ -64,6 +65,7 @@ export const GuildSettingsPatch = z
     disabled_modules: DisabledModules,
     ...OpsSettings,
     engagement: EngagementSettings.nullable().meta({ description: 'the engagement score\'s weights (default messages × 1 + reactions × 0.5)' }),
+    onboarding: OnboardingSettings.nullable().meta({ description: 'the onboarding flow: welcome, questionnaire, checklist, completion' }),
     tickets: TicketSettings.nullable().meta({ description: 'the support desk: where tickets open, staff, limits, transcripts' }),
   })
   .partial()
