@@ -43,6 +43,7 @@ export type CommandErrorCode =
   | 'not_in_guild'
   | 'not_admin'
   | 'unknown_command'
+  | 'unknown_component'
   | 'invalid_settings'
   | 'unknown_currency'
   | 'invalid_amount'

@@ -1,10 +1,13 @@
 // A slash command interaction → the command's reply (Cairn's own, or one of the guild's custom
-// commands); an autocomplete interaction → suggestions.
+// commands); an autocomplete interaction → suggestions; a button, select menu or modal → the
+// handler of the module whose prefix its custom id carries.
 import { Events } from 'discord.js';
 import type { SlashCommand } from '../commands/command.ts';
 import { customSlashCommand } from '../commands/custom.ts';
 import { executeAutocomplete, executeCommand } from '../commands/execute.ts';
 import { commandNamed } from '../commands/registry.ts';
+import { executeComponent } from '../components/execute.ts';
+import { COMPONENT_HANDLERS } from '../components/registry.ts';
 import type { BotContext } from '../context.ts';
 import { clientListener } from '../listener.ts';
 
@@ -26,6 +29,7 @@ export const interactionCreate = clientListener({
   event: Events.InteractionCreate,
   async run(context, interaction) {
     if (interaction.isAutocomplete()) return executeAutocomplete(context, interaction, context.commands);
+    if (interaction.isMessageComponent() || interaction.isModalSubmit()) return executeComponent(context, interaction, COMPONENT_HANDLERS);
     if (!interaction.isChatInputCommand()) return;
     await executeCommand(context, interaction, await commandsFor(context, interaction.commandName, interaction.guildId));
   },

@@ -1,0 +1,4 @@
+// The component handlers the bot answers, one per module prefix. A module adds its handler here.
+import type { ComponentHandler } from './component.ts';
+
+export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [];
