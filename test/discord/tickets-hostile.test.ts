@@ -105,7 +105,8 @@ describe('what goes wrong', () => {
     expect(await ticketRow(ctx.database, 1)).toMatchObject({ channelGone: true, closeReason: 'channel_gone', closedBy: BOT_USER_ID });
     const kinds = (await ctx.database.db.select().from(ticketEvents)).map((e) => e.kind);
     expect(kinds).toEqual(['opened', 'closed']);
-    const closed = (await ticketLake(ctx.database)).find((e) => e.type === 'ticket_closed')!;
+    // The lake event follows the ticket's commit.
+    const closed = await until(async () => (await ticketLake(ctx.database)).find((e) => e.type === 'ticket_closed'), 5_000, 'ticket_closed in the lake');
     expect(closed.data).toMatchObject({ resolved: false, by_staff: false });
     // A channel delete delivered again changes nothing; reopening is refused plainly.
     ctx.harness.fake.dispatch('CHANNEL_DELETE', { id: ticket.channelId, guild_id: GUILD, type: 12 });
