@@ -107,7 +107,7 @@ describe('what goes wrong', () => {
     expect(kinds).toEqual(['opened', 'closed']);
     // The lake event follows the ticket's commit.
     const closed = await until(async () => (await ticketLake(ctx.database)).find((e) => e.type === 'ticket_closed'), 5_000, 'ticket_closed in the lake');
-    expect(closed.data).toMatchObject({ resolved: false, by_staff: false });
+    expect(closed!.data).toMatchObject({ resolved: false, by_staff: false });
     // A channel delete delivered again changes nothing; reopening is refused plainly.
     ctx.harness.fake.dispatch('CHANNEL_DELETE', { id: ticket.channelId, guild_id: GUILD, type: 12 });
     expect(await runTicket(ctx.harness, 'reopen', ticket.channelId!, [], { id: ALICE })).toMatch(/channel was deleted; open a new ticket instead/);

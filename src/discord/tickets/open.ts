@@ -54,12 +54,14 @@ export async function openTicket(desk: Desk, invoker: Invoker, settings: DeskSet
     await desk.service.abandon(invoker.guildId, ticket.number);
     throw refusedByDiscord(error, tickets.mode, parentId);
   }
-  const attached = await desk.service.attach(invoker.guildId, ticket.number, channelId);
-  await desk.channels.add(channelId, { guildId: invoker.guildId, number: ticket.number });
-  const opened = attached.ok ? attached.ticket : { ...ticket, channelId };
-  if (tickets.mode === 'thread') await addThreadMembers(desk, opened, [invoker.userId, ...staffMembers(desk, invoker.guildId, staffRoles)]);
+  const opened = { ...ticket, channelId };
   const label = tickets.categories.find((c) => c.key === input.category)?.label;
-  await desk.discord.post(channelId, firstMessage(opened, staffRoles, label)).catch((error: unknown) => desk.logger.warn({ err: error, ticket: ticket.number }, "could not post a ticket's first message"));
+  // The ticket's record (timeline, ticket_opened) and Discord's side go on at the same time.
+  await Promise.all([
+    desk.service.attach(invoker.guildId, ticket.number, channelId).then(() => desk.channels.add(channelId, { guildId: invoker.guildId, number: ticket.number })),
+    tickets.mode === 'thread' ? addThreadMembers(desk, opened, [invoker.userId, ...staffMembers(desk, invoker.guildId, staffRoles)]) : undefined,
+    desk.discord.post(channelId, firstMessage(opened, staffRoles, label)).catch((error: unknown) => desk.logger.warn({ err: error, ticket: ticket.number }, "could not post a ticket's first message")),
+  ]);
   return `Your ticket #${ticket.number} is open: <#${channelId}>. Staff will answer you there.`;
 }
 
@@ -82,7 +84,9 @@ function staffMembers(desk: Desk, guildId: string, roles: readonly string[]): st
 }
 
 async function addThreadMembers(desk: Desk, ticket: Ticket, userIds: string[]): Promise<void> {
-  for (const userId of new Set(userIds)) {
-    await desk.discord.addThreadMember(ticket.channelId!, userId).catch((error: unknown) => desk.logger.warn({ err: error, ticket: ticket.number, userId }, 'could not add a member to a ticket thread'));
-  }
+  await Promise.all(
+    [...new Set(userIds)].map((userId) =>
+      desk.discord.addThreadMember(ticket.channelId!, userId).catch((error: unknown) => desk.logger.warn({ err: error, ticket: ticket.number, userId }, 'could not add a member to a ticket thread')),
+    ),
+  );
 }
