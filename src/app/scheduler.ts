@@ -7,6 +7,7 @@ import { deleteExpiredEvents, reconcileCounters } from '../analytics/retention.t
 import { queueWeeklyDigests } from '../ai/digest.ts';
 import { recordedRun } from '../ops/job-runs.ts';
 import { lakeRowsDeleted } from '../ops/ops-counters.ts';
+import { deleteExpiredTranscripts } from '../tickets/retention.ts';
 
 export interface Job {
   name: string;
@@ -35,6 +36,15 @@ export const JOBS: Job[] = [
       const result = await deleteExpiredEvents(s.database.db, s.clock.now(), { defaultDays: s.env.CAIRN_RETENTION_DAYS });
       await lakeRowsDeleted(s.database.db, result.guilds);
       s.logger.info({ job: 'lake-retention', guilds: result.guilds.filter((g) => g.deleted > 0) }, 'expired lake events deleted');
+    },
+  },
+  // Daily: kept ticket messages older than each guild's transcript retention go; tickets stay.
+  {
+    name: 'ticket-transcript-retention',
+    pattern: '29 3 * * *',
+    run: async (s) => {
+      const result = await deleteExpiredTranscripts(s.database.db, s.clock.now());
+      s.logger.info({ job: 'ticket-transcript-retention', guilds: result.guilds.filter((g) => g.deleted > 0) }, 'expired ticket transcripts deleted');
     },
   },
   // Weekly: daily counters checked against the lake; drift is reported, not silently fixed.

@@ -44,6 +44,7 @@ export type CommandErrorCode =
   | 'not_admin'
   | 'unknown_command'
   | 'unknown_component'
+  | 'ticket_refused'
   | 'invalid_settings'
   | 'unknown_currency'
   | 'invalid_amount'

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FakeChannels } from './fake-discord-channels.ts';
 
 export const BOT_USER_ID = '900000000000000001';
 export const APPLICATION_ID = '900000000000000001';
@@ -101,6 +102,8 @@ export class FakeDiscord {
   /** Told of every REST request as it is recorded (benchmarks time answers without polling). */
   onRequest: ((request: RecordedRequest) => void) | undefined;
   guilds: Record<string, any>[];
+  /** Threads and channels the bot created, their members and overwrites, and messages per channel. */
+  readonly channels: FakeChannels = new FakeChannels({ guilds: () => this.guilds, dispatch: (t, d) => void this.dispatch(t, d), botId: BOT_USER_ID });
   #server: Server;
   #wss: WebSocketServer;
   #port = 0;
@@ -345,8 +348,12 @@ export class FakeDiscord {
     if (route === 'GET /gateway') return { status: 200, body: { url: `ws://127.0.0.1:${this.#port}/gateway` } };
     if (/^POST \/channels\/\d+\/messages$/.test(route)) {
       const channelId = path.split('/')[2]!;
-      return { status: 200, body: this.#message(channelId, body) };
+      const message = this.#message(channelId, body);
+      this.channels.recordMessage(channelId, message);
+      return { status: 200, body: message };
     }
+    const channelRoute = this.channels.route(method, path, body);
+    if (channelRoute) return channelRoute;
     if (/^(PUT|DELETE) \/guilds\/\d+\/members\/\d+\/roles\/\d+$/.test(route)) return { status: 204 };
     if (route === 'POST /users/@me/channels') {
       return { status: 200, body: { id: String(BigInt(body?.recipient_id ?? 0) + 7n), type: 1, recipients: [{ id: body?.recipient_id, username: 'member', discriminator: '0' }] } };
@@ -382,7 +389,7 @@ export class FakeDiscord {
       timestamp: new Date().toISOString(),
       edited_timestamp: null,
       flags: body?.flags ?? 0,
-      components: [],
+      components: body?.components ?? [],
     };
   }
 }

@@ -1,9 +1,12 @@
 // Who counts as a Cairn admin in a guild: Discord's Manage Server permission, or one of the roles
 // listed in the guild's settings.admin_role_ids.
-import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { PermissionFlagsBits, type BaseInteraction } from 'discord.js';
 import type { GuildSettings } from '../../rules/compiler.ts';
 
-export function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
+/** What the checks read of an interaction (slash commands, buttons, modals alike). */
+type InteractionMember = Pick<BaseInteraction, 'member' | 'memberPermissions'>;
+
+export function memberRoleIds(interaction: InteractionMember): string[] {
   const member = interaction.member;
   if (!member) return [];
   if (Array.isArray(member.roles)) return member.roles;
@@ -15,7 +18,7 @@ export function adminRoleIds(settings: GuildSettings): string[] {
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }
 
-export function isCairnAdmin(interaction: ChatInputCommandInteraction, settings: GuildSettings): boolean {
+export function isCairnAdmin(interaction: InteractionMember, settings: GuildSettings): boolean {
   if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
   const admins = new Set(adminRoleIds(settings));
   return memberRoleIds(interaction).some((id) => admins.has(id));

@@ -12,8 +12,9 @@ import { season } from './season.ts';
 import { settings } from './settings.ts';
 import { shop } from './shop.ts';
 import { why } from './why.ts';
+import { ticket } from '../tickets/command.ts';
 
-export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config];
+export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config, ticket];
 
 export function commandNamed(name: string, commands: readonly SlashCommand[] = COMMANDS): SlashCommand | undefined {
   return commands.find((c) => c.data.name === name);

@@ -26,6 +26,9 @@ import { scheduledEventUserAdd, scheduledEventUserRemove } from './scheduled-eve
 import { scheduledEventCreate, scheduledEventUpdate } from './scheduled-event-upsert.ts';
 import { threadCreate } from './thread-create.ts';
 import { voiceStateUpdate } from './voice-state-update.ts';
+import { ticketChannelDelete, ticketThreadDelete } from '../tickets/listeners/ticket-channel-gone.ts';
+import { ticketMessageCreate, ticketMessageDelete, ticketMessageUpdate } from '../tickets/listeners/ticket-messages.ts';
+import { ticketOpenerLeft } from '../tickets/listeners/ticket-opener-left.ts';
 
 export const LISTENERS: readonly Listener[] = [
   ready,
@@ -58,4 +61,10 @@ export const LISTENERS: readonly Listener[] = [
   membersChunk,
   commandUsed,
   interactionCreate,
+  ticketMessageCreate,
+  ticketMessageUpdate,
+  ticketMessageDelete,
+  ticketChannelDelete,
+  ticketThreadDelete,
+  ticketOpenerLeft,
 ];
