@@ -44,6 +44,8 @@ export type CommandErrorCode =
   | 'not_admin'
   | 'unknown_command'
   | 'unknown_component'
+  | 'not_your_component'
+  | 'onboarding_refused'
   | 'invalid_settings'
   | 'unknown_currency'
   | 'invalid_amount'

@@ -1,4 +1,5 @@
 // The component handlers the bot answers, one per module prefix. A module adds its handler here.
+import { questionnaireComponent } from '../onboarding/questionnaire-component.ts';
 import type { ComponentHandler } from './component.ts';
 
-export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [];
+export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [questionnaireComponent];
