@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/app/clock.ts';
 import { lakeEvents, onboardingMembers, onboardingSteps, outbox, transactions } from '../../src/db/schema.ts';
 import { changeSettings, GuildSettingsPatch } from '../../src/guilds/settings.ts';
-import { buttonId, selectId } from '../../src/onboarding/messages.ts';
+import { buttonId, openId, selectId } from '../../src/onboarding/messages.ts';
 import { heavyCondition } from '../support/hostile-logic.ts';
 import { buttonClick, selectChoice } from './support/components.ts';
 import { balances, lakeCount, saveRules, until, type BotHarness } from './support/harness.ts';
-import { answerTo, isPrivate, type CallbackBody } from './support/interactions.ts';
+import { answerTo, isPrivate, runCommand, type CallbackBody } from './support/interactions.ts';
 import { ANNOUNCE_CHANNEL, BOB, CAROL, CHANNEL, GUILD, VOICE_CHANNEL, member, message, reaction, voiceState } from './support/payloads.ts';
 import { useBot } from './support/use-bot.ts';
 
@@ -264,5 +264,28 @@ describe('onboarding: a new member from join to completion', () => {
     await h.bot.outbox.drain(1_000);
     expect(h.fake.calls('POST', new RegExp(`^/channels/${dmChannelOf(NEWBIE)}/messages$`))).toHaveLength(3);
     expect(await ctx.database.db.select().from(onboardingMembers)).toHaveLength(1);
+  });
+
+  it('/onboarding shows a member their checklist privately and re-opens the questionnaire with their answers', async () => {
+    const { h } = await setUp();
+    join(h);
+    await until(async () => (await onboardingRow())?.welcomeStatus === 'sent', 5_000, 'welcomed');
+    await answerTo(h, buttonClick(buttonId(GUILD, NEWBIE, 'experience', 0), dm) as never);
+    h.fake.dispatch('MESSAGE_CREATE', message({ author: NEWBIE, channel: INTRO, content: 'Hello everyone, glad to be here!', at: later(2) }));
+    await until(async () => (await stepsDone()).includes('intro'), 5_000, 'intro step');
+    const reply = await runCommand(h, 'onboarding', [], { id: NEWBIE });
+    expect(isPrivate(reply)).toBe(true);
+    expect(reply.data.embeds[0]!.description).toContain('✅ **Introduce yourself**');
+    expect(reply.data.embeds[0]!.description).toContain('⬜ **React to the rules**');
+    expect(reply.data.embeds[0]!.description).toContain('1 of 4 done');
+    const open = (reply.data as unknown as { components: { components: { custom_id: string }[] }[] }).components[0]!.components[0]!.custom_id;
+    expect(open).toBe(openId(GUILD, NEWBIE));
+    const first = await answerTo<{ type: number; data: { flags: number; content: string; components: { components: { style: number }[] }[] } }>(h, buttonClick(open, { id: NEWBIE }) as never);
+    expect(first.data.flags & 64).toBe(64);
+    expect(first.data.content).toContain('Been in communities like this before?');
+    // The answer given in the DM shows as chosen.
+    expect(first.data.components[0]!.components.map((b) => b.style)).toEqual([1, 2]);
+    const others = await runCommand(h, 'onboarding', [], { id: BOB });
+    expect(others.data.embeds[0]!.description).toMatch(/you were here before it/);
   });
 });

@@ -7,13 +7,14 @@ import type { SlashCommand } from './command.ts';
 import { grant } from './grant.ts';
 import { leaderboard } from './leaderboard.ts';
 import { milestones } from './milestones.ts';
+import { onboarding } from './onboarding.ts';
 import { profile } from './profile.ts';
 import { season } from './season.ts';
 import { settings } from './settings.ts';
 import { shop } from './shop.ts';
 import { why } from './why.ts';
 
-export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config];
+export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config, onboarding];
 
 export function commandNamed(name: string, commands: readonly SlashCommand[] = COMMANDS): SlashCommand | undefined {
   return commands.find((c) => c.data.name === name);
