@@ -19,6 +19,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { OpsCounters } from '../ops/ops-counters.ts';
 import { Operations } from '../ops/operations.ts';
 import { registerOpsMetrics } from '../ops/ops-metrics.ts';
+import { OnboardingProcessor } from '../onboarding/processor.ts';
 
 export type DiscordStatus = 'disabled' | 'connecting' | 'ready';
 
@@ -75,12 +76,16 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     ruleErrors: ruleErrorObserver(database, configs, health, metrics, logger.child({ module: 'quarantine' }), () => ops),
   });
   const awards = new ManualAwards(database);
+  const aggregator = new AnalyticsAggregator(configs);
+  const counters = new OpsCounters();
+  // Onboarding's own events (a step, the flow completed) go through the engine and the counters too.
+  const onboarding = new OnboardingProcessor(configs, { logger: logger.child({ module: 'onboarding' }), downstream: [engine, aggregator, counters] });
   const ops: Operations = new Operations({
-    database, processors: [engine, awards], ai, clock, logger: logger.child({ module: 'ops' }),
+    database, processors: [engine, awards, onboarding], ai, clock, logger: logger.child({ module: 'ops' }),
     channelOf: async (guildId) => ((await configs.get(guildId)).settings.ops_channel_id as string | undefined) ?? null,
     discord: () => running.bot,
   });
-  const pipeline = new IngestPipeline(database, [engine, awards, new AnalyticsAggregator(configs), new OpsCounters()], {}, logger.child({ module: 'ingest' }));
+  const pipeline = new IngestPipeline(database, [engine, awards, onboarding, aggregator, counters], {}, logger.child({ module: 'ingest' }));
   pipeline.usePause(ops.pause);
   registerOpsMetrics(metrics.registry, () => ops.signals.get());
   // Data sources: event types a guild switched off are not captured (manual awards always are).

@@ -22,6 +22,8 @@ import { MemberSync } from './member-sync.ts';
 import type { ScheduledStatus, ScheduledWindow } from './normalize/scheduled-event.ts';
 import type { VoiceSettings } from './normalize/voice.ts';
 import { deliver } from './outbox-delivery.ts';
+import { deliverOnboarding } from './onboarding/delivery.ts';
+import { ONBOARDING_OUTBOX_KIND } from '../onboarding/welcome.ts';
 import { OutboxDispatcher, type OutboxOptions } from './outbox-dispatcher.ts';
 import { PresenceSessions } from './presence-sessions.ts';
 import { ScheduledEventSync } from './scheduled-event-sync.ts';
@@ -120,7 +122,12 @@ export class DiscordBot {
     this.presence = options.privilegedIntents.includes('GuildPresences')
       ? new PresenceSessions({ db, clock, logger: logger.child({ part: 'presence' }), emit: (event, onCommitted) => this.events.push(event, onCommitted) }, options.presence)
       : undefined;
-    this.outbox = new OutboxDispatcher(options.database, (row) => deliver(this.client.rest, row), logger.child({ part: 'outbox' }), options.outbox);
+    this.outbox = new OutboxDispatcher(
+      options.database,
+      (row) => (row.kind === ONBOARDING_OUTBOX_KIND ? deliverOnboarding(this.client.rest, db, row) : deliver(this.client.rest, row)),
+      logger.child({ part: 'outbox' }),
+      options.outbox,
+    );
     const commands = options.commands ?? COMMANDS;
     this.guildCommands = new GuildCommandRegistrar(this.client, options.configs, commands, logger.child({ part: 'commands' }));
     const context: BotContext = {
@@ -140,6 +147,7 @@ export class DiscordBot {
       commands,
       guildCommands: this.guildCommands,
       ai: options.ai,
+      outbox: this.outbox,
     };
     this.#host = new ListenerHost(context, LISTENERS);
   }

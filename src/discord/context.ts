@@ -12,6 +12,7 @@ import type { GuildCommandRegistrar } from './commands/register.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { MemberSync } from './member-sync.ts';
+import type { OutboxDispatcher } from './outbox-dispatcher.ts';
 import type { PresenceSessions } from './presence-sessions.ts';
 import type { ScheduledEventSync } from './scheduled-event-sync.ts';
 import type { VoiceSessions } from './voice-sessions.ts';
@@ -40,4 +41,6 @@ export interface BotContext {
   readonly guildCommands: GuildCommandRegistrar;
   /** Gemini features for commands such as /audit. */
   readonly ai?: AiService | undefined;
+  /** The outbox dispatcher, woken after a component wrote outbox rows outside the pipeline. */
+  readonly outbox?: OutboxDispatcher | undefined;
 }

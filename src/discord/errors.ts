@@ -45,6 +45,8 @@ export type CommandErrorCode =
   | 'unknown_command'
   | 'unknown_component'
   | 'ticket_refused'
+  | 'not_your_component'
+  | 'onboarding_refused'
   | 'invalid_settings'
   | 'unknown_currency'
   | 'invalid_amount'

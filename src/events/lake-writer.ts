@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import type { LakeEvent } from './lake-event.ts';
 
-export type EventOrigin = 'gateway' | 'api' | 'cli' | 'backfill' | 'simulator';
+export type EventOrigin = 'gateway' | 'api' | 'cli' | 'backfill' | 'simulator' | 'onboarding';
 
 export interface StoredEvent {
   /** The lake row id. */

@@ -4,6 +4,7 @@
 // onboarding_completed).
 import { z } from 'zod';
 import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
+import { checkLogic } from '../rules/logic/validate.ts';
 
 const Key = z.string().min(1).max(48).regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _');
 const unique = <T extends { key: string }>(what: string) => (items: T[]) => new Set(items.map((x) => x.key)).size === items.length || `${what} keys must be unique`;
@@ -54,7 +55,7 @@ export const OnboardingStep = z
   .strict()
   .refine((s) => s.kind !== 'event' || s.trigger !== undefined, { error: 'an event step needs a trigger', path: ['trigger'] });
 
-export const OnboardingSettings = z
+const OnboardingShape = z
   .object({
     enabled: z.boolean().default(false),
     welcome: z
@@ -83,10 +84,26 @@ export const OnboardingSettings = z
     stuck_after_hours: z.number().int().min(1).max(24 * 60).default(72),
   })
   .strict();
-export type OnboardingSettings = z.output<typeof OnboardingSettings>;
 
-/** The guild's onboarding flow, with defaults for anything unset or malformed (then it is off). */
+/**
+ * What a change is validated by: the shape, and each step's `when` checked as a rule condition is
+ * at save (known operations, var paths from the documented roots, size and nesting limits).
+ */
+export const OnboardingSettings = OnboardingShape.superRefine((flow, ctx) => {
+  flow.steps.forEach((step, i) => {
+    if (step.trigger?.when === undefined) return;
+    for (const problem of checkLogic(step.trigger.when)) {
+      ctx.addIssue({ code: 'custom', path: ['steps', i, 'trigger', 'when', ...problem.path], message: problem.message });
+    }
+  });
+});
+export type OnboardingSettings = z.output<typeof OnboardingShape>;
+
+/**
+ * The guild's onboarding flow, with defaults for anything unset or malformed (then it is off). A
+ * stored `when` is not re-checked here: a bad one costs only its own step (see flow.ts).
+ */
 export function onboardingSettings(settings: Record<string, unknown>): OnboardingSettings {
-  const parsed = OnboardingSettings.safeParse(settings.onboarding ?? {});
-  return parsed.success ? parsed.data : OnboardingSettings.parse({});
+  const parsed = OnboardingShape.safeParse(settings.onboarding ?? {});
+  return parsed.success ? parsed.data : OnboardingShape.parse({});
 }

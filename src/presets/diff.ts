@@ -105,18 +105,21 @@ export function diffSection(current: readonly { key: string }[], next: readonly 
 export const SECTIONS = ['currencies', 'zones', 'rules', 'milestones', 'shop', 'commands'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-/** `modules`: the change of disabled_modules (the modules switched off), if any. */
-export type ConfigDiff = Record<Section, SectionDiff> & { mode: ImportMode; labels: FieldChange[]; modules: FieldChange[]; identical: boolean };
+/** `modules`: the change of disabled_modules (the modules switched off), if any; `settings`: of the settings a recipe carries (settings.onboarding…). */
+export type ConfigDiff = Record<Section, SectionDiff> & { mode: ImportMode; labels: FieldChange[]; modules: FieldChange[]; settings: FieldChange[]; identical: boolean };
 
-export type ComparableConfig = { [S in Section]: readonly { key: string }[] } & { labels: Record<string, string>; disabled_modules?: readonly string[] | undefined };
+export type ComparableConfig = { [S in Section]: readonly { key: string }[] } & { labels: Record<string, string>; disabled_modules?: readonly string[] | undefined; settings?: Record<string, unknown> };
 
-/** The import's effect on a guild's configuration; `identical` means applying it writes nothing. */
-export function diffConfigs(current: ComparableConfig, next: ComparableConfig, mode: ImportMode = 'merge'): ConfigDiff {
+/**
+ * The import's effect on a guild's configuration; `identical` means applying it writes nothing.
+ * `settings`: the changes to carried settings (presets/carried-settings.ts computes them).
+ */
+export function diffConfigs(current: ComparableConfig, next: ComparableConfig, mode: ImportMode = 'merge', settings: FieldChange[] = []): ConfigDiff {
   const sections = Object.fromEntries(SECTIONS.map((s) => [s, diffSection(current[s], next[s], mode)])) as Record<Section, SectionDiff>;
   const labels = diffValues(current.labels, next.labels, 'labels');
   // A recipe without disabled_modules keeps the guild's in merge mode and switches all on in replace mode.
   const nextModules = next.disabled_modules ?? (mode === 'replace' ? [] : current.disabled_modules);
   const modules = diffValues([...(current.disabled_modules ?? [])].sort(), [...(nextModules ?? [])].sort(), 'disabled_modules');
-  const identical = labels.length === 0 && modules.length === 0 && SECTIONS.every((s) => sections[s].added.length + sections[s].changed.length + sections[s].removed.length === 0);
-  return { ...sections, mode, labels, modules, identical };
+  const identical = labels.length === 0 && modules.length === 0 && settings.length === 0 && SECTIONS.every((s) => sections[s].added.length + sections[s].changed.length + sections[s].removed.length === 0);
+  return { ...sections, mode, labels, modules, settings, identical };
 }

@@ -12,6 +12,7 @@ import { loadCurrencies, loadZones } from '../rules/repository.ts';
 import { RuleSchema } from '../rules/schema.ts';
 import { ZoneSchema } from '../rules/zones.ts';
 import { ShopItemSchema } from '../shop/schema.ts';
+import { storedCarried } from './carried-settings.ts';
 import { RecipeSchema, type Recipe } from './recipe.ts';
 
 const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -40,7 +41,7 @@ export async function exportGuild(exec: Executor, guildId: string): Promise<Reci
     milestones: milestoneDocs,
     shop,
     commands: await loadCommands(exec, guildId),
-    settings: {},
+    settings: storedCarried(guild?.settings ?? {}),
     disabled_modules: [...disabledModules(guild?.settings ?? {})].sort(),
   });
 }

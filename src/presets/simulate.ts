@@ -7,6 +7,7 @@ import { bigintArray } from '../db/sql.ts';
 import { parseLakeEvent, type LakeEvent } from '../events/lake-event.ts';
 import { MilestoneChecker } from '../milestones/checker.ts';
 import { IngestPipeline, type EventProcessor } from '../pipeline/ingest.ts';
+import { OnboardingProcessor } from '../onboarding/processor.ts';
 import { EngineProcessor, type MilestoneHookFactory } from '../pipeline/engine-processor.ts';
 import { ConfigStore } from '../rules/config-store.ts';
 import type { Problem } from '../rules/repository.ts';
@@ -70,8 +71,10 @@ export async function simulate(recipe: Recipe, input: SimulationInput, options: 
       if (!result.ok) throw new SimulationError(result.problems);
       for (const u of result.summary.unbound) unbound.add(u);
     }
-    const engine = new EngineProcessor(new ConfigStore(database), { milestones: options.milestones ?? new MilestoneChecker() });
-    const pipeline = new IngestPipeline(database, [engine, ...(options.extraProcessors ?? [])]);
+    const configs = new ConfigStore(database);
+    const engine = new EngineProcessor(configs, { milestones: options.milestones ?? new MilestoneChecker() });
+    // As in production: a preset's onboarding flow runs, and its completion reaches the rules.
+    const pipeline = new IngestPipeline(database, [engine, new OnboardingProcessor(configs, { downstream: [engine] }), ...(options.extraProcessors ?? [])]);
     const { accepted, duplicate } = await pipeline.ingestEvents(events, 'simulator');
     return {
       events: { accepted, duplicate, rejected: rejections.length },

@@ -11,7 +11,7 @@ export const onboardingMembers = pgTable(
     guildId: snowflake('guild_id').notNull(),
     userId: snowflake('user_id').notNull(),
     joinedAt: at('joined_at').notNull(),
-    /** sent, dm_refused (fell back to the channel or nothing), failed, skipped (welcome off) */
+    /** pending, sent (DM), channel, fallback (DM refused, posted in the channel), dm_refused (nowhere to fall back to), failed, skipped: see WelcomeStatus in src/onboarding/members.ts */
     welcomeStatus: varchar('welcome_status', { length: 12 }),
     welcomedAt: at('welcomed_at'),
     /** question key → chosen option keys */

@@ -1,6 +1,6 @@
 // What a slash command is: its registration data, who may run it, whether its reply is private,
 // and a run function that returns the reply (expected failures are thrown as CommandError).
-import type { APIApplicationCommandOptionChoice, APIEmbed, AutocompleteInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { APIActionRowComponent, APIApplicationCommandOptionChoice, APIComponentInMessageActionRow, APIEmbed, AutocompleteInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { AiService } from '../../ai/ai-service.ts';
 import type { Clock } from '../../app/clock.ts';
 import type { Db } from '../../db/client.ts';
@@ -36,6 +36,8 @@ export interface CommandReply {
   content?: string;
   /** Files sent with the reply; an embed shows one with `attachment://<name>` (the /profile card). */
   files?: { name: string; data: Buffer }[];
+  /** Buttons or select menus under the reply (e.g. /onboarding's "answer the questions"). */
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
   /**
    * Set when the command refused (an expected failure returned as a value, e.g. a purchase the
    * member cannot afford): the reply is private and logged as refused, like a CommandError.

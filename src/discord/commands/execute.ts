@@ -50,10 +50,10 @@ export async function executeCommand(services: CommandServices, interaction: Cha
   const private_ = ephemeral || isError || reply.refused !== undefined;
   if (deferring) {
     await deferring;
-    await interaction.editReply({ embeds: reply.embeds, content: reply.content ?? '', ...attachments(reply) });
+    await interaction.editReply({ embeds: reply.embeds, content: reply.content ?? '', ...attachments(reply), ...(reply.components ? { components: reply.components } : {}) });
     return;
   }
-  await interaction.reply({ embeds: reply.embeds, ...(reply.content ? { content: reply.content } : {}), ...attachments(reply), ...(private_ ? { flags: MessageFlags.Ephemeral } : {}) });
+  await interaction.reply({ embeds: reply.embeds, ...(reply.content ? { content: reply.content } : {}), ...attachments(reply), ...(reply.components ? { components: reply.components } : {}), ...(private_ ? { flags: MessageFlags.Ephemeral } : {}) });
 }
 
 const attachments = (reply: CommandReply) => (reply.files?.length ? { files: reply.files.map((f) => ({ attachment: f.data, name: f.name })) } : {});

@@ -12,6 +12,7 @@ import { MilestoneChecker } from '../../../src/milestones/checker.ts';
 import { EngineProcessor } from '../../../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../../../src/pipeline/ingest.ts';
 import { ManualAwards } from '../../../src/pipeline/manual-awards.ts';
+import { OnboardingProcessor } from '../../../src/onboarding/processor.ts';
 import { importRecipe, parseRecipe } from '../../../src/presets/import.ts';
 import { ConfigStore } from '../../../src/rules/config-store.ts';
 import { saveRule } from '../../../src/rules/repository.ts';
@@ -58,7 +59,8 @@ export async function startBot(database: Database, options: HarnessOptions = {})
   const configs = new ConfigStore(database);
   await configs.start();
   const awards = new ManualAwards(database);
-  const pipeline = new IngestPipeline(database, [new EngineProcessor(configs, { logger, milestones: new MilestoneChecker() }), awards], {}, logger);
+  const engine = new EngineProcessor(configs, { logger, milestones: new MilestoneChecker() });
+  const pipeline = new IngestPipeline(database, [engine, awards, new OnboardingProcessor(configs, { logger, downstream: [engine] })], {}, logger);
   const bot = new DiscordBot({
     token: 'fake-token',
     apiUrl: fake.apiUrl,
