@@ -1,10 +1,8 @@
 // A ticket's messages, kept only while the guild has transcripts on (the one exception to "no
 // message content"): new messages, edits and deletions. Without transcripts nothing is written.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { ticketMessages } from '../db/schema.ts';
-
-export type TranscriptMessage = typeof ticketMessages.$inferSelect;
 
 export interface IncomingMessage {
   guildId: string;
@@ -32,8 +30,4 @@ export async function keepEdit(exec: Executor, guildId: string, messageId: strin
 
 export async function keepDeletion(exec: Executor, guildId: string, messageId: string, at: Date): Promise<void> {
   await exec.update(ticketMessages).set({ deletedAt: at }).where(and(eq(ticketMessages.guildId, guildId), eq(ticketMessages.messageId, messageId)));
-}
-
-export async function transcriptMessages(exec: Executor, guildId: string, number: number): Promise<TranscriptMessage[]> {
-  return exec.select().from(ticketMessages).where(and(eq(ticketMessages.guildId, guildId), eq(ticketMessages.number, number))).orderBy(asc(ticketMessages.sentAt), asc(ticketMessages.messageId));
 }

@@ -3,11 +3,13 @@
 // opener's access to the channel removed), reopen, add or remove a member, rename. Each goes
 // through the ticket service first; Discord is changed only when the ticket did change.
 import { DiscordAPIError } from 'discord.js';
-import { ticketByChannel, ticketByNumber, timeline, type Ticket } from '../../tickets/repository.ts';
+import { ticketByChannel, ticketByNumber, type Ticket } from '../../tickets/repository.ts';
 import type { TicketOutcome } from '../../tickets/service.ts';
 import { cleanText, MAX_NAME, MAX_REASON, ticketChannelName } from '../../tickets/text.ts';
-import { transcriptHtml, transcriptJson } from '../../tickets/transcript.ts';
-import { transcriptMessages } from '../../tickets/transcripts.ts';
+import { eq } from 'drizzle-orm';
+import { guilds } from '../../db/schema.ts';
+import { transcriptFilename, transcriptHtml, transcriptJson, type TranscriptExport } from '../../tickets/export.ts';
+import { findTicket, ticketMessages } from '../../tickets/queries.ts';
 import { CommandError } from '../errors.ts';
 import type { Desk } from './desk.ts';
 import type { TicketFile } from './discord-api.ts';
@@ -61,7 +63,7 @@ export async function closeTicket(desk: Desk, invoker: Invoker, settings: DeskSe
 /** The closing notice (with the transcript when configured) in the ticket and the log channel, then the ticket shut. */
 export async function announceClosed(desk: Desk, settings: DeskSettings, ticket: Ticket): Promise<void> {
   const { transcripts, log_channel_id: logChannel } = settings.tickets;
-  const files = transcripts.enabled && transcripts.attach_on_close ? await transcriptFiles(desk, ticket) : [];
+  const files = transcripts.enabled && transcripts.attach_on_close ? await transcriptFiles(desk, settings, ticket) : [];
   const body = { embeds: [closedEmbed(ticket)], allowed_mentions: { parse: [] } };
   const warn = (what: string) => (error: unknown) => desk.logger.warn({ err: error, ticket: ticket.number }, what);
   const open = ticket.channelId && !ticket.channelGone ? ticket.channelId : null;
@@ -72,18 +74,24 @@ export async function announceClosed(desk: Desk, settings: DeskSettings, ticket:
   else await desk.discord.removeOverwrite(open, ticket.openerId).catch(warn("could not remove the opener's access to a ticket channel"));
 }
 
-async function transcriptFiles(desk: Desk, ticket: Ticket): Promise<TicketFile[]> {
+/** The transcript files the panel exports too (one renderer), named the same way. */
+async function transcriptFiles(desk: Desk, settings: DeskSettings, ticket: Ticket): Promise<TicketFile[]> {
+  const [view, messages, [guild]] = await Promise.all([
+    findTicket(desk.db, ticket.guildId, ticket.number),
+    ticketMessages(desk.db, ticket.guildId, ticket.number),
+    desk.db.select({ id: guilds.id, name: guilds.name, timeZone: guilds.timezone }).from(guilds).where(eq(guilds.id, ticket.guildId)),
+  ]);
+  if (!view || !guild || messages.length === 0) return [];
   const members = desk.client.guilds.cache.get(ticket.guildId)?.members.cache;
-  const messages = await transcriptMessages(desk.db, ticket.guildId, ticket.number);
   const names: Record<string, string> = {};
   for (const id of new Set([ticket.openerId, ...messages.map((m) => m.authorId)])) {
     const member = members?.get(id);
     if (member) names[id] = member.displayName;
   }
-  const input = { ticket, messages, timeline: await timeline(desk.db, ticket.guildId, ticket.number), names, guildName: desk.client.guilds.cache.get(ticket.guildId)?.name };
+  const x: TranscriptExport = { guild, ticket: view, categoryLabel: settings.tickets.categories.find((c) => c.key === ticket.category)?.label ?? null, messages, names, exportedAt: desk.clock.now() };
   return [
-    { name: `ticket-${ticket.number}.html`, data: Buffer.from(transcriptHtml(input)) },
-    { name: `ticket-${ticket.number}.json`, data: Buffer.from(JSON.stringify(transcriptJson(input), null, 2)) },
+    { name: transcriptFilename(ticket.number, guild, 'html'), data: Buffer.from(transcriptHtml(x)) },
+    { name: transcriptFilename(ticket.number, guild, 'json'), data: Buffer.from(JSON.stringify(transcriptJson(x), null, 2)) },
   ];
 }
 
