@@ -24,6 +24,7 @@ export function diffText(diff: ConfigDiff): string {
     for (const k of d.kept) lines.push(`  = ${k} (kept: not in the recipe; --mode replace removes it)`);
   }
   for (const change of diff.labels) lines.push(`labels: ${change.path}: ${show(change.before)} → ${show(change.after)}`);
+  for (const change of diff.settings) lines.push(`settings: ${change.path}: ${show(change.before)} → ${show(change.after)}`);
   for (const change of diff.modules) lines.push(`modules switched off: ${change.path}: ${show(change.before)} → ${show(change.after)}`);
   return lines.join('\n');
 }

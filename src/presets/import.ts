@@ -23,6 +23,7 @@ import { deleteShopItem, saveShopItem } from '../shop/shop.ts';
 import { diffConfigs, SECTIONS, type ComparableConfig, type ConfigDiff } from './diff.ts';
 import { exportGuild } from './export.ts';
 import { bindRecipe, dangerousKeys, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
+import { parseRecipeSettings, recipeSettingsPatch, type RecipeSettings } from './settings-sections.ts';
 
 export interface ImportSummary {
   recipe: string;
@@ -85,7 +86,11 @@ function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConf
     commands: keyedCommands(parse(CustomCommandSchema, recipe.commands, 'commands')),
     labels: recipe.labels,
     disabled_modules: recipe.disabled_modules,
+    settings: {} as RecipeSettings,
   };
+  const settings = parseRecipeSettings(recipe.settings);
+  if (settings.ok) next.settings = settings.value;
+  else problems.push(...settings.problems);
   const builtIns = builtInCommandNames();
   next.commands.forEach((c, i) => {
     if (builtIns.has(c.name)) problems.push({ path: `commands[${i}].name`, message: `/${c.name} is one of Cairn's built-in commands; choose another name` });
@@ -153,10 +158,12 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       const modules = diff.modules.length > 0 ? { disabled_modules: [...new Set(next.disabled_modules ?? [])].sort() } : {};
       const labelsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels);
       const recipeChanged = !isDeepStrictEqual(settings.recipe ?? null, recipeInfo);
-      const settingsChanged = labelsChanged || recipeChanged || diff.modules.length > 0;
-      // Labels and modules are settings: changed through their one write path (validated, versioned).
-      if (labelsChanged || diff.modules.length > 0) {
-        const r = await changeSettings(tx, guildId, { ...(labelsChanged ? { labels: recipe.labels } : {}), ...modules }, options.actor);
+      const carried = recipeSettingsPatch((current.settings ?? {}) as RecipeSettings, (next.settings ?? {}) as RecipeSettings, options.mode ?? 'merge');
+      const carriedChanged = Object.keys(carried).length > 0;
+      const settingsChanged = labelsChanged || recipeChanged || diff.modules.length > 0 || carriedChanged;
+      // Labels, modules and carried sections (settings.tickets…) are settings: changed through their one write path (validated, versioned).
+      if (labelsChanged || diff.modules.length > 0 || carriedChanged) {
+        const r = await changeSettings(tx, guildId, { ...(labelsChanged ? { labels: recipe.labels } : {}), ...modules, ...carried }, options.actor);
         if (!r.ok) fail('settings', r.code === 'invalid' ? r.problems : [{ path: '(root)', message: 'this guild is unknown to Cairn' }]);
       }
       // Which recipe the guild came from is a note for the export, not a setting an admin edits.
