@@ -25,6 +25,8 @@ import type { CommandOut } from './routes/commands.ts';
 import type { CustomCommandInput } from '../custom-commands/schema.ts';
 import type { GuildOpsOut, OpsHealthOut, PauseOut } from './routes/ops.ts';
 import type { ReplySuggestionsOut } from './routes/ticket-ai.ts';
+import type { TicketDetailOut, TicketListOut, TicketMetricsOut, TranscriptExportOut } from './routes/ticket-schemas.ts';
+import type { TicketCategory as TicketCategorySchema, TicketSettings as TicketSettingsSchema } from '../tickets/settings.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -129,3 +131,20 @@ export type { SummaryState as TicketSummaryState } from '../tickets/summary-stat
 export type { ConfigDiff, EntryChange, FieldChange, SectionDiff, Section } from '../presets/diff.ts';
 export type { DryRunResult } from '../rules/dry-run.ts';
 export type { EffectTrace, RuleTrace } from '../rules/types.ts';
+
+/** GET /guilds/:g/tickets: a page of the queue with the counts per status (its tabs). */
+export type TicketList = z.output<typeof TicketListOut>;
+export type TicketRow = TicketList['tickets'][number];
+export type TicketStatusCounts = TicketList['counts'];
+/** GET /guilds/:g/tickets/:number: the ticket, its timeline, its transcript or why there is none. */
+export type TicketDetail = z.output<typeof TicketDetailOut>;
+export type TicketTimelineEntry = TicketDetail['timeline'][number];
+export type TicketMessage = NonNullable<TicketDetail['transcript']>['messages'][number];
+/** GET /guilds/:g/tickets/:number/transcript.json. */
+export type TicketTranscript = z.output<typeof TranscriptExportOut>;
+/** GET /guilds/:g/tickets/metrics: p50/p90 per week and per staff member, and the backlog. */
+export type TicketMetrics = z.output<typeof TicketMetricsOut>;
+export type TicketPercentiles = TicketMetrics['weeks'][number]['firstResponse'];
+/** settings.tickets as stored (defaults filled in), and one of its categories. */
+export type TicketSettings = z.output<typeof TicketSettingsSchema>;
+export type TicketCategory = z.output<typeof TicketCategorySchema>;

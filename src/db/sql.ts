@@ -23,3 +23,6 @@ export function textArray(values: readonly string[]): SQL {
   for (const v of values) if (!WORD.test(v)) throw new Error(`not an identifier: ${v}`);
   return sql`${`{${values.join(',')}}`}::text[]`;
 }
+
+/** `%`, `_` and `\` match themselves in a LIKE pattern (Postgres' default escape is the backslash). */
+export const likeEscape = (s: string): string => s.replace(/[%_\\]/g, (x) => '\\' + x);

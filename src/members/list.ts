@@ -3,6 +3,7 @@
 // at a time with the total. Roles come with their names and colours, leveled currencies with levels.
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
+import { likeEscape } from '../db/sql.ts';
 import { LevelCurveSchema } from '../ledger/currency.ts';
 import { namedRoles, type NamedRole } from './roles.ts';
 
@@ -33,9 +34,6 @@ export interface MemberListRow {
 }
 
 export type MemberListResult = { ok: true; total: number; members: MemberListRow[] } | { ok: false; path: string; message: string };
-
-/** `%`, `_` and `\` match themselves in a LIKE pattern. */
-const likeEscape = (s: string) => s.replace(/[%_\\]/g, (x) => '\\' + x);
 
 export async function listMembers(exec: Executor, guildId: string, options: MemberListOptions, now: Date): Promise<MemberListResult> {
   const currencies = await queryRows<{ id: number; key: string; level_curve: unknown }>(

@@ -13,6 +13,7 @@ import { creditRule, event } from '../rules/support.ts';
 import { ADMIN_TOKEN, createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { ALICE, BOB, GUILD, OTHER_GUILD, seedGuild } from '../support/factories.ts';
+import { saveTicketSettings, seedTicket, seedTicketMessages } from '../support/tickets.ts';
 
 let database: TestDatabase;
 /** A scheduled event GET analytics/events/{eventId} can read. */
@@ -48,6 +49,10 @@ beforeAll(async () => {
   const today = new Date().toISOString();
   await ok(`${G}/events`, { method: 'POST', json: [event('message_create', { occurred_at: today }), event('message_create', { actor_id: BOB, occurred_at: today })] });
   await ok(`${G}/members/${ALICE}/award`, { method: 'POST', json: { currency: 'gold', amount: 20, reason: 'fixture' } });
+  // Ticket #1 with a kept transcript, for GET tickets/{number} and its exports.
+  await saveTicketSettings(database, { transcripts: { enabled: true } });
+  await seedTicket(database, { number: 1, openedAt: today, openerId: BOB });
+  await seedTicketMessages(database, 1, [{ authorId: BOB, content: 'fixture', sentAt: today }]);
 });
 afterAll(async () => {
   await api.services.close();
@@ -55,7 +60,7 @@ afterAll(async () => {
 
 /** A concrete URL for a documented path: {guildId} → the given guild, other parameters → fixture values. */
 function urlOf(doc: RouteDoc, guildId = GUILD): string {
-  const values: Record<string, string> = { guildId, key: 'msg', userId: ALICE, id: '1', name: 'rule', kind: 'rule', eventId: SCHEDULED_EVENT };
+  const values: Record<string, string> = { guildId, key: 'msg', userId: ALICE, id: '1', name: 'rule', kind: 'rule', eventId: SCHEDULED_EVENT, number: '1' };
   return doc.path.replace(/\{(\w+)\}/g, (_, p: string) => values[p] ?? 'x');
 }
 
@@ -101,7 +106,7 @@ describe('the OpenAPI document matches the routes', () => {
   });
 
   it('gives every route that answers JSON a response schema, and every change a request body schema', () => {
-    const textual = new Set(['get /metrics', 'get /api/openapi.json', 'get /api/schemas/{name}', 'get /api/auth/discord/login', 'get /api/auth/discord/callback', 'get /api/guilds/{guildId}/members/{userId}/card.png']);
+    const textual = new Set(['get /metrics', 'get /api/openapi.json', 'get /api/schemas/{name}', 'get /api/auth/discord/login', 'get /api/auth/discord/callback', 'get /api/guilds/{guildId}/members/{userId}/card.png', 'get /api/guilds/{guildId}/tickets/{number}/transcript.html']);
     const bodiless = /\/(delete|rollback|recheck|roll|logout)$|\{key\}$|\{id\}$/;
     const missingResponse = ROUTE_DOCS.filter((d) => !d.response && !textual.has(`${d.method} ${d.path}`));
     expect(missingResponse.map((d) => `${d.method} ${d.path}`)).toEqual([]);
@@ -206,6 +211,8 @@ describe('validation errors name the field, per route group', () => {
     ['history restore', 'POST', `${G}/history/currency/xp/restore`, { version: 'first' }, 'version'],
     ['overview', 'GET', `${G}/overview?days=0`, undefined, 'days'],
     ['data sources', 'GET', `${G}/data-sources?days=9999`, undefined, 'days'],
+    ['tickets', 'GET', `${G}/tickets?status=pending`, undefined, 'status[0]'],
+    ['ticket metrics', 'GET', `${G}/tickets/metrics?weeks=0`, undefined, 'weeks'],
     ['tokens', 'POST', '/api/tokens', { name: 'x', guildIds: ['general'] }, 'guildIds[0]'],
   ];
   it.each(cases)('%s: %s %s → 422 with the field path', async (_group, method, path, body, field) => {
