@@ -48,17 +48,19 @@ import { ruleDocs, ruleRoutes } from './routes/rules.ts';
 import { schemaRoutes } from './routes/schemas.ts';
 import { shopDocs, shopRoutes } from './routes/shop.ts';
 import { tokenDocs, tokenRoutes } from './routes/tokens.ts';
+import { ticketAiDocs, ticketAiRoutes } from './routes/ticket-ai.ts';
+import { faqLookupFor, type FaqLookup } from '../tickets/faq-lookup.ts';
 import { ticketDocs, ticketRoutes } from './routes/tickets.ts';
 import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands', 'modules']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
 
-export function createApp(services: Services, options: { authenticators?: Authenticator[]; panelDir?: string } = {}) {
+export function createApp(services: Services, options: { authenticators?: Authenticator[]; panelDir?: string; faq?: FaqLookup } = {}) {
   const tokenAuth: Authenticator[] = [new AdminTokenAuthenticator(services.adminToken), new ApiTokenAuthenticator(services.database)];
   const sessionAuth: Authenticator[] = [new SessionAuthenticator(services.database, services.adminToken)];
   const authenticators = options.authenticators ?? [...tokenAuth, ...sessionAuth];
@@ -138,6 +140,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/history', historyRoutes());
   api.route('/guilds/:guildId/overview', overviewRoutes());
   api.route('/guilds/:guildId/modules', moduleRoutes());
+  api.route('/guilds/:guildId/tickets', ticketAiRoutes(options.faq ?? faqLookupFor(services.database.db)));
   api.route('/guilds/:guildId/tickets', ticketRoutes());
   api.route('/guilds/:guildId', settingsRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -24,6 +24,7 @@ import type { ConfigVersionOut, EntityHistoryOut, RestoredOut } from './routes/h
 import type { CommandOut } from './routes/commands.ts';
 import type { CustomCommandInput } from '../custom-commands/schema.ts';
 import type { GuildOpsOut, OpsHealthOut, PauseOut } from './routes/ops.ts';
+import type { ReplySuggestionsOut } from './routes/ticket-ai.ts';
 import type { TicketDetailOut, TicketListOut, TicketMetricsOut, TranscriptExportOut } from './routes/ticket-schemas.ts';
 import type { TicketCategory as TicketCategorySchema, TicketSettings as TicketSettingsSchema } from '../tickets/settings.ts';
 
@@ -120,6 +121,12 @@ export type ConfigVersion = z.output<typeof ConfigVersionOut>;
 export type HistoryKind = EntityHistory['kind'];
 /** POST /guilds/:g/history/:kind/:key/restore and POST /guilds/:g/audit-log/:id/rollback (every kind but rules). */
 export type RestoredVersion = z.output<typeof RestoredOut>;
+
+/** GET /guilds/:g/tickets/:number/suggestions: FAQ answers, or AI replies grounded in them. */
+export type TicketReplySuggestions = z.output<typeof ReplySuggestionsOut>;
+export type TicketReplySuggestion = TicketReplySuggestions['suggestions'][number];
+/** A ticket's AI summary as the ticket page shows it (the text, or why there is none yet). */
+export type { SummaryState as TicketSummaryState } from '../tickets/summary-state.ts';
 
 export type { ConfigDiff, EntryChange, FieldChange, SectionDiff, Section } from '../presets/diff.ts';
 export type { DryRunResult } from '../rules/dry-run.ts';

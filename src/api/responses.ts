@@ -103,7 +103,7 @@ export const ImportOut = z
     mode: z.enum(['merge', 'replace']),
     applied: z.boolean(),
     summary: z.unknown(),
-    diff: z.object({ mode: z.enum(['merge', 'replace']), currencies: SectionDiff, zones: SectionDiff, rules: SectionDiff, milestones: SectionDiff, shop: SectionDiff, commands: SectionDiff, labels: z.array(FieldChange), identical: z.boolean().meta({ description: 'applying writes nothing' }) }),
+    diff: z.object({ mode: z.enum(['merge', 'replace']), currencies: SectionDiff, zones: SectionDiff, rules: SectionDiff, milestones: SectionDiff, shop: SectionDiff, commands: SectionDiff, labels: z.array(FieldChange), settings: z.array(FieldChange).meta({ description: 'changes of the settings sections a recipe carries (settings.tickets…), path by path' }), identical: z.boolean().meta({ description: 'applying writes nothing' }) }),
   })
   .meta({ id: 'ImportResult' });
 

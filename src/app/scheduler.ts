@@ -8,6 +8,7 @@ import { queueWeeklyDigests } from '../ai/digest.ts';
 import { recordedRun } from '../ops/job-runs.ts';
 import { lakeRowsDeleted } from '../ops/ops-counters.ts';
 import { deleteExpiredTranscripts } from '../tickets/retention.ts';
+import { summarizeClosedTickets } from '../tickets/summary-queue.ts';
 
 export interface Job {
   name: string;
@@ -55,6 +56,15 @@ export const JOBS: Job[] = [
       const drift = await reconcileCounters(s.database.db);
       if (drift.length > 0) s.logger.warn({ job: 'counter-reconcile', rows: drift.length, sample: drift.slice(0, 20) }, 'daily counters drift from the lake (repair with `cairn lake reconcile --repair`)');
       else s.logger.info({ job: 'counter-reconcile' }, 'daily counters agree with the lake');
+    },
+  },
+  // Every 15 s: closed tickets get their AI summary (claimed with SKIP LOCKED: processes share the work).
+  {
+    name: 'ticket-summaries',
+    pattern: '*/15 * * * * *',
+    run: async (s) => {
+      const result = await summarizeClosedTickets(s.ai, s.database.db, s.clock.now(), {}, s.logger.child({ module: 'tickets' }));
+      if (result.tickets.length > 0) s.logger.info({ job: 'ticket-summaries', tickets: result.tickets }, 'ticket summaries');
     },
   },
   // Every minute: sum up throttled ops messages, and pay what unpaused guilds still hold.

@@ -105,21 +105,27 @@ export function diffSection(current: readonly { key: string }[], next: readonly 
 export const SECTIONS = ['currencies', 'zones', 'rules', 'milestones', 'shop', 'commands'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-/** `modules`: the change of disabled_modules (the modules switched off), if any; `settings`: of the settings a recipe carries (settings.onboarding…). */
+/**
+ * `modules`: the change of disabled_modules (the modules switched off), if any; `settings`: the
+ * changes of the settings sections a recipe carries (settings.tickets…), path by path.
+ */
 export type ConfigDiff = Record<Section, SectionDiff> & { mode: ImportMode; labels: FieldChange[]; modules: FieldChange[]; settings: FieldChange[]; identical: boolean };
 
 export type ComparableConfig = { [S in Section]: readonly { key: string }[] } & { labels: Record<string, string>; disabled_modules?: readonly string[] | undefined; settings?: Record<string, unknown> };
 
-/**
- * The import's effect on a guild's configuration; `identical` means applying it writes nothing.
- * `settings`: the changes to carried settings (presets/carried-settings.ts computes them).
- */
-export function diffConfigs(current: ComparableConfig, next: ComparableConfig, mode: ImportMode = 'merge', settings: FieldChange[] = []): ConfigDiff {
+/** The import's effect on a guild's configuration; `identical` means applying it writes nothing. */
+export function diffConfigs(current: ComparableConfig, next: ComparableConfig, mode: ImportMode = 'merge'): ConfigDiff {
   const sections = Object.fromEntries(SECTIONS.map((s) => [s, diffSection(current[s], next[s], mode)])) as Record<Section, SectionDiff>;
   const labels = diffValues(current.labels, next.labels, 'labels');
   // A recipe without disabled_modules keeps the guild's in merge mode and switches all on in replace mode.
   const nextModules = next.disabled_modules ?? (mode === 'replace' ? [] : current.disabled_modules);
   const modules = diffValues([...(current.disabled_modules ?? [])].sort(), [...(nextModules ?? [])].sort(), 'disabled_modules');
+  // A settings section the recipe lacks is kept (merge) or removed, back to its defaults (replace).
+  const before = current.settings ?? {};
+  const after = next.settings ?? {};
+  const settings = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .sort()
+    .flatMap((k) => diffValues(before[k], after[k] ?? (mode === 'replace' ? undefined : before[k]), `settings.${k}`));
   const identical = labels.length === 0 && modules.length === 0 && settings.length === 0 && SECTIONS.every((s) => sections[s].added.length + sections[s].changed.length + sections[s].removed.length === 0);
   return { ...sections, mode, labels, modules, settings, identical };
 }

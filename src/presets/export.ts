@@ -12,8 +12,8 @@ import { loadCurrencies, loadZones } from '../rules/repository.ts';
 import { RuleSchema } from '../rules/schema.ts';
 import { ZoneSchema } from '../rules/zones.ts';
 import { ShopItemSchema } from '../shop/schema.ts';
-import { storedCarried } from './carried-settings.ts';
 import { RecipeSchema, type Recipe } from './recipe.ts';
+import { guildRecipeSettings } from './settings-sections.ts';
 
 const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
@@ -41,7 +41,7 @@ export async function exportGuild(exec: Executor, guildId: string): Promise<Reci
     milestones: milestoneDocs,
     shop,
     commands: await loadCommands(exec, guildId),
-    settings: storedCarried(guild?.settings ?? {}),
+    settings: guildRecipeSettings(guild?.settings ?? {}),
     disabled_modules: [...disabledModules(guild?.settings ?? {})].sort(),
   });
 }

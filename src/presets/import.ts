@@ -10,7 +10,7 @@ import { CustomCommandSchema, type CustomCommand } from '../custom-commands/sche
 import type { Db } from '../db/client.ts';
 import { guilds } from '../db/schema.ts';
 import { ensureGuilds } from '../guilds/guilds.ts';
-import { changeSettings, type GuildSettingsPatch } from '../guilds/settings.ts';
+import { changeSettings } from '../guilds/settings.ts';
 import { CurrencySchema } from '../ledger/currency.ts';
 import { deleteMilestone, saveMilestone } from '../milestones/repository.ts';
 import { MilestoneSchema } from '../milestones/schema.ts';
@@ -21,9 +21,9 @@ import { ZoneSchema } from '../rules/zones.ts';
 import { ShopItemSchema } from '../shop/schema.ts';
 import { deleteShopItem, saveShopItem } from '../shop/shop.ts';
 import { diffConfigs, SECTIONS, type ComparableConfig, type ConfigDiff } from './diff.ts';
-import { carriedPatch, diffCarried, parseCarried, type CarriedSettings } from './carried-settings.ts';
 import { exportGuild } from './export.ts';
 import { bindRecipe, dangerousKeys, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
+import { parseRecipeSettings, recipeSettingsPatch, type RecipeSettings } from './settings-sections.ts';
 
 export interface ImportSummary {
   recipe: string;
@@ -86,11 +86,11 @@ function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConf
     commands: keyedCommands(parse(CustomCommandSchema, recipe.commands, 'commands')),
     labels: recipe.labels,
     disabled_modules: recipe.disabled_modules,
-    settings: {} as CarriedSettings,
+    settings: {} as RecipeSettings,
   };
-  const carried = parseCarried(recipe.settings);
-  if (carried.ok) next.settings = carried.value;
-  else problems.push(...carried.problems);
+  const settings = parseRecipeSettings(recipe.settings);
+  if (settings.ok) next.settings = settings.value;
+  else problems.push(...settings.problems);
   const builtIns = builtInCommandNames();
   next.commands.forEach((c, i) => {
     if (builtIns.has(c.name)) problems.push({ path: `commands[${i}].name`, message: `/${c.name} is one of Cairn's built-in commands; choose another name` });
@@ -126,7 +126,7 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       await ensureGuilds(tx, [guildId]);
       const current = await exportGuild(tx, guildId);
       const mode = options.mode ?? 'merge';
-      const diff = diffConfigs({ ...current, commands: keyedCommands(current.commands as CustomCommand[]) } as unknown as ComparableConfig, next, mode, diffCarried(current.settings, next.settings, mode));
+      const diff = diffConfigs({ ...current, commands: keyedCommands(current.commands as CustomCommand[]) } as unknown as ComparableConfig, next, mode);
       if (options.dryRun) return { ok: true, summary, diff, applied: false } as const;
       const fail = (prefix: string, problems: Problem[]) => {
         throw new ImportFailed(problems.map((p) => ({ path: `${prefix}.${p.path}`, message: p.message })));
@@ -159,11 +159,12 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       const modules = diff.modules.length > 0 ? { disabled_modules: [...new Set(next.disabled_modules ?? [])].sort() } : {};
       const labelsChanged = !isDeepStrictEqual(settings.labels ?? {}, recipe.labels);
       const recipeChanged = !isDeepStrictEqual(settings.recipe ?? null, recipeInfo);
-      const carried = carriedPatch(current.settings, next.settings, mode);
-      const settingsChanged = labelsChanged || recipeChanged || diff.modules.length > 0 || diff.settings.length > 0;
-      // Labels, modules and carried settings are settings: changed through their one write path (validated, versioned).
-      if (labelsChanged || diff.modules.length > 0 || diff.settings.length > 0) {
-        const r = await changeSettings(tx, guildId, { ...(labelsChanged ? { labels: recipe.labels } : {}), ...modules, ...(carried as GuildSettingsPatch) }, options.actor);
+      const carried = recipeSettingsPatch((current.settings ?? {}) as RecipeSettings, (next.settings ?? {}) as RecipeSettings, options.mode ?? 'merge');
+      const carriedChanged = Object.keys(carried).length > 0;
+      const settingsChanged = labelsChanged || recipeChanged || diff.modules.length > 0 || carriedChanged;
+      // Labels, modules and carried sections (settings.tickets…) are settings: changed through their one write path (validated, versioned).
+      if (labelsChanged || diff.modules.length > 0 || carriedChanged) {
+        const r = await changeSettings(tx, guildId, { ...(labelsChanged ? { labels: recipe.labels } : {}), ...modules, ...carried }, options.actor);
         if (!r.ok) fail('settings', r.code === 'invalid' ? r.problems : [{ path: '(root)', message: 'this guild is unknown to Cairn' }]);
       }
       // Which recipe the guild came from is a note for the export, not a setting an admin edits.

@@ -39,6 +39,10 @@ export class FakeGemini {
   static async start(): Promise<FakeGemini> {
     const holder: { fake?: FakeGemini } = {};
     const server = createServer((req, res) => void holder.fake!.handle(req, res));
+    // The client (undici) drops idle sockets after 4 s; a server closing them first (Node's 5 s
+    // default) races it on a loaded machine, and a request on a socket being closed fails as
+    // "could not reach Gemini". Idle sockets are the client's to close.
+    server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     holder.fake = new FakeGemini(server, `http://127.0.0.1:${port}`);

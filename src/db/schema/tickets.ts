@@ -1,6 +1,7 @@
 // The support desk: tickets (metadata always; their messages only when the guild keeps
 // transcripts), each ticket's timeline, and the ticket panels posted into channels.
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, varchar } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, varchar } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 import { snowflake } from '../snowflake.ts';
 import { guilds } from './guilds.ts';
@@ -37,12 +38,22 @@ export const tickets = pgTable(
     channelGone: boolean('channel_gone').notNull().default(false),
     /** AI summary written on close, when AI is on. */
     summary: text('summary'),
+    /** The summary worker's state (src/tickets/summary-queue.ts): working, done, skipped or failed; null: not looked at. */
+    summaryStatus: varchar('summary_status', { length: 8 }),
+    /** Why the summary was skipped or failed, in words the panel shows. */
+    summaryNote: text('summary_note'),
+    /** The close (closed_at) the summary status is about: a reopened and closed-again ticket is summarised again. */
+    summaryFor: at('summary_for'),
+    /** A worker's claim on the ticket, or the time a failed attempt may be retried. */
+    summaryLeaseUntil: at('summary_lease_until'),
+    summaryAttempts: smallint('summary_attempts').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.guildId, t.number] }),
     index('tickets_queue').on(t.guildId, t.status, t.openedAt),
     index('tickets_opener').on(t.guildId, t.openerId, t.status),
     index('tickets_channel').on(t.channelId),
+    index('tickets_summary_due').on(t.closedAt).where(sql`status = 'closed'`),
   ],
 );
 
