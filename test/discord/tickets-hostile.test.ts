@@ -64,13 +64,13 @@ describe('transcripts', () => {
     expect(await pressInTicket(ctx.harness, 'ticket:close:1', thread, { id: CAROL, ...STAFF })).toBe('Ticket #1 is closed.');
     for (const channel of [thread, ANNOUNCE_CHANNEL]) {
       const [notice] = ctx.harness.fake.calls('POST', new RegExp(`^/channels/${channel}/messages$`)).filter((r) => r.files.length > 0);
-      expect(notice!.files.map((f) => f.name)).toEqual(['ticket-1.html', 'ticket-1.json']);
+      expect(notice!.files.map((f) => f.name)).toEqual(['ticket-1-test-guild.html', 'ticket-1-test-guild.json']);
       const html = notice!.files[0]!.data.toString();
       expect(html).toContain('it burns (edited)');
       expect(html).not.toContain('<script>');
       const json = JSON.parse(notice!.files[1]!.data.toString());
-      expect(json.messages.map((m: { id: string }) => m.id)).toEqual([hello.id, answer.id]);
-      expect(json.messages[1].deleted_at).not.toBeNull();
+      expect(json.messages.map((m: { messageId: string }) => m.messageId)).toEqual([hello.id, answer.id]);
+      expect(json.messages[1].deletedAt).not.toBeNull();
     }
   });
 

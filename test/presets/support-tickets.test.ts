@@ -94,7 +94,7 @@ describe('settings.tickets in a recipe', () => {
     expect(invalid.ok).toBe(false);
     expect(!invalid.ok && [...new Set(invalid.problems.map((p) => p.path))].sort()).toEqual(['settings.tickets.categories[0].key', 'settings.tickets.max_open_per_member']);
     const unknown = await importRecipe(database.db, GUILD, { ...bad, settings: { tickets: desk, desk_colour: 'red' } }, { bindings: bindings(), actor: 'test' });
-    expect(unknown).toMatchObject({ ok: false, problems: [{ path: 'settings.desk_colour', message: expect.stringContaining('carries: tickets') }] });
+    expect(unknown).toMatchObject({ ok: false, problems: [{ path: 'settings.desk_colour', message: expect.stringContaining('carries: onboarding, tickets') }] });
     const hostile = await importRecipe(database.db, GUILD, { ...bad, settings: { tickets: { ...desk, categories: [{ key: 'ok', label: 'x'.repeat(10_000) }] } } }, { bindings: bindings(), actor: 'test' });
     expect(hostile).toMatchObject({ ok: false, problems: [{ path: 'settings.tickets.categories[0].label' }] });
     expect(await storedTickets()).toBeUndefined();
