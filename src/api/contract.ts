@@ -24,6 +24,8 @@ import type { ConfigVersionOut, EntityHistoryOut, RestoredOut } from './routes/h
 import type { CommandOut } from './routes/commands.ts';
 import type { CustomCommandInput } from '../custom-commands/schema.ts';
 import type { GuildOpsOut, OpsHealthOut, PauseOut } from './routes/ops.ts';
+import type { FunnelOut as OnboardingFunnelOut, ProgressOut as OnboardingProgressOut, StuckOut as OnboardingStuckOut } from './routes/onboarding.ts';
+import type { OnboardingSettings as OnboardingSettingsSchema } from '../onboarding/settings.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -122,3 +124,16 @@ export type RestoredVersion = z.output<typeof RestoredOut>;
 export type { ConfigDiff, EntryChange, FieldChange, SectionDiff, Section } from '../presets/diff.ts';
 export type { DryRunResult } from '../rules/dry-run.ts';
 export type { EffectTrace, RuleTrace } from '../rules/types.ts';
+
+/** settings.onboarding as stored (defaults filled in), and as PATCH /settings takes it. */
+export type OnboardingFlow = z.output<typeof OnboardingSettingsSchema>;
+export type OnboardingFlowInput = z.input<typeof OnboardingSettingsSchema>;
+export type OnboardingStep = OnboardingFlow['steps'][number];
+export type OnboardingQuestion = OnboardingFlow['questionnaire']['questions'][number];
+/** GET /guilds/:g/onboarding/funnel: joined → welcomed → steps → completed, overall and per week of joining. */
+export type OnboardingFunnel = z.output<typeof OnboardingFunnelOut>;
+/** GET /guilds/:g/onboarding/stuck: a page of stuck members with the step each is at. */
+export type OnboardingStuck = z.output<typeof OnboardingStuckOut>;
+export type OnboardingStuckMember = OnboardingStuck['members'][number];
+/** GET /guilds/:g/onboarding/members/:id: one member's progress. */
+export type OnboardingProgress = z.output<typeof OnboardingProgressOut>;

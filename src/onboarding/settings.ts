@@ -4,9 +4,9 @@
 // onboarding_completed).
 import { z } from 'zod';
 import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
+import { checkFlow, checkWhen, uniqueKeys } from './flow-checks.ts';
 
 const Key = z.string().min(1).max(48).regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _');
-const unique = <T extends { key: string }>(what: string) => (items: T[]) => new Set(items.map((x) => x.key)).size === items.length || `${what} keys must be unique`;
 
 export const QuestionOption = z
   .object({
@@ -26,7 +26,7 @@ export const Question = z
     style: z.enum(['buttons', 'select']).default('buttons'),
     multiple: z.boolean().default(false),
     required: z.boolean().default(true),
-    options: z.array(QuestionOption).min(1).max(25).refine(unique('option'), { error: 'option keys must be unique' }),
+    options: z.array(QuestionOption).min(1).max(25).superRefine(uniqueKeys('option')),
   })
   .strict();
 
@@ -36,7 +36,7 @@ export const StepTrigger = z
     type: z.enum(EVENT_TYPES as [string, ...string[]]),
     channel_ids: z.array(Snowflake).max(25).optional(),
     /** Extra json-logic condition over the event (as in rules). */
-    when: z.unknown().optional(),
+    when: z.unknown().optional().superRefine(checkWhen),
     /** How many such events complete it (default 1). */
     count: z.number().int().min(1).max(1000).default(1),
   })
@@ -73,16 +73,17 @@ export const OnboardingSettings = z
         enabled: z.boolean().default(false),
         where: z.enum(['dm', 'channel']).default('dm'),
         channel_id: Snowflake.nullable().default(null),
-        questions: z.array(Question).max(5).default([]).refine(unique('question'), { error: 'question keys must be unique' }),
+        questions: z.array(Question).max(5).default([]).superRefine(uniqueKeys('question')),
       })
       .strict()
       .default({ enabled: false, where: 'dm', channel_id: null, questions: [] }),
-    steps: z.array(OnboardingStep).max(15).default([]).refine(unique('step'), { error: 'step keys must be unique' }),
+    steps: z.array(OnboardingStep).max(15).default([]).superRefine(uniqueKeys('step')),
     completion_role_ids: z.array(Snowflake).max(10).default([]),
     /** A member with no progress for this long is "stuck" in the panel. */
     stuck_after_hours: z.number().int().min(1).max(24 * 60).default(72),
   })
-  .strict();
+  .strict()
+  .superRefine(checkFlow);
 export type OnboardingSettings = z.output<typeof OnboardingSettings>;
 
 /** The guild's onboarding flow, with defaults for anything unset or malformed (then it is off). */
