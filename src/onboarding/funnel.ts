@@ -5,7 +5,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import type { OnboardingSettings } from './settings.ts';
 import { weeksOf, type JoinRange } from './range.ts';
-import { masksOf, prefixBits, questionnaireBits, stepBit } from './step-mask.ts';
+import { withoutJit } from './no-jit.ts';
+import { maskOfGroup, prefixBits, stepBit, STEPS_JOIN } from './step-mask.ts';
 
 export interface FunnelStage {
   /** joined, welcomed, step:<key>, completed */
@@ -49,24 +50,21 @@ interface Row { week: string; joined: number; welcomed: number; completed: numbe
 
 export async function onboardingFunnel(exec: Executor, guildId: string, flow: OnboardingSettings, range: JoinRange): Promise<Funnel> {
   const steps = flow.steps;
-  const q = questionnaireBits(steps);
-  const mask = steps.length === 0 ? sql`0` : sql`(COALESCE(k.mask, 0) | ${q === 0 ? sql`0` : sql`CASE WHEN c.answered_at IS NOT NULL THEN ${q}::int ELSE 0 END`})`;
   const perStep: SQL[] = steps.flatMap((_, i) => [
     sql`, count(*) FILTER (WHERE x.mask & ${stepBit(i)}::int <> 0)::int AS ${sql.raw(`d${i}`)}`,
     sql`, count(*) FILTER (WHERE x.mask & ${prefixBits(i)}::int = ${prefixBits(i)}::int)::int AS ${sql.raw(`r${i}`)}`,
   ]);
-  const rows = await queryRows<Row>(
-    exec,
-    sql`WITH c AS (
-          SELECT user_id, welcomed_at, answered_at, completed_at, left_at,
-                 date_trunc('week', joined_at AT TIME ZONE ${range.timeZone})::date::text AS week
-          FROM onboarding_members WHERE guild_id = ${guildId} AND joined_at >= ${range.start.toISOString()}::timestamptz AND joined_at < ${range.end.toISOString()}::timestamptz
-        )${steps.length === 0 ? sql`` : sql`, k AS (${masksOf(guildId, steps, sql`c`)})`},
-        x AS (SELECT c.*, ${mask} AS mask FROM c ${steps.length === 0 ? sql`` : sql`LEFT JOIN k ON k.user_id = c.user_id`})
-        SELECT week, count(*)::int AS joined, count(welcomed_at)::int AS welcomed, count(completed_at)::int AS completed,
+  const rows = await withoutJit(exec, (tx) => queryRows<Row>(
+    tx,
+    sql`SELECT week, count(*)::int AS joined, count(welcomed_at)::int AS welcomed, count(completed_at)::int AS completed,
                count(*) FILTER (WHERE left_at IS NOT NULL AND completed_at IS NULL)::int AS "left"${sql.join(perStep, sql``)}
-        FROM x GROUP BY week ORDER BY week`,
-  );
+        FROM (
+          SELECT date_trunc('week', m.joined_at AT TIME ZONE ${range.timeZone})::date::text AS week, m.welcomed_at, m.completed_at, m.left_at, ${maskOfGroup(steps)} AS mask
+          FROM onboarding_members m ${steps.length === 0 ? sql`` : STEPS_JOIN}
+          WHERE m.guild_id = ${guildId} AND m.joined_at >= ${range.start.toISOString()}::timestamptz AND m.joined_at < ${range.end.toISOString()}::timestamptz
+          GROUP BY m.guild_id, m.user_id
+        ) x GROUP BY week ORDER BY week`,
+  ));
   return shape(flow, range, rows);
 }
 

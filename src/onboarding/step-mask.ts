@@ -34,13 +34,18 @@ export function maskOf(guildId: string, steps: readonly FlowStep[]): SQL {
   return sql`(COALESCE((SELECT ${stepBits(steps)} FROM onboarding_steps s WHERE s.guild_id = ${guildId} AND s.user_id = m.user_id AND s.step IN (${sql.join(steps.map((s) => sql`${s.key}`), sql`, `)})), 0) | ${answered})`;
 }
 
+/** Joins each member row `m` to its step rows `s`; group by m.guild_id, m.user_id and read maskOfGroup. */
+export const STEPS_JOIN = sql`LEFT JOIN onboarding_steps s ON s.guild_id = m.guild_id AND s.user_id = m.user_id`;
+
 /**
- * A CTE body: user_id → mask for the members of CTE `cohort` (hash-joined, for aggregates over
- * every member of a period).
+ * The step mask of a member grouped over STEPS_JOIN: one pass that Postgres can run as a merge of
+ * the two primary keys, for aggregates over every member of a period.
  */
-export function masksOf(guildId: string, steps: readonly FlowStep[], cohort: SQL): SQL {
-  return sql`SELECT s.user_id, ${stepBits(steps)} AS mask FROM onboarding_steps s JOIN ${cohort} c ON c.user_id = s.user_id
-             WHERE s.guild_id = ${guildId} AND s.step IN (${sql.join(steps.map((s) => sql`${s.key}`), sql`, `)}) GROUP BY s.user_id`;
+export function maskOfGroup(steps: readonly FlowStep[]): SQL {
+  if (steps.length === 0) return sql`0`;
+  const q = questionnaireBits(steps);
+  const answered = q === 0 ? sql`0` : sql`CASE WHEN m.answered_at IS NOT NULL THEN ${q}::int ELSE 0 END`;
+  return sql`(COALESCE(${stepBits(steps)}, 0) | ${answered})`;
 }
 
 /** The index of the first step not done (the step a member is at), or null when all are done. */

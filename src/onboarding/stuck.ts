@@ -5,7 +5,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import type { OnboardingSettings } from './settings.ts';
 import type { JoinRange } from './range.ts';
-import { maskOf, masksOf, questionnaireBits, stepAtSql } from './step-mask.ts';
+import { withoutJit } from './no-jit.ts';
+import { maskOf, maskOfGroup, stepAtSql, STEPS_JOIN } from './step-mask.ts';
 
 export const STUCK_SORTS = ['idle', 'joined', 'newest'] as const;
 export type StuckSort = (typeof STUCK_SORTS)[number];
@@ -73,7 +74,7 @@ export async function stuckMembers(exec: Executor, guildId: string, flow: Onboar
     AND m.joined_at >= ${range.start.toISOString()}::timestamptz AND m.joined_at < ${range.end.toISOString()}::timestamptz`;
   const stepIndex = query.step === undefined ? undefined : steps.findIndex((s) => s.key === query.step);
 
-  const [counts, page] = await Promise.all([countByStep(exec, guildId, flow, open), pageOf(exec, guildId, flow, open, query, stepIndex)]);
+  const [counts, page] = await withoutJit(exec, async (tx) => [await countByStep(tx, guildId, flow, open), await pageOf(tx, guildId, flow, open, query, stepIndex)] as const);
   const total = counts.reduce((n, c) => n + c.n, 0);
   const byStep = [...steps.map((s, i) => ({ step: s.key, label: s.label, members: counts.find((c) => c.at === i)?.n ?? 0 })), ...(steps.length === 0 || counts.some((c) => c.at === null) ? [{ step: null, label: null, members: counts.find((c) => c.at === null)?.n ?? 0 }] : [])];
   const more = page.length > query.limit;
@@ -113,20 +114,16 @@ async function pageOf(exec: Executor, guildId: string, flow: OnboardingSettings,
     ? sql`AND (${column}, m.user_id) ${sql.raw(order.desc ? '<' : '>')} (${cursor.value[0]}::timestamptz, ${cursor.value[1]}::bigint)`
     : sql``;
   const dir = sql.raw(order.desc ? 'DESC' : 'ASC');
-  const atFilter = stepIndex === undefined ? sql`` : sql`WHERE x.at = ${stepIndex}::int`;
+  const at = stepAtSql(flow.steps, sql`k.mask`);
   // The members are walked in page order (an index serves it) and their steps looked up one by
-  // one, so the first page of a big guild reads little; a step filter reads on until the page is full.
+  // one, so the first page of a big guild reads little; a step filter reads on until the page is
+  // full. OFFSET 0 keeps the lookup one per member (else it is inlined into each arm of the CASE).
   return queryRows<PageRow>(
     exec,
-    sql`SELECT x.user_id::text AS user_id, x.joined_at, x.last_progress_at, x.mask, x.at FROM (
-          SELECT y.*, ${stepAtSql(flow.steps, sql`y.mask`)} AS at FROM (
-            SELECT m.user_id, m.joined_at, m.last_progress_at, ${maskOf(guildId, flow.steps)} AS mask
-            FROM onboarding_members m WHERE ${open} ${after}
-            ORDER BY ${column} ${dir}, m.user_id ${dir}
-            ${stepIndex === undefined ? sql`LIMIT ${query.limit + 1}` : sql``}
-          ) y
-        ) x ${atFilter}
-        ORDER BY ${sql.raw(`x.${order.column}`)} ${dir}, x.user_id ${dir} LIMIT ${query.limit + 1}`,
+    sql`SELECT m.user_id::text AS user_id, m.joined_at, m.last_progress_at, k.mask, ${at} AS at
+        FROM onboarding_members m CROSS JOIN LATERAL (SELECT ${maskOf(guildId, flow.steps)} AS mask OFFSET 0) k
+        WHERE ${open} ${after} ${stepIndex === undefined ? sql`` : sql`AND ${at} = ${stepIndex}::int`}
+        ORDER BY ${column} ${dir}, m.user_id ${dir} LIMIT ${query.limit + 1}`,
   );
 }
 
@@ -137,14 +134,11 @@ async function countByStep(exec: Executor, guildId: string, flow: OnboardingSett
     const rows = await queryRows<{ n: number }>(exec, sql`SELECT count(*)::int AS n FROM onboarding_members m WHERE ${open}`);
     return [{ at: null, n: rows[0]?.n ?? 0 }];
   }
-  const q = questionnaireBits(steps);
-  const answered = q === 0 ? sql`0` : sql`CASE WHEN c.answered_at IS NOT NULL THEN ${q}::int ELSE 0 END`;
   const rows = await queryRows<{ at: number | null; n: number }>(
     exec,
-    sql`WITH c AS (SELECT m.user_id, m.answered_at FROM onboarding_members m WHERE ${open}),
-        k AS (${masksOf(guildId, steps, sql`c`)}),
-        x AS (SELECT (COALESCE(k.mask, 0) | ${answered}) AS mask FROM c LEFT JOIN k ON k.user_id = c.user_id)
-        SELECT ${stepAtSql(steps, sql`x.mask`)} AS at, count(*)::int AS n FROM x GROUP BY 1`,
+    sql`SELECT ${stepAtSql(steps, sql`x.mask`)} AS at, count(*)::int AS n FROM (
+          SELECT ${maskOfGroup(steps)} AS mask FROM onboarding_members m ${STEPS_JOIN} WHERE ${open} GROUP BY m.guild_id, m.user_id
+        ) x GROUP BY 1`,
   );
   return rows.map((r) => ({ at: r.at === null ? null : Number(r.at), n: Number(r.n) }));
 }

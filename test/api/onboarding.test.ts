@@ -109,7 +109,8 @@ describe('GET /onboarding/funnel', () => {
   });
 
   it('answers zeros for a guild without onboarding members', async () => {
-    const { status, body } = await api.request(`/api/guilds/${OTHER_GUILD}/onboarding/funnel?from=2026-11-01&to=2026-11-07`).then(async (r) => ({ status: r.status, body: await json(r) }));
+    const res = await api.request(`/api/guilds/${OTHER_GUILD}/onboarding/funnel?from=2026-11-01&to=2026-11-07`);
+    const { status, body } = { status: res.status, body: await json(res) };
     expect(status).toBe(200);
     // Its flow is the default one: the welcome on, no steps.
     expect(body.stages.map((s: { key: string; members: number; ofJoined: number | null }) => [s.key, s.members, s.ofJoined])).toEqual([['joined', 0, null], ['welcomed', 0, null], ['completed', 0, null]]);
@@ -240,7 +241,7 @@ describe('credentials and guilds', () => {
   });
 
   it('never counts another guild’s members', async () => {
-    const { body } = await api.request(`/api/guilds/${OTHER_GUILD}/onboarding/funnel?from=2026-11-16&to=2026-11-22`).then(async (r) => ({ body: await json(r) }));
+    const body = await json(await api.request(`/api/guilds/${OTHER_GUILD}/onboarding/funnel?from=2026-11-16&to=2026-11-22`));
     expect(body.stages[0].members).toBe(1);
   });
 });

@@ -17,6 +17,7 @@ export const NAV: NavEntry[] = [
   { path: 'members', label: 'Members', group: 'Activity' },
   { path: 'leaderboard', label: 'Leaderboard', group: 'Activity' },
   { path: 'community', label: 'Community', group: 'Activity' },
+  { path: 'onboarding', label: 'Onboarding', group: 'Activity' },
   { path: 'ai', label: 'AI', group: 'Activity' },
   { path: 'rules', label: 'Rules', group: 'Configuration' },
   { path: 'dry-run', label: 'Dry run', group: 'Configuration' },
