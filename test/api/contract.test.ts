@@ -13,6 +13,7 @@ import { creditRule, event } from '../rules/support.ts';
 import { ADMIN_TOKEN, createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { ALICE, BOB, GUILD, OTHER_GUILD, seedGuild } from '../support/factories.ts';
+import { seedOnboarding } from '../support/onboarding.ts';
 
 let database: TestDatabase;
 /** A scheduled event GET analytics/events/{eventId} can read. */
@@ -48,6 +49,7 @@ beforeAll(async () => {
   const today = new Date().toISOString();
   await ok(`${G}/events`, { method: 'POST', json: [event('message_create', { occurred_at: today }), event('message_create', { actor_id: BOB, occurred_at: today })] });
   await ok(`${G}/members/${ALICE}/award`, { method: 'POST', json: { currency: 'gold', amount: 20, reason: 'fixture' } });
+  await seedOnboarding(database, GUILD, [{ userId: ALICE, joinedAt: new Date() }]);
 });
 afterAll(async () => {
   await api.services.close();
