@@ -17,6 +17,7 @@ import { benchAi } from './ai.bench.ts';
 import { benchOps } from './ops.bench.ts';
 import { benchSettings } from './settings.bench.ts';
 import { benchTickets } from './tickets.bench.ts';
+import { benchOnboarding } from './onboarding.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -36,6 +37,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   commands: { run: benchCommands, database: true },
   ops: { run: benchOps, database: true },
   tickets: { run: benchTickets, database: true },
+  onboarding: { run: benchOnboarding, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -43,6 +43,7 @@ import { guildOpsRoutes, operatorOpsRoutes, opsDocs } from './routes/ops.ts';
 import { milestoneDocs, milestoneRoutes } from './routes/milestones.ts';
 import { moduleDocs, moduleRoutes } from './routes/modules.ts';
 import { nameDocs, nameRoutes } from './routes/names.ts';
+import { onboardingDocs, onboardingRoutes } from './routes/onboarding.ts';
 import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/presets.ts';
 import { ruleDocs, ruleRoutes } from './routes/rules.ts';
 import { schemaRoutes } from './routes/schemas.ts';
@@ -55,7 +56,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands', 'modules']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -142,6 +143,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/modules', moduleRoutes());
   api.route('/guilds/:guildId/tickets', ticketAiRoutes(options.faq ?? faqLookupFor(services.database.db)));
   api.route('/guilds/:guildId/tickets', ticketRoutes());
+  api.route('/guilds/:guildId/onboarding', onboardingRoutes());
   api.route('/guilds/:guildId', settingsRoutes());
   api.all('*', (c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.route('/api', api);

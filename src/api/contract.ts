@@ -27,6 +27,8 @@ import type { GuildOpsOut, OpsHealthOut, PauseOut } from './routes/ops.ts';
 import type { ReplySuggestionsOut } from './routes/ticket-ai.ts';
 import type { TicketDetailOut, TicketListOut, TicketMetricsOut, TranscriptExportOut } from './routes/ticket-schemas.ts';
 import type { TicketCategory as TicketCategorySchema, TicketSettings as TicketSettingsSchema } from '../tickets/settings.ts';
+import type { FunnelOut as OnboardingFunnelOut, ProgressOut as OnboardingProgressOut, StuckOut as OnboardingStuckOut } from './routes/onboarding.ts';
+import type { OnboardingSettings as OnboardingSettingsSchema } from '../onboarding/settings.ts';
 
 export type Guild = z.output<typeof GuildOut>;
 export type Principal = z.output<typeof PrincipalOut>;
@@ -148,3 +150,15 @@ export type TicketPercentiles = TicketMetrics['weeks'][number]['firstResponse'];
 /** settings.tickets as stored (defaults filled in), and one of its categories. */
 export type TicketSettings = z.output<typeof TicketSettingsSchema>;
 export type TicketCategory = z.output<typeof TicketCategorySchema>;
+/** settings.onboarding as stored (defaults filled in), and as PATCH /settings takes it. */
+export type OnboardingFlow = z.output<typeof OnboardingSettingsSchema>;
+export type OnboardingFlowInput = z.input<typeof OnboardingSettingsSchema>;
+export type OnboardingStep = OnboardingFlow['steps'][number];
+export type OnboardingQuestion = OnboardingFlow['questionnaire']['questions'][number];
+/** GET /guilds/:g/onboarding/funnel: joined → welcomed → steps → completed, overall and per week of joining. */
+export type OnboardingFunnel = z.output<typeof OnboardingFunnelOut>;
+/** GET /guilds/:g/onboarding/stuck: a page of stuck members with the step each is at. */
+export type OnboardingStuck = z.output<typeof OnboardingStuckOut>;
+export type OnboardingStuckMember = OnboardingStuck['members'][number];
+/** GET /guilds/:g/onboarding/members/:id: one member's progress. */
+export type OnboardingProgress = z.output<typeof OnboardingProgressOut>;

@@ -1,54 +1,63 @@
-// One member's way through the flow, as /onboarding shows it and the panel can: each step with
-// whether and when it was done, the answers, the welcome's outcome, completion and leaving.
-import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client.ts';
-import type { CompiledFlow } from './flow.ts';
-import type { WelcomeStatus } from './members.ts';
-
-export interface StepProgress {
-  key: string;
-  label: string;
-  description: string;
-  kind: 'event' | 'questionnaire';
-  done: boolean;
-  completedAt: string | null;
-}
+// One member's way through onboarding: when they joined and were welcomed, their answers (with the
+// questions' words), each step of the flow done or not (with when and the event that did it), and
+// where they are now.
+import { and, asc, eq } from 'drizzle-orm';
+import type { Executor } from '../db/client.ts';
+import { onboardingMembers, onboardingSteps } from '../db/schema.ts';
+import type { OnboardingSettings } from './settings.ts';
 
 export interface MemberProgress {
-  guildId: string;
   userId: string;
   joinedAt: string;
-  welcomeStatus: WelcomeStatus | null;
-  answers: Record<string, string[]>;
+  welcomeStatus: string | null;
+  welcomedAt: string | null;
   answeredAt: string | null;
+  answers: { question: string; prompt: string | null; options: { key: string; label: string | null }[] }[];
+  steps: { key: string; label: string; completedAt: string | null; sourceId: string | null }[];
+  /** Steps done that the flow no longer has. */
+  otherSteps: { key: string; completedAt: string }[];
+  /** The first step of the flow not done; null when all are. */
+  atStep: string | null;
   lastProgressAt: string;
   completedAt: string | null;
   leftAt: string | null;
-  steps: StepProgress[];
+  /** Still here, not completed, and no progress for the flow's stuck_after_hours. */
+  stuck: boolean;
 }
 
-const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
-/** The member's progress on the guild's current steps; null when they are not in the flow. */
-export async function memberProgress(exec: Executor, guildId: string, userId: string, flow: Pick<CompiledFlow, 'steps'>): Promise<MemberProgress | null> {
-  const [m] = await queryRows<{ joined_at: string | Date; welcome_status: WelcomeStatus | null; answers: Record<string, string[]>; answered_at: string | Date | null; last_progress_at: string | Date; completed_at: string | Date | null; left_at: string | Date | null }>(
-    exec,
-    sql`SELECT joined_at, welcome_status, answers, answered_at, last_progress_at, completed_at, left_at FROM onboarding_members WHERE guild_id = ${guildId} AND user_id = ${userId}`,
-  );
+export async function memberProgress(exec: Executor, guildId: string, userId: string, flow: OnboardingSettings, now: Date): Promise<MemberProgress | null> {
+  const [m] = await exec.select().from(onboardingMembers).where(and(eq(onboardingMembers.guildId, guildId), eq(onboardingMembers.userId, userId)));
   if (!m) return null;
-  const done = new Map(
-    (await queryRows<{ step: string; completed_at: string | Date }>(exec, sql`SELECT step, completed_at FROM onboarding_steps WHERE guild_id = ${guildId} AND user_id = ${userId}`)).map((r) => [r.step, iso(r.completed_at)]),
-  );
+  const done = await exec.select().from(onboardingSteps).where(and(eq(onboardingSteps.guildId, guildId), eq(onboardingSteps.userId, userId))).orderBy(asc(onboardingSteps.completedAt));
+  const byKey = new Map(done.map((d) => [d.step, d]));
+  const steps = flow.steps.map((s) => {
+    const d = byKey.get(s.key);
+    // A questionnaire step is done once the answers are in, whether or not a row says so.
+    const at = d?.completedAt ?? (s.kind === 'questionnaire' ? m.answeredAt : null);
+    return { key: s.key, label: s.label, completedAt: iso(at), sourceId: d?.sourceId ?? null };
+  });
+  const known = new Set(flow.steps.map((s) => s.key));
+  const questions = new Map(flow.questionnaire.questions.map((q) => [q.key, q]));
+  const answers = Object.entries(m.answers ?? {}).map(([question, keys]) => {
+    const q = questions.get(question);
+    return { question, prompt: q?.prompt ?? null, options: (Array.isArray(keys) ? keys : []).map((k) => ({ key: String(k), label: q?.options.find((o) => o.key === k)?.label ?? null })) };
+  });
+  const stuck = m.completedAt === null && m.leftAt === null && now.getTime() - m.lastProgressAt.getTime() >= flow.stuck_after_hours * 3_600_000;
   return {
-    guildId,
     userId,
-    joinedAt: iso(m.joined_at)!,
-    welcomeStatus: m.welcome_status,
-    answers: m.answers ?? {},
-    answeredAt: iso(m.answered_at),
-    lastProgressAt: iso(m.last_progress_at)!,
-    completedAt: iso(m.completed_at),
-    leftAt: iso(m.left_at),
-    steps: flow.steps.map((s) => ({ key: s.key, label: s.label, description: s.description, kind: s.kind, done: done.has(s.key), completedAt: done.get(s.key) ?? null })),
+    joinedAt: m.joinedAt.toISOString(),
+    welcomeStatus: m.welcomeStatus,
+    welcomedAt: iso(m.welcomedAt),
+    answeredAt: iso(m.answeredAt),
+    answers,
+    steps,
+    otherSteps: done.filter((d) => !known.has(d.step)).map((d) => ({ key: d.step, completedAt: d.completedAt.toISOString() })),
+    atStep: steps.find((s) => s.completedAt === null)?.key ?? null,
+    lastProgressAt: m.lastProgressAt.toISOString(),
+    completedAt: iso(m.completedAt),
+    leftAt: iso(m.leftAt),
+    stuck,
   };
 }

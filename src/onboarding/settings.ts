@@ -4,10 +4,9 @@
 // onboarding_completed).
 import { z } from 'zod';
 import { EVENT_TYPES, Snowflake } from '../events/lake-event.ts';
-import { checkLogic } from '../rules/logic/validate.ts';
+import { checkFlow, checkWhen, uniqueKeys } from './flow-checks.ts';
 
 const Key = z.string().min(1).max(48).regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _');
-const unique = <T extends { key: string }>(what: string) => (items: T[]) => new Set(items.map((x) => x.key)).size === items.length || `${what} keys must be unique`;
 
 export const QuestionOption = z
   .object({
@@ -27,7 +26,7 @@ export const Question = z
     style: z.enum(['buttons', 'select']).default('buttons'),
     multiple: z.boolean().default(false),
     required: z.boolean().default(true),
-    options: z.array(QuestionOption).min(1).max(25).refine(unique('option'), { error: 'option keys must be unique' }),
+    options: z.array(QuestionOption).min(1).max(25).superRefine(uniqueKeys('option')),
   })
   .strict();
 
@@ -74,11 +73,11 @@ const OnboardingShape = z
         enabled: z.boolean().default(false),
         where: z.enum(['dm', 'channel']).default('dm'),
         channel_id: Snowflake.nullable().default(null),
-        questions: z.array(Question).max(5).default([]).refine(unique('question'), { error: 'question keys must be unique' }),
+        questions: z.array(Question).max(5).default([]).superRefine(uniqueKeys('question')),
       })
       .strict()
       .default({ enabled: false, where: 'dm', channel_id: null, questions: [] }),
-    steps: z.array(OnboardingStep).max(15).default([]).refine(unique('step'), { error: 'step keys must be unique' }),
+    steps: z.array(OnboardingStep).max(15).default([]).superRefine(uniqueKeys('step')),
     completion_role_ids: z.array(Snowflake).max(10).default([]),
     /** A member with no progress for this long is "stuck" in the panel. */
     stuck_after_hours: z.number().int().min(1).max(24 * 60).default(72),
@@ -86,16 +85,13 @@ const OnboardingShape = z
   .strict();
 
 /**
- * What a change is validated by: the shape, and each step's `when` checked as a rule condition is
- * at save (known operations, var paths from the documented roots, size and nesting limits).
+ * What a change is validated by: the shape, each step's `when` checked as a rule condition is at
+ * save (known operations, var paths from the documented roots, size and nesting limits), and the
+ * parts that need each other (flow-checks.ts).
  */
 export const OnboardingSettings = OnboardingShape.superRefine((flow, ctx) => {
-  flow.steps.forEach((step, i) => {
-    if (step.trigger?.when === undefined) return;
-    for (const problem of checkLogic(step.trigger.when)) {
-      ctx.addIssue({ code: 'custom', path: ['steps', i, 'trigger', 'when', ...problem.path], message: problem.message });
-    }
-  });
+  checkFlow(flow, ctx);
+  flow.steps.forEach((step, i) => checkWhen(step.trigger?.when, ctx, ['steps', i, 'trigger', 'when']));
 });
 export type OnboardingSettings = z.output<typeof OnboardingShape>;
 

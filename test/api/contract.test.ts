@@ -14,6 +14,7 @@ import { ADMIN_TOKEN, createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { ALICE, BOB, GUILD, OTHER_GUILD, seedGuild } from '../support/factories.ts';
 import { saveTicketSettings, seedTicket, seedTicketMessages } from '../support/tickets.ts';
+import { seedOnboarding } from '../support/onboarding.ts';
 
 let database: TestDatabase;
 /** A scheduled event GET analytics/events/{eventId} can read. */
@@ -53,6 +54,7 @@ beforeAll(async () => {
   await saveTicketSettings(database, { transcripts: { enabled: true } });
   await seedTicket(database, { number: 1, openedAt: today, openerId: BOB });
   await seedTicketMessages(database, 1, [{ authorId: BOB, content: 'fixture', sentAt: today }]);
+  await seedOnboarding(database, GUILD, [{ userId: ALICE, joinedAt: new Date() }]);
 });
 afterAll(async () => {
   await api.services.close();

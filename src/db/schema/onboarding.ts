@@ -1,5 +1,6 @@
 // Onboarding: each new member's way through the guild's flow (welcome, questionnaire, checklist)
 // and the checklist steps they completed, once each.
+import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, primaryKey, varchar } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 import { snowflake } from '../snowflake.ts';
@@ -23,7 +24,12 @@ export const onboardingMembers = pgTable(
     /** The member left before completing. */
     leftAt: at('left_at'),
   },
-  (t) => [primaryKey({ columns: [t.guildId, t.userId] }), index('onboarding_members_joined').on(t.guildId, t.joinedAt)],
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.userId] }),
+    index('onboarding_members_joined').on(t.guildId, t.joinedAt),
+    // The panel's stuck list walks the members still on their way, longest without progress first.
+    index('onboarding_members_open').on(t.guildId, t.lastProgressAt).where(sql`completed_at IS NULL AND left_at IS NULL`),
+  ],
 );
 
 /** A checklist step a member completed; the primary key makes each step count once. */

@@ -12,14 +12,16 @@ export const onboarding: SlashCommand = {
   access: 'member',
   ephemeral: true,
   module: ONBOARDING_MODULE,
-  async run({ guildId, userId, db, configs }) {
+  async run({ guildId, userId, db, configs, clock }) {
     const flow = onboardingFlow((await configs.get(guildId)).settings);
     if (!flow) return refuse('onboarding_off', 'This server has no welcome flow right now.');
-    const progress = await memberProgress(db, guildId, userId, flow);
+    const progress = await memberProgress(db, guildId, userId, flow.settings, clock.now());
     if (!progress) return refuse('not_onboarding', 'The welcome flow is for members who joined while it was on; you were here before it. Welcome anyway!');
-    const done = progress.steps.filter((s) => s.done).length;
+    const descriptions = new Map(flow.settings.steps.map((s) => [s.key, s.description]));
+    const steps = progress.steps.map((s) => ({ label: s.label, description: descriptions.get(s.key) ?? '', done: s.completedAt !== null }));
+    const done = steps.filter((s) => s.done).length;
     const status = progress.completedAt ? `All done ${relativeTime(progress.completedAt)} 🎉` : `${done} of ${progress.steps.length} done`;
-    const reply = embed('Your first steps', `${checklistText(progress.steps)}\n\n${status}`.trim(), progress.completedAt ? { color: Colour.success } : {});
+    const reply = embed('Your first steps', `${checklistText(steps)}\n\n${status}`.trim(), progress.completedAt ? { color: Colour.success } : {});
     const button = { type: 2, style: 1, label: 'Answer the welcome questions', custom_id: openId(guildId, userId) };
     return { embeds: [reply], ...(flow.questionnaire ? { components: [{ type: 1, components: [button] }] as never } : {}) };
   },

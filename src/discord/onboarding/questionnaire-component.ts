@@ -37,8 +37,9 @@ function choiceOf(interaction: ComponentInteraction, flow: CompiledFlow, kind: s
 /** Sends every question privately (the /onboarding "answer" button), with the member's answers shown. */
 async function openQuestionnaire(context: BotContext, interaction: ComponentInteraction, guildId: string, userId: string, flow: CompiledFlow): Promise<void> {
   if (!flow.questionnaire) throw new CommandError('onboarding_refused', 'This server has no questionnaire right now.');
-  const answers = (await memberProgress(context.db, guildId, userId, flow))?.answers ?? {};
-  const [first, ...rest] = flow.settings.questionnaire.questions.map((q) => questionMessage(guildId, userId, q, { inChannel: false, chosen: answers[q.key] ?? [] }));
+  const answers = (await memberProgress(context.db, guildId, userId, flow.settings, context.clock.now()))?.answers ?? [];
+  const chosen = (key: string) => answers.find((a) => a.question === key)?.options.map((o) => o.key) ?? [];
+  const [first, ...rest] = flow.settings.questionnaire.questions.map((q) => questionMessage(guildId, userId, q, { inChannel: false, chosen: chosen(q.key) }));
   await interaction.reply(asReply(first!));
   for (const message of rest) await interaction.followUp(asReply(message));
 }
@@ -59,7 +60,8 @@ export const questionnaireComponent: ComponentHandler = {
     if (interaction.isMessageComponent()) await interaction.update({ components: rows(questionRows(guildId, userId, result.question, result.chosen)) });
     const step = flow.steps.find((s) => s.kind === 'questionnaire');
     if (!result.answered || !step) return;
-    const done = (await memberProgress(context.db, guildId, userId, flow))?.steps.filter((s) => s.done).length ?? 0;
+    // The questionnaire step itself counts as done once the answers are in: the others done before it.
+    const done = (await memberProgress(context.db, guildId, userId, flow.settings, context.clock.now()))?.steps.filter((s) => s.completedAt !== null && s.key !== step.key).length ?? 0;
     const event = stepCompletedEvent({ guildId, userId, step: step.key, at, completed: done + 1, total: flow.steps.length });
     const ingested = await context.pipeline.ingest([event], { origin: 'gateway', guildId });
     if (ingested.accepted > 0) {

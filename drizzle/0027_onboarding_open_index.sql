@@ -1,0 +1,1 @@
+CREATE INDEX "onboarding_members_open" ON "onboarding_members" USING btree ("guild_id","last_progress_at") WHERE completed_at IS NULL AND left_at IS NULL;
