@@ -1,7 +1,9 @@
 // Event types, their data fields (for condition pickers) and a template of each for the dry run.
 export const EVENT_TYPES = [
   'message_create', 'reaction_add', 'reaction_remove', 'thread_create', 'voice_join', 'voice_move', 'voice_session_end',
-  'presence_session_end', 'member_join', 'member_leave', 'scheduled_event_attend', 'command', 'manual_award',
+  'presence_session_end', 'member_join', 'member_leave', 'scheduled_event_attend', 'command',
+  'ticket_opened', 'ticket_claimed', 'ticket_closed', 'ticket_reopened', 'faq_viewed', 'faq_helpful',
+  'onboarding_step_completed', 'onboarding_completed', 'manual_award',
   'currency_credited', 'currency_debited', 'level_up', 'milestone_earned', 'season_roll', 'shop_purchase',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -20,6 +22,14 @@ export const EVENT_DATA: Record<EventType, Record<string, unknown>> = {
   member_leave: { joined_at: '2026-01-01T00:00:00.000Z' },
   scheduled_event_attend: { scheduled_event_id: '1300000000000000003', minutes_present: 45, joined_on_time: true },
   command: { name: 'daily', options: {} },
+  ticket_opened: { ticket: 1, category: 'general', mode: 'thread' },
+  ticket_claimed: { ticket: 1, category: 'general', seconds_open: 300 },
+  ticket_closed: { ticket: 1, category: 'general', by_staff: true, claimed_by: '1300000000000000004', resolved: true, first_response_seconds: 300, resolution_seconds: 3600, reopened_count: 0 },
+  ticket_reopened: { ticket: 1, category: 'general', seconds_closed: 600 },
+  faq_viewed: { entry: 'how-to-verify', via: 'search' },
+  faq_helpful: { entry: 'how-to-verify' },
+  onboarding_step_completed: { step: 'introduce', completed_steps: 1, total_steps: 3 },
+  onboarding_completed: { total_steps: 3, seconds_since_join: 86400 },
   manual_award: { currency: 'gold', amount: 10, reason: 'helping out' },
   currency_credited: { currency: 'xp', amount: 10, balance_after: 110 },
   currency_debited: { currency: 'gold', amount: 10, balance_after: 0 },
@@ -29,7 +39,7 @@ export const EVENT_DATA: Record<EventType, Record<string, unknown>> = {
   shop_purchase: { item: 'coffee', price: 10, currency: 'gold', quantity: 1 },
 };
 
-const WITH_TARGET = new Set(['reaction_add', 'reaction_remove', 'manual_award']);
+const WITH_TARGET = new Set(['reaction_add', 'reaction_remove', 'manual_award', 'ticket_claimed', 'ticket_closed', 'ticket_reopened', 'faq_viewed', 'faq_helpful']);
 
 /** A ready-to-run event of a type, for the dry run page. */
 export function eventTemplate(type: EventType, guildId: string, ids: { actor?: string; target?: string; channel?: string } = {}) {
