@@ -44,7 +44,7 @@ beforeEach(async () => {
 
 describe('the preset library', () => {
   it('holds the presets of PRODUCT.md §4 and two of our own, each with a description', () => {
-    expect(files).toEqual(['analytics-only.json', 'classic.json', 'community-engagement.json', 'leveling-classic-bots.json', 'minimal-karma.json', 'nonprofit-volunteers.json', 'study-group.json', 'support.tickets.json', 'voice-and-events.json']);
+    expect(files).toEqual(['analytics-only.json', 'classic.json', 'community-engagement.json', 'leveling-classic-bots.json', 'minimal-karma.json', 'nonprofit-volunteers.json', 'study-group.json', 'support.json', 'voice-and-events.json']);
     for (const f of files) expect(load(f).description.length).toBeGreaterThan(40);
   });
 

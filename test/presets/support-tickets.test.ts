@@ -1,6 +1,6 @@
 // Presets carry the support desk: settings.tickets in a recipe is bound (--bind NAME=ID), shown in
 // the import's diff, imported through changeSettings (versioned), exported and imported back
-// identically; presets/support.tickets.json's rules pay staff and FAQ authors as intended (dry run).
+// identically; presets/support.json's rules pay staff and FAQ authors as intended (dry run).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -23,7 +23,7 @@ const LOG_CHANNEL = '7000000000000000002';
 const STAFF_ROLE = '8000000000000000001';
 
 const recipe = (): Recipe => {
-  const parsed = parseRecipe(JSON.parse(readFileSync(join(import.meta.dirname, '../../presets/support.tickets.json'), 'utf8')));
+  const parsed = parseRecipe(JSON.parse(readFileSync(join(import.meta.dirname, '../../presets/support.json'), 'utf8')));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   return parsed.recipe;
 };
