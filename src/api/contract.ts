@@ -122,3 +122,11 @@ export type RestoredVersion = z.output<typeof RestoredOut>;
 export type { ConfigDiff, EntryChange, FieldChange, SectionDiff, Section } from '../presets/diff.ts';
 export type { DryRunResult } from '../rules/dry-run.ts';
 export type { EffectTrace, RuleTrace } from '../rules/types.ts';
+
+// FAQ (/guilds/:g/faq).
+import type { FaqEntryOut, FaqSearchOut, UnansweredOut } from './routes/faq.ts';
+import type { FaqEntrySchema } from '../faq/schema.ts';
+export type FaqEntry = z.output<typeof FaqEntryOut>;
+export type FaqEntryInput = z.input<typeof FaqEntrySchema>;
+export type FaqSearch = z.output<typeof FaqSearchOut>;
+export type FaqUnanswered = z.output<typeof UnansweredOut>;

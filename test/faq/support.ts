@@ -4,7 +4,8 @@ import type { Database } from '../../src/db/client.ts';
 import type { FaqEntry } from '../../src/faq/schema.ts';
 import type { QualityPair } from '../../src/faq/quality.ts';
 import { saveFaqEntry } from '../../src/faq/repository.ts';
-import { GUILD, seedGuild } from '../support/factories.ts';
+import { guilds } from '../../src/db/schema.ts';
+import { GUILD } from '../support/factories.ts';
 
 const read = <T>(path: string): T => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as T;
 
@@ -14,7 +15,7 @@ export const QUALITY_PAIRS = read<QualityPair[]>('./fixtures/quality-pairs.json'
 
 /** A guild holding these entries (default: the support entries and the distractors), saved as admins would. */
 export async function seedFaq(database: Database, entries: readonly FaqEntry[] = [...SUPPORT_ENTRIES, ...DISTRACTORS], guildId = GUILD): Promise<void> {
-  await seedGuild(database, { guildId });
+  await database.db.insert(guilds).values({ id: guildId, name: `Guild ${guildId}` }).onConflictDoNothing();
   await database.db.transaction(async (tx) => {
     for (const entry of entries) {
       const saved = await saveFaqEntry(tx, guildId, entry, 'test');
