@@ -8,7 +8,7 @@ import type { Executor } from '../db/client.ts';
 import { faqEntries } from '../db/schema.ts';
 import { formatPath } from '../rules/compiler.ts';
 import { lockGuildConfig, type SaveResult } from '../rules/repository.ts';
-import { FaqEntrySchema, type FaqEntry } from './schema.ts';
+import { FaqEntrySchema, FaqKey, type FaqEntry } from './schema.ts';
 
 export interface StoredFaqEntry extends FaqEntry {
   author_id: string | null;
@@ -62,7 +62,9 @@ export async function deleteFaqEntry(exec: Executor, guildId: string, key: strin
   return true;
 }
 
+/** The entry with this key; none for a key no entry could have (a typed or forged one: NUL, too long…). */
 export async function getFaqEntry(exec: Executor, guildId: string, key: string): Promise<StoredFaqEntry | undefined> {
+  if (!FaqKey.safeParse(key).success) return undefined;
   const [row] = await exec.select().from(faqEntries).where(and(eq(faqEntries.guildId, guildId), eq(faqEntries.key, key)));
   return row ? storedEntry(row) : undefined;
 }

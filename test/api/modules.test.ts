@@ -50,6 +50,7 @@ describe('modules', () => {
     expect(list.body).toEqual([
       { name: 'classic', enabled: true, rules: 1, enabledRules: 1, commands: [] },
       { name: 'habits', enabled: true, rules: 2, enabledRules: 1, commands: [] },
+      { name: 'support', enabled: true, rules: 0, enabledRules: 0, commands: ['faq'] },
     ]);
   });
 

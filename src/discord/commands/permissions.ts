@@ -3,7 +3,10 @@
 import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import type { GuildSettings } from '../../rules/compiler.ts';
 
-export function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
+/** What permission checks read of an interaction: any kind (a command, a button, a modal submit) has them. */
+export type MemberInteraction = Pick<ChatInputCommandInteraction, 'member' | 'memberPermissions'>;
+
+export function memberRoleIds(interaction: MemberInteraction): string[] {
   const member = interaction.member;
   if (!member) return [];
   if (Array.isArray(member.roles)) return member.roles;
@@ -15,7 +18,7 @@ export function adminRoleIds(settings: GuildSettings): string[] {
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }
 
-export function isCairnAdmin(interaction: ChatInputCommandInteraction, settings: GuildSettings): boolean {
+export function isCairnAdmin(interaction: MemberInteraction, settings: GuildSettings): boolean {
   if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
   const admins = new Set(adminRoleIds(settings));
   return memberRoleIds(interaction).some((id) => admins.has(id));
