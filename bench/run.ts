@@ -16,6 +16,7 @@ import { benchPublicLeaderboard } from './public-leaderboard.ts';
 import { benchAi } from './ai.bench.ts';
 import { benchOps } from './ops.bench.ts';
 import { benchSettings } from './settings.bench.ts';
+import { benchFaq } from './faq.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -34,6 +35,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   settings: { run: benchSettings, database: true },
   commands: { run: benchCommands, database: true },
   ops: { run: benchOps, database: true },
+  faq: { run: benchFaq, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -51,14 +51,25 @@ export async function searchFaq(db: Db, guildId: string, query: string, options:
     await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_THRESHOLD)}, true)`);
     const rows = await queryRows<HitRow>(
       tx,
-      sql`SELECT key, question, answer, tags, author_id::text AS author_id,
-                 coalesce(ts_rank_cd(search, q), 0) + ${TRIGRAM_WEIGHT} * word_similarity(${text}, search_text) AS rank,
+      // Candidates match a meaningful word by prefix (tsvector index) or by trigrams (trigram index),
+      // found as two index scans: with an OR, the planner read every row. "how do I" alone selects
+      // nothing. Candidates are ranked with every word; only the best few get their coverage counted.
+      sql`WITH candidates AS (
+            SELECT id FROM faq_entries WHERE guild_id = ${guildId} AND search @@ to_tsquery('simple', ${anyWordTsQuery(meaningful)})
+            UNION
+            SELECT id FROM faq_entries WHERE guild_id = ${guildId} AND ${text} <% search_text
+          ), best AS (
+            SELECT e.key, e.question, e.answer, e.tags, e.author_id::text AS author_id, e.search, e.search_text,
+                   coalesce(ts_rank_cd(e.search, q), 0) + ${TRIGRAM_WEIGHT} * word_similarity(${text}, e.search_text) AS rank
+            FROM candidates JOIN faq_entries e USING (id), to_tsquery('simple', ${anyWordTsQuery(all)}) q
+            ORDER BY rank DESC, e.key
+            LIMIT ${limit}
+          )
+          SELECT b.key, b.question, b.answer, b.tags, b.author_id, b.rank,
                  (SELECT count(*) FROM regexp_split_to_table(${text}, ' ') w
-                   WHERE search @@ to_tsquery('simple', CASE WHEN length(w) >= 3 THEN w || ':*' ELSE w END) OR w <% search_text) AS matched
-          FROM faq_entries, to_tsquery('simple', ${anyWordTsQuery(all)}) q
-          WHERE guild_id = ${guildId} AND (search @@ q OR ${text} <% search_text)
-          ORDER BY rank DESC, key
-          LIMIT ${limit}`,
+                   WHERE b.search @@ to_tsquery('simple', CASE WHEN length(w) >= 3 THEN w || ':*' ELSE w END) OR w <% b.search_text) AS matched
+          FROM best b
+          ORDER BY b.rank DESC, b.key`,
     );
     return rows.map((r) => ({
       key: r.key,

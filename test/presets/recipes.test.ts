@@ -14,7 +14,8 @@ import { createTestDatabase, resetDatabase, type TestDatabase } from '../support
 import { GUILD, OTHER_GUILD } from '../support/factories.ts';
 
 const PRESETS = join(import.meta.dirname, '../../presets');
-const files = readdirSync(PRESETS).filter((f) => f.endsWith('.json')).sort();
+// support-faq.json is a fragment (an array of FAQ entries) that goes into the support preset, not a recipe.
+const files = readdirSync(PRESETS).filter((f) => f.endsWith('.json') && f !== 'support-faq.json').sort();
 const load = (file: string): Recipe => {
   const parsed = parseRecipe(JSON.parse(readFileSync(join(PRESETS, file), 'utf8')));
   if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.problems)}`);
