@@ -18,6 +18,7 @@ import { benchOps } from './ops.bench.ts';
 import { benchSettings } from './settings.bench.ts';
 import { benchTickets } from './tickets.bench.ts';
 import { benchOnboarding } from './onboarding.bench.ts';
+import { benchFaq } from './faq.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -38,6 +39,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   ops: { run: benchOps, database: true },
   tickets: { run: benchTickets, database: true },
   onboarding: { run: benchOnboarding, database: true },
+  faq: { run: benchFaq, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -48,6 +48,7 @@ import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/pre
 import { ruleDocs, ruleRoutes } from './routes/rules.ts';
 import { schemaRoutes } from './routes/schemas.ts';
 import { shopDocs, shopRoutes } from './routes/shop.ts';
+import { faqDocs, faqRoutes } from './routes/faq.ts';
 import { tokenDocs, tokenRoutes } from './routes/tokens.ts';
 import { ticketAiDocs, ticketAiRoutes } from './routes/ticket-ai.ts';
 import { faqLookupFor, type FaqLookup } from '../tickets/faq-lookup.ts';
@@ -56,7 +57,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands', 'modules']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -123,6 +124,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/zones', zoneRoutes());
   api.route('/guilds/:guildId/milestones', milestoneRoutes());
   api.route('/guilds/:guildId/shop', shopRoutes());
+  api.route('/guilds/:guildId/faq', faqRoutes());
   api.route('/guilds/:guildId/commands', commandRoutes());
   api.route('/guilds/:guildId/members', memberCardRoutes());
   api.route('/guilds/:guildId/members', memberRoutes());

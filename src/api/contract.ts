@@ -162,3 +162,10 @@ export type OnboardingStuck = z.output<typeof OnboardingStuckOut>;
 export type OnboardingStuckMember = OnboardingStuck['members'][number];
 /** GET /guilds/:g/onboarding/members/:id: one member's progress. */
 export type OnboardingProgress = z.output<typeof OnboardingProgressOut>;
+// FAQ (/guilds/:g/faq).
+import type { FaqEntryOut, FaqSearchOut, UnansweredOut } from './routes/faq.ts';
+import type { FaqEntrySchema } from '../faq/schema.ts';
+export type FaqEntry = z.output<typeof FaqEntryOut>;
+export type FaqEntryInput = z.input<typeof FaqEntrySchema>;
+export type FaqSearch = z.output<typeof FaqSearchOut>;
+export type FaqUnanswered = z.output<typeof UnansweredOut>;

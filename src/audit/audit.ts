@@ -6,7 +6,7 @@ export interface AuditEntry {
   guildId: string;
   actor: string;
   action: string;
-  entityType: 'rule' | 'zone' | 'currency' | 'milestone' | 'shop_item' | 'preset' | 'season' | 'guild' | 'member' | 'command' | 'ticket';
+  entityType: 'rule' | 'zone' | 'currency' | 'milestone' | 'shop_item' | 'preset' | 'season' | 'guild' | 'member' | 'command' | 'ticket' | 'faq';
   entityKey?: string | null;
   before?: unknown;
   after?: unknown;

@@ -6,7 +6,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit.ts';
 import type { Executor } from '../db/client.ts';
-import { currencies, customCommands, guilds, milestones, rules, shopItems, zones } from '../db/schema.ts';
+import { currencies, customCommands, faqEntries, guilds, milestones, rules, shopItems, zones } from '../db/schema.ts';
+import { faqDocument, saveFaqEntry } from '../faq/repository.ts';
 import { saveCommand } from '../custom-commands/repository.ts';
 import { changeSettings, GuildSettingsPatch, settingsDocument } from '../guilds/settings.ts';
 import { saveMilestone } from '../milestones/repository.ts';
@@ -97,6 +98,17 @@ export const HISTORY_KINDS = {
       const saved = await saveCommand(exec, guildId, document, actor);
       return saved.ok ? { ok: true, value: saved.value.command } : { ok: false, problems: saved.problems };
     },
+  },
+  faq: {
+    noun: 'FAQ entry',
+    entityType: 'faq',
+    restoreAction: 'faq.restore',
+    store: configVersionStore,
+    load: async (exec, guildId, key) => {
+      const row = await one(exec.select().from(faqEntries).where(and(eq(faqEntries.guildId, guildId), eq(faqEntries.key, key))));
+      return row ? (faqDocument(row) as unknown as Record<string, unknown>) : null;
+    },
+    restore: (exec, guildId, _key, document, actor) => saveFaqEntry(exec, guildId, document, actor),
   },
   settings: {
     noun: 'settings',

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -153,6 +154,8 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File
     mkdirSync(dirname(dataDir), { recursive: true });
   }
   const client = await PGlite.create({
+    // Extensions the migrations create (pg_trgm: FAQ search); PGlite loads them on every open.
+    extensions: { pg_trgm },
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });

@@ -17,3 +17,4 @@ export * from './schema/ops.ts';
 export * from './schema/scheduled-events.ts';
 export * from './schema/tickets.ts';
 export * from './schema/onboarding.ts';
+export * from './schema/faq.ts';

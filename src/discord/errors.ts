@@ -56,6 +56,9 @@ export type CommandErrorCode =
   | 'unknown_module'
   | 'unknown_milestone'
   | 'invalid_option'
+  | 'not_staff'
+  | 'unknown_entry'
+  | 'invalid_entry'
   | 'internal';
 
 /** An expected failure of a slash command, with the friendly message the member sees. */

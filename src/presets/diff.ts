@@ -102,7 +102,7 @@ export function diffSection(current: readonly { key: string }[], next: readonly 
   return diff;
 }
 
-export const SECTIONS = ['currencies', 'zones', 'rules', 'milestones', 'shop', 'commands'] as const;
+export const SECTIONS = ['currencies', 'zones', 'rules', 'milestones', 'shop', 'commands', 'faq'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**

@@ -3,7 +3,8 @@
 // configuration always gives the same bytes.
 import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
-import { guilds, milestones, rules, shopItems } from '../db/schema.ts';
+import { faqEntries, guilds, milestones, rules, shopItems } from '../db/schema.ts';
+import { faqDocument } from '../faq/repository.ts';
 import { loadCommands } from '../custom-commands/load.ts';
 import { disabledModules } from '../guilds/modules.ts';
 import { CurrencySchema } from '../ledger/currency.ts';
@@ -27,6 +28,7 @@ export async function exportGuild(exec: Executor, guildId: string): Promise<Reci
   const shop = (await exec.select().from(shopItems).where(eq(shopItems.guildId, guildId)).orderBy(asc(shopItems.key))).map((s) =>
     ShopItemSchema.parse({ ...s.document, stock: s.stock, enabled: s.enabled }),
   );
+  const faq = (await exec.select().from(faqEntries).where(eq(faqEntries.guildId, guildId)).orderBy(asc(faqEntries.key))).map(faqDocument);
   return RecipeSchema.parse({
     cairn_recipe: 1,
     key: settings.recipe?.key ?? `guild-${guildId}`,
@@ -41,6 +43,7 @@ export async function exportGuild(exec: Executor, guildId: string): Promise<Reci
     milestones: milestoneDocs,
     shop,
     commands: await loadCommands(exec, guildId),
+    faq,
     settings: guildRecipeSettings(guild?.settings ?? {}),
     disabled_modules: [...disabledModules(guild?.settings ?? {})].sort(),
   });

@@ -19,6 +19,8 @@ import { deleteCurrency, deleteRule, deleteZone, saveCurrency, saveRule, saveZon
 import { RuleSchema } from '../rules/schema.ts';
 import { ZoneSchema } from '../rules/zones.ts';
 import { ShopItemSchema } from '../shop/schema.ts';
+import { FaqEntrySchema } from '../faq/schema.ts';
+import { deleteFaqEntry, saveFaqEntry } from '../faq/repository.ts';
 import { deleteShopItem, saveShopItem } from '../shop/shop.ts';
 import { diffConfigs, SECTIONS, type ComparableConfig, type ConfigDiff } from './diff.ts';
 import { exportGuild } from './export.ts';
@@ -33,6 +35,7 @@ export interface ImportSummary {
   milestones: number;
   shop: number;
   commands: number;
+  faq: number;
   unbound: string[];
 }
 
@@ -84,6 +87,7 @@ function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConf
     milestones: parse(MilestoneSchema, recipe.milestones, 'milestones'),
     shop: parse(ShopItemSchema, recipe.shop, 'shop'),
     commands: keyedCommands(parse(CustomCommandSchema, recipe.commands, 'commands')),
+    faq: parse(FaqEntrySchema, recipe.faq, 'faq'),
     labels: recipe.labels,
     disabled_modules: recipe.disabled_modules,
     settings: {} as RecipeSettings,
@@ -119,7 +123,7 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
   if (!normalised.ok) return normalised;
   const next = normalised.next;
   const summary: ImportSummary = {
-    recipe: recipe.key, currencies: next.currencies.length, zones: next.zones.length, rules: next.rules.length, milestones: next.milestones.length, shop: next.shop.length, commands: next.commands.length, unbound,
+    recipe: recipe.key, currencies: next.currencies.length, zones: next.zones.length, rules: next.rules.length, milestones: next.milestones.length, shop: next.shop.length, commands: next.commands.length, faq: next.faq.length, unbound,
   };
   try {
     return await db.transaction(async (tx) => {
@@ -139,12 +143,14 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       for (const [i, m] of next.milestones.entries()) if (changed('milestones', m.key)) { const r = await saveMilestone(tx, guildId, m, options.actor); if (!r.ok) fail(`milestones[${i}]`, r.problems); }
       for (const [i, s] of next.shop.entries()) if (changed('shop', s.key)) { const r = await saveShopItem(tx, guildId, s, options.actor); if (!r.ok) fail(`shop[${i}]`, r.problems); }
       for (const [i, { key, ...command }] of next.commands.entries()) if (changed('commands', key)) { const r = await saveCommand(tx, guildId, command, options.actor); if (!r.ok) fail(`commands[${i}]`, r.problems); }
+      for (const [i, e] of next.faq.entries()) if (changed('faq', e.key)) { const r = await saveFaqEntry(tx, guildId, e, options.actor); if (!r.ok) fail(`faq[${i}]`, r.problems); }
       // diff.*.removed is empty in merge mode: only replace deletes, through each entity's own delete
       // (audit-logged and versioned, so a replaced configuration can be restored from its history).
       for (const key of diff.rules.removed) await deleteRule(tx, guildId, key, options.actor);
       for (const key of diff.milestones.removed) await deleteMilestone(tx, guildId, key, options.actor);
       for (const key of diff.shop.removed) await deleteShopItem(tx, guildId, key, options.actor);
       for (const key of diff.commands.removed) await deleteCommand(tx, guildId, key, options.actor);
+      for (const key of diff.faq.removed) await deleteFaqEntry(tx, guildId, key, options.actor);
       for (const key of diff.zones.removed) {
         const r = await deleteZone(tx, guildId, key, options.actor);
         if (!r.ok && r.code === 'in_use') fail('zones', [{ path: key, message: r.message }]);

@@ -33,6 +33,8 @@ export const RecipeSchema = z
     shop: z.array(z.record(z.string(), z.unknown())).max(500).default([]),
     /** Custom slash command documents (src/custom-commands/schema.ts), validated on import. */
     commands: z.array(z.record(z.string(), z.unknown())).max(100).default([]),
+    /** FAQ entries (src/faq/schema.ts), validated on import. */
+    faq: z.array(z.record(z.string(), z.unknown())).max(2000).default([]),
     settings: z.record(z.string(), z.unknown()).default({}),
     /** Modules switched off; absent keeps the guild's (merge) or switches every module on (replace). */
     disabled_modules: DisabledModules.optional(),

@@ -46,6 +46,7 @@ beforeAll(async () => {
   await ok(`${G}/rules/msg`, { method: 'PUT', json: creditRule('msg', { amount: 7, name: 'Message XP' }) });
   await ok(`${G}/milestones/helper`, { method: 'PUT', json: { name: 'Helper', requirement: { type: 'custom' } } });
   await ok(`${G}/shop/coffee`, { method: 'PUT', json: { name: 'Coffee', currency: 'gold', price: 1, stock: 100 } });
+  await ok(`${G}/faq/msg`, { method: 'PUT', json: { question: 'How do I earn message XP?', answer: 'Chat.' } });
   await ok(`${G}/commands/hello`, { method: 'PUT', json: { description: 'Say hello', reply: { template: 'Hello {member}' } } });
   const today = new Date().toISOString();
   await ok(`${G}/events`, { method: 'POST', json: [event('message_create', { occurred_at: today }), event('message_create', { actor_id: BOB, occurred_at: today })] });
@@ -261,7 +262,7 @@ describe('happy responses match their documented schemas', () => {
     const gets = guildDocs.filter((d) => d.method === 'get' && d.response);
     expect(gets.length).toBeGreaterThan(15);
     for (const doc of gets) {
-      const url = urlOf(doc) + (doc.path.endsWith('/leaderboard') ? '?currency=xp' : '');
+      const url = urlOf(doc) + (doc.path.endsWith('/leaderboard') ? '?currency=xp' : doc.path.endsWith('/faq/search') ? '?q=xp' : '');
       const fixed = url.replace(/\/currencies\/msg$/, '/currencies/xp').replace(/\/zones\/msg$/, '/zones/help').replace(/\/milestones\/msg$/, '/milestones/helper').replace(/\/shop\/msg$/, '/shop/coffee').replace(/\/commands\/rule$/, '/commands/hello');
       await check('get', doc.path, fixed, undefined, one);
     }

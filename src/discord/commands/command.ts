@@ -1,6 +1,6 @@
 // What a slash command is: its registration data, who may run it, whether its reply is private,
 // and a run function that returns the reply (expected failures are thrown as CommandError).
-import type { APIActionRowComponent, APIApplicationCommandOptionChoice, APIComponentInMessageActionRow, APIEmbed, AutocompleteInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { APIActionRowComponent, APIApplicationCommandOptionChoice, APIComponentInMessageActionRow, APIEmbed, APIModalInteractionResponseCallbackData, AutocompleteInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { AiService } from '../../ai/ai-service.ts';
 import type { Clock } from '../../app/clock.ts';
 import type { Db } from '../../db/client.ts';
@@ -43,6 +43,10 @@ export interface CommandReply {
    * member cannot afford): the reply is private and logged as refused, like a CommandError.
    */
   refused?: { code: string; context?: Record<string, unknown> };
+  /** Whether only the invoker sees this reply, when it differs from the command's default (/faq show public). */
+  ephemeral?: boolean;
+  /** Answer with this modal instead of a message (a form, e.g. /faq add); its submit goes to a component handler. */
+  modal?: APIModalInteractionResponseCallbackData;
 }
 
 export interface SlashCommand {

@@ -47,14 +47,21 @@ export async function executeCommand(services: CommandServices, interaction: Cha
   } finally {
     clearTimeout(timer);
   }
-  const private_ = ephemeral || isError || reply.refused !== undefined;
-  if (deferring) {
-    await deferring;
-    await interaction.editReply({ embeds: reply.embeds, content: reply.content ?? '', ...attachments(reply), ...(reply.components ? { components: reply.components } : {}) });
+  const private_ = (reply.ephemeral ?? ephemeral) || isError || reply.refused !== undefined;
+  // A modal can only be the first answer; one that took too long to build becomes an error message.
+  if (reply.modal && !deferring) {
+    await interaction.showModal(reply.modal);
     return;
   }
-  await interaction.reply({ embeds: reply.embeds, ...(reply.content ? { content: reply.content } : {}), ...attachments(reply), ...(reply.components ? { components: reply.components } : {}), ...(private_ ? { flags: MessageFlags.Ephemeral } : {}) });
+  if (deferring) {
+    await deferring;
+    await interaction.editReply({ embeds: reply.embeds, content: reply.content ?? '', ...attachments(reply), ...components(reply) });
+    return;
+  }
+  await interaction.reply({ embeds: reply.embeds, ...(reply.content ? { content: reply.content } : {}), ...attachments(reply), ...components(reply), ...(private_ ? { flags: MessageFlags.Ephemeral } : {}) });
 }
+
+const components = (reply: CommandReply) => (reply.components?.length ? { components: reply.components } : {});
 
 const attachments = (reply: CommandReply) => (reply.files?.length ? { files: reply.files.map((f) => ({ attachment: f.data, name: f.name })) } : {});
 

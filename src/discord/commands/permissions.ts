@@ -3,10 +3,10 @@
 import { PermissionFlagsBits, type BaseInteraction } from 'discord.js';
 import type { GuildSettings } from '../../rules/compiler.ts';
 
-/** What the checks read of an interaction (slash commands, buttons, modals alike). */
-type InteractionMember = Pick<BaseInteraction, 'member' | 'memberPermissions'>;
+/** What permission checks read of an interaction: any kind (a command, a button, a modal submit) has them. */
+export type MemberInteraction = Pick<BaseInteraction, 'member' | 'memberPermissions'>;
 
-export function memberRoleIds(interaction: InteractionMember): string[] {
+export function memberRoleIds(interaction: MemberInteraction): string[] {
   const member = interaction.member;
   if (!member) return [];
   if (Array.isArray(member.roles)) return member.roles;
@@ -18,7 +18,7 @@ export function adminRoleIds(settings: GuildSettings): string[] {
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }
 
-export function isCairnAdmin(interaction: InteractionMember, settings: GuildSettings): boolean {
+export function isCairnAdmin(interaction: MemberInteraction, settings: GuildSettings): boolean {
   if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
   const admins = new Set(adminRoleIds(settings));
   return memberRoleIds(interaction).some((id) => admins.has(id));

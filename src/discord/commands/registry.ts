@@ -4,6 +4,7 @@ import { award } from './award.ts';
 import { buy } from './buy.ts';
 import { config } from './config.ts';
 import type { SlashCommand } from './command.ts';
+import { faq } from './faq.ts';
 import { grant } from './grant.ts';
 import { leaderboard } from './leaderboard.ts';
 import { milestones } from './milestones.ts';
@@ -15,7 +16,7 @@ import { shop } from './shop.ts';
 import { why } from './why.ts';
 import { ticket } from '../tickets/command.ts';
 
-export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config, ticket, onboarding];
+export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config, ticket, onboarding, faq];
 
 export function commandNamed(name: string, commands: readonly SlashCommand[] = COMMANDS): SlashCommand | undefined {
   return commands.find((c) => c.data.name === name);

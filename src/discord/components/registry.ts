@@ -2,5 +2,6 @@
 import { questionnaireComponent } from '../onboarding/questionnaire-component.ts';
 import type { ComponentHandler } from './component.ts';
 import { ticketComponents } from '../tickets/component-handler.ts';
+import { faqComponents } from './faq.ts';
 
-export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [ticketComponents, questionnaireComponent];
+export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [ticketComponents, questionnaireComponent, faqComponents];
