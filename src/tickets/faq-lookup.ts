@@ -1,21 +1,14 @@
-// How the support desk asks the FAQ for entries matching a ticket: a swappable lookup, so the
-// desk's AI does not depend on how the FAQ is searched. `faqLookupFor` is the one line that
-// wires the guild's FAQ search in (src/faq/search.ts: `searchFaq(db, guildId, query, { limit })`).
+// How the support desk asks the FAQ for entries matching a ticket: a swappable lookup (tests pass
+// their own through createApp's `faq` option), wired here to the guild's FAQ search.
 import type { Db } from '../db/client.ts';
+import { searchFaq, type FaqHit as FaqSearchHit } from '../faq/search.ts';
 
-export interface FaqHit {
-  key: string;
-  question: string;
-  /** Markdown. */
-  answer: string;
-  tags: string[];
-  /** Higher is a better match. */
-  rank: number;
-}
+/** An FAQ entry matching the ticket, best first (higher rank is a better match). */
+export type FaqHit = Pick<FaqSearchHit, 'key' | 'question' | 'answer' | 'tags' | 'rank'>;
 
 export type FaqLookup = (guildId: string, query: string, limit: number) => Promise<FaqHit[]>;
 
-/** The FAQ search of this Cairn. Until the FAQ module is wired in here, no entry matches. */
-export function faqLookupFor(_db: Db): FaqLookup {
-  return async () => [];
+/** The guild's FAQ search (ranked full-text and trigram match, see src/faq/search.ts). */
+export function faqLookupFor(db: Db): FaqLookup {
+  return (guildId, query, limit) => searchFaq(db, guildId, query, { limit });
 }

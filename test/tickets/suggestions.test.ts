@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { aiCalls } from '../../src/db/schema.ts';
+import { saveFaqEntry } from '../../src/faq/repository.ts';
 import { FakeGemini } from '../ai/fake-gemini.ts';
 import { ADMIN_TOKEN, createTestApp, json } from '../support/app.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
@@ -119,6 +120,16 @@ describe('with AI off', () => {
     expect(body).toEqual({ ai: 'off', note: expect.stringContaining('switched off'), suggestions: [{ text: 'Daily rewards reset at **00:00 UTC**.', source: 'faq', faq_entry: { key: 'daily-reset', question: 'When does the daily reward reset?' } }] });
     expect(gemini.requests).toHaveLength(0);
     expect(await ledger()).toEqual([]);
+  });
+
+  it('finds the entries through the guild\'s own FAQ search when no lookup is passed in', async () => {
+    await setGuildSettings(database, { tickets: { ...transcriptsOn.tickets, ai: { summary_on_close: true, suggested_replies: false } } });
+    for (const entry of FAQ) await saveFaqEntry(database.db, GUILD, { key: entry.key, question: entry.question, answer: entry.answer, tags: entry.tags }, 'test');
+    const res = await createApp(services).request(`/api/guilds/${GUILD}/tickets/1/suggestions`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const body = await json(res);
+    expect(res.status).toBe(200);
+    expect(body.ai).toBe('off');
+    expect(body.suggestions[0]).toMatchObject({ source: 'faq', faq_entry: { key: 'daily-reset' } });
   });
 
   it('answers the FAQ matches without an API key', async () => {
