@@ -52,7 +52,7 @@ describe('modules', () => {
       { name: 'habits', enabled: true, rules: 2, enabledRules: 1, commands: [] },
       { name: 'onboarding', enabled: true, rules: 0, enabledRules: 0, commands: ['onboarding'] },
       // The support desk owns /ticket (a built-in command of a module).
-      { name: 'support', enabled: true, rules: 0, enabledRules: 0, commands: ['ticket', 'faq'] },
+      { name: 'support', enabled: true, rules: 0, enabledRules: 0, commands: ['faq', 'ticket'] },
     ]);
   });
 
