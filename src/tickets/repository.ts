@@ -3,13 +3,10 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { ticketEvents, tickets } from '../db/schema.ts';
+import { ACTIVE_STATUSES } from './queries.ts';
 
 export type Ticket = typeof tickets.$inferSelect;
 export type TicketEvent = typeof ticketEvents.$inferSelect;
-export type TicketStatus = 'open' | 'claimed' | 'waiting' | 'closed';
-
-/** Statuses a ticket counts as open in (against the per-member limit, in the queue). */
-export const OPEN_STATUSES = ['open', 'claimed', 'waiting'] as const;
 
 export async function ticketByNumber(exec: Executor, guildId: string, number: number, options: { lock?: boolean } = {}): Promise<Ticket | undefined> {
   const query = exec.select().from(tickets).where(and(eq(tickets.guildId, guildId), eq(tickets.number, number)));
@@ -27,7 +24,7 @@ export async function openTicketsOf(exec: Executor, guildId: string, openerId: s
   return exec
     .select()
     .from(tickets)
-    .where(and(eq(tickets.guildId, guildId), eq(tickets.openerId, openerId), eq(tickets.category, category), inArray(tickets.status, [...OPEN_STATUSES])))
+    .where(and(eq(tickets.guildId, guildId), eq(tickets.openerId, openerId), eq(tickets.category, category), inArray(tickets.status, [...ACTIVE_STATUSES])))
     .orderBy(asc(tickets.number));
 }
 
@@ -36,7 +33,7 @@ export async function openTicketsOfMember(exec: Executor, guildId: string, opene
   return exec
     .select()
     .from(tickets)
-    .where(and(eq(tickets.guildId, guildId), eq(tickets.openerId, openerId), inArray(tickets.status, [...OPEN_STATUSES]), isNotNull(tickets.channelId)))
+    .where(and(eq(tickets.guildId, guildId), eq(tickets.openerId, openerId), inArray(tickets.status, [...ACTIVE_STATUSES]), isNotNull(tickets.channelId)))
     .orderBy(asc(tickets.number));
 }
 
