@@ -85,23 +85,27 @@ describe('panel configuration pages', () => {
     await page.getByRole('button', { name: 'Import Community engagement score' }).click();
     const show = page.getByRole('button', { name: 'Show the changes' });
     await page.getByLabel('Channel “announcements”').fill(ANNOUNCEMENTS);
+    // The preset's onboarding checklist (issue 16) needs its two channels and the completion role.
+    await page.getByLabel('Channel “introductions”').fill('1000000000000000703');
+    await page.getByLabel('Channel “rules”').fill('1000000000000000704');
+    await page.getByLabel('Role “member”').fill('1000000000000000705');
     await expect(show.isDisabled()).resolves.toBe(true); // the role is still unbound
     await page.getByLabel('Role “rising_star”').fill(RISING_STAR);
     await show.click();
 
-    // The review: three rules added, nothing written yet.
+    // The review: four rules added (three for the score, one for finishing onboarding), nothing written yet.
     const rulesRow = page.getByRole('row', { name: /^rules/ });
     await rulesRow.waitFor();
-    await expect(rulesRow.getByRole('cell').first().textContent()).resolves.toBe('3');
+    await expect(rulesRow.getByRole('cell').first().textContent()).resolves.toBe('4');
     await screenshot(page, 'p2-presets-review');
-    const rulesChanges = page.locator('details').filter({ has: page.getByText('rules: 3 change(s)') });
+    const rulesChanges = page.locator('details').filter({ has: page.getByText('rules: 4 change(s)') });
     await rulesChanges.getByText('engagement.rising_star').waitFor();
     expect(await panel.api(`${G}/rules`)).toHaveLength(before.length);
 
     await page.getByRole('button', { name: 'Apply these changes' }).click();
     await page.getByText('Community engagement score imported').waitFor();
     const after = await panel.api(`${G}/rules`);
-    expect(after.map((r: { key: string }) => r.key)).toEqual(expect.arrayContaining(['engagement.message', 'engagement.reaction', 'engagement.rising_star']));
+    expect(after.map((r: { key: string }) => r.key)).toEqual(expect.arrayContaining(['engagement.message', 'engagement.reaction', 'engagement.rising_star', 'onboarding.welcome_bonus']));
     expect(JSON.stringify(after)).toContain(RISING_STAR);
     const audit = await panel.api(`${G}/audit-log?entity=preset`);
     expect(JSON.stringify(audit)).toContain('community-engagement');

@@ -8,6 +8,16 @@ import { DEMO_GUILD_ID, loginWithToken, openBrowser, screenshot, startPanel, typ
 const NEW_GUILD = '1000000000000000888';
 const ANNOUNCEMENTS = '1000000000000000801';
 const RISING_STAR = '1000000000000000802';
+// The preset's onboarding (issue 16) binds two more channels and the role a finished checklist gives.
+const INTRODUCTIONS = '1000000000000000803';
+const RULES_CHANNEL = '1000000000000000804';
+const MEMBER_ROLE = '1000000000000000805';
+
+async function bindOnboarding(page: import('playwright-core').Page): Promise<void> {
+  await page.getByLabel('Channel “introductions”').fill(INTRODUCTIONS);
+  await page.getByLabel('Channel “rules”').fill(RULES_CHANNEL);
+  await page.getByLabel('Role “member”').fill(MEMBER_ROLE);
+}
 
 let panel: Panel;
 let browser: Browser;
@@ -24,7 +34,7 @@ afterAll(async () => {
 describe('the setup wizard', () => {
   it('configures a new guild from a preset: choose, bind, review the diff, apply', async () => {
     const preset = (await panel.api('/presets')).find((p: { key: string }) => p.key === 'community-engagement');
-    expect(preset.placeholders.channels.map((p: { name: string }) => p.name)).toEqual(['announcements']);
+    expect(preset.placeholders.channels.map((p: { name: string }) => p.name)).toEqual(['announcements', 'introductions', 'rules']);
     const started = performance.now();
     const page = await browser.newPage();
     await loginWithToken(page, panel);
@@ -33,6 +43,7 @@ describe('the setup wizard', () => {
 
     const review = page.getByRole('button', { name: 'Review changes' });
     await page.getByLabel('Channel “announcements”').fill(ANNOUNCEMENTS);
+    await bindOnboarding(page);
     await expect(review.isDisabled()).resolves.toBe(true); // the role is still unbound
     await expect(page.getByText('Still to bind: role rising_star').isVisible()).resolves.toBe(true);
     await page.getByLabel('Role “rising_star”').fill(RISING_STAR);
@@ -53,6 +64,10 @@ describe('the setup wizard', () => {
     expect(rules).toHaveLength(preset.counts.rules);
     expect(JSON.stringify(rules)).toContain(RISING_STAR);
     expect(JSON.stringify(rules)).not.toContain('{{role:');
+    expect(JSON.stringify(rules)).not.toContain('{{channel:');
+    const settings = await panel.api(`/guilds/${NEW_GUILD}/settings`);
+    expect(JSON.stringify(settings.onboarding)).toContain(INTRODUCTIONS);
+    expect(JSON.stringify(settings.onboarding)).toContain(MEMBER_ROLE);
     const audit = await panel.api(`/guilds/${NEW_GUILD}/audit-log`);
     expect(JSON.stringify(audit)).toContain('community-engagement');
     await page.close();
@@ -99,6 +114,7 @@ describe('the setup wizard', () => {
     await page.goto(`${panel.url}/g/${NEW_GUILD}/setup`);
     await page.getByRole('button', { name: 'Use Community engagement' }).click();
     await page.getByLabel('Channel “announcements”').fill(ANNOUNCEMENTS);
+    await bindOnboarding(page);
     await page.getByLabel('Role “rising_star”').fill(RISING_STAR);
     await page.getByRole('button', { name: 'Review changes' }).click();
     await page.getByText('Applying changes nothing').waitFor();
