@@ -1,6 +1,7 @@
 // The first-run wizard in a real browser: a new guild configured from a preset with its channel and
 // role bound, the diff reviewed before anything is written, applied atomically; running it again
 // shows that nothing would change.
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guilds } from '../../src/db/schema.ts';
 import { DEMO_GUILD_ID, loginWithToken, openBrowser, screenshot, startPanel, type Browser, type Panel } from './support.ts';
@@ -13,7 +14,7 @@ const INTRODUCTIONS = '1000000000000000803';
 const RULES_CHANNEL = '1000000000000000804';
 const MEMBER_ROLE = '1000000000000000805';
 
-async function bindOnboarding(page: import('playwright-core').Page): Promise<void> {
+async function bindOnboarding(page: Page): Promise<void> {
   await page.getByLabel('Channel “introductions”').fill(INTRODUCTIONS);
   await page.getByLabel('Channel “rules”').fill(RULES_CHANNEL);
   await page.getByLabel('Role “member”').fill(MEMBER_ROLE);
