@@ -27,6 +27,8 @@ export interface EntityEditorOptions<Row, Form> {
   prepare?: () => Promise<void>;
   /** The question asked before a delete. */
   confirmRemove?: (row: Row) => string;
+  /** Runs after a save went through (e.g. dismissing the unanswered search an FAQ entry answers). */
+  saved?: (key: string, created: boolean) => Promise<void> | void;
 }
 
 export class EntityEditor<Row, Form> {
@@ -57,11 +59,12 @@ export class EntityEditor<Row, Form> {
     return this.error.details.filter((d) => !this.options.fields.some((f) => problemsAt([d], f).length > 0));
   }
 
-  start = async (row?: Row) => {
+  /** Opens the form on `row`, or on a new entity (the blank form, with `seed`'s values if given). */
+  start = async (row?: Row, seed?: Partial<Form>) => {
     if (this.dirty && !confirm(LEAVE_QUESTION)) return;
     await this.options.prepare?.();
     this.editing = row === undefined ? null : this.options.keyOf(row);
-    this.form = row === undefined ? this.options.blank() : this.options.fromRow(row);
+    this.form = row === undefined ? { ...this.options.blank(), ...seed } : this.options.fromRow(row);
     this.#initial = this.#serialized();
     this.error = null;
     this.open = true;
@@ -89,8 +92,10 @@ export class EntityEditor<Row, Form> {
     this.saving = true;
     try {
       await api.put(this.options.path(made.key), made.document);
-      notify(`${this.options.noun} “${made.name}” ${this.editing === null ? 'created' : 'saved'}`);
+      const created = this.editing === null;
+      notify(`${this.options.noun} “${made.name}” ${created ? 'created' : 'saved'}`);
       this.open = false;
+      await this.options.saved?.(made.key, created);
       await this.options.list.load();
     } catch (error) {
       this.error = error;

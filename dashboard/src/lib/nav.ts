@@ -18,6 +18,7 @@ export const NAV: NavEntry[] = [
   { path: 'leaderboard', label: 'Leaderboard', group: 'Activity' },
   { path: 'community', label: 'Community', group: 'Activity' },
   { path: 'tickets', label: 'Tickets', group: 'Activity' },
+  { path: 'faq', label: 'FAQ', group: 'Activity' },
   { path: 'onboarding', label: 'Onboarding', group: 'Activity' },
   { path: 'ai', label: 'AI', group: 'Activity' },
   { path: 'rules', label: 'Rules', group: 'Configuration' },
