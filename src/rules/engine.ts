@@ -2,14 +2,15 @@
 // conditions → limits → effects, then level checks and internal events chained to a depth limit.
 // Pure: it reads and changes an in-memory EngineState and returns a plan (and, asked, a trace).
 // Without a trace it allocates little per rule: this loop is the hot path of every event.
-import { MAX_AMOUNT } from '../config/ranges.ts';
+import { MAX_AMOUNT, MAX_BALANCE } from '../config/ranges.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
 import { postingProblem } from '../ledger/apply-postings.ts';
 import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
-import { EvalContext } from './context.ts';
+import { EvalContext, eventTime } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
 import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
+import { cachedThreshold } from './levels.ts';
 import { renderTemplate } from './template.ts';
 import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedPosting, RuleError, RuleTrace } from './types.ts';
 
@@ -30,8 +31,6 @@ interface QueuedEvent {
   /** Keys of the rules whose firing led to this event. */
   path: string[];
 }
-
-const ROUND = { trunc: Math.trunc, floor: Math.floor, ceil: Math.ceil, round: Math.round } as const;
 
 export function emptyPlan(): Plan {
   return { postings: [], levels: [], firings: [], outbox: [], milestoneAwards: [] };
@@ -57,6 +56,18 @@ class EffectError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Why the ledger would refuse this change of a member's wallet, or undefined. */
+function walletProblem(wallet: WalletView, userId: string, currency: CurrencyInfo, delta: number): string | undefined {
+  // The common case, decided without building a posting: a whole amount within the limits that
+  // leaves the balance (and, for a credit, the lifetime total) within them (config/ranges.ts).
+  if (wallet.problem === undefined && Number.isSafeInteger(delta) && delta <= MAX_AMOUNT && delta >= -MAX_AMOUNT) {
+    const after = wallet.balance + delta;
+    if (after <= MAX_BALANCE && after >= -MAX_BALANCE && (delta <= 0 || wallet.lifetimeEarned + delta <= MAX_BALANCE)) return undefined;
+  }
+  const problem = postingProblem(wallet, { delta, source: 'rule' });
+  return problem && `${currency.key} of member ${userId}: ${problem}`;
 }
 
 const formatNumber = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : String(n));
@@ -112,6 +123,21 @@ function ruleTrace(rule: CompiledRule): RuleTrace {
   };
 }
 
+/** Whether the trigger's filters match (triggerMismatch without building the reason). */
+function triggerMatches(rule: CompiledRule, event: LakeEvent, state: EngineState): boolean {
+  const f = rule.filter;
+  if (rule.channels && !(event.channel_id && rule.channels.has(event.channel_id))) return false;
+  if (rule.excludeChannels && event.channel_id && rule.excludeChannels.has(event.channel_id)) return false;
+  if (f.excludeSelf && event.target_id === event.actor_id) return false;
+  if (f.hasTarget === true && !event.target_id) return false;
+  if (f.hasTarget === false && event.target_id) return false;
+  if (f.currency !== undefined && event.data.currency !== f.currency) return false;
+  if (f.milestone !== undefined && event.data.milestone !== f.milestone) return false;
+  if (f.item !== undefined && event.data.item !== f.item) return false;
+  if (f.roles) return triggerMismatch(rule, event, state) === undefined;
+  return true;
+}
+
 /** Why the trigger's filters do not match, or undefined if they do. */
 function triggerMismatch(rule: CompiledRule, event: LakeEvent, state: EngineState): string | undefined {
   const t = rule.rule.trigger;
@@ -140,7 +166,7 @@ class Evaluator {
   readonly queue: QueuedEvent[];
   readonly tracing: boolean;
   /** Levels gained per member and currency in this root event (capped per event). */
-  readonly levelsGained = new Map<string, number>();
+  levelsGained: Map<string, number> | undefined;
   emitted = 0;
   /** The event being evaluated and its trace. */
   current!: QueuedEvent;
@@ -160,7 +186,7 @@ class Evaluator {
 
   run(): Evaluation {
     for (let q = 0; q < this.queue.length; q++) this.step(this.queue[q]!);
-    return { plan: this.plan, errors: this.errors, notes: this.notes, ...(this.tracing ? { trace: this.traces } : {}) };
+    return this.tracing ? { plan: this.plan, errors: this.errors, notes: this.notes, trace: this.traces } : { plan: this.plan, errors: this.errors, notes: this.notes };
   }
 
   note(text: string): void {
@@ -173,8 +199,8 @@ class Evaluator {
     this.current = item;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
     if (this.trace) this.traces.push(this.trace);
-    this.credited = [];
-    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, Date.parse(event.occurred_at));
+    if (this.credited.length > 0) this.credited = [];
+    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, eventTime(event.occurred_at));
     if (depth === 0) {
       const signals = this.options.signals;
       if (typeof signals?.ai_quality === 'number') ctx.ai_quality = signals.ai_quality;
@@ -187,7 +213,7 @@ class Evaluator {
     const candidates = this.tracing ? (this.config.byType.get(event.type) ?? []) : candidatesFor(this.config, event.type, event.channel_id);
     if (candidates.length > 0) {
       for (const rule of candidates) {
-        const shadow = rule.rule.mode === 'shadow';
+        const shadow = rule.shadow;
         if (shadow && !this.options.includeShadow && !this.tracing) continue;
         if (stopped && !shadow) {
           if (this.trace) {
@@ -199,7 +225,7 @@ class Evaluator {
           continue;
         }
         const fired = this.evaluateRule(rule, ctx);
-        if (fired && !shadow && rule.rule.stop_processing) stopped = rule.rule.key;
+        if (fired && !shadow && rule.stopProcessing) stopped = rule.key;
         // Levels move as soon as a rule raised a curved currency, so later rules see them.
         if (this.credited.length > 0) this.checkLevels(ctx);
       }
@@ -220,12 +246,14 @@ class Evaluator {
       const wallet = this.state.wallet(userId, currency);
       const before = wallet.level ?? curve.start_level;
       const total = curve.based_on === 'balance' ? wallet.balance : wallet.lifetimeEarned;
+      // Most credits reach no new level: levelAfter would return `before` for them.
+      if (total < cachedThreshold(curve, before)) continue;
       const key = `${userId}:${currency.id}`;
-      const gained = this.levelsGained.get(key) ?? 0;
+      const gained = this.levelsGained?.get(key) ?? 0;
       const after = levelAfter(curve, before, total, gained);
       if (after === before) continue;
       wallet.level = after;
-      this.levelsGained.set(key, gained + (after - before));
+      (this.levelsGained ??= new Map()).set(key, gained + (after - before));
       this.plan.levels.push({ userId, currencyId: currency.id, level: after });
       ctx.invalidate();
       this.trace?.notes.push(`${userId} reached ${currency.key} level ${after}`);
@@ -320,13 +348,15 @@ class Evaluator {
     const { event, depth, path } = this.current;
     const rt = this.trace ? ruleTrace(rule) : undefined;
     if (rt) this.trace!.rules.push(rt);
-    const mismatch = triggerMismatch(rule, event, this.state);
-    if (mismatch) {
-      if (rt) rt.trigger = { matched: false, reason: mismatch };
-      return undefined;
-    }
-    if (rt) rt.trigger = { matched: true };
-    const live = rule.rule.mode === 'live';
+    if (rt) {
+      const mismatch = triggerMismatch(rule, event, this.state);
+      if (mismatch) {
+        rt.trigger = { matched: false, reason: mismatch };
+        return undefined;
+      }
+      rt.trigger = { matched: true };
+    } else if (!triggerMatches(rule, event, this.state)) return undefined;
+    const live = rule.live;
     try {
       if (rule.vars.length > 0) {
         ctx.vars = {};
@@ -348,10 +378,17 @@ class Evaluator {
       if (rule.limits.length > 0) {
         const scope = { actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id };
         for (const limit of rule.limits) {
-          const check = this.state.limits.check(rule.id, limit, ctx.at, scope);
-          if (rt) rt.limits.push({ kind: limit.kind, per: limit.per, passed: check.passed, state: check.state });
-          if (!check.passed) pass = false;
-          if (limit.kind === 'cap' && check.remaining !== undefined) (capRemaining ??= new Map()).set(`${limit.per}.${limit.currency}`, check.remaining);
+          if (rt) {
+            const check = this.state.limits.check(rule.id, limit, ctx.at, scope);
+            rt.limits.push({ kind: limit.kind, per: limit.per, passed: check.passed, state: check.state });
+            if (!check.passed) pass = false;
+            if (limit.kind === 'cap' && check.remaining !== undefined) (capRemaining ??= new Map()).set(`${limit.per}.${limit.currency}`, check.remaining);
+            continue;
+          }
+          // Without a trace, the first limit that refuses ends the rule (later ones have no say).
+          const remaining = this.state.limits.remaining(rule.id, limit, ctx.at, scope);
+          if (!(remaining > 0)) return false;
+          if (limit.kind === 'cap') (capRemaining ??= new Map()).set(`${limit.per}.${limit.currency}`, remaining);
         }
         if (!pass) return false;
       }
@@ -377,8 +414,8 @@ class Evaluator {
         rt.applied = live;
       }
       if (!live) return true;
-      const cycle = path.includes(rule.rule.key);
-      if (cycle) this.note(`cycle detected: ${[...path, rule.rule.key].join(' → ')}`);
+      const cycle = path.length > 0 && path.includes(rule.key);
+      if (cycle) this.note(`cycle detected: ${[...path, rule.key].join(' → ')}`);
       const amounts = run.amounts ?? {};
       if (rule.limits.length > 0) {
         this.state.limits.add({ ruleId: rule.id, at: ctx.at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts }, rule.limits);
@@ -392,7 +429,7 @@ class Evaluator {
       }
       if (run.credited) for (const c of run.credited) this.markCredited(c.userId, c.currency);
       if (run.emits) {
-        const via = [...path, rule.rule.key];
+        const via = [...path, rule.key];
         for (const [type, member, data] of run.emits) this.emit(type, member, data, via);
       }
       return true;
@@ -403,7 +440,7 @@ class Evaluator {
         rt.error = message;
         rt.fired = false;
       }
-      this.errors.push({ rule: rule.rule.key, ruleId: rule.id, message, event: event.source_id });
+      this.errors.push({ rule: rule.key, ruleId: rule.id, message, event: event.source_id });
       return false;
     }
   }
@@ -429,15 +466,14 @@ class Evaluator {
     return who === 'actor' ? this.current.event.actor_id : this.current.event.target_id;
   }
 
-  move(run: RuleRun, userId: string, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
-    const wallet = this.state.wallet(userId, currency);
+  move(run: RuleRun, userId: string, wallet: WalletView, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
     (run.undo ??= []).push({ wallet, balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
     wallet.balance += delta;
     if (delta > 0) wallet.lifetimeEarned += delta;
     run.ctx.invalidate();
     const posting: PlannedPosting = {
       userId, currencyId: currency.id, currency: currency.key, delta, balanceAfter: wallet.balance, source: 'rule',
-      ruleId: run.rule.id, ruleVersion: run.rule.version, reason: reason || run.rule.rule.name, detail, at: this.current.event.occurred_at,
+      ruleId: run.rule.id, ruleVersion: run.rule.version, reason: reason || run.rule.name, detail, at: this.current.event.occurred_at,
     };
     this.plan.postings.push(posting);
   }
@@ -470,17 +506,19 @@ class Evaluator {
     }
   }
 
-  moveEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'credit' | 'debit' | 'transfer' }>, index: number): EffectTrace | undefined {
-    const currency = this.config.currencies.get(effect.currency)!;
-    const fromWho = effect.type === 'credit' ? undefined : effect.from;
-    const toWho = effect.type === 'debit' ? undefined : effect.to;
+  moveEffect(run: RuleRun, effect: CompiledEffect, index: number): EffectTrace | undefined {
+    // The spec holds what the effect says in one shape for every rule (compiler.ts).
+    const spec = run.rule.moves[index]!;
+    const currency = this.config.currencies.get(spec.currency)!;
+    const fromWho = spec.from;
+    const toWho = spec.to;
     const from = fromWho ? this.memberOf(fromWho) : null;
     const to = toWho ? this.memberOf(toWho) : null;
-    const member = effect.type === 'debit' ? from : to;
-    const value = effect.compiledAmount!(run.ctx);
+    const member = spec.type === 'debit' ? from : to;
+    const value = spec.amount(run.ctx);
     const raw = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
     if (!Number.isFinite(raw)) throw this.moveFailure(effect, member, currency, raw, 0, `amount is not a number (got ${describe(value)})`);
-    const computed = ROUND[effect.round](raw);
+    const computed = spec.round(raw);
     if ((fromWho && !from) || (toWho && !to)) return this.moveTrace(effect, member, currency, raw, 'skipped', computed, 'the event has no target member');
     if (computed <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'computed amount is not positive: nothing to move');
     if (computed > MAX_AMOUNT) {
@@ -498,41 +536,40 @@ class Evaluator {
       run.capRemaining!.set(capKey, remaining - amount);
       if (amount <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'cap reached');
     }
-    if (from) {
-      const balance = this.state.wallet(from, currency).balance;
+    // Each wallet is looked up once, where it is first needed (a locked state refuses a wallet it
+    // does not hold, so the order of lookups is part of the behaviour).
+    const fromWallet = from ? this.state.wallet(from, currency) : undefined;
+    if (fromWallet) {
+      const balance = fromWallet.balance;
       if (balance - amount < 0 && !currency.allow_negative) {
         return this.moveTrace(effect, member, currency, raw, 'failed', amount, `insufficient ${currency.key}: balance ${balance}, needs ${amount}`);
       }
     }
     // The ledger would refuse a balance or lifetime total beyond its limits: so does the rule.
-    const beyond = (from ? this.walletProblem(from, currency, -amount) : undefined) ?? (to ? this.walletProblem(to, currency, amount) : undefined);
-    if (beyond) throw this.moveFailure(effect, member, currency, raw, amount, beyond);
+    const beyond = fromWallet ? walletProblem(fromWallet, from!, currency, -amount) : undefined;
+    const toWallet = beyond === undefined && to ? this.state.wallet(to, currency) : undefined;
+    const problem = beyond ?? (toWallet ? walletProblem(toWallet, to!, currency, amount) : undefined);
+    if (problem) throw this.moveFailure(effect, member, currency, raw, amount, problem);
     if (!run.live) return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
-    const reason = effect.reason;
-    if (from) {
-      this.move(run, from, currency, -amount, effect.type === 'transfer' ? { to, effect: index } : null, reason);
+    const reason = spec.reason;
+    if (fromWallet) {
+      this.move(run, from!, fromWallet, currency, -amount, spec.type === 'transfer' ? { to, effect: index } : null, reason);
       if (this.config.listened.has('currency_debited')) {
-        (run.emits ??= []).push(['currency_debited', from, { currency: currency.key, amount, balance_after: this.state.wallet(from, currency).balance }]);
+        (run.emits ??= []).push(['currency_debited', from!, { currency: currency.key, amount, balance_after: fromWallet.balance }]);
       }
     }
     if (to) {
-      this.move(run, to, currency, amount, effect.type === 'transfer' ? { from, effect: index } : null, reason);
+      this.move(run, to, toWallet!, currency, amount, spec.type === 'transfer' ? { from, effect: index } : null, reason);
       if (run.rule.hasCap) {
         const amounts = (run.amounts ??= {});
         amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
       }
       if (currency.level_curve) (run.credited ??= []).push({ userId: to, currency });
       if (this.config.listened.has('currency_credited')) {
-        (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: this.state.wallet(to, currency).balance }]);
+        (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: toWallet!.balance }]);
       }
     }
     return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
-  }
-
-  /** Why the ledger would refuse this change of a member's wallet, or undefined. */
-  walletProblem(userId: string, currency: CurrencyInfo, delta: number): string | undefined {
-    const problem = postingProblem(this.state.wallet(userId, currency), { delta, source: 'rule' });
-    return problem && `${currency.key} of member ${userId}: ${problem}`;
   }
 
   /** A move that must not happen, as an error carrying its failed trace. */

@@ -83,7 +83,11 @@ function missing(data: unknown, values: unknown[]): unknown[] {
 }
 
 const UNDEFINED = constant(undefined);
-const num = (v: unknown) => parseFloat(coercible(v) as string);
+/**
+ * json-logic-js's parseFloat of an argument. A number needs no round trip through a string: its
+ * shortest text parses back to itself, except -0, whose text is "0" (so `+ 0`, which maps -0 to 0).
+ */
+const num = (v: unknown) => (typeof v === 'number' ? v + 0 : parseFloat(coercible(v) as string));
 const c = coercible;
 
 /** Operations with a fixed, common shape get a hand-written closure; the rest call the function. */
@@ -190,6 +194,21 @@ function compileOp(op: string, args: unknown[], scoped: boolean): Compiled {
   const fn: Operation | undefined = CUSTOM_OPERATIONS[op];
   if (!fn) throw new Error(`Unrecognized operation ${op}`);
   if (op === 'coalesce') return (data) => fn.apply(data, parts.map((p) => p(data)));
+  // As many arguments as written (an operation may tell a missing one from undefined), no array.
+  switch (parts.length) {
+    case 0:
+      return (data) => fn.call(data);
+    case 1:
+      return (data) => fn.call(data, c(a(data)));
+    case 2:
+      return (data) => fn.call(data, c(a(data)), c(b(data)));
+    case 3:
+      return (data) => fn.call(data, c(a(data)), c(b(data)), c(z!(data)));
+    case 5: {
+      const [, , , y, x] = parts as [Compiled, Compiled, Compiled, Compiled, Compiled];
+      return (data) => fn.call(data, c(a(data)), c(b(data)), c(z!(data)), c(y(data)), c(x(data)));
+    }
+  }
   return (data) => fn.apply(data, parts.map((p) => c(p(data))));
 }
 
