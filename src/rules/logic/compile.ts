@@ -40,8 +40,28 @@ function readVar(data: unknown, path: unknown, fallback: () => unknown): unknown
  * safe once functions are refused; a computed path is read by var-path.ts's own-property rules.
  */
 function compileVar(args: unknown[], scoped: boolean): Compiled {
-  const [path, fallbackExpr] = args;
-  const fallback = fallbackExpr === undefined ? constant(null) : compile(fallbackExpr, scoped);
+  const fallback = args[1] === undefined ? constant(null) : compile(args[1], scoped);
+  const surplus = args.slice(2).map((a) => compile(a, scoped));
+  if (constants.has(fallback) && surplus.length === 0) return compileVarRead(args[0], fallback, scoped);
+  // json-logic-js evaluates every argument before `var` reads: a computed fallback (and any
+  // argument past it) runs, and may fail, even when the path is found.
+  let value: unknown;
+  const read = compileVarRead(args[0], () => value, scoped);
+  return (data) => {
+    const computed = fallback(data);
+    for (const s of surplus) s(data);
+    const outer = value;
+    value = computed;
+    try {
+      return read(data);
+    } finally {
+      value = outer;
+    }
+  };
+}
+
+/** `var`'s read of its path, with the fallback as a closure (called only when the path is missing). */
+function compileVarRead(path: unknown, fallback: Compiled, scoped: boolean): Compiled {
   if (isLogic(path) || Array.isArray(path)) {
     const pathOf = compile(path, scoped);
     return (data) => readVar(data, pathOf(data), () => fallback(data));
@@ -129,6 +149,26 @@ function compileOp(op: string, args: unknown[], scoped: boolean): Compiled {
   }
   if (ITERATING_OPERATIONS.has(op)) return compileIterating(op, args, compile, scoped);
   const parts = args.map((a) => compile(a, scoped));
+  const used = FIXED_ARITY[op];
+  if (used !== undefined && parts.length > used) {
+    // json-logic-js evaluates every argument, used or not (one may fail): so do we, after the op.
+    const fn = compileFixed(op, parts);
+    const surplus = parts.slice(used);
+    return (d) => {
+      const value = fn(d);
+      for (const s of surplus) s(d);
+      return value;
+    };
+  }
+  return compileFixed(op, parts);
+}
+
+/** How many arguments the fixed-shape operations read; json-logic-js evaluates the rest anyway. */
+const FIXED_ARITY: Record<string, number> = {
+  '==': 2, '===': 2, '!=': 2, '!==': 2, '>': 2, '>=': 2, '<': 3, '<=': 3, '!': 1, '!!': 1, '-': 2, '/': 2, '%': 2, missing_some: 2,
+};
+
+function compileFixed(op: string, parts: Compiled[]): Compiled {
   const [a = UNDEFINED, b = UNDEFINED, z] = parts;
   switch (op) {
     case '==':
@@ -144,10 +184,11 @@ function compileOp(op: string, args: unknown[], scoped: boolean): Compiled {
     case '>=':
       return (d) => (c(a(d)) as number) >= (c(b(d)) as number);
     case '<':
-      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; return x < y && y < (c(z(d)) as number); };
+      // The third argument is evaluated whatever the first comparison says, as json-logic-js does.
+      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; const w = z(d); return x < y && y < (c(w) as number); };
       return (d) => (c(a(d)) as number) < (c(b(d)) as number);
     case '<=':
-      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; return x <= y && y <= (c(z(d)) as number); };
+      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; const w = z(d); return x <= y && y <= (c(w) as number); };
       return (d) => (c(a(d)) as number) <= (c(b(d)) as number);
     case '!':
       return (d) => !truthy(a(d));
