@@ -28,9 +28,13 @@ export interface EvaluateOptions {
 interface QueuedEvent {
   event: LakeEvent;
   depth: number;
-  /** Keys of the rules whose firing led to this event. */
-  path: string[];
+  /** Keys of the rules whose firing led to this event (never changed: chained events copy it). */
+  path: readonly string[];
 }
+
+/** The path of a root event, and the amounts of a firing that credited no capped currency: shared, frozen. */
+const NO_PATH: readonly string[] = Object.freeze([]);
+const NO_AMOUNTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
 export function emptyPlan(): Plan {
   return { postings: [], levels: [], firings: [], outbox: [], milestoneAwards: [] };
@@ -78,6 +82,13 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** A member whose curved currency rose, with the wallet it rose in (looked up when credited). */
+interface Credited {
+  userId: string;
+  currency: CurrencyInfo;
+  wallet: WalletView;
+}
+
 interface Undo {
   wallet: WalletView;
   balance: number;
@@ -92,7 +103,7 @@ interface RuleRun {
   undo: Undo[] | undefined;
   amounts: Record<string, number> | undefined;
   emits: [LakeEvent['type'], string, Record<string, unknown>][] | undefined;
-  credited: { userId: string; currency: CurrencyInfo }[] | undefined;
+  credited: Credited[] | undefined;
   /** Members' roles before the rule changed them, to restore if it is undone. */
   roles: [string, string[]][] | undefined;
   capRemaining: Map<string, number> | undefined;
@@ -172,7 +183,7 @@ class Evaluator {
   current!: QueuedEvent;
   trace: EventTrace | undefined;
   /** Curved currencies credited in the current step, by member. */
-  credited: { userId: string; currency: CurrencyInfo }[] = [];
+  credited: Credited[] = [];
 
   constructor(
     readonly config: CompiledConfig,
@@ -180,7 +191,7 @@ class Evaluator {
     readonly root: LakeEvent,
     readonly options: EvaluateOptions,
   ) {
-    this.queue = [{ event: root, depth: 0, path: [] }];
+    this.queue = [{ event: root, depth: 0, path: NO_PATH }];
     this.tracing = options.trace === true;
   }
 
@@ -241,9 +252,8 @@ class Evaluator {
     const credited = this.credited;
     if (credited.length === 0) return;
     this.credited = [];
-    for (const { userId, currency } of credited) {
+    for (const { userId, currency, wallet } of credited) {
       const curve = currency.level_curve!;
-      const wallet = this.state.wallet(userId, currency);
       const before = wallet.level ?? curve.start_level;
       const total = curve.based_on === 'balance' ? wallet.balance : wallet.lifetimeEarned;
       // Most credits reach no new level: levelAfter would return `before` for them.
@@ -280,7 +290,7 @@ class Evaluator {
     this.state.setRoles(userId, [...roles]);
   }
 
-  emit(type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: string[]): void {
+  emit(type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: readonly string[]): void {
     if (!this.config.listened.has(type)) return;
     const { event, depth } = this.current;
     if (depth + 1 > this.config.maxChainDepth) {
@@ -301,10 +311,10 @@ class Evaluator {
   }
 
   /** Records a positive move of a curved currency for the level check at the end of the step. */
-  markCredited(userId: string, currency: CurrencyInfo): void {
-    if (!currency.level_curve) return;
-    for (const c of this.credited) if (c.userId === userId && c.currency === currency) return;
-    this.credited.push({ userId, currency });
+  markCredited(entry: Credited): void {
+    if (!entry.currency.level_curve) return;
+    for (const c of this.credited) if (c.userId === entry.userId && c.currency === entry.currency) return;
+    this.credited.push(entry);
   }
 
   /** A manual_award moves the target's wallet directly (source "manual"); rules may react as well. */
@@ -323,7 +333,7 @@ class Evaluator {
     wallet.balance += amount;
     if (amount > 0) {
       wallet.lifetimeEarned += amount;
-      this.markCredited(userId, currency);
+      this.markCredited({ userId, currency, wallet });
     }
     this.plan.postings.push({
       userId, currencyId: currency.id, currency: currency.key, delta: amount, balanceAfter: wallet.balance, source: 'manual',
@@ -394,7 +404,9 @@ class Evaluator {
       }
 
       const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, roles: undefined, capRemaining, produced: false };
-      const marks = { postings: this.plan.postings.length, outbox: this.plan.outbox.length, awards: this.plan.milestoneAwards.length };
+      const postings = this.plan.postings.length;
+      const outbox = this.plan.outbox.length;
+      const awards = this.plan.milestoneAwards.length;
       try {
         for (let index = 0; index < rule.effects.length; index++) {
           const et = this.applyEffect(run, rule.effects[index]!, index);
@@ -403,7 +415,7 @@ class Evaluator {
         }
       } catch (error) {
         // Whatever went wrong, none of the rule's changes stay: all its effects or none.
-        this.undoRule(run, marks);
+        this.undoRule(run, { postings, outbox, awards });
         if (error instanceof EffectError && rt) rt.effects.push(error.trace);
         if (!(error instanceof RuleAbort)) throw error;
         if (rt) rt.skipped = `not applied: ${error.message}`;
@@ -416,7 +428,7 @@ class Evaluator {
       if (!live) return true;
       const cycle = path.length > 0 && path.includes(rule.key);
       if (cycle) this.note(`cycle detected: ${[...path, rule.key].join(' → ')}`);
-      const amounts = run.amounts ?? {};
+      const amounts = run.amounts ?? NO_AMOUNTS;
       if (rule.limits.length > 0) {
         this.state.limits.add({ ruleId: rule.id, at: ctx.at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts }, rule.limits);
       }
@@ -427,7 +439,7 @@ class Evaluator {
       if (rule.limits.length > 0 || (!run.undo && (run.produced || run.emits !== undefined))) {
         this.plan.firings.push({ ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at });
       }
-      if (run.credited) for (const c of run.credited) this.markCredited(c.userId, c.currency);
+      if (run.credited) for (const c of run.credited) this.markCredited(c);
       if (run.emits) {
         const via = [...path, rule.key];
         for (const [type, member, data] of run.emits) this.emit(type, member, data, via);
@@ -564,7 +576,7 @@ class Evaluator {
         const amounts = (run.amounts ??= {});
         amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
       }
-      if (currency.level_curve) (run.credited ??= []).push({ userId: to, currency });
+      if (currency.level_curve) (run.credited ??= []).push({ userId: to, currency, wallet: toWallet! });
       if (this.config.listened.has('currency_credited')) {
         (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: toWallet!.balance }]);
       }

@@ -116,8 +116,25 @@ export class LimitHistory {
   /** Rule id → scope kind → first part of the scope key → second part → firings. */
   readonly #firings = new Map<number, Map<Per, Map<string, Map<string, Firings>>>>();
 
+  /**
+   * The firings the last check found, and whose: a rule that passes its limit check is recorded
+   * right after, under the same scope, so add() need not look them up again.
+   */
+  #lastRule = 0;
+  #lastPer: Per | undefined;
+  #lastFirst = '';
+  #lastSecond = '';
+  #lastFirings = NONE;
+
   /** Records a firing under every scope the rule's limits look at. */
   add(record: FiringRecord, limits: readonly Limit[]): void {
+    const per = this.#lastPer;
+    if (per !== undefined && this.#lastFirings !== NONE && limits.length === 1 && this.#lastRule === record.ruleId && limits[0]!.per === per) {
+      if (scopeFirst(per, record) === this.#lastFirst && scopeSecond(per, record) === this.#lastSecond) {
+        this.#lastFirings.push(record);
+        return;
+      }
+    }
     let byPer = this.#firings.get(record.ruleId);
     if (!byPer) this.#firings.set(record.ruleId, (byPer = new Map()));
     for (let i = 0; i < limits.length; i++) {
@@ -138,7 +155,15 @@ export class LimitHistory {
   }
 
   #list(ruleId: number, per: Per, f: Scope): Firings {
-    return this.#firings.get(ruleId)?.get(per)?.get(scopeFirst(per, f))?.get(scopeSecond(per, f)) ?? NONE;
+    const first = scopeFirst(per, f);
+    const second = scopeSecond(per, f);
+    const firings = this.#firings.get(ruleId)?.get(per)?.get(first)?.get(second) ?? NONE;
+    this.#lastRule = ruleId;
+    this.#lastPer = per;
+    this.#lastFirst = first;
+    this.#lastSecond = second;
+    this.#lastFirings = firings;
+    return firings;
   }
 
   /**
