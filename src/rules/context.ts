@@ -8,6 +8,8 @@ import { CONTEXT_KEYS, MEMBER_KEYS, VAR_KEYS } from './logic/var-path.ts';
 import type { EngineState } from './state.ts';
 import { channelTypeOf } from './zones.ts';
 
+const NO_VARS: Record<string, unknown> = Object.freeze({});
+
 /** A member as conditions see it; balances are read when first asked for. */
 export class MemberView {
   #balances?: Record<string, number>;
@@ -73,7 +75,8 @@ export class MemberView {
 
 /** The evaluation context of one event (`this` of custom operations, `data` of JSON Logic). */
 export class EvalContext implements MultiplierSource {
-  vars: Record<string, unknown> = {};
+  /** A rule's vars (the engine sets a fresh object for a rule that has some; none read as empty). */
+  vars: Record<string, unknown> = NO_VARS;
   /**
    * The AI message-quality signal (0–1) of the root event, for rules that read it. Undefined when
    * it could not be had (JSON Logic then reads null, or the default in `{"var": ["ai_quality", d]}`).

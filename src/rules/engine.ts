@@ -665,9 +665,9 @@ class Evaluator {
 
   milestoneEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'milestone_check' }>): EffectTrace | undefined {
     const { event } = this.current;
-    const members = effect.member === 'both' ? [event.actor_id, event.target_id] : [this.memberOf(effect.member)];
     const hook = this.options.milestones;
     if (!hook) return this.tracing ? { type: 'milestone_check', status: 'skipped', note: 'no milestone checker in this context' } : undefined;
+    const members = effect.member === 'both' ? [event.actor_id, event.target_id] : [this.memberOf(effect.member)];
     const awarded: string[] = [];
     for (const userId of members) {
       if (!userId) continue;
