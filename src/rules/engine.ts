@@ -370,7 +370,7 @@ class Evaluator {
     try {
       if (rule.vars.length > 0) {
         ctx.vars = {};
-        for (const [name, compute] of rule.vars) ctx.vars[name] = compute(ctx);
+        for (let i = 0; i < rule.vars.length; i++) ctx.vars[rule.vars[i]![0]] = rule.vars[i]![1](ctx);
         if (rt) rt.vars = { ...ctx.vars };
       }
       let pass = true;

@@ -217,8 +217,10 @@ function compileFixed(op: string, parts: Compiled[]): Compiled {
     case '%':
       return (d) => (c(a(d)) as number) % (c(b(d)) as number);
     case 'min':
+      if (parts.length === 2) return (d) => Math.min(c(a(d)) as number, c(b(d)) as number);
       return (d) => Math.min(...(parts.map((p) => c(p(d))) as number[]));
     case 'max':
+      if (parts.length === 2) return (d) => Math.max(c(a(d)) as number, c(b(d)) as number);
       return (d) => Math.max(...(parts.map((p) => c(p(d))) as number[]));
     case 'missing':
       return (d) => checkBuilt(missing(d, parts.map((p) => p(d))));
