@@ -142,6 +142,8 @@ export class FakeDiscord {
   #faults: Fault[] = [];
   #replayExtra = 0;
   #messageIds = 1_400_000_000_000_000_000n;
+  /** Messages created with enforce_nonce, by channel and nonce. */
+  #byNonce = new Map<string, Record<string, unknown>>();
   #waiters: { op: number; resolve: (d: any) => void }[] = [];
   /** Files served as Discord's CDN serves avatars (paths outside /api). */
   #files = new Map<string, FakeResponse & { data: Buffer }>();
@@ -448,7 +450,12 @@ export class FakeDiscord {
     if (route === 'GET /gateway') return { status: 200, body: { url: `ws://127.0.0.1:${this.#port}/gateway` } };
     if (/^POST \/channels\/\d+\/messages$/.test(route)) {
       const channelId = path.split('/')[2]!;
+      // Discord answers a repeated nonce with enforce_nonce by the message it already created.
+      const key = body?.enforce_nonce && body?.nonce !== undefined ? `${channelId}:${body.nonce}` : undefined;
+      const earlier = key === undefined ? undefined : this.#byNonce.get(key);
+      if (earlier) return { status: 200, body: earlier };
       const message = this.#message(channelId, body);
+      if (key !== undefined) this.#byNonce.set(key, message);
       this.channels.recordMessage(channelId, message);
       return { status: 200, body: message };
     }
