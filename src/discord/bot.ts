@@ -68,6 +68,15 @@ export const DefaultShutdown = {
   flushEventsMs: 5_000,
 } as const;
 
+/**
+ * Longest a gateway event waits for companions before its batch is written. It bounds what a
+ * kill -9 loses at the gateway (received, not yet committed; a restarted process starts a new
+ * session and Discord does not replay the old one): at rate R, about R × (this + one batch write).
+ * Under load the batches grow by themselves while the writer is busy, so a short wait costs
+ * little throughput; README "Running past one machine" gives the measured figure.
+ */
+export const GATEWAY_BATCH_WAIT_MS = 10;
+
 const SCHEDULED_STATUS: Record<number, ScheduledStatus> = {
   [GuildScheduledEventStatus.Scheduled]: 'scheduled',
   [GuildScheduledEventStatus.Active]: 'active',
@@ -126,7 +135,7 @@ export class DiscordBot {
     this.events = new EventBatcher(
       (events) => options.pipeline.ingest(events, { origin: 'gateway' }),
       logger.child({ part: 'batcher' }),
-      options.batch,
+      { maxWaitMs: GATEWAY_BATCH_WAIT_MS, ...options.batch },
       () => this.members.flush(),
     );
     this.voice = new VoiceSessions(
