@@ -55,7 +55,7 @@ export interface DiscordBotOptions {
   shutdown?: Partial<typeof DefaultShutdown>;
   /** DISCORD_SHARD_COUNT and DISCORD_SHARDS; one shard when absent. */
   shards?: ShardPlan;
-  /** The cluster-wide identify lock (Postgres): how long a bucket stays taken. */
+  /** The cluster-wide identify claim (Postgres): how long a bucket stays taken. */
   identify?: Partial<IdentifyOptions>;
 }
 

@@ -12,7 +12,7 @@ export interface DiscordClientOptions {
   privilegedIntents: readonly string[];
   /** The shards this client holds and the total (one client, several shards: no child processes). */
   shards?: { ids: readonly number[]; count: number } | undefined;
-  /** discord.js's identify throttler factory (the cluster-wide lock, see shards-identify.ts). */
+  /** discord.js's identify throttler factory (the cluster-wide claim, see shards-identify.ts). */
   buildIdentifyThrottler?: NonNullable<ClientOptions['ws']>['buildIdentifyThrottler'];
   /** Extra discord.js options (tests remove the identify throttle, for instance). */
   overrides?: Partial<ClientOptions>;

@@ -1,15 +1,13 @@
 // Discord lets `max_concurrency` shards IDENTIFY per 5 s, each in its bucket `shard_id %
 // max_concurrency`. discord.js keeps to that inside one process; across processes on one Postgres a
-// bucket is a transaction-scoped advisory lock held for the 5 s after an IDENTIFY starts, so two
-// processes never identify in the same bucket at once. A crash ends the transaction and frees it.
+// bucket is a row of gateway_identify claimed in one statement by moving its `free_at` 5 s ahead,
+// only if it had passed: two processes never identify in the same bucket within 5 s, and nothing
+// is held meanwhile (no lock, no connection), so a process that dies leaves nothing to clean up.
 import { sql } from 'drizzle-orm';
 import { SimpleIdentifyThrottler, type ClientOptions, type IIdentifyThrottler } from 'discord.js';
 import type { Database } from '../db/client.ts';
 import { queryRows } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
-
-/** First key of the advisory locks (the second is the bucket); "Cairn identify" in ASCII-ish. */
-export const IDENTIFY_LOCK_CLASS = 0x4361_6964;
 
 export interface IdentifyOptions {
   /** How long a bucket stays taken after an IDENTIFY starts (Discord's window is 5 s). */
@@ -43,7 +41,17 @@ export class ClusterIdentifyThrottler implements IIdentifyThrottler {
   async waitForIdentify(shardId: number, signal: AbortSignal): Promise<void> {
     const bucket = shardId % Math.max(1, this.maxConcurrency);
     for (let waited = 0; ; waited++) {
-      if (await this.#take(bucket)) {
+      let taken: boolean;
+      try {
+        taken = await this.#take(bucket);
+      } catch (error) {
+        // Without the database the bot records nothing anyway; waiting out a window keeps to the
+        // limit as far as this process can see, and the shard still connects.
+        this.logger.warn({ err: error, shardId, bucket }, 'could not claim the identify bucket; waiting one window instead');
+        await sleep(this.#options.holdMs, signal);
+        return;
+      }
+      if (taken) {
         if (waited > 0) this.logger.debug({ shardId, bucket, waits: waited }, 'identify bucket free; identifying');
         return;
       }
@@ -51,29 +59,24 @@ export class ClusterIdentifyThrottler implements IIdentifyThrottler {
     }
   }
 
-  /** Tries the bucket's lock; when taken, keeps its transaction open for holdMs in the background. */
-  #take(bucket: number): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      this.database.db
-        .transaction(async (tx) => {
-          const [row] = await queryRows<{ taken: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${IDENTIFY_LOCK_CLASS}, ${bucket}) AS taken`);
-          resolve(row?.taken === true);
-          if (row?.taken) await sleep(this.#options.holdMs);
-        })
-        .catch((error: unknown) => {
-          reject(error);
-          this.logger.warn({ err: error, bucket }, 'identify lock transaction failed');
-        });
-    });
+  /** Claims the bucket if it is free: one statement, true when this process got it. */
+  async #take(bucket: number): Promise<boolean> {
+    const claimed = await queryRows<{ bucket: number }>(
+      this.database.db,
+      sql`INSERT INTO gateway_identify AS g (bucket, free_at) VALUES (${bucket}, clock_timestamp() + ${this.#options.holdMs} * interval '1 millisecond')
+          ON CONFLICT (bucket) DO UPDATE SET free_at = excluded.free_at WHERE g.free_at <= clock_timestamp()
+          RETURNING g.bucket`,
+    );
+    return claimed.length > 0;
   }
 }
 
-/**
- * discord.js's `ws.buildIdentifyThrottler`: the cluster-wide lock on Postgres; on PGlite (one
- * process by construction) discord.js's own throttler.
- */
 type BuildThrottler = NonNullable<NonNullable<ClientOptions['ws']>['buildIdentifyThrottler']>;
 
+/**
+ * discord.js's `ws.buildIdentifyThrottler`: the cluster-wide claim on Postgres; on PGlite (one
+ * process by construction) discord.js's own throttler.
+ */
 export function identifyThrottlerFor(database: Database | undefined, logger: Logger, options: Partial<IdentifyOptions> = {}): BuildThrottler {
   return async (manager) => {
     const info = await manager.fetchGatewayInformation();

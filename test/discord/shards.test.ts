@@ -1,7 +1,7 @@
 // One Cairn bot holds a set of Discord shards (discord.js `shards` + `shardCount`, no child
 // processes). Two bots on one database split four shards of the fake Discord: each serves exactly the
 // guilds of its shards (events, slash commands, reloads), a shard resumes on its own, and on
-// Postgres the identify lock keeps two processes out of one rate-limit bucket at once. (The same
+// Postgres the identify claim keeps two processes out of one rate-limit bucket within its window. (The same
 // over separate processes, with kill -9, is test/cluster/cluster.test.ts, Postgres only.)
 import { Events, SimpleIdentifyThrottler } from 'discord.js';
 import { and, count, eq } from 'drizzle-orm';
