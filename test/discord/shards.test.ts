@@ -9,7 +9,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lakeEvents, transactions } from '../../src/db/schema.ts';
 import { saveCommand } from '../../src/custom-commands/repository.ts';
-import { identifyThrottlerFor } from '../../src/discord/shards-identify.ts';
+import { ClusterIdentifyThrottler, identifyThrottlerFor } from '../../src/discord/shards-identify.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { registerShardMetrics } from '../../src/discord/shards-status.ts';
 import type { ShardPlan } from '../../src/discord/shards.ts';
@@ -173,5 +173,25 @@ describe('the identify limit across processes', () => {
       // Shards 0 and 2 (bucket 0), 1 and 3 (bucket 1) belong to different bots: one waited for the other.
       expect(times[1]! - times[0]!, `bucket ${bucket}`).toBeGreaterThanOrEqual(holdMs - 20);
     }
+  });
+
+  it('a claimed bucket is refused to another process until its window passes, holding nothing meanwhile', async () => {
+    const logger = createLogger({ level: 'silent' });
+    const first = new ClusterIdentifyThrottler(ctx.database, 2, logger, { holdMs: 300, pollMs: 10 });
+    const second = new ClusterIdentifyThrottler(ctx.database, 2, logger, { holdMs: 300, pollMs: 10 });
+    const signal = new AbortController().signal;
+    const started = Date.now();
+    await first.waitForIdentify(0, signal);
+    // Shard 1 is another bucket: no wait.
+    await second.waitForIdentify(1, signal);
+    expect(Date.now() - started).toBeLessThan(250);
+    // Shard 2 shares shard 0's bucket: it waits out the window.
+    await second.waitForIdentify(2, signal);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    // An abort (the shard is being destroyed) ends the wait.
+    const aborting = new AbortController();
+    const waiting = first.waitForIdentify(0, aborting.signal);
+    aborting.abort(new Error('shard destroyed'));
+    await expect(waiting).rejects.toThrow('shard destroyed');
   });
 });
