@@ -69,6 +69,13 @@ export class GroupCommit {
     this.#options = { ...DefaultGroupCommitOptions, ...options };
   }
 
+  /** Submissions waiting for a transaction (not yet in one). */
+  get waiting(): number {
+    let count = 0;
+    for (const lane of this.#lanes.values()) count += lane.queue.length;
+    return count;
+  }
+
   /** Ingests the events in the next transaction of their origin, shared with whatever else is waiting. */
   submit(events: LakeEvent[], origin: EventOrigin, atomic: boolean): Promise<ContainedResult> {
     return new Promise((resolve, reject) => {

@@ -179,9 +179,9 @@ export class IngestPipeline {
     );
   }
 
-  /** How many group commits ran and how large they were. */
-  get groupStats(): GroupCommit['stats'] {
-    return this.#group.stats;
+  /** How many group commits ran and how large they were, and how many ingests wait for one. */
+  get groupStats(): GroupCommit['stats'] & { waiting: number } {
+    return { ...this.#group.stats, waiting: this.#group.waiting };
   }
 
   /** Computes signals (ai_quality) before evaluation for events whose rules read them. */
