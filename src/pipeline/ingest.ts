@@ -1,5 +1,6 @@
 // The data path's spine: validate → (one DB transaction per batch) lake insert → processors
 // (engine, ledger, outbox) → commit. A duplicate stops at the lake; a failure rolls back all of it.
+// Small batches that arrive together (single-event requests) share a transaction: group-commit.ts.
 import type { Database, Tx } from '../db/client.ts';
 import { errorMessage, sqlState } from '../db/client.ts';
 import { GuildRegistry } from '../guilds/guilds.ts';
@@ -175,7 +176,12 @@ export class IngestPipeline {
         runContained: (events, origin) => this.#runContained(events, origin),
         splitting: (error, submissions) => this.logger.warn({ err: error, submissions }, 'a group commit failed; retrying its requests apart to contain the failure'),
       },
-      { maxEvents: Math.max(this.#options.groupMaxEvents, 1), maxInFlight: this.#options.groupMaxInFlight, waitMs: this.#options.groupWaitMs },
+      {
+        // On PGlite a group stays within one step, so grouping never lengthens what holds the process.
+        maxEvents: Math.max(database.kind === 'pglite' ? Math.min(this.#options.groupMaxEvents, this.#options.pgliteStepSize) : this.#options.groupMaxEvents, 1),
+        maxInFlight: this.#options.groupMaxInFlight,
+        waitMs: this.#options.groupWaitMs,
+      },
     );
   }
 
