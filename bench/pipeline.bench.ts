@@ -120,10 +120,14 @@ async function benchSingleEventRequests(kind: 'pglite' | 'postgres'): Promise<vo
     const requests = Number(process.env.BENCH_SINGLE_REQUESTS ?? (kind === 'postgres' ? 3000 : 1500));
     let firstSource = 1_400_000_000_000_000_000n;
     for (const concurrency of [10, 50]) {
+      const cpu = process.cpuUsage();
       const stats = await postSingles({ url, token: TOKEN, guild: GUILD, firstSource: String(firstSource), requests, concurrency, warmup: 200 });
+      const used = process.cpuUsage(cpu);
+      const cpuMsPerEvent = (used.user + used.system) / 1000 / (requests + 200);
       firstSource += BigInt(requests + 1000);
       if (stats.failures > 0) throw new Error(`single-event requests: ${stats.failures} of ${requests} failed ${stats.errors.join(', ')}`);
-      const note = `${requests} requests; latency p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms`;
+      // The server's own CPU per event: on a shared machine, throughput is capped by the share of a core it gets.
+      const note = `${requests} requests; latency p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms; server CPU ${cpuMsPerEvent.toFixed(2)} ms/event`;
       record({ bench: 'pipeline', database: kind, case: `single-event HTTP requests (${concurrency} in flight)`, value: stats.throughput, unit: 'events/s', note });
     }
   } finally {
