@@ -7,6 +7,7 @@ import type { LakeEvent } from '../../src/events/lake-event.ts';
 import type { StoredEvent } from '../../src/events/lake-writer.ts';
 import { checkLedger } from '../../src/ledger/doctor.ts';
 import { EngineProcessor } from '../../src/pipeline/engine-processor.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import { IngestPipeline, type IngestResult } from '../../src/pipeline/ingest.ts';
 import { ConfigStore } from '../../src/rules/config-store.ts';
 import { saveRule } from '../../src/rules/repository.ts';
@@ -42,7 +43,8 @@ const statusOf = (result: IngestResult) => result.events.map((e) => e.status);
 /**
  * A pipeline like the app's (the engine paying the rule) whose first transaction waits at a gate
  * until the test opens it, so that what is sent meanwhile forms the next group deterministically.
- * `poison`: source ids whose processing throws (a processor failing on them).
+ * `poison`: source ids whose processing throws (a processor failing on them). One group at a time,
+ * so that what waits behind the held one is one group.
  */
 function gatedPipeline(poison: Set<string> = new Set(), options: { gated?: boolean } = {}) {
   let open!: () => void;
@@ -60,7 +62,7 @@ function gatedPipeline(poison: Set<string> = new Set(), options: { gated?: boole
       const bad = events.find((e) => poison.has(e.event.source_id));
       if (bad) throw new Error(`poisoned event ${bad.event.source_id}`);
     },
-  });
+  }, silentLogger, { groupMaxInFlight: 1 });
   const request = (events: LakeEvent[]) => pipeline.ingest(events, { origin: 'api', guildId: GUILD, atomic: true });
   return {
     pipeline,
