@@ -1,7 +1,16 @@
 // End to end: validated events → lake + engine (classic preset) + ledger, committed. One event per
-// transaction (10 concurrent) and batched; and hot reload, from a committed rule change to the
-// engine's swapped configuration.
+// transaction (10 concurrent) and batched; single-event HTTP requests (10 and 50 in flight, the
+// real app over real HTTP, load from a separate process); and hot reload, from a committed rule
+// change to the engine's swapped configuration.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/api/app.ts';
+import { createServices } from '../src/app/services.ts';
+import { parseEnv } from '../src/config/env.ts';
+import { silentLogger } from '../src/log/logger.ts';
+import { Metrics } from '../src/metrics/metrics.ts';
 import { EngineProcessor } from '../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../src/pipeline/ingest.ts';
 import { importRecipe, parseRecipe } from '../src/presets/import.ts';
@@ -13,6 +22,8 @@ import { freshDatabase, percentile, record, runConcurrent } from './support.ts';
 const GUILD = '1160511689263947796';
 
 export async function benchPipeline(kind: 'pglite' | 'postgres'): Promise<void> {
+  await benchSingleEventRequests(kind);
+  if (process.env.BENCH_PIPELINE_SINGLES_ONLY) return;
   const { database, dispose } = await freshDatabase(kind);
   try {
     const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
@@ -74,4 +85,115 @@ export async function benchPipeline(kind: 'pglite' | 'postgres'): Promise<void> 
   } finally {
     await dispose();
   }
+}
+
+const TOKEN = 'bench-admin-token-0123456789';
+
+/**
+ * An integration posting one event per request (a webhook, a game server): the whole app (every
+ * processor, the pause gate, capture and horizon checks) behind a real HTTP server, with 10 and 50
+ * requests in flight from a separate process, each request one classic-preset message event.
+ */
+async function benchSingleEventRequests(kind: 'pglite' | 'postgres'): Promise<void> {
+  const { database, dispose } = await freshDatabase(kind);
+  const closeOnce = database.close.bind(database);
+  let closed: Promise<void> | undefined;
+  database.close = () => (closed ??= closeOnce());
+  const services = await createServices({
+    env: parseEnv({ CAIRN_ADMIN_TOKEN: TOKEN }),
+    logger: silentLogger,
+    database,
+    adminToken: TOKEN,
+    metrics: new Metrics({ defaultMetrics: false }),
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: createApp(services).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
+  try {
+    const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
+    if (!recipe.ok) throw new Error('classic preset does not parse');
+    const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'bench' });
+    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    await services.configs.reload(GUILD);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/guilds/${GUILD}/events`;
+    const requests = Number(process.env.BENCH_SINGLE_REQUESTS ?? (kind === 'postgres' ? 3000 : 1500));
+    let firstSource = 1_400_000_000_000_000_000n;
+    for (const concurrency of [10, 50]) {
+      const cpu = process.cpuUsage();
+      const stats = await postSingles({ url, token: TOKEN, guild: GUILD, firstSource: String(firstSource), requests, concurrency, warmup: 200 });
+      const used = process.cpuUsage(cpu);
+      const cpuMsPerEvent = (used.user + used.system) / 1000 / (requests + 200);
+      firstSource += BigInt(requests + 1000);
+      if (stats.failures > 0) throw new Error(`single-event requests: ${stats.failures} of ${requests} failed ${stats.errors.join(', ')}`);
+      // The server's own CPU per event: on a shared machine, throughput is capped by the share of a core it gets.
+      const note = `${requests} requests; latency p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms; server CPU ${cpuMsPerEvent.toFixed(2)} ms/event`;
+      record({ bench: 'pipeline', database: kind, case: `single-event HTTP requests (${concurrency} in flight)`, value: stats.throughput, unit: 'events/s', note });
+    }
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await services.close();
+    await dispose();
+  }
+}
+
+/** The load generator, run as `node --input-type=module -e` with its configuration as argument. */
+const SINGLES_CLIENT = `
+const c = JSON.parse(process.argv[1]);
+let sid = BigInt(c.firstSource);
+const body = (i) => JSON.stringify({
+  source_id: String(++sid), type: 'message_create', guild_id: c.guild, actor_id: String(900000000000000001n + BigInt(i % 500)), channel_id: '705',
+  occurred_at: new Date(Date.now() - 60000 + (i % 60) * 1000).toISOString(),
+  data: { length: 240 + (i % 400), has_code_block: i % 7 === 0, has_link: i % 5 === 0, has_attachment: false, attachment_count: 0, emoji_count: i % 9, is_reply: false } });
+const headers = { Authorization: 'Bearer ' + c.token, 'Content-Type': 'application/json' };
+const errors = [];
+const one = async (i) => {
+  const t = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(c.url, { method: 'POST', headers, body: body(i) });
+      const answer = await res.json();
+      const ok = res.status === 200 && answer.accepted === 1;
+      if (!ok) errors.push(res.status + ' ' + JSON.stringify(answer).slice(0, 200));
+      return { ms: performance.now() - t, ok };
+    } catch (error) {
+      if (attempt < 2 && error.cause?.code === 'ECONNRESET') continue;
+      errors.push(String(error.cause?.code ?? error.message));
+      return { ms: performance.now() - t, ok: false };
+    }
+  }
+};
+let n = 0;
+async function run(count) {
+  const out = []; let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: c.concurrency }, async () => { while (next < count) { next++; out.push(await one(n++)); } }));
+  return { out, seconds: (performance.now() - started) / 1000 };
+}
+await run(c.warmup);
+errors.length = 0;
+const { out, seconds } = await run(c.requests);
+const ms = out.map((o) => o.ms).sort((a, b) => a - b);
+const at = (p) => ms[Math.min(ms.length - 1, Math.floor(p / 100 * ms.length))];
+process.stdout.write(JSON.stringify({ p50: at(50), p99: at(99), throughput: c.requests / seconds, failures: out.filter((o) => !o.ok).length, errors: [...new Set(errors)].slice(0, 5) }));
+`;
+
+interface SinglesStats {
+  p50: number;
+  p99: number;
+  throughput: number;
+  failures: number;
+  errors: string[];
+}
+
+function postSingles(config: { url: string; token: string; guild: string; firstSource: string; requests: number; concurrency: number; warmup: number }): Promise<SinglesStats> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', SINGLES_CLIENT, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as SinglesStats) : reject(new Error(`load client exited ${code}: ${err}`))));
+  });
 }

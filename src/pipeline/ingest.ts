@@ -1,5 +1,6 @@
 // The data path's spine: validate → (one DB transaction per batch) lake insert → processors
 // (engine, ledger, outbox) → commit. A duplicate stops at the lake; a failure rolls back all of it.
+// Small batches that arrive together (single-event requests) share a transaction: group-commit.ts.
 import type { Database, Tx } from '../db/client.ts';
 import { errorMessage, sqlState } from '../db/client.ts';
 import { GuildRegistry } from '../guilds/guilds.ts';
@@ -8,6 +9,7 @@ import { writeLakeEvents, type EventOrigin, type LakeWriteResult, type StoredEve
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
+import { DefaultGroupCommitOptions, GroupCommit, type ContainedResult, type GroupCommitOptions } from './group-commit.ts';
 import { carryContent, heldContentOf, setSignals, type SignalProvider } from './signals.ts';
 
 /**
@@ -129,6 +131,15 @@ const DefaultPipelineOptions = {
   scoredWaitMs: 5,
   /** Attempts and pauses for a background batch that fails. */
   backgroundRetryMs: [100, 500, 2_000] as readonly number[],
+  /**
+   * Group commit (group-commit.ts): ingests of up to this many events that arrive while a
+   * transaction of their origin runs share the next one; 0 turns it off.
+   */
+  groupMaxEvents: DefaultGroupCommitOptions.maxEvents as number,
+  /** Group transactions of one origin running at once. */
+  groupMaxInFlight: DefaultGroupCommitOptions.maxInFlight as GroupCommitOptions['maxInFlight'],
+  /** How long a submission that finds its origin idle waits for others to join its transaction. */
+  groupWaitMs: DefaultGroupCommitOptions.waitMs as GroupCommitOptions['waitMs'],
 };
 
 export type PipelineOptions = typeof DefaultPipelineOptions;
@@ -149,6 +160,7 @@ export class IngestPipeline {
   #horizon: ((guildId: string) => Promise<EventHorizon>) | undefined;
   #failures: FailureSink | undefined;
   #pause: PauseGate | undefined;
+  readonly #group: GroupCommit;
 
   constructor(
     private readonly database: Database,
@@ -158,6 +170,24 @@ export class IngestPipeline {
     options: Partial<PipelineOptions> = {},
   ) {
     this.#options = { ...DefaultPipelineOptions, ...options };
+    this.#group = new GroupCommit(
+      {
+        runBatch: (events, origin) => this.#runBatch(events, origin),
+        runContained: (events, origin) => this.#runContained(events, origin),
+        splitting: (error, submissions) => this.logger.warn({ err: error, submissions }, 'a group commit failed; retrying its requests apart to contain the failure'),
+      },
+      {
+        // On PGlite a group stays within one step, so grouping never lengthens what holds the process.
+        maxEvents: Math.max(database.kind === 'pglite' ? Math.min(this.#options.groupMaxEvents, this.#options.pgliteStepSize) : this.#options.groupMaxEvents, 1),
+        maxInFlight: this.#options.groupMaxInFlight,
+        waitMs: this.#options.groupWaitMs,
+      },
+    );
+  }
+
+  /** How many group commits ran and how large they were, and how many ingests wait for one. */
+  get groupStats(): GroupCommit['stats'] & { waiting: number } {
+    return { ...this.#group.stats, waiting: this.#group.waiting };
   }
 
   /** Computes signals (ai_quality) before evaluation for events whose rules read them. */
@@ -371,7 +401,9 @@ export class IngestPipeline {
     const out: Required<Omit<IngestedEvents, 'deferred'>> = { accepted: 0, duplicate: 0, stored: [], failed: [], expired: [] };
     for (let start = 0; start < events.length; start += batchSize) {
       const batch = events.slice(start, start + batchSize);
-      const result = atomic ? { ...(await this.#runBatch(batch, origin)), failed: [] } : await this.#runContained(batch, origin);
+      const result = batch.length <= this.#options.groupMaxEvents
+        ? await this.#group.submit(batch, origin, atomic)
+        : atomic ? { ...(await this.#runBatch(batch, origin)), failed: [] } : await this.#runContained(batch, origin);
       out.accepted += result.inserted.length;
       out.duplicate += result.duplicates.length;
       for (const s of result.inserted) out.stored.push({ ...s, index: s.index + start });
@@ -388,7 +420,7 @@ export class IngestPipeline {
    * another's events and one bad event never holds back its neighbours. What still fails alone is
    * set aside with its error (FailureSink) and reported as failed; nothing of it is written.
    */
-  async #runContained(batch: LakeEvent[], origin: EventOrigin): Promise<LakeWriteResult & { failed: { index: number; message: string }[] }> {
+  async #runContained(batch: LakeEvent[], origin: EventOrigin): Promise<ContainedResult> {
     try {
       return { ...(await this.#runBatch(batch, origin)), failed: [] };
     } catch (error) {
@@ -401,7 +433,7 @@ export class IngestPipeline {
         return { inserted: [], duplicates: [], failed: [{ index: 0, message }] };
       }
       this.logger.warn({ err: error, events: batch.length, parts: parts.length }, 'an ingest batch failed; retrying it in parts to contain the failure');
-      const combined: LakeWriteResult & { failed: { index: number; message: string }[] } = { inserted: [], duplicates: [], failed: [] };
+      const combined: ContainedResult = { inserted: [], duplicates: [], failed: [] };
       for (const part of parts) {
         const result = await this.#runContained(part.map((p) => p.event), origin);
         for (const s of result.inserted) combined.inserted.push({ ...s, index: part[s.index]!.index });

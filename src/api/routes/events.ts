@@ -18,7 +18,8 @@ export function eventRoutes() {
     if (inputs.length > MAX_EVENTS_PER_REQUEST) {
       throw new ApiError('payload_too_large', `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${inputs.length}`);
     }
-    // One transaction for the request: an error answer means nothing of it was written.
+    // All or nothing for the request: an error answer means nothing of it was written. Concurrent
+    // requests may share the transaction (group commit); another request's failure never fails this one.
     const result = await services.pipeline.ingest(inputs, { origin: 'api', guildId, atomic: true });
     services.metrics.eventsIngested.inc({ outcome: 'accepted', origin: 'api' }, result.accepted);
     services.metrics.eventsIngested.inc({ outcome: 'duplicate', origin: 'api' }, result.duplicate);
