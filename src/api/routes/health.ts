@@ -25,6 +25,8 @@ export function healthRoutes() {
       status,
       db,
       discord: services.discordStatus(),
+      // What this process runs (CAIRN_ROLES): bot, api, jobs.
+      roles: services.env.CAIRN_ROLES,
       // How many guilds' configurations this process holds; which ones (and their versions) is
       // guild data, shown on each guild's authenticated health page, never here.
       guildsLoaded: Object.keys(services.configs.versions()).length,
