@@ -14,7 +14,8 @@ import { JobLeases, type Lease } from '../../src/ops/job-leases.ts';
 import { jobRuns } from '../../src/ops/job-runs.ts';
 import { createTestApp, json, TEST_NOW } from '../support/app.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
-import { GUILD, messageEvent, seedGuild } from '../support/factories.ts';
+import { configure } from '../support/engine.ts';
+import { ALICE, BOB, CHANNEL, GUILD, messageEvent } from '../support/factories.ts';
 
 let database: TestDatabase;
 /** A second handle on the same data: its own pool on Postgres, the same PGlite otherwise. */
@@ -144,11 +145,16 @@ describe(`scheduled runs claimed in job_leases (${inject('dbKind')})`, () => {
 
 describe(`shipped jobs are idempotent (${inject('dbKind')})`, () => {
   it('leaves the same data after a second run of every job as after the first (a run taken over after a crash is safe)', async () => {
-    await seedGuild(database, { guildId: GUILD });
+    await configure(database, {
+      currencies: [{ key: 'gold', name: 'Gold' }],
+      rules: [{ key: 'chat', name: 'chat', trigger: { events: ['message_create'] }, effects: [{ type: 'credit', to: 'actor', currency: 'gold', amount: 5 }] }],
+    });
     {
       await app.services.configs.reload(GUILD);
-      const events = Array.from({ length: 20 }, (_, i) => messageEvent({ occurred_at: new Date(TEST_NOW.getTime() - i * 86_400_000).toISOString() }));
-      await app.request(`/api/guilds/${GUILD}/events`, { method: 'POST', json: events });
+      const events = Array.from({ length: 20 }, (_, i) => messageEvent({ actor_id: i % 2 ? ALICE : BOB, occurred_at: new Date(TEST_NOW.getTime() - i * 86_400_000).toISOString() }));
+      expect((await json(await app.request(`/api/guilds/${GUILD}/events`, { method: 'POST', json: events }))).accepted).toBe(20);
+      // Jobs with work to do: a weekly leaderboard post is due, and the lake keeps 7 days of this guild.
+      await database.db.execute(sql`UPDATE guilds SET settings = settings || ${JSON.stringify({ leaderboard_post: { channel_id: CHANNEL, currency: 'gold', cadence: 'weekly', period: 'all' }, retention_days: 7 })}::jsonb WHERE id = ${GUILD}`);
       const snapshot = async () => {
         const tables = await queryRows<{ t: string }>(database.db, sql`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('job_runs', 'job_leases', '__drizzle_migrations') ORDER BY 1`);
         const counts: Record<string, string> = {};
@@ -156,8 +162,11 @@ describe(`shipped jobs are idempotent (${inject('dbKind')})`, () => {
         const outbox = await queryRows(database.db, sql`SELECT guild_id::text, kind, payload FROM outbox ORDER BY id`);
         return { counts, outbox };
       };
+      const before = await snapshot();
       for (const job of JOBS) await runJob(app.services, job);
       const once = await snapshot();
+      expect(once.outbox, 'the leaderboard post was queued').toEqual([expect.objectContaining({ kind: 'message', payload: expect.objectContaining({ leaderboard_period: 'weekly:2026-W49' }) })]);
+      expect(Number(once.counts.lake_events), 'expired lake events were deleted').toBeLessThan(Number(before.counts.lake_events));
       for (const job of JOBS) await runJob(app.services, job);
       expect(await snapshot()).toEqual(once);
     }
