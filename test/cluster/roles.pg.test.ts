@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_GUILD_ID } from '../../src/app/demo.ts';
-import { openDatabase, queryRows, type Database } from '../../src/db/client.ts';
+import { queryRows, type Database } from '../../src/db/client.ts';
 import { bootCairn, FAULT_ADMIN_TOKEN, stopCairn, type CairnProcess } from '../faults/support/cairn-process.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { messageEvent } from '../support/factories.ts';
