@@ -11,6 +11,7 @@ import { ensureDemoGuild } from './demo.ts';
 import { createProbeApp } from '../api/probe-app.ts';
 import { hasRole } from './roles.ts';
 import { startScheduler } from './scheduler.ts';
+import { takeStartupLock } from './startup-lock.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface RunningCairn {
@@ -23,6 +24,16 @@ export interface RunningCairn {
 
 export async function startCairn(env: Env, logger: Logger): Promise<RunningCairn> {
   const started = performance.now();
+  // Processes started together on one Postgres migrate and seed one at a time.
+  const startup = await takeStartupLock(env);
+  try {
+    return await startLocked(env, logger, started);
+  } finally {
+    await startup.release();
+  }
+}
+
+async function startLocked(env: Env, logger: Logger, started: number): Promise<RunningCairn> {
   const database = await openFromEnv(env);
   logger.info({ database: database.kind, location: database.location }, 'database ready (migrations applied)');
   const adminToken = resolveAdminToken(env.CAIRN_ADMIN_TOKEN, env.DATA_DIR);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_GUILD_ID } from '../../src/app/demo.ts';
-import { queryRows, type Database } from '../../src/db/client.ts';
+import { openDatabase, queryRows, type Database } from '../../src/db/client.ts';
 import { bootCairn, FAULT_ADMIN_TOKEN, stopCairn, type CairnProcess } from '../faults/support/cairn-process.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { messageEvent } from '../support/factories.ts';
@@ -108,6 +108,31 @@ describe('the outbox drained by several bot processes (postgres)', () => {
     // The rows the victim held when it died were sent by a survivor once their lease ran out.
     const retried = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM outbox WHERE attempts > 1`);
     expect(retried[0]!.n).toBeGreaterThan(0);
+  });
+});
+
+describe('starting several processes at once (postgres)', () => {
+  it('starts three processes together on a new database: migrations and the demo guild happen once', async () => {
+    const own = await createTestDatabase({ poolSize: 1 });
+    const fresh = own.url!.replace(/\/[^/]+$/, `/${own.url!.split('/').pop()}_fresh`);
+    await own.db.execute(sql.raw(`CREATE DATABASE "${fresh.split('/').pop()}"`));
+    await own.close();
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-roles-'));
+    const started = await Promise.allSettled(['api', 'jobs', 'api,jobs'].map((roles) => bootCairn({ dataDir, databaseUrl: fresh, env: { CAIRN_ROLES: roles } })));
+    try {
+      expect(started.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      const check = await openDatabase({ kind: 'postgres', url: fresh, poolSize: 1 });
+      try {
+        expect(await queryRows(check.db, sql`SELECT id::text FROM guilds`)).toEqual([{ id: DEMO_GUILD_ID }]);
+        const [currencies] = await queryRows<{ n: number }>(check.db, sql`SELECT count(*)::int AS n FROM currencies WHERE guild_id = ${DEMO_GUILD_ID}`);
+        const [keys] = await queryRows<{ n: number }>(check.db, sql`SELECT count(DISTINCT key)::int AS n FROM currencies WHERE guild_id = ${DEMO_GUILD_ID}`);
+        expect(currencies!.n).toBe(keys!.n);
+      } finally {
+        await check.close();
+      }
+    } finally {
+      for (const s of started) if (s.status === 'fulfilled') await stopCairn(s.value);
+    }
   });
 });
 
