@@ -4,12 +4,12 @@
 // the others once their lease runs out, and no row it had sent is sent again. Real processes killed
 // with kill -9: test/cluster/roles.pg.test.ts.
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openDatabase, queryRows, type Database } from '../../src/db/client.ts';
 import { OutboxDispatcher } from '../../src/discord/outbox-dispatcher.ts';
 import type { OutboxRow } from '../../src/discord/outbox-delivery.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
 import { GUILD, seedGuild } from '../support/factories.ts';
 
 let database: TestDatabase;
@@ -17,6 +17,9 @@ const pools: Database[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   for (let i = 0; i < 3; i++) pools.push(database.url ? await openDatabase({ kind: 'postgres', url: database.url, poolSize: 3 }) : database);
+});
+beforeEach(async () => {
+  await resetDatabase(database);
 });
 afterAll(async () => {
   for (const p of pools) if (p !== database) await p.close();
@@ -50,5 +53,21 @@ describe(`three outbox dispatchers on one database (${inject('dbKind')})`, () =>
     expect(by('one') + by('two')).toBe(rows - 15);
     const [retried] = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM outbox WHERE attempts > 1`);
     expect(retried!.n, 'the rows the dead dispatcher held were claimed again after their lease').toBeGreaterThan(0);
+  });
+
+  it('wakes on a row queued through another connection (NOTIFY cairn_outbox), not at its next poll', async () => {
+    await seedGuild(database, { guildId: GUILD });
+    const sent: number[] = [];
+    const dispatcher = new OutboxDispatcher(pools[1]!, async (row) => void sent.push(row.id), silentLogger, { intervalMs: 600_000 });
+    dispatcher.start();
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const queuedAt = Date.now();
+      const [row] = await queryRows<{ id: string }>(pools[2]!.db, sql`INSERT INTO outbox (guild_id, kind, payload) VALUES (${GUILD}, 'message', '{"channel_id": "1000000000000000001", "content": "hi"}'::jsonb) RETURNING id::text`);
+      await expect.poll(() => sent, { timeout: 5_000 }).toEqual([Number(row!.id)]);
+      expect(Date.now() - queuedAt).toBeLessThan(5_000);
+    } finally {
+      await dispatcher.stop();
+    }
   });
 });
