@@ -24,11 +24,13 @@ export const DefaultSweepMs = 15_000;
 /** Timers longer than this are re-armed (a sleeping machine or a changed clock is noticed). */
 const MAX_TIMER_MS = 30_000;
 
-export type SlotResult = 'ran' | 'failed' | 'taken';
+export type SlotResult = 'ran' | 'failed' | 'taken' | 'busy';
 
 export class ClusterScheduler {
   readonly #running = new Set<Promise<unknown>>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Jobs running in this process: a job never overlaps itself here (a slow run skips the next time). */
+  readonly #busy = new Set<string>();
   readonly #sweepMs: number;
   #sweeper: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -79,6 +81,10 @@ export class ClusterScheduler {
 
   /** Claims and runs one scheduled time of a job: 'taken' when another process has (or had) it. */
   async runSlot(job: ScheduledJob, slot: Date): Promise<SlotResult> {
+    if (this.#busy.has(job.name)) {
+      this.logger.debug({ job: job.name, scheduledFor: slot.toISOString() }, 'still running the previous run here; this time is left to another process');
+      return 'busy';
+    }
     let lease: Lease | undefined;
     try {
       lease = await this.leases.claim(job.name, slot);
@@ -93,7 +99,7 @@ export class ClusterScheduler {
   /** Runs runs of this scheduler's jobs whose holder died; returns how many it took over. */
   async sweep(): Promise<number> {
     const names = this.jobs.map((j) => j.name);
-    const taken = await this.leases.takeOverExpired(names);
+    const taken = await this.leases.takeOverExpired(names.filter((n) => !this.#busy.has(n)));
     for (const lease of taken) {
       const job = this.jobs.find((j) => j.name === lease.job)!;
       this.logger.warn({ job: job.name, scheduledFor: lease.scheduledFor.toISOString(), attempt: lease.attempts }, 'taking over a scheduled run whose process stopped');
@@ -113,6 +119,7 @@ export class ClusterScheduler {
       );
     }, renewEvery);
     heartbeat.unref();
+    this.#busy.add(job.name);
     const run = (async (): Promise<SlotResult> => {
       let outcome: SlotResult = 'ran';
       try {
@@ -122,6 +129,7 @@ export class ClusterScheduler {
         this.logger.error({ err: error, job: job.name }, 'scheduled job failed');
       } finally {
         clearInterval(heartbeat);
+        this.#busy.delete(job.name);
       }
       await this.leases.finish(lease, outcome === 'ran' ? 'ok' : 'failed').catch((error: unknown) => this.logger.warn({ err: error, job: job.name }, 'could not mark the job run finished'));
       return outcome;

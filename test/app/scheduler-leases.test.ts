@@ -131,6 +131,21 @@ describe(`scheduled runs claimed in job_leases (${inject('dbKind')})`, () => {
     expect(runs.map((r) => r.holder)).toEqual(['A']);
   });
 
+  it('never overlaps a job with itself in one process: a time that comes while it runs is left to other processes', async () => {
+    const runs: { slot: string; holder: string }[] = [];
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
+    const a = new ClusterScheduler([recordingJob('slow', runs, 'A', () => blocked)], new JobLeases(database.db, 'A'), silentLogger);
+    const first = a.runSlot(a['jobs'][0]!, new Date('2026-12-02T10:00:00.000Z'));
+    await expect.poll(() => runs.length).toBe(1);
+    expect(await a.runSlot(a['jobs'][0]!, new Date('2026-12-02T10:00:01.000Z'))).toBe('busy');
+    const b = new ClusterScheduler([recordingJob('slow', runs, 'B')], new JobLeases(other.db, 'B'), silentLogger);
+    expect(await b.runSlot(b['jobs'][0]!, new Date('2026-12-02T10:00:01.000Z'))).toBe('ran');
+    release();
+    expect(await first).toBe('ran');
+    expect(runs.map((r) => r.holder)).toEqual(['A', 'B']);
+  });
+
   it('records which process ran each job in job_runs (the health page shows it)', async () => {
     {
       const scheduler = startScheduler(app.services, [{ name: 'probe-job', pattern: '* * * * * *', run: async () => undefined }], { holder: 'host-a:4242:abc123' });
