@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchAnalytics } from './analytics.bench.ts';
 import { benchApi } from './api.bench.ts';
 import { benchCards } from './cards.bench.ts';
+import { benchCluster } from './cluster.bench.ts';
 import { benchCommands } from './commands.bench.ts';
 import { benchDiscord } from './discord.bench.ts';
 import { benchEngine } from './engine.bench.ts';
@@ -40,6 +41,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   tickets: { run: benchTickets, database: true },
   onboarding: { run: benchOnboarding, database: true },
   faq: { run: benchFaq, database: true },
+  cluster: { run: benchCluster, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

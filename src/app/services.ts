@@ -20,6 +20,7 @@ import { OpsCounters } from '../ops/ops-counters.ts';
 import { Operations } from '../ops/operations.ts';
 import { registerOpsMetrics } from '../ops/ops-metrics.ts';
 import { OnboardingProcessor } from '../onboarding/processor.ts';
+import { registerShardMetrics, type ShardReport } from '../discord/shards-status.ts';
 
 export type DiscordStatus = 'disabled' | 'connecting' | 'ready';
 
@@ -47,6 +48,8 @@ export interface Services {
   /** The pause switch, the ops log and channel, the AI probe and the health view. */
   readonly ops: Operations;
   discordStatus(): DiscordStatus;
+  /** Each Discord shard this process holds (empty without a bot). */
+  discordShards(): ShardReport[];
   close(): Promise<void>;
 }
 
@@ -121,11 +124,13 @@ export async function createServices(options: ServiceOptions): Promise<Services>
         ai,
         logger: logger.child({ module: 'discord' }),
         batch: { onDropped: (count, reason) => metrics.gatewayEventsDropped.inc({ reason }, count) },
+        ...(env.DISCORD_SHARD_COUNT === undefined ? {} : { shards: { count: env.DISCORD_SHARD_COUNT, ids: env.DISCORD_SHARDS ?? 'all' } }),
       })
     : undefined;
   if (discord) {
     const bot = (running.bot = discord);
     metrics.gatewayBuffered = () => bot.events.buffered;
+    registerShardMetrics(metrics.registry, () => bot.shards.report());
     bot.outbox.onGaveUp = (row, reason) => {
       // A failed ops message is not reported to the ops channel again.
       if (row.payload.ops !== true) void ops.log.report(row.guildId, 'outbox_failed', `${row.kind} could not be delivered: ${reason}`);
@@ -149,6 +154,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     discord,
     ops,
     discordStatus: () => discord?.status() ?? 'disabled',
+    discordShards: () => discord?.shards.report() ?? [],
     async close() {
       await discord?.stop();
       await pipeline.settled();

@@ -1,6 +1,7 @@
 // The environment, parsed once at the entry point. Nothing else in Cairn reads process.env.
 import { z } from 'zod';
 import { RolesSchema } from '../app/roles.ts';
+import { parseShardIds, ShardSpecError } from '../discord/shards.ts';
 
 const optionalString = z
   .string()
@@ -46,6 +47,30 @@ export const EnvSchema = z.object({
     .trim()
     .default('GuildMembers,MessageContent')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** Shards of the whole bot: a number, or `auto` (Discord's recommendation from GET /gateway/bot). Unset: one shard. */
+  DISCORD_SHARD_COUNT: optionalString.pipe(
+    z
+      .union([
+        z.literal('auto'),
+        z
+          .string()
+          .regex(/^\d+$/, 'must be a whole number or auto')
+          .transform(Number)
+          .pipe(z.number().min(1, 'must be 1 or more, or auto').max(65_536, 'must be at most 65536')),
+      ])
+      .optional(),
+  ),
+  /** The shard ids this process runs, e.g. `0-3` or `4,5`; unset: every shard of DISCORD_SHARD_COUNT. */
+  DISCORD_SHARDS: optionalString.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    try {
+      return parseShardIds(v);
+    } catch (error) {
+      if (!(error instanceof ShardSpecError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  }),
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: optionalString.pipe(z.string().url().optional()),
   GEMINI_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
@@ -65,6 +90,14 @@ export const EnvSchema = z.object({
   // from a request's Host header (which any client sets). HOST/PORT are where Cairn listens, not the
   // public URL registered with Discord (a proxy, TLS, a domain), so they cannot stand in for it.
   .superRefine((env, ctx) => {
+    if (env.DISCORD_SHARDS && env.DISCORD_SHARD_COUNT === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARDS'], message: 'needs DISCORD_SHARD_COUNT (a number, or auto): the shard ids only mean something against the total' });
+    }
+    const count = env.DISCORD_SHARD_COUNT;
+    const outside = typeof count === 'number' ? (env.DISCORD_SHARDS ?? []).filter((id) => id >= count) : [];
+    if (typeof count === 'number' && outside.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARDS'], message: `lists shard ${outside.join(', ')}, out of range for DISCORD_SHARD_COUNT=${count} (ids 0-${count - 1})` });
+    }
     if (env.DISCORD_CLIENT_ID && env.DISCORD_CLIENT_SECRET && !env.CAIRN_BASE_URL) {
       ctx.addIssue({
         code: 'custom',

@@ -18,3 +18,4 @@ export * from './schema/scheduled-events.ts';
 export * from './schema/tickets.ts';
 export * from './schema/onboarding.ts';
 export * from './schema/faq.ts';
+export * from './schema/gateway.ts';

@@ -1,7 +1,7 @@
 // The Discord bot: a discord.js client whose gateway events become LakeEvents (in micro-batches
 // through the ingest pipeline), slash commands, voice sessions, the members table, and the outbox
 // dispatcher that sends the engine's side effects, and the directory of channel, role and guild names. start() logs in; stop() shuts down gracefully.
-import { GuildScheduledEventStatus, type Client, type ClientOptions } from 'discord.js';
+import { GuildScheduledEventStatus, Routes, type APIGatewayBotInfo, type Client, type ClientOptions } from 'discord.js';
 import type { AiService } from '../ai/ai-service.ts';
 import { systemClock, type Clock } from '../app/clock.ts';
 import type { Database } from '../db/client.ts';
@@ -28,6 +28,9 @@ import { OutboxDispatcher, type OutboxOptions } from './outbox-dispatcher.ts';
 import { PresenceSessions } from './presence-sessions.ts';
 import { ScheduledEventSync } from './scheduled-event-sync.ts';
 import { DefaultVoiceOptions, VoiceSessions } from './voice-sessions.ts';
+import { resolveShardIds, ShardSet, SingleShard, type ShardPlan } from './shards.ts';
+import { identifyThrottlerFor, type IdentifyOptions } from './shards-identify.ts';
+import { ShardBoard } from './shards-status.ts';
 
 export interface DiscordBotOptions {
   token: string;
@@ -50,6 +53,10 @@ export interface DiscordBotOptions {
   /** Gemini features for /audit. */
   ai?: AiService;
   shutdown?: Partial<typeof DefaultShutdown>;
+  /** DISCORD_SHARD_COUNT and DISCORD_SHARDS; one shard when absent. */
+  shards?: ShardPlan;
+  /** The cluster-wide identify claim (Postgres): how long a bucket stays taken. */
+  identify?: Partial<IdentifyOptions>;
 }
 
 export const DefaultShutdown = {
@@ -60,6 +67,15 @@ export const DefaultShutdown = {
   /** Longest queued gateway events wait for an unreachable database before they are given up. */
   flushEventsMs: 5_000,
 } as const;
+
+/**
+ * Longest a gateway event waits for companions before its batch is written. It bounds what a
+ * kill -9 loses at the gateway (received, not yet committed; a restarted process starts a new
+ * session and Discord does not replay the old one): at rate R, about R × (this + one batch write).
+ * Under load the batches grow by themselves while the writer is busy, so a short wait costs
+ * little throughput; README "Running past one machine" gives the measured figure.
+ */
+export const GATEWAY_BATCH_WAIT_MS = 10;
 
 const SCHEDULED_STATUS: Record<number, ScheduledStatus> = {
   [GuildScheduledEventStatus.Scheduled]: 'scheduled',
@@ -79,6 +95,9 @@ export class DiscordBot {
   readonly outbox: OutboxDispatcher;
   /** Each guild's slash commands, re-registered when its custom commands change. */
   readonly guildCommands: GuildCommandRegistrar;
+  /** Each shard this process holds: state, ping, last dispatch (/healthz, /metrics). */
+  readonly shards: ShardBoard;
+  #shardSet: ShardSet | undefined;
   readonly #options: DiscordBotOptions;
   readonly #logger: Logger;
   readonly #host: ListenerHost;
@@ -93,7 +112,18 @@ export class DiscordBot {
     const logger = (this.#logger = options.logger);
     const clock = options.clock ?? systemClock;
     const db = options.database.db;
-    this.client = createDiscordClient({ apiUrl: options.apiUrl, privilegedIntents: options.privilegedIntents, overrides: options.clientOverrides ?? {} });
+    const plan = options.shards ?? SingleShard;
+    // With a known count the shard set is fixed now; with `auto` it is settled in start().
+    if (typeof plan.count === 'number') this.#shardSet = new ShardSet(resolveShardIds(plan, plan.count), plan.count);
+    this.client = createDiscordClient({
+      apiUrl: options.apiUrl,
+      privilegedIntents: options.privilegedIntents,
+      shards: this.#shardSet,
+      buildIdentifyThrottler: identifyThrottlerFor(options.database, logger.child({ part: 'identify' }), options.identify),
+      overrides: options.clientOverrides ?? {},
+    });
+    this.shards = new ShardBoard(this.client);
+    if (this.#shardSet) this.shards.expect(this.#shardSet.ids);
     this.#status = trackGatewayStatus(this.client);
     this.#ready = new Promise((resolve) => this.client.once('clientReady', () => resolve()));
     guardPacketHandling(this.client, (error) => logger.warn({ err: error, dispatch: error.dispatch }, 'gateway packet discord.js could not handle; skipped'));
@@ -105,7 +135,7 @@ export class DiscordBot {
     this.events = new EventBatcher(
       (events) => options.pipeline.ingest(events, { origin: 'gateway' }),
       logger.child({ part: 'batcher' }),
-      options.batch,
+      { maxWaitMs: GATEWAY_BATCH_WAIT_MS, ...options.batch },
       () => this.members.flush(),
     );
     this.voice = new VoiceSessions(
@@ -152,6 +182,11 @@ export class DiscordBot {
     this.#host = new ListenerHost(context, LISTENERS);
   }
 
+  /** The shards this process holds (known once start() asked Discord, with DISCORD_SHARD_COUNT=auto). */
+  get shardSet(): ShardSet | undefined {
+    return this.#shardSet;
+  }
+
   status(): GatewayStatus {
     return this.#status();
   }
@@ -169,6 +204,8 @@ export class DiscordBot {
     this.outbox.start();
     this.voice.start();
     this.presence?.start();
+    const shards = (this.#shardSet ??= await this.#autoShards());
+    this.#logger.info({ shards: shards.ids, shardCount: shards.count }, 'connecting to Discord');
     await this.client.login(this.#options.token);
   }
 
@@ -200,6 +237,17 @@ export class DiscordBot {
       this.#logger.info(this.events.stats, 'Discord bot stopped');
     })();
     return this.#stopping;
+  }
+
+  /** DISCORD_SHARD_COUNT=auto: Discord's recommended count (GET /gateway/bot), then this process's ids in it. */
+  async #autoShards(): Promise<ShardSet> {
+    this.client.rest.setToken(this.#options.token);
+    const info = (await this.client.rest.get(Routes.gatewayBot())) as APIGatewayBotInfo;
+    const ids = resolveShardIds(this.#options.shards ?? SingleShard, info.shards);
+    this.client.options.shards = ids;
+    this.client.options.shardCount = info.shards;
+    this.shards.expect(ids);
+    return new ShardSet(ids, info.shards);
   }
 
   async #voiceSettings(guildId: string): Promise<VoiceSettings> {

@@ -10,6 +10,10 @@ export interface DiscordClientOptions {
   /** REST base, e.g. http://127.0.0.1:8080/api; the gateway URL then comes from GET /gateway/bot. */
   apiUrl?: string | undefined;
   privilegedIntents: readonly string[];
+  /** The shards this client holds and the total (one client, several shards: no child processes). */
+  shards?: { ids: readonly number[]; count: number } | undefined;
+  /** discord.js's identify throttler factory (the cluster-wide claim, see shards-identify.ts). */
+  buildIdentifyThrottler?: NonNullable<ClientOptions['ws']>['buildIdentifyThrottler'];
   /** Extra discord.js options (tests remove the identify throttle, for instance). */
   overrides?: Partial<ClientOptions>;
 }
@@ -47,14 +51,19 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
     sweepers: DefaultSweepers,
     allowedMentions: { parse: ['users'] },
     failIfNotExists: false,
+    ...(options.shards ? { shards: [...options.shards.ids], shardCount: options.shards.count } : {}),
     ...options.overrides,
     rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), ...options.overrides?.rest },
-    ws: { large_threshold: 250, ...options.overrides?.ws },
+    ws: {
+      large_threshold: 250,
+      ...(options.buildIdentifyThrottler ? { buildIdentifyThrottler: options.buildIdentifyThrottler } : {}),
+      ...options.overrides?.ws,
+    },
   });
   return client;
 }
 
-/** Follows the gateway connection: 'ready' once ClientReady fired and while the shard is up. */
+/** Follows the gateway connection: 'ready' once ClientReady fired (every shard ready) and while a shard is up. */
 export function trackGatewayStatus(client: Client): () => GatewayStatus {
   let status: GatewayStatus = 'connecting';
   client.once(Events.ClientReady, () => (status = 'ready'));

@@ -40,6 +40,64 @@ export interface CompiledRule {
   usesAiQuality: boolean;
   /** Run-time health in this process (live evaluations only): failures without a success between. */
   health: { failuresInARow: number; lastError?: string };
+  /** The rule's key and mode, read on every evaluation (`rule` varies in shape between rules). */
+  key: string;
+  live: boolean;
+  shadow: boolean;
+  stopProcessing: boolean;
+  /** The trigger's filters, one shape for every rule, so the engine's reads of them stay fast. */
+  filter: TriggerFilter;
+  name: string;
+  /** Per effect, by index: the credit, debit or transfer it is, in one shape (else undefined). */
+  moves: (MoveSpec | undefined)[];
+}
+
+/** A credit, debit or transfer as the engine reads it: every field present, amount compiled. */
+export interface MoveSpec {
+  type: 'credit' | 'debit' | 'transfer';
+  from: 'actor' | 'target' | undefined;
+  to: 'actor' | 'target' | undefined;
+  currency: string;
+  amount: Compiled;
+  round: (x: number) => number;
+  reason: string | undefined;
+}
+
+const ROUND = { trunc: Math.trunc, floor: Math.floor, ceil: Math.ceil, round: Math.round } as const;
+
+function moveSpec(effect: CompiledEffect): MoveSpec | undefined {
+  if (effect.type !== 'credit' && effect.type !== 'debit' && effect.type !== 'transfer') return undefined;
+  return {
+    type: effect.type,
+    from: effect.type === 'credit' ? undefined : effect.from,
+    to: effect.type === 'debit' ? undefined : effect.to,
+    currency: effect.currency,
+    amount: effect.compiledAmount!,
+    round: ROUND[effect.round],
+    reason: effect.reason,
+  };
+}
+
+/** A trigger's filters beyond its event types, every field present (undefined when not set). */
+export interface TriggerFilter {
+  excludeSelf: boolean;
+  hasTarget: boolean | undefined;
+  currency: string | undefined;
+  milestone: string | undefined;
+  item: string | undefined;
+  /** The trigger filters on roles (the engine then asks for the actor's roles). */
+  roles: boolean;
+}
+
+function triggerFilter(trigger: Rule['trigger']): TriggerFilter {
+  return {
+    excludeSelf: trigger.exclude_self === true,
+    hasTarget: trigger.has_target,
+    currency: trigger.currency,
+    milestone: trigger.milestone,
+    item: trigger.item,
+    roles: trigger.roles !== undefined,
+  };
 }
 
 /** The context variable of the AI message-quality signal (0–1, or null when unavailable). */
@@ -127,6 +185,11 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, or
     for (const key of zoneKeys ?? []) for (const c of zones.byKey.get(key)?.channels ?? []) set.add(c);
     return set;
   };
+  const effects: CompiledEffect[] = rule.effects.map((e) => ({
+    ...e,
+    ...('amount' in e ? { compiledAmount: compileLogic(e.amount) } : {}),
+    ...(e.type === 'emit' ? { compiledData: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, compileLogic(v)])) } : {}),
+  }));
   return {
     id: stored.id,
     version: stored.version,
@@ -136,15 +199,18 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, or
     conditions: rule.conditions.map((c, i) => ({ name: c.name ?? `condition ${i + 1}`, test: compileLogic(c.if) })),
     vars: Object.entries(rule.vars ?? {}).map(([name, expr]) => [name, compileLogic(expr)]),
     limits: rule.limits,
-    effects: rule.effects.map((e) => ({
-      ...e,
-      ...('amount' in e ? { compiledAmount: compileLogic(e.amount) } : {}),
-      ...(e.type === 'emit' ? { compiledData: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, compileLogic(v)])) } : {}),
-    })),
+    effects,
     order,
     hasCap: rule.limits.some((l) => l.kind === 'cap'),
     usesAiQuality: ruleUsesAiQuality(rule),
     health: { failuresInARow: 0 },
+    key: rule.key,
+    live: rule.mode === 'live',
+    shadow: rule.mode === 'shadow',
+    stopProcessing: rule.stop_processing === true,
+    filter: triggerFilter(rule.trigger),
+    name: rule.name,
+    moves: effects.map(moveSpec),
   };
 }
 

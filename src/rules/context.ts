@@ -8,6 +8,8 @@ import { CONTEXT_KEYS, MEMBER_KEYS, VAR_KEYS } from './logic/var-path.ts';
 import type { EngineState } from './state.ts';
 import { channelTypeOf } from './zones.ts';
 
+const NO_VARS: Record<string, unknown> = Object.freeze({});
+
 /** A member as conditions see it; balances are read when first asked for. */
 export class MemberView {
   #balances?: Record<string, number>;
@@ -73,7 +75,8 @@ export class MemberView {
 
 /** The evaluation context of one event (`this` of custom operations, `data` of JSON Logic). */
 export class EvalContext implements MultiplierSource {
-  vars: Record<string, unknown> = {};
+  /** A rule's vars (the engine sets a fresh object for a rule that has some; none read as empty). */
+  vars: Record<string, unknown> = NO_VARS;
   /**
    * The AI message-quality signal (0–1) of the root event, for rules that read it. Undefined when
    * it could not be had (JSON Logic then reads null, or the default in `{"var": ["ai_quality", d]}`).
@@ -159,6 +162,49 @@ export class EvalContext implements MultiplierSource {
   }
 }
 
+/** The last UTC day seen by eventTime: its digits (yyyymmdd) and its start in ms. */
+let lastDay = -1;
+let lastDayStart = 0;
+
+const digit = (text: string, i: number) => text.charCodeAt(i) - 48;
+const twoDigits = (text: string, i: number) => {
+  const a = digit(text, i);
+  const b = digit(text, i + 1);
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+};
+
+/**
+ * Date.parse(occurred_at), exactly, without parsing each event's date: a canonical UTC instant
+ * (`YYYY-MM-DDTHH:MM:SS.sssZ`, what the lake stores) on the same day as the last one is the day's
+ * start plus its time of day; any other text is handed to Date.parse.
+ */
+export function eventTime(iso: string): number {
+  if (iso.length !== 24 || iso.charCodeAt(10) !== 84 /* T */ || iso.charCodeAt(13) !== 58 || iso.charCodeAt(16) !== 58 || iso.charCodeAt(19) !== 46 || iso.charCodeAt(23) !== 90 /* Z */) {
+    return Date.parse(iso);
+  }
+  const hour = twoDigits(iso, 11);
+  const minute = twoDigits(iso, 14);
+  const second = twoDigits(iso, 17);
+  const msHigh = twoDigits(iso, 20);
+  const msLow = digit(iso, 22);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || msHigh < 0 || msLow < 0 || msLow > 9) return Date.parse(iso);
+  const timeOfDay = ((hour * 60 + minute) * 60 + second) * 1000 + msHigh * 10 + msLow;
+  const y1 = twoDigits(iso, 0);
+  const y2 = twoDigits(iso, 2);
+  const month = twoDigits(iso, 5);
+  const day = twoDigits(iso, 8);
+  if (y1 < 0 || y2 < 0 || month < 0 || day < 0 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45) return Date.parse(iso);
+  const key = ((y1 * 100 + y2) * 100 + month) * 100 + day;
+  if (key === lastDay) return lastDayStart + timeOfDay;
+  // A new day: Date.parse decides what the text means (and whether it is a date at all).
+  const parsed = Date.parse(iso);
+  if (Number.isFinite(parsed)) {
+    lastDay = key;
+    lastDayStart = parsed - timeOfDay;
+  }
+  return parsed;
+}
+
 export function buildContext(config: CompiledConfig, state: EngineState, event: LakeEvent, depth: number, rootType: string): EvalContext {
-  return new EvalContext(event, config, state, depth, rootType, Date.parse(event.occurred_at));
+  return new EvalContext(event, config, state, depth, rootType, eventTime(event.occurred_at));
 }

@@ -2,14 +2,15 @@
 // conditions → limits → effects, then level checks and internal events chained to a depth limit.
 // Pure: it reads and changes an in-memory EngineState and returns a plan (and, asked, a trace).
 // Without a trace it allocates little per rule: this loop is the hot path of every event.
-import { MAX_AMOUNT } from '../config/ranges.ts';
+import { MAX_AMOUNT, MAX_BALANCE } from '../config/ranges.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
 import { postingProblem } from '../ledger/apply-postings.ts';
 import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
-import { EvalContext } from './context.ts';
+import { EvalContext, eventTime } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
 import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
+import { cachedThreshold } from './levels.ts';
 import { renderTemplate } from './template.ts';
 import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedPosting, RuleError, RuleTrace } from './types.ts';
 
@@ -27,11 +28,13 @@ export interface EvaluateOptions {
 interface QueuedEvent {
   event: LakeEvent;
   depth: number;
-  /** Keys of the rules whose firing led to this event. */
-  path: string[];
+  /** Keys of the rules whose firing led to this event (never changed: chained events copy it). */
+  path: readonly string[];
 }
 
-const ROUND = { trunc: Math.trunc, floor: Math.floor, ceil: Math.ceil, round: Math.round } as const;
+/** The path of a root event, and the amounts of a firing that credited no capped currency: shared, frozen. */
+const NO_PATH: readonly string[] = Object.freeze([]);
+const NO_AMOUNTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
 export function emptyPlan(): Plan {
   return { postings: [], levels: [], firings: [], outbox: [], milestoneAwards: [] };
@@ -59,12 +62,31 @@ class EffectError extends Error {
   }
 }
 
+/** Why the ledger would refuse this change of a member's wallet, or undefined. */
+function walletProblem(wallet: WalletView, userId: string, currency: CurrencyInfo, delta: number): string | undefined {
+  // The common case, decided without building a posting: a whole amount within the limits that
+  // leaves the balance (and, for a credit, the lifetime total) within them (config/ranges.ts).
+  if (wallet.problem === undefined && Number.isSafeInteger(delta) && delta <= MAX_AMOUNT && delta >= -MAX_AMOUNT) {
+    const after = wallet.balance + delta;
+    if (after <= MAX_BALANCE && after >= -MAX_BALANCE && (delta <= 0 || wallet.lifetimeEarned + delta <= MAX_BALANCE)) return undefined;
+  }
+  const problem = postingProblem(wallet, { delta, source: 'rule' });
+  return problem && `${currency.key} of member ${userId}: ${problem}`;
+}
+
 const formatNumber = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : String(n));
 
 /** A value as a short text for a message (a computed amount may be anything). */
 function describe(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A member whose curved currency rose, with the wallet it rose in (looked up when credited). */
+interface Credited {
+  userId: string;
+  currency: CurrencyInfo;
+  wallet: WalletView;
 }
 
 interface Undo {
@@ -81,7 +103,7 @@ interface RuleRun {
   undo: Undo[] | undefined;
   amounts: Record<string, number> | undefined;
   emits: [LakeEvent['type'], string, Record<string, unknown>][] | undefined;
-  credited: { userId: string; currency: CurrencyInfo }[] | undefined;
+  credited: Credited[] | undefined;
   /** Members' roles before the rule changed them, to restore if it is undone. */
   roles: [string, string[]][] | undefined;
   capRemaining: Map<string, number> | undefined;
@@ -112,6 +134,21 @@ function ruleTrace(rule: CompiledRule): RuleTrace {
   };
 }
 
+/** Whether the trigger's filters match (triggerMismatch without building the reason). */
+function triggerMatches(rule: CompiledRule, event: LakeEvent, state: EngineState): boolean {
+  const f = rule.filter;
+  if (rule.channels && !(event.channel_id && rule.channels.has(event.channel_id))) return false;
+  if (rule.excludeChannels && event.channel_id && rule.excludeChannels.has(event.channel_id)) return false;
+  if (f.excludeSelf && event.target_id === event.actor_id) return false;
+  if (f.hasTarget === true && !event.target_id) return false;
+  if (f.hasTarget === false && event.target_id) return false;
+  if (f.currency !== undefined && event.data.currency !== f.currency) return false;
+  if (f.milestone !== undefined && event.data.milestone !== f.milestone) return false;
+  if (f.item !== undefined && event.data.item !== f.item) return false;
+  if (f.roles) return triggerMismatch(rule, event, state) === undefined;
+  return true;
+}
+
 /** Why the trigger's filters do not match, or undefined if they do. */
 function triggerMismatch(rule: CompiledRule, event: LakeEvent, state: EngineState): string | undefined {
   const t = rule.rule.trigger;
@@ -140,13 +177,13 @@ class Evaluator {
   readonly queue: QueuedEvent[];
   readonly tracing: boolean;
   /** Levels gained per member and currency in this root event (capped per event). */
-  readonly levelsGained = new Map<string, number>();
+  levelsGained: Map<string, number> | undefined;
   emitted = 0;
   /** The event being evaluated and its trace. */
   current!: QueuedEvent;
   trace: EventTrace | undefined;
   /** Curved currencies credited in the current step, by member. */
-  credited: { userId: string; currency: CurrencyInfo }[] = [];
+  credited: Credited[] = [];
 
   constructor(
     readonly config: CompiledConfig,
@@ -154,13 +191,13 @@ class Evaluator {
     readonly root: LakeEvent,
     readonly options: EvaluateOptions,
   ) {
-    this.queue = [{ event: root, depth: 0, path: [] }];
+    this.queue = [{ event: root, depth: 0, path: NO_PATH }];
     this.tracing = options.trace === true;
   }
 
   run(): Evaluation {
     for (let q = 0; q < this.queue.length; q++) this.step(this.queue[q]!);
-    return { plan: this.plan, errors: this.errors, notes: this.notes, ...(this.tracing ? { trace: this.traces } : {}) };
+    return this.tracing ? { plan: this.plan, errors: this.errors, notes: this.notes, trace: this.traces } : { plan: this.plan, errors: this.errors, notes: this.notes };
   }
 
   note(text: string): void {
@@ -173,8 +210,8 @@ class Evaluator {
     this.current = item;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
     if (this.trace) this.traces.push(this.trace);
-    this.credited = [];
-    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, Date.parse(event.occurred_at));
+    if (this.credited.length > 0) this.credited = [];
+    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, eventTime(event.occurred_at));
     if (depth === 0) {
       const signals = this.options.signals;
       if (typeof signals?.ai_quality === 'number') ctx.ai_quality = signals.ai_quality;
@@ -187,7 +224,7 @@ class Evaluator {
     const candidates = this.tracing ? (this.config.byType.get(event.type) ?? []) : candidatesFor(this.config, event.type, event.channel_id);
     if (candidates.length > 0) {
       for (const rule of candidates) {
-        const shadow = rule.rule.mode === 'shadow';
+        const shadow = rule.shadow;
         if (shadow && !this.options.includeShadow && !this.tracing) continue;
         if (stopped && !shadow) {
           if (this.trace) {
@@ -199,7 +236,7 @@ class Evaluator {
           continue;
         }
         const fired = this.evaluateRule(rule, ctx);
-        if (fired && !shadow && rule.rule.stop_processing) stopped = rule.rule.key;
+        if (fired && !shadow && rule.stopProcessing) stopped = rule.key;
         // Levels move as soon as a rule raised a curved currency, so later rules see them.
         if (this.credited.length > 0) this.checkLevels(ctx);
       }
@@ -215,17 +252,18 @@ class Evaluator {
     const credited = this.credited;
     if (credited.length === 0) return;
     this.credited = [];
-    for (const { userId, currency } of credited) {
+    for (const { userId, currency, wallet } of credited) {
       const curve = currency.level_curve!;
-      const wallet = this.state.wallet(userId, currency);
       const before = wallet.level ?? curve.start_level;
       const total = curve.based_on === 'balance' ? wallet.balance : wallet.lifetimeEarned;
+      // Most credits reach no new level: levelAfter would return `before` for them.
+      if (total < cachedThreshold(curve, before)) continue;
       const key = `${userId}:${currency.id}`;
-      const gained = this.levelsGained.get(key) ?? 0;
+      const gained = this.levelsGained?.get(key) ?? 0;
       const after = levelAfter(curve, before, total, gained);
       if (after === before) continue;
       wallet.level = after;
-      this.levelsGained.set(key, gained + (after - before));
+      (this.levelsGained ??= new Map()).set(key, gained + (after - before));
       this.plan.levels.push({ userId, currencyId: currency.id, level: after });
       ctx.invalidate();
       this.trace?.notes.push(`${userId} reached ${currency.key} level ${after}`);
@@ -252,7 +290,7 @@ class Evaluator {
     this.state.setRoles(userId, [...roles]);
   }
 
-  emit(type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: string[]): void {
+  emit(type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: readonly string[]): void {
     if (!this.config.listened.has(type)) return;
     const { event, depth } = this.current;
     if (depth + 1 > this.config.maxChainDepth) {
@@ -273,10 +311,10 @@ class Evaluator {
   }
 
   /** Records a positive move of a curved currency for the level check at the end of the step. */
-  markCredited(userId: string, currency: CurrencyInfo): void {
-    if (!currency.level_curve) return;
-    for (const c of this.credited) if (c.userId === userId && c.currency === currency) return;
-    this.credited.push({ userId, currency });
+  markCredited(entry: Credited): void {
+    if (!entry.currency.level_curve) return;
+    for (const c of this.credited) if (c.userId === entry.userId && c.currency === entry.currency) return;
+    this.credited.push(entry);
   }
 
   /** A manual_award moves the target's wallet directly (source "manual"); rules may react as well. */
@@ -295,7 +333,7 @@ class Evaluator {
     wallet.balance += amount;
     if (amount > 0) {
       wallet.lifetimeEarned += amount;
-      this.markCredited(userId, currency);
+      this.markCredited({ userId, currency, wallet });
     }
     this.plan.postings.push({
       userId, currencyId: currency.id, currency: currency.key, delta: amount, balanceAfter: wallet.balance, source: 'manual',
@@ -320,17 +358,19 @@ class Evaluator {
     const { event, depth, path } = this.current;
     const rt = this.trace ? ruleTrace(rule) : undefined;
     if (rt) this.trace!.rules.push(rt);
-    const mismatch = triggerMismatch(rule, event, this.state);
-    if (mismatch) {
-      if (rt) rt.trigger = { matched: false, reason: mismatch };
-      return undefined;
-    }
-    if (rt) rt.trigger = { matched: true };
-    const live = rule.rule.mode === 'live';
+    if (rt) {
+      const mismatch = triggerMismatch(rule, event, this.state);
+      if (mismatch) {
+        rt.trigger = { matched: false, reason: mismatch };
+        return undefined;
+      }
+      rt.trigger = { matched: true };
+    } else if (!triggerMatches(rule, event, this.state)) return undefined;
+    const live = rule.live;
     try {
       if (rule.vars.length > 0) {
         ctx.vars = {};
-        for (const [name, compute] of rule.vars) ctx.vars[name] = compute(ctx);
+        for (let i = 0; i < rule.vars.length; i++) ctx.vars[rule.vars[i]![0]] = rule.vars[i]![1](ctx);
         if (rt) rt.vars = { ...ctx.vars };
       }
       let pass = true;
@@ -348,16 +388,25 @@ class Evaluator {
       if (rule.limits.length > 0) {
         const scope = { actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id };
         for (const limit of rule.limits) {
-          const check = this.state.limits.check(rule.id, limit, ctx.at, scope);
-          if (rt) rt.limits.push({ kind: limit.kind, per: limit.per, passed: check.passed, state: check.state });
-          if (!check.passed) pass = false;
-          if (limit.kind === 'cap' && check.remaining !== undefined) (capRemaining ??= new Map()).set(`${limit.per}.${limit.currency}`, check.remaining);
+          if (rt) {
+            const check = this.state.limits.check(rule.id, limit, ctx.at, scope);
+            rt.limits.push({ kind: limit.kind, per: limit.per, passed: check.passed, state: check.state });
+            if (!check.passed) pass = false;
+            if (limit.kind === 'cap' && check.remaining !== undefined) (capRemaining ??= new Map()).set(`${limit.per}.${limit.currency}`, check.remaining);
+            continue;
+          }
+          // Without a trace, the first limit that refuses ends the rule (later ones have no say).
+          const remaining = this.state.limits.remaining(rule.id, limit, ctx.at, scope);
+          if (!(remaining > 0)) return false;
+          if (limit.kind === 'cap') (capRemaining ??= new Map()).set(`${limit.per}.${limit.currency}`, remaining);
         }
         if (!pass) return false;
       }
 
       const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, roles: undefined, capRemaining, produced: false };
-      const marks = { postings: this.plan.postings.length, outbox: this.plan.outbox.length, awards: this.plan.milestoneAwards.length };
+      const postings = this.plan.postings.length;
+      const outbox = this.plan.outbox.length;
+      const awards = this.plan.milestoneAwards.length;
       try {
         for (let index = 0; index < rule.effects.length; index++) {
           const et = this.applyEffect(run, rule.effects[index]!, index);
@@ -366,7 +415,7 @@ class Evaluator {
         }
       } catch (error) {
         // Whatever went wrong, none of the rule's changes stay: all its effects or none.
-        this.undoRule(run, marks);
+        this.undoRule(run, { postings, outbox, awards });
         if (error instanceof EffectError && rt) rt.effects.push(error.trace);
         if (!(error instanceof RuleAbort)) throw error;
         if (rt) rt.skipped = `not applied: ${error.message}`;
@@ -377,9 +426,9 @@ class Evaluator {
         rt.applied = live;
       }
       if (!live) return true;
-      const cycle = path.includes(rule.rule.key);
-      if (cycle) this.note(`cycle detected: ${[...path, rule.rule.key].join(' → ')}`);
-      const amounts = run.amounts ?? {};
+      const cycle = path.length > 0 && path.includes(rule.key);
+      if (cycle) this.note(`cycle detected: ${[...path, rule.key].join(' → ')}`);
+      const amounts = run.amounts ?? NO_AMOUNTS;
       if (rule.limits.length > 0) {
         this.state.limits.add({ ruleId: rule.id, at: ctx.at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts }, rule.limits);
       }
@@ -390,9 +439,9 @@ class Evaluator {
       if (rule.limits.length > 0 || (!run.undo && (run.produced || run.emits !== undefined))) {
         this.plan.firings.push({ ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at });
       }
-      if (run.credited) for (const c of run.credited) this.markCredited(c.userId, c.currency);
+      if (run.credited) for (const c of run.credited) this.markCredited(c);
       if (run.emits) {
-        const via = [...path, rule.rule.key];
+        const via = [...path, rule.key];
         for (const [type, member, data] of run.emits) this.emit(type, member, data, via);
       }
       return true;
@@ -403,7 +452,7 @@ class Evaluator {
         rt.error = message;
         rt.fired = false;
       }
-      this.errors.push({ rule: rule.rule.key, ruleId: rule.id, message, event: event.source_id });
+      this.errors.push({ rule: rule.key, ruleId: rule.id, message, event: event.source_id });
       return false;
     }
   }
@@ -429,15 +478,14 @@ class Evaluator {
     return who === 'actor' ? this.current.event.actor_id : this.current.event.target_id;
   }
 
-  move(run: RuleRun, userId: string, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
-    const wallet = this.state.wallet(userId, currency);
+  move(run: RuleRun, userId: string, wallet: WalletView, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
     (run.undo ??= []).push({ wallet, balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
     wallet.balance += delta;
     if (delta > 0) wallet.lifetimeEarned += delta;
     run.ctx.invalidate();
     const posting: PlannedPosting = {
       userId, currencyId: currency.id, currency: currency.key, delta, balanceAfter: wallet.balance, source: 'rule',
-      ruleId: run.rule.id, ruleVersion: run.rule.version, reason: reason || run.rule.rule.name, detail, at: this.current.event.occurred_at,
+      ruleId: run.rule.id, ruleVersion: run.rule.version, reason: reason || run.rule.name, detail, at: this.current.event.occurred_at,
     };
     this.plan.postings.push(posting);
   }
@@ -470,17 +518,19 @@ class Evaluator {
     }
   }
 
-  moveEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'credit' | 'debit' | 'transfer' }>, index: number): EffectTrace | undefined {
-    const currency = this.config.currencies.get(effect.currency)!;
-    const fromWho = effect.type === 'credit' ? undefined : effect.from;
-    const toWho = effect.type === 'debit' ? undefined : effect.to;
+  moveEffect(run: RuleRun, effect: CompiledEffect, index: number): EffectTrace | undefined {
+    // The spec holds what the effect says in one shape for every rule (compiler.ts).
+    const spec = run.rule.moves[index]!;
+    const currency = this.config.currencies.get(spec.currency)!;
+    const fromWho = spec.from;
+    const toWho = spec.to;
     const from = fromWho ? this.memberOf(fromWho) : null;
     const to = toWho ? this.memberOf(toWho) : null;
-    const member = effect.type === 'debit' ? from : to;
-    const value = effect.compiledAmount!(run.ctx);
+    const member = spec.type === 'debit' ? from : to;
+    const value = spec.amount(run.ctx);
     const raw = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
     if (!Number.isFinite(raw)) throw this.moveFailure(effect, member, currency, raw, 0, `amount is not a number (got ${describe(value)})`);
-    const computed = ROUND[effect.round](raw);
+    const computed = spec.round(raw);
     if ((fromWho && !from) || (toWho && !to)) return this.moveTrace(effect, member, currency, raw, 'skipped', computed, 'the event has no target member');
     if (computed <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'computed amount is not positive: nothing to move');
     if (computed > MAX_AMOUNT) {
@@ -498,41 +548,40 @@ class Evaluator {
       run.capRemaining!.set(capKey, remaining - amount);
       if (amount <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'cap reached');
     }
-    if (from) {
-      const balance = this.state.wallet(from, currency).balance;
+    // Each wallet is looked up once, where it is first needed (a locked state refuses a wallet it
+    // does not hold, so the order of lookups is part of the behaviour).
+    const fromWallet = from ? this.state.wallet(from, currency) : undefined;
+    if (fromWallet) {
+      const balance = fromWallet.balance;
       if (balance - amount < 0 && !currency.allow_negative) {
         return this.moveTrace(effect, member, currency, raw, 'failed', amount, `insufficient ${currency.key}: balance ${balance}, needs ${amount}`);
       }
     }
     // The ledger would refuse a balance or lifetime total beyond its limits: so does the rule.
-    const beyond = (from ? this.walletProblem(from, currency, -amount) : undefined) ?? (to ? this.walletProblem(to, currency, amount) : undefined);
-    if (beyond) throw this.moveFailure(effect, member, currency, raw, amount, beyond);
+    const beyond = fromWallet ? walletProblem(fromWallet, from!, currency, -amount) : undefined;
+    const toWallet = beyond === undefined && to ? this.state.wallet(to, currency) : undefined;
+    const problem = beyond ?? (toWallet ? walletProblem(toWallet, to!, currency, amount) : undefined);
+    if (problem) throw this.moveFailure(effect, member, currency, raw, amount, problem);
     if (!run.live) return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
-    const reason = effect.reason;
-    if (from) {
-      this.move(run, from, currency, -amount, effect.type === 'transfer' ? { to, effect: index } : null, reason);
+    const reason = spec.reason;
+    if (fromWallet) {
+      this.move(run, from!, fromWallet, currency, -amount, spec.type === 'transfer' ? { to, effect: index } : null, reason);
       if (this.config.listened.has('currency_debited')) {
-        (run.emits ??= []).push(['currency_debited', from, { currency: currency.key, amount, balance_after: this.state.wallet(from, currency).balance }]);
+        (run.emits ??= []).push(['currency_debited', from!, { currency: currency.key, amount, balance_after: fromWallet.balance }]);
       }
     }
     if (to) {
-      this.move(run, to, currency, amount, effect.type === 'transfer' ? { from, effect: index } : null, reason);
+      this.move(run, to, toWallet!, currency, amount, spec.type === 'transfer' ? { from, effect: index } : null, reason);
       if (run.rule.hasCap) {
         const amounts = (run.amounts ??= {});
         amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
       }
-      if (currency.level_curve) (run.credited ??= []).push({ userId: to, currency });
+      if (currency.level_curve) (run.credited ??= []).push({ userId: to, currency, wallet: toWallet! });
       if (this.config.listened.has('currency_credited')) {
-        (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: this.state.wallet(to, currency).balance }]);
+        (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: toWallet!.balance }]);
       }
     }
     return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
-  }
-
-  /** Why the ledger would refuse this change of a member's wallet, or undefined. */
-  walletProblem(userId: string, currency: CurrencyInfo, delta: number): string | undefined {
-    const problem = postingProblem(this.state.wallet(userId, currency), { delta, source: 'rule' });
-    return problem && `${currency.key} of member ${userId}: ${problem}`;
   }
 
   /** A move that must not happen, as an error carrying its failed trace. */
@@ -616,9 +665,9 @@ class Evaluator {
 
   milestoneEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'milestone_check' }>): EffectTrace | undefined {
     const { event } = this.current;
-    const members = effect.member === 'both' ? [event.actor_id, event.target_id] : [this.memberOf(effect.member)];
     const hook = this.options.milestones;
     if (!hook) return this.tracing ? { type: 'milestone_check', status: 'skipped', note: 'no milestone checker in this context' } : undefined;
+    const members = effect.member === 'both' ? [event.actor_id, event.target_id] : [this.memberOf(effect.member)];
     const awarded: string[] = [];
     for (const userId of members) {
       if (!userId) continue;

@@ -138,6 +138,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
         problems.push({ path, message: `fails on a sample ${type} event: ${(error as Error).message}` });
       }
     };
+    ctx.vars = {};
     for (const [name, compute] of compiled.vars) attempt(`vars.${name}`, () => (ctx.vars[name] = compute(ctx)));
     compiled.conditions.forEach((c, i) => attempt(`conditions[${i}].if`, () => c.test(ctx)));
     compiled.effects.forEach((e, i) => {

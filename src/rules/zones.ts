@@ -52,6 +52,7 @@ export class ZoneIndex {
   }
 
   multiplier(channelId: string | null, channelType: string, currency: string, typeKey: string): number {
+    if (this.byKey.size === 0) return 1;
     const zone = this.zoneOf(channelId);
     const own = zone?.multipliers[currency];
     if (own?.[typeKey] !== undefined) return own[typeKey]!;

@@ -1,5 +1,7 @@
 // A fake Discord on 127.0.0.1 for tests and benchmarks: the REST routes Cairn calls and a gateway
-// WebSocket that identifies, buffers dispatches by sequence, and replays them after a RESUME.
+// WebSocket that identifies, buffers dispatches by sequence, and replays them after a RESUME. It
+// serves N shards as Discord does: IDENTIFY carries `shard: [id, count]`, a guild lives on shard
+// `(guild_id >> 22) % count`, each shard has its own session, sequence and replay buffer.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,17 +90,45 @@ interface Session {
   delivered: number;
 }
 
+/** One shard's gateway state: its session, sequence and the dispatches kept for RESUME. */
+interface ShardState {
+  seq: number;
+  buffer: Dispatch[];
+  session: Session | undefined;
+  /** On the next IDENTIFY, send again the dispatches of the old session after this sequence. */
+  redeliverAfter: number | undefined;
+}
+
+/** One IDENTIFY the fake received: which shard and when (ms since the epoch). */
+export interface IdentifyRecord {
+  shard: number;
+  count: number;
+  at: number;
+}
+
+/** The shard Discord routes a guild to. */
+export const shardOfGuild = (guildId: string, count: number): number => Number((BigInt(guildId) >> 22n) % BigInt(count));
+
+/** Guild dispatches that carry the guild's id as `d.id` rather than `d.guild_id`. */
+const GUILD_ID_AS_ID = new Set(['GUILD_CREATE', 'GUILD_UPDATE', 'GUILD_DELETE']);
+
 export interface FakeDiscordOptions {
   /** GUILD_CREATE payloads sent after READY (see payloads.guild()). */
   guilds?: Record<string, any>[];
   heartbeatIntervalMs?: number;
   /** Dispatches kept for RESUME replays (Discord's replay window is bounded too). */
   bufferLimit?: number;
+  /** Shards the bot must run (GET /gateway/bot's `shards`; IDENTIFY with another count is refused). */
+  shards?: number;
+  /** session_start_limit.max_concurrency: shards that may identify together per 5 s. */
+  maxConcurrency?: number;
 }
 
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly gatewayLog: { op: number; d: any }[] = [];
+  /** Every IDENTIFY, in order: the shard and when (tests check the identify limit with it). */
+  readonly identifies: IdentifyRecord[] = [];
   /** Told of every REST request as it is recorded (benchmarks time answers without polling). */
   onRequest: ((request: RecordedRequest) => void) | undefined;
   guilds: Record<string, any>[];
@@ -107,23 +137,28 @@ export class FakeDiscord {
   #server: Server;
   #wss: WebSocketServer;
   #port = 0;
-  #seq = 0;
-  #buffer: Dispatch[] = [];
-  #session: Session | undefined;
+  #shards: ShardState[];
   #sessions = 0;
   #faults: Fault[] = [];
   #replayExtra = 0;
   #messageIds = 1_400_000_000_000_000_000n;
+  /** Messages created with enforce_nonce, by channel and nonce. */
+  #byNonce = new Map<string, Record<string, unknown>>();
   #waiters: { op: number; resolve: (d: any) => void }[] = [];
   /** Files served as Discord's CDN serves avatars (paths outside /api). */
   #files = new Map<string, FakeResponse & { data: Buffer }>();
   readonly #heartbeatIntervalMs: number;
   readonly #bufferLimit: number;
+  readonly shardCount: number;
+  readonly maxConcurrency: number;
 
   private constructor(options: FakeDiscordOptions) {
     this.guilds = options.guilds ?? [];
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.#bufferLimit = options.bufferLimit ?? 10_000;
+    this.shardCount = options.shards ?? 1;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
+    this.#shards = Array.from({ length: this.shardCount }, () => ({ seq: 0, buffer: [], session: undefined, redeliverAfter: undefined }));
     this.#server = createServer((req, res) => void this.#onRequest(req, res));
     this.#wss = new WebSocketServer({ server: this.#server });
     this.#wss.on('connection', (socket) => this.#onConnection(socket));
@@ -142,40 +177,86 @@ export class FakeDiscord {
     return `http://127.0.0.1:${this.#port}/api`;
   }
 
+  /** Last sequence of shard 0 (the only one unless `shards` was given). */
   get sequence(): number {
-    return this.#seq;
+    return this.#shards[0]!.seq;
   }
 
-  /** Intents of the current session's IDENTIFY. */
+  /** Last sequence of a shard's current session. */
+  sequenceOf(shard: number): number {
+    return this.#shards[shard]!.seq;
+  }
+
+  /** Intents of shard 0's current session's IDENTIFY. */
   get intents(): number {
-    return this.#session?.intents ?? 0;
+    return this.#shards[0]!.session?.intents ?? 0;
   }
 
+  /** Every shard has a live connection. */
   get connected(): boolean {
-    return this.#session?.socket !== undefined;
+    return this.#shards.every((shard) => shard.session?.socket !== undefined);
   }
 
-  /** Sends a dispatch now, or buffers it while the bot is disconnected; returns its sequence. */
+  /** Whether a shard has a live connection. */
+  shardConnected(shard: number): boolean {
+    return this.#shards[shard]?.session?.socket !== undefined;
+  }
+
+  /** The shard a guild's dispatches go to. */
+  shardOf(guildId: string): number {
+    return shardOfGuild(guildId, this.shardCount);
+  }
+
+  /**
+   * Sends a dispatch on the shard of its guild (`d.guild_id`, or `d.id` for GUILD_CREATE and the
+   * like; shard 0 for the rest, as Discord sends DMs), or buffers it while that shard is
+   * disconnected; returns its sequence on that shard.
+   */
   dispatch(t: string, d: unknown): number {
-    const s = ++this.#seq;
+    return this.dispatchOn(this.#routeOf(t, d), t, d);
+  }
+
+  /** Sends a dispatch on a given shard. */
+  dispatchOn(shardId: number, t: string, d: unknown): number {
+    const shard = this.#shards[shardId]!;
+    const s = ++shard.seq;
     const entry = { s, t, d };
-    this.#buffer.push(entry);
-    if (this.#buffer.length > this.#bufferLimit * 2) this.#buffer = this.#buffer.slice(-this.#bufferLimit);
-    const session = this.#session;
+    shard.buffer.push(entry);
+    if (shard.buffer.length > this.#bufferLimit * 2) shard.buffer = shard.buffer.slice(-this.#bufferLimit);
+    const session = shard.session;
     if (session?.socket) this.#deliver(session, entry);
     return s;
   }
 
-  /** Sends any frame as is (bad payloads, unknown opcodes). */
-  sendRaw(frame: unknown): void {
-    this.#session?.socket?.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  /** Sends any frame as is (bad payloads, unknown opcodes), on shard 0 or the one given. */
+  sendRaw(frame: unknown, shard = 0): void {
+    this.#shards[shard]?.session?.socket?.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** Drops the connection the way a network blip does; the bot reconnects and RESUMEs. */
-  disconnect(code = 4000): void {
-    const socket = this.#session?.socket;
-    if (this.#session) this.#session.socket = undefined;
-    socket?.close(code, 'fake disconnect');
+  /** Drops the connection of every shard (or one) the way a network blip does; the bot reconnects and RESUMEs. */
+  disconnect(code = 4000, shard?: number): void {
+    for (const [id, state] of this.#shards.entries()) {
+      if (shard !== undefined && id !== shard) continue;
+      const socket = state.session?.socket;
+      if (state.session) state.session.socket = undefined;
+      socket?.close(code, 'fake disconnect');
+    }
+  }
+
+  /**
+   * On the shard's next IDENTIFY (a process that died comes back with a new session), send again
+   * the old session's dispatches after `afterSeq`, as the world does when a bot missed them: the
+   * test stands in for what Discord or the users would send again.
+   */
+  redeliverOnIdentify(shard: number, afterSeq = 0): void {
+    this.#shards[shard]!.redeliverAfter = afterSeq;
+  }
+
+  #routeOf(t: string, d: unknown): number {
+    if (this.shardCount === 1) return 0;
+    const data = (d ?? {}) as { guild_id?: unknown; id?: unknown };
+    const guildId = GUILD_ID_AS_ID.has(t) ? data.id : data.guild_id;
+    return typeof guildId === 'string' && /^\d+$/.test(guildId) ? this.shardOf(guildId) : 0;
   }
 
   /** On the next RESUME, also replay this many already-delivered dispatches (as Discord may). */
@@ -245,7 +326,7 @@ export class FakeDiscord {
       this.#onFrame(socket, frame);
     });
     socket.on('close', () => {
-      if (this.#session?.socket === socket) this.#session.socket = undefined;
+      for (const shard of this.#shards) if (shard.session?.socket === socket) shard.session.socket = undefined;
     });
   }
 
@@ -263,36 +344,53 @@ export class FakeDiscord {
     }
   }
 
-  #identify(socket: WebSocket, d: { intents: number }): void {
-    this.#session?.socket?.close(1000);
+  #identify(socket: WebSocket, d: { intents: number; shard?: [number, number] }): void {
+    const [shardId, count] = d.shard ?? [0, 1];
+    const shard = this.#shards[shardId];
+    if (count !== this.shardCount || !shard) {
+      // Discord: 4010 invalid shard, 4011 sharding required.
+      socket.close(count < this.shardCount ? 4011 : 4010, 'invalid shard');
+      return;
+    }
+    this.identifies.push({ shard: shardId, count, at: Date.now() });
+    shard.session?.socket?.close(1000);
     const session: Session = { id: `session-${++this.#sessions}`, intents: d.intents, socket, delivered: 0 };
-    this.#session = session;
-    // A new session: earlier dispatches belong to the old one.
-    this.#buffer = [];
+    // A new session: earlier dispatches belong to the old one (kept aside for redeliverOnIdentify).
+    const old = shard.buffer;
+    shard.session = session;
+    shard.buffer = [];
+    shard.seq = 0;
+    const guilds = this.guilds.filter((g) => shardOfGuild(g.id, this.shardCount) === shardId);
     const ready = {
       v: 10,
       user: { id: BOT_USER_ID, username: 'cairn', discriminator: '0', global_name: 'Cairn', avatar: null, bot: true, flags: 0 },
-      guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: `ws://127.0.0.1:${this.#port}/resume`,
-      shard: [0, 1],
+      shard: [shardId, count],
       application: { id: APPLICATION_ID, flags: 0 },
     };
-    this.dispatch('READY', ready);
-    for (const guild of this.guilds) this.dispatch('GUILD_CREATE', this.#guildFor(guild, d.intents));
+    this.dispatchOn(shardId, 'READY', ready);
+    for (const guild of guilds) this.dispatchOn(shardId, 'GUILD_CREATE', this.#guildFor(guild, d.intents));
+    if (shard.redeliverAfter !== undefined) {
+      const after = shard.redeliverAfter;
+      shard.redeliverAfter = undefined;
+      for (const entry of old) if (entry.s > after && entry.t !== 'READY' && entry.t !== 'GUILD_CREATE') this.dispatchOn(shardId, entry.t, entry.d);
+    }
   }
 
   #resume(socket: WebSocket, d: { session_id: string; seq: number }): void {
-    const session = this.#session;
-    if (!session || session.id !== d.session_id) {
+    const shard = this.#shards.find((s) => s.session?.id === d.session_id);
+    const session = shard?.session;
+    if (!shard || !session) {
       socket.send(JSON.stringify({ op: 9, d: false }));
       return;
     }
     session.socket = socket;
     const from = Math.max(0, d.seq - this.#replayExtra);
     this.#replayExtra = 0;
-    for (const entry of this.#buffer) if (entry.s > from) this.#deliver(session, entry, true);
-    const s = ++this.#seq;
+    for (const entry of shard.buffer) if (entry.s > from) this.#deliver(session, entry, true);
+    const s = ++shard.seq;
     socket.send(JSON.stringify({ op: 0, t: 'RESUMED', s, d: {} }));
   }
 
@@ -342,13 +440,22 @@ export class FakeDiscord {
     if (route === 'GET /gateway/bot') {
       return {
         status: 200,
-        body: { url: `ws://127.0.0.1:${this.#port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+        body: {
+          url: `ws://127.0.0.1:${this.#port}/gateway`,
+          shards: this.shardCount,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: this.maxConcurrency },
+        },
       };
     }
     if (route === 'GET /gateway') return { status: 200, body: { url: `ws://127.0.0.1:${this.#port}/gateway` } };
     if (/^POST \/channels\/\d+\/messages$/.test(route)) {
       const channelId = path.split('/')[2]!;
+      // Discord answers a repeated nonce with enforce_nonce by the message it already created.
+      const key = body?.enforce_nonce && body?.nonce !== undefined ? `${channelId}:${body.nonce}` : undefined;
+      const earlier = key === undefined ? undefined : this.#byNonce.get(key);
+      if (earlier) return { status: 200, body: earlier };
       const message = this.#message(channelId, body);
+      if (key !== undefined) this.#byNonce.set(key, message);
       this.channels.recordMessage(channelId, message);
       return { status: 200, body: message };
     }

@@ -27,6 +27,8 @@ export function healthRoutes() {
       discord: services.discordStatus(),
       // What this process runs (CAIRN_ROLES): bot, api, jobs.
       roles: services.env.CAIRN_ROLES,
+      // Each shard this process holds: id, status, ping, last dispatch (no guild data).
+      ...(services.discord ? { shards: services.discordShards() } : {}),
       // How many guilds' configurations this process holds; which ones (and their versions) is
       // guild data, shown on each guild's authenticated health page, never here.
       guildsLoaded: Object.keys(services.configs.versions()).length,

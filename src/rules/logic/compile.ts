@@ -40,8 +40,28 @@ function readVar(data: unknown, path: unknown, fallback: () => unknown): unknown
  * safe once functions are refused; a computed path is read by var-path.ts's own-property rules.
  */
 function compileVar(args: unknown[], scoped: boolean): Compiled {
-  const [path, fallbackExpr] = args;
-  const fallback = fallbackExpr === undefined ? constant(null) : compile(fallbackExpr, scoped);
+  const fallback = args[1] === undefined ? constant(null) : compile(args[1], scoped);
+  const surplus = args.slice(2).map((a) => compile(a, scoped));
+  if (constants.has(fallback) && surplus.length === 0) return compileVarRead(args[0], fallback, scoped);
+  // json-logic-js evaluates every argument before `var` reads: a computed fallback (and any
+  // argument past it) runs, and may fail, even when the path is found.
+  let value: unknown;
+  const read = compileVarRead(args[0], () => value, scoped);
+  return (data) => {
+    const computed = fallback(data);
+    for (const s of surplus) s(data);
+    const outer = value;
+    value = computed;
+    try {
+      return read(data);
+    } finally {
+      value = outer;
+    }
+  };
+}
+
+/** `var`'s read of its path, with the fallback as a closure (called only when the path is missing). */
+function compileVarRead(path: unknown, fallback: Compiled, scoped: boolean): Compiled {
   if (isLogic(path) || Array.isArray(path)) {
     const pathOf = compile(path, scoped);
     return (data) => readVar(data, pathOf(data), () => fallback(data));
@@ -83,7 +103,11 @@ function missing(data: unknown, values: unknown[]): unknown[] {
 }
 
 const UNDEFINED = constant(undefined);
-const num = (v: unknown) => parseFloat(coercible(v) as string);
+/**
+ * json-logic-js's parseFloat of an argument. A number needs no round trip through a string: its
+ * shortest text parses back to itself, except -0, whose text is "0" (so `+ 0`, which maps -0 to 0).
+ */
+const num = (v: unknown) => (typeof v === 'number' ? v + 0 : parseFloat(coercible(v) as string));
 const c = coercible;
 
 /** Operations with a fixed, common shape get a hand-written closure; the rest call the function. */
@@ -125,6 +149,26 @@ function compileOp(op: string, args: unknown[], scoped: boolean): Compiled {
   }
   if (ITERATING_OPERATIONS.has(op)) return compileIterating(op, args, compile, scoped);
   const parts = args.map((a) => compile(a, scoped));
+  const used = FIXED_ARITY[op];
+  if (used !== undefined && parts.length > used) {
+    // json-logic-js evaluates every argument, used or not (one may fail): so do we, after the op.
+    const fn = compileFixed(op, parts);
+    const surplus = parts.slice(used);
+    return (d) => {
+      const value = fn(d);
+      for (const s of surplus) s(d);
+      return value;
+    };
+  }
+  return compileFixed(op, parts);
+}
+
+/** How many arguments the fixed-shape operations read; json-logic-js evaluates the rest anyway. */
+const FIXED_ARITY: Record<string, number> = {
+  '==': 2, '===': 2, '!=': 2, '!==': 2, '>': 2, '>=': 2, '<': 3, '<=': 3, '!': 1, '!!': 1, '-': 2, '/': 2, '%': 2, missing_some: 2,
+};
+
+function compileFixed(op: string, parts: Compiled[]): Compiled {
   const [a = UNDEFINED, b = UNDEFINED, z] = parts;
   switch (op) {
     case '==':
@@ -140,10 +184,11 @@ function compileOp(op: string, args: unknown[], scoped: boolean): Compiled {
     case '>=':
       return (d) => (c(a(d)) as number) >= (c(b(d)) as number);
     case '<':
-      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; return x < y && y < (c(z(d)) as number); };
+      // The third argument is evaluated whatever the first comparison says, as json-logic-js does.
+      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; const w = z(d); return x < y && y < (c(w) as number); };
       return (d) => (c(a(d)) as number) < (c(b(d)) as number);
     case '<=':
-      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; return x <= y && y <= (c(z(d)) as number); };
+      if (z) return (d) => { const x = c(a(d)) as number; const y = c(b(d)) as number; const w = z(d); return x <= y && y <= (c(w) as number); };
       return (d) => (c(a(d)) as number) <= (c(b(d)) as number);
     case '!':
       return (d) => !truthy(a(d));
@@ -172,8 +217,10 @@ function compileOp(op: string, args: unknown[], scoped: boolean): Compiled {
     case '%':
       return (d) => (c(a(d)) as number) % (c(b(d)) as number);
     case 'min':
+      if (parts.length === 2) return (d) => Math.min(c(a(d)) as number, c(b(d)) as number);
       return (d) => Math.min(...(parts.map((p) => c(p(d))) as number[]));
     case 'max':
+      if (parts.length === 2) return (d) => Math.max(c(a(d)) as number, c(b(d)) as number);
       return (d) => Math.max(...(parts.map((p) => c(p(d))) as number[]));
     case 'missing':
       return (d) => checkBuilt(missing(d, parts.map((p) => p(d))));
@@ -190,6 +237,21 @@ function compileOp(op: string, args: unknown[], scoped: boolean): Compiled {
   const fn: Operation | undefined = CUSTOM_OPERATIONS[op];
   if (!fn) throw new Error(`Unrecognized operation ${op}`);
   if (op === 'coalesce') return (data) => fn.apply(data, parts.map((p) => p(data)));
+  // As many arguments as written (an operation may tell a missing one from undefined), no array.
+  switch (parts.length) {
+    case 0:
+      return (data) => fn.call(data);
+    case 1:
+      return (data) => fn.call(data, c(a(data)));
+    case 2:
+      return (data) => fn.call(data, c(a(data)), c(b(data)));
+    case 3:
+      return (data) => fn.call(data, c(a(data)), c(b(data)), c(z!(data)));
+    case 5: {
+      const [, , , y, x] = parts as [Compiled, Compiled, Compiled, Compiled, Compiled];
+      return (data) => fn.call(data, c(a(data)), c(b(data)), c(z!(data)), c(y(data)), c(x(data)));
+    }
+  }
   return (data) => fn.apply(data, parts.map((p) => c(p(data))));
 }
 
