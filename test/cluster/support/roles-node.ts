@@ -1,7 +1,7 @@
 // One "process" of the cluster tests (test/cluster/roles.pg.test.ts), run as a child process on a
 // Postgres database: a scheduler with a test job, or an outbox drainer whose delivery records each
 // send in the database (the counts the test checks). Modes:
-//   scheduler <url> <holder>             runs job `probe` every second; each run inserts into probe_runs
+//   scheduler <url> <holder> [pattern]   runs job `probe` (every second, or on pattern); each run inserts into probe_runs
 //   hang <url> <holder> <leaseMs>        claims `probe` runs and hangs in them (killed by the test)
 //   drain <url> <holder> <leaseSeconds> [hangAfter]  drains the outbox; after hangAfter sends, every send hangs
 import { sql } from 'drizzle-orm';
@@ -24,7 +24,7 @@ if (mode === 'scheduler' || mode === 'hang') {
     [
       {
         name: 'probe',
-        pattern: '* * * * * *',
+        pattern: mode === 'scheduler' && arg ? arg : '* * * * * *',
         run: async (lease) => {
           await database.db.execute(sql`INSERT INTO probe_runs (slot, holder, attempt) VALUES (${lease.scheduledFor.toISOString()}::timestamptz, ${holder!}, ${lease.attempts})`);
           if (mode === 'hang') {
