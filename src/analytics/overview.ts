@@ -1,6 +1,8 @@
 // The overview dashboard's question: events per day by type, currency minted and spent per day, top
 // earners. One answer serves identical questions for a short while (OverviewAnswers), as several
 // admins, a reload or a refreshing dashboard ask the same; the ledger scan is the expensive part.
+// The reused answer is keyed by the guild's event counters for the window, read from the database
+// at each request: an event committed by any process (another API or bot process) is seen at once.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 
@@ -15,10 +17,10 @@ const OVERVIEW_REUSE_MS = 2000;
 export class OverviewAnswers {
   readonly #entries = new Map<string, { answer: Promise<Overview>; readyAt?: number }>();
 
-  get(exec: Executor, guildId: string, days: number, now: Date): Promise<Overview> {
+  async get(exec: Executor, guildId: string, days: number, now: Date): Promise<Overview> {
     // The window starts on a whole minute, so requests close in time ask the very same question.
     const since = new Date(Math.floor((now.getTime() - days * 86_400_000) / 60_000) * 60_000);
-    const key = `${guildId}:${days}:${since.getTime()}`;
+    const key = `${guildId}:${days}:${since.getTime()}:${await countersVersion(exec, guildId, since)}`;
     const stale = (e: { readyAt?: number }) => e.readyAt !== undefined && performance.now() - e.readyAt > OVERVIEW_REUSE_MS;
     const entry = this.#entries.get(key);
     if (entry && !stale(entry)) return entry.answer;
@@ -31,6 +33,15 @@ export class OverviewAnswers {
     this.#entries.set(key, fresh);
     return fresh.answer;
   }
+}
+
+/** A cheap fingerprint of the window's event counters (a few hundred rows on the guild+day index). */
+async function countersVersion(exec: Executor, guildId: string, since: Date): Promise<string> {
+  const [row] = await queryRows<{ v: string | null }>(
+    exec,
+    sql`SELECT concat_ws(':', count(*), sum(count)) AS v FROM event_counters_daily WHERE guild_id = ${guildId} AND day >= ${since.toISOString().slice(0, 10)}::date`,
+  );
+  return row?.v ?? '';
 }
 
 export type Overview = Awaited<ReturnType<typeof overview>>;

@@ -1,11 +1,14 @@
-// Periodic jobs of a running Cairn (croner): each runs alone (no overlap), logs its failures, and
-// is stopped on shutdown. Jobs are idempotent, so several processes may run them.
-import { Cron } from 'croner';
+// Periodic jobs of a running Cairn (processes with the `jobs` role): each scheduled run is claimed by
+// one process of the cluster (app/cluster-scheduler.ts, ops/job-leases.ts), and a run whose process
+// died is run again by another. Jobs are idempotent: they act on the database's state, so a run
+// repeated after a crash does nothing twice (test/app/scheduler*.test.ts).
 import type { Services } from './services.ts';
 import { queueLeaderboardPosts } from '../ledger/leaderboard-post.ts';
 import { deleteExpiredEvents, reconcileCounters } from '../analytics/retention.ts';
 import { queueWeeklyDigests } from '../ai/digest.ts';
 import { recordedRun } from '../ops/job-runs.ts';
+import { instanceId, JobLeases } from '../ops/job-leases.ts';
+import { ClusterScheduler, type ClusterSchedulerOptions } from './cluster-scheduler.ts';
 import { lakeRowsDeleted } from '../ops/ops-counters.ts';
 import { deleteExpiredTranscripts } from '../tickets/retention.ts';
 import { summarizeClosedTickets } from '../tickets/summary-queue.ts';
@@ -78,23 +81,28 @@ export const JOBS: Job[] = [
   },
 ];
 
-/** Runs a job once, recording its start, end and outcome in job_runs (the health page's "last run"). */
-export async function runJob(services: Services, job: Job): Promise<void> {
+/** Runs a job once, recording its start, end, outcome and process in job_runs (the health page's "last run"). */
+export async function runJob(services: Services, job: Job, holder: string | null = null): Promise<void> {
   const log = services.logger.child({ module: 'scheduler' });
-  await recordedRun(services.database.db, job.name, () => services.clock.now(), () => job.run(services), (error) => log.warn({ err: error, job: job.name }, 'could not record the job run'));
+  await recordedRun(services.database.db, job.name, () => services.clock.now(), () => job.run(services), (error) => log.warn({ err: error, job: job.name }, 'could not record the job run'), holder);
 }
 
-export function startScheduler(services: Services, jobs: Job[] = JOBS): { stop(): void } {
-  const log = services.logger.child({ module: 'scheduler' });
-  const crons = jobs.map(
-    (job) =>
-      new Cron(job.pattern, { timezone: 'UTC', protect: true, catch: (error: unknown) => log.error({ err: error, job: job.name }, 'scheduled job failed') }, async () => {
-        await runJob(services, job);
-      }),
+export interface Scheduler {
+  /** This process's name in job_leases and job_runs. */
+  readonly holder: string;
+  /** Stops the timers and waits for runs in progress. */
+  stop(): Promise<void>;
+}
+
+/** Starts every job on its pattern; each scheduled run is run by one process of the cluster (job_leases). */
+export function startScheduler(services: Services, jobs: Job[] = JOBS, options: Partial<ClusterSchedulerOptions> = {}): Scheduler {
+  const leases = new JobLeases(services.database.db, options.holder ?? instanceId(), options);
+  const scheduler = new ClusterScheduler(
+    jobs.map((job) => ({ name: job.name, pattern: job.pattern, run: () => runJob(services, job, leases.holder) })),
+    leases,
+    services.logger.child({ module: 'scheduler' }),
+    options,
   );
-  return {
-    stop() {
-      for (const c of crons) c.stop();
-    },
-  };
+  scheduler.start();
+  return scheduler;
 }

@@ -43,7 +43,7 @@ export interface Services {
   /** Gemini features (off without GEMINI_API_KEY) and the AI cost ledger. */
   readonly ai: AiService;
   readonly quality: QualityScorer;
-  /** The Discord bot, when DISCORD_TOKEN is set (started by startCairn). */
+  /** The Discord bot, when DISCORD_TOKEN is set and the process has the `bot` role (started by startCairn). */
   readonly discord: DiscordBot | undefined;
   /** The pause switch, the ops log and channel, the AI probe and the health view. */
   readonly ops: Operations;
@@ -110,8 +110,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   });
   const quality = new QualityScorer(ai, { timeoutMs: env.CAIRN_AI_QUALITY_TIMEOUT_MS });
   if (ai.enabled) pipeline.useSignals(new AiQualitySignal(quality, configs));
-  // discord.js is loaded only when a bot runs.
-  const discord = env.DISCORD_TOKEN
+  // discord.js is loaded only when a bot runs (a process with the `bot` role: CAIRN_ROLES).
+  const discord = env.DISCORD_TOKEN && env.CAIRN_ROLES.includes('bot')
     ? new (await import('../discord/bot.ts')).DiscordBot({
         token: env.DISCORD_TOKEN,
         apiUrl: env.DISCORD_API_URL,

@@ -1,5 +1,6 @@
 // The environment, parsed once at the entry point. Nothing else in Cairn reads process.env.
 import { z } from 'zod';
+import { RolesSchema } from '../app/roles.ts';
 import { parseShardIds, ShardSpecError } from '../discord/shards.ts';
 
 const optionalString = z
@@ -24,6 +25,8 @@ export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** What this process runs: any of bot, api, jobs, comma-separated (default all three). */
+  CAIRN_ROLES: RolesSchema,
   CAIRN_ADMIN_TOKEN: optionalString.pipe(
     z.string().min(16, 'must be at least 16 characters').optional(),
   ),

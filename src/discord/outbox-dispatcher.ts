@@ -2,8 +2,10 @@
 // statement (FOR UPDATE SKIP LOCKED) and leases them by pushing available_at forward, so two
 // dispatchers never send one row and a crashed one's rows come back after the lease. Retryable
 // failures back off exponentially; permanent ones are marked failed with a readable reason.
+// Every bot process runs one (CAIRN_ROLES); a row queued by any process wakes them all (NOTIFY
+// cairn_outbox from a trigger on insert), the poll being the fallback.
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db/client.ts';
+import { queryRows, type Database, type Listener } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyFailure, type OutboxRow } from './outbox-delivery.ts';
 
@@ -54,6 +56,7 @@ export class OutboxDispatcher {
   onGaveUp: ((row: OutboxRow, reason: string) => void) | undefined;
   readonly #options: OutboxOptions;
   #timer: NodeJS.Timeout | undefined;
+  #listening: Promise<Listener | undefined> | undefined;
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = false;
@@ -71,6 +74,11 @@ export class OutboxDispatcher {
     this.#stopped = false;
     this.#timer ??= setInterval(() => this.wake(), this.#options.intervalMs);
     this.#timer.unref();
+    // A (re)connected listener may have missed notifications: it wakes the dispatcher too.
+    this.#listening ??= this.database.listen('cairn_outbox', () => this.wake(), () => this.wake()).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'could not listen for queued outbox rows; polling only');
+      return undefined;
+    });
     this.wake();
   }
 
@@ -98,6 +106,9 @@ export class OutboxDispatcher {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    const listening = this.#listening;
+    this.#listening = undefined;
+    await (await listening)?.close().catch(() => undefined);
     await this.#running;
   }
 

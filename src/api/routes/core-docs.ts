@@ -32,7 +32,7 @@ const LakeEventDoc = z
   .meta({ id: 'LakeEvent', description: 'Ids are decimal strings (snowflakes exceed 2^53), never numbers.' });
 
 export const coreDocs: RouteDoc[] = [
-  { method: 'get', path: '/healthz', summary: 'Liveness: database and Discord connection, loaded rules version per guild', tag: 'operations', public: true, response: z.object({ status: z.enum(['ok', 'degraded']), db: z.string(), discord: z.enum(['disabled', 'connecting', 'ready']), shards: z.array(z.object({ id: z.number(), status: z.enum(['connecting', 'ready', 'reconnecting', 'disconnected']), ping: z.number().nullable(), lastEventAt: z.string().nullable(), events: z.number() })).optional(), guildsLoaded: z.number(), failingGuilds: z.number().optional(), reasons: z.array(z.string()).optional() }) },
+  { method: 'get', path: '/healthz', summary: 'Liveness: database and Discord connection, loaded rules version per guild', tag: 'operations', public: true, response: z.object({ status: z.enum(['ok', 'degraded']), db: z.string(), discord: z.enum(['disabled', 'connecting', 'ready']), roles: z.array(z.enum(['bot', 'api', 'jobs'])), shards: z.array(z.object({ id: z.number(), status: z.enum(['connecting', 'ready', 'reconnecting', 'disconnected']), ping: z.number().nullable(), lastEventAt: z.string().nullable(), events: z.number() })).optional(), guildsLoaded: z.number(), failingGuilds: z.number().optional(), reasons: z.array(z.string()).optional() }) },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text)', tag: 'operations', public: true },
   { method: 'get', path: '/api/openapi.json', summary: 'This document', tag: 'operations' },
   { method: 'get', path: '/api/guilds', summary: 'The guilds the caller may manage', tag: 'guilds', response: z.array(GuildOut) },

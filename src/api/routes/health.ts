@@ -25,6 +25,8 @@ export function healthRoutes() {
       status,
       db,
       discord: services.discordStatus(),
+      // What this process runs (CAIRN_ROLES): bot, api, jobs.
+      roles: services.env.CAIRN_ROLES,
       // Each shard this process holds: id, status, ping, last dispatch (no guild data).
       ...(services.discord ? { shards: services.discordShards() } : {}),
       // How many guilds' configurations this process holds; which ones (and their versions) is

@@ -42,6 +42,7 @@ const JobOut = z.object({
   lastDurationMs: z.number().nullable(),
   runs: z.number(),
   failures: z.number(),
+  lastHolder: z.string().nullable(),
   lastRunAgeSeconds: z.number().nullable(),
 });
 const LakeGuildOut = z.object({

@@ -1,5 +1,6 @@
 // Operations: events held while a guild is paused, the per-guild error log, scheduled jobs' last
 // runs, and the small counters the health page reads instead of scanning the lake.
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, pgTable, primaryKey, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 import { amount, at } from './columns.ts';
 import { snowflake } from '../snowflake.ts';
@@ -44,7 +45,31 @@ export const jobRuns = pgTable('job_runs', {
   lastDurationMs: integer('last_duration_ms'),
   runs: integer('runs').notNull().default(0),
   failures: integer('failures').notNull().default(0),
+  /** Which process ran the last run (its CAIRN instance id: host, pid, random). */
+  lastHolder: varchar('last_holder', { length: 128 }),
 });
+
+/**
+ * One row per scheduled run of a job across the cluster (ops/job-leases.ts): the process that
+ * inserts it runs it, and keeps pushing expires_at forward while it does. A run whose holder died
+ * (lease expired, not finished) is taken over by another process.
+ */
+export const jobLeases = pgTable(
+  'job_leases',
+  {
+    job: varchar('job', { length: 48 }).notNull(),
+    scheduledFor: at('scheduled_for').notNull(),
+    holder: varchar('holder', { length: 128 }).notNull(),
+    claimedAt: at('claimed_at').notNull().defaultNow(),
+    expiresAt: at('expires_at').notNull(),
+    finishedAt: at('finished_at'),
+    /** ok | failed | superseded (a later run of the job made this one moot) */
+    outcome: varchar('outcome', { length: 12 }),
+    /** Claims so far: more than 1 means a holder died and another took the run over. */
+    attempts: integer('attempts').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.scheduledFor] }), index('job_leases_unfinished').on(t.expiresAt).where(sql`finished_at IS NULL`)],
+);
 
 /** Lake rows per guild, kept by the pipeline and the retention job: row counts without a scan. */
 export const lakeGuildStats = pgTable('lake_guild_stats', {
