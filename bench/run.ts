@@ -19,6 +19,7 @@ import { benchSettings } from './settings.bench.ts';
 import { benchTickets } from './tickets.bench.ts';
 import { benchOnboarding } from './onboarding.bench.ts';
 import { benchFaq } from './faq.bench.ts';
+import { benchRetention } from './retention.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -40,6 +41,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   tickets: { run: benchTickets, database: true },
   onboarding: { run: benchOnboarding, database: true },
   faq: { run: benchFaq, database: true },
+  retention: { run: benchRetention, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -51,4 +51,5 @@ CREATE TABLE "lake_event_keys" (
 );--> statement-breakpoint
 INSERT INTO "lake_event_keys" ("guild_id", "source_id", "occurred_at", "event_id")
   SELECT "guild_id", "source_id", "occurred_at", "id" FROM "lake_events_unpartitioned";--> statement-breakpoint
+CREATE INDEX "lake_event_keys_time" ON "lake_event_keys" USING brin ("occurred_at");--> statement-breakpoint
 DROP TABLE "lake_events_unpartitioned";

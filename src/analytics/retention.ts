@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 import { LAKE_DEFAULT_PARTITION, lakePartitionCache, lakePartitions } from '../lake/partitions.ts';
+import { sweepLakeKeys } from '../lake/keys.ts';
 import { prunePartition, type Cutoffs, type PartitionPruned } from '../lake/prune.ts';
 
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -33,6 +34,8 @@ export interface RetentionResult {
   guilds: { guildId: string; retentionDays: number; cutoff: string; deleted: number }[];
   /** What happened to each partition that held expired rows (absent when none did). */
   partitions?: PartitionPruned[];
+  /** The exactly-once keys swept after whole months went (absent when none did). */
+  keys?: { deleted: number; ms: number };
 }
 
 /**
@@ -60,14 +63,22 @@ export async function deleteExpiredEvents(db: Db, now = new Date(), options: { d
   const latest = Math.max(Date.parse(cutoffs.fallback), ...byGuild.map((g) => Date.parse(g.cutoff)));
   const months = (await lakePartitions(db)).filter((m) => m.from.getTime() < latest);
   const pruned: PartitionPruned[] = [];
-  for (const m of months) pruned.push(await prunePartition(db, m.table, m, cutoffs, options));
+  const swept: { from: Date; to: Date }[] = [];
+  for (const m of months) {
+    const p = await prunePartition(db, m.table, m, cutoffs, options);
+    pruned.push(p);
+    if (p.action === 'drop' || p.action === 'rewrite') swept.push({ from: m.from, to: new Date(Math.min(m.to.getTime(), latest)) });
+  }
   pruned.push(await prunePartition(db, LAKE_DEFAULT_PARTITION, null, cutoffs, options));
   const deleted = new Map<string, number>();
   for (const p of pruned) for (const r of p.removed) deleted.set(r.guildId, (deleted.get(r.guildId) ?? 0) + r.rows);
   for (const g of result.guilds) g.deleted = deleted.get(g.guildId) ?? 0;
   const acted = pruned.filter((p) => p.action !== 'keep');
   if (acted.length > 0) result.partitions = acted;
-  if (acted.some((p) => p.action === 'drop' || p.action === 'rewrite')) lakePartitionCache.forget(db);
+  if (swept.length > 0) {
+    lakePartitionCache.forget(db);
+    result.keys = await sweepLakeKeys(db, swept, cutoffs);
+  }
   return result;
 }
 

@@ -1,7 +1,8 @@
 // Removes a partition's expired rows the cheapest way (see retention-plan.ts for why): drop the
-// month, rewrite it with the rows still kept, or delete the few expired rows in batches. The
-// exactly-once keys of removed rows go first, in small batches; the caller has already marked the
-// guilds' `lake_pruned_before`, so a replay of a removed event is refused from then on, key or not.
+// month, rewrite it with the rows still kept, or delete the few expired rows in batches (with their
+// exactly-once keys). The keys of a dropped or rewritten month are swept afterwards (keys.ts): the
+// caller has already marked the guilds' `lake_pruned_before`, so a replay of a removed event is
+// refused from then on, key or not, and the month need not wait for its keys.
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, sqlState, type Db } from '../db/client.ts';
 import { PARTITION_LOCK } from './partitions.ts';
@@ -22,9 +23,9 @@ export interface PartitionPruned {
   ms: number;
 }
 
-const cutoffsCte = (c: Cutoffs): SQL =>
+export const cutoffsCte = (c: Cutoffs): SQL =>
   sql`cut AS (SELECT g, c FROM json_to_recordset(${JSON.stringify(c.byGuild.map((x) => ({ g: x.guildId, c: x.cutoff })))}::json) AS v(g bigint, c timestamptz))`;
-const expiredWhere = (c: Cutoffs, alias: string): SQL =>
+export const expiredWhere = (c: Cutoffs, alias: string): SQL =>
   sql`${sql.raw(alias)}.occurred_at < COALESCE((SELECT cut.c FROM cut WHERE cut.g = ${sql.raw(alias)}.guild_id), ${c.fallback}::timestamptz)`;
 
 export async function prunePartition(db: Db, table: string, month: LakeMonth | null, cutoffs: Cutoffs, options: { batch?: number } = {}): Promise<PartitionPruned> {
@@ -60,7 +61,6 @@ export async function prunePartition(db: Db, table: string, month: LakeMonth | n
     }
     return { table, action: 'delete', removed, ms: performance.now() - started };
   }
-  await deleteKeysOf(db, table, cutoffs, batch);
   if (action.kind === 'drop') {
     await withPartitionLock(db, async (tx) => {
       await tx.execute(sql`DROP TABLE IF EXISTS ${t}`);
@@ -69,19 +69,6 @@ export async function prunePartition(db: Db, table: string, month: LakeMonth | n
     await rewrite(db, table, month!, cutoffs);
   }
   return { table, action: action.kind, removed, ms: performance.now() - started };
-}
-
-/** The keys of a partition's expired rows, in id ranges (the partition's primary key leads with id). */
-async function deleteKeysOf(db: Db, table: string, cutoffs: Cutoffs, batch: number): Promise<void> {
-  const t = sql.identifier(table);
-  const [range] = await queryRows<{ lo: string | null; hi: string | null }>(db, sql`SELECT min(id)::text AS lo, max(id)::text AS hi FROM ${t}`);
-  if (!range?.lo || !range.hi) return;
-  for (let lo = BigInt(range.lo), hi = BigInt(range.hi); lo <= hi; lo += BigInt(batch)) {
-    await db.execute(sql`WITH ${cutoffsCte(cutoffs)}
-      DELETE FROM lake_event_keys k USING ${t} p
-      WHERE p.id >= ${lo.toString()}::bigint AND p.id < ${(lo + BigInt(batch)).toString()}::bigint AND ${expiredWhere(cutoffs, 'p')}
-        AND k.guild_id = p.guild_id AND k.source_id = p.source_id AND k.event_id = p.id`);
-  }
 }
 
 /**

@@ -39,7 +39,7 @@ export const lakeEvents = pgTable(
  * Exactly-once across the lake's partitions: one row per (guild, source id) ever accepted and not
  * yet pruned. A unique index on the partitioned lake would have to include occurred_at, and then a
  * replay with another time would be paid twice; this table is the unique index instead. A key
- * outlives its event until the sweep in src/lake/key-sweep.ts removes keys older than the guild's
+ * outlives its event until the sweep in src/lake/keys.ts removes keys older than the guild's
  * `lake_pruned_before`, from which point the lake writer refuses such events anyway.
  */
 export const lakeEventKeys = pgTable(
@@ -51,7 +51,12 @@ export const lakeEventKeys = pgTable(
     /** The lake row's id (lake_events.id), for lookups by source id without a lake index. */
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ name: 'lake_event_keys_pkey', columns: [t.guildId, t.sourceId] })],
+  (t) => [
+    primaryKey({ name: 'lake_event_keys_pkey', columns: [t.guildId, t.sourceId] }),
+    // Keys arrive in time order, so BRIN finds a pruned day's keys for the sweep at almost no cost
+    // per insert (src/lake/keys.ts).
+    index('lake_event_keys_time').using('brin', t.occurredAt),
+  ],
 );
 
 /** Per member, per event type, per side (actor|target), per UTC day: how many, and a summed value. */
