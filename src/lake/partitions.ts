@@ -26,10 +26,10 @@ export async function lakePartitions(exec: Executor): Promise<LakeMonth[]> {
  * the parent only in SHARE UPDATE EXCLUSIVE for the ATTACH, which ingest does not conflict with.
  * Returns whether it created the partition.
  */
-export async function createLakePartition(db: Db, month: string): Promise<boolean> {
+export async function createLakePartition(db: Db, month: string, lockTimeout = '10s'): Promise<boolean> {
   const m = lakeMonth(month);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL lock_timeout = '10s'`);
+    await tx.execute(sql`SELECT set_config('lock_timeout', ${lockTimeout}, true)`);
     await tx.execute(sql`SELECT ${PARTITION_LOCK}`);
     const [exists] = await queryRows<{ t: string | null }>(tx, sql`SELECT to_regclass(${m.table})::text AS t`);
     if (exists?.t) return false;
@@ -76,6 +76,8 @@ export async function maintainLakePartitions(db: Db, now: Date, options: { ahead
  */
 export class LakePartitionCache {
   readonly #known = new WeakMap<Db, Set<string>>();
+  /** When creating a month last failed: it is not tried again for a minute (DEFAULT meanwhile). */
+  readonly #failed = new Map<string, number>();
 
   async ensure(db: Db, occurredAt: Iterable<string>): Promise<void> {
     let known = this.#known.get(db);
@@ -86,18 +88,25 @@ export class LakePartitionCache {
       (missing ??= new Set()).add(month);
     }
     if (!missing) return;
-    if (!known) {
-      known = new Set((await lakePartitions(db)).map((p) => p.month));
-      this.#known.set(db, known);
-    }
-    for (const month of missing) {
-      if (known.has(month)) continue;
-      try {
-        await createLakePartition(db, month);
-      } catch {
-        // DEFAULT takes the events meanwhile; the partitions job retries (and reports) hourly.
+    try {
+      if (!known) {
+        known = new Set((await lakePartitions(db)).map((p) => p.month));
+        this.#known.set(db, known);
       }
-      known.add(month);
+      for (const month of missing) {
+        if (known.has(month) || Date.now() - (this.#failed.get(month) ?? -Infinity) < 60_000) continue;
+        try {
+          await createLakePartition(db, month, '2s');
+        } catch (error) {
+          this.#failed.set(month, Date.now());
+          throw error;
+        }
+        known.add(month);
+      }
+    } catch {
+      // Never in the way of ingest (the database may be away, which the batch's own retries
+      // handle): the events go to DEFAULT, the next batch of that month tries again, and the
+      // hourly partitions job moves them.
     }
   }
 

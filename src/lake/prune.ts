@@ -34,9 +34,17 @@ export async function prunePartition(db: Db, table: string, month: LakeMonth | n
   const t = sql.identifier(table);
   const counts = await queryRows<{ g: string; total: string | number; expired: string | number }>(
     db,
-    sql`WITH ${cutoffsCte(cutoffs)}
-        SELECT p.guild_id::text AS g, count(*) AS total, count(*) FILTER (WHERE ${expiredWhere(cutoffs, 'p')}) AS expired
-        FROM ${t} p GROUP BY p.guild_id`,
+    // Counted per guild first (an index-only scan), then compared with each guild's cutoff: a month
+    // wholly past a guild's window is not read row by row.
+    sql`WITH ${cutoffsCte(cutoffs)}, per AS (
+          SELECT p.guild_id, count(*) AS total, min(p.occurred_at) AS first, max(p.occurred_at) AS last FROM ${t} p GROUP BY p.guild_id
+        ), lim AS (
+          SELECT per.*, COALESCE(cut.c, ${cutoffs.fallback}::timestamptz) AS c FROM per LEFT JOIN cut ON cut.g = per.guild_id
+        )
+        SELECT guild_id::text AS g, total,
+               CASE WHEN last < c THEN total WHEN first >= c THEN 0
+                    ELSE (SELECT count(*) FROM ${t} p WHERE p.guild_id = lim.guild_id AND p.occurred_at < lim.c) END AS expired
+        FROM lim`,
   );
   const rows: GuildRows[] = counts.map((r) => ({ guildId: r.g, total: Number(r.total), expired: Number(r.expired) }));
   let action = planPartition(rows);
