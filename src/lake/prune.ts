@@ -70,9 +70,19 @@ export async function prunePartition(db: Db, table: string, month: LakeMonth | n
     return { table, action: 'delete', removed, ms: performance.now() - started };
   }
   if (action.kind === 'drop') {
+    const total = rows.reduce((n, r) => n + r.total, 0);
+    let dropped = false;
     await withPartitionLock(db, async (tx) => {
-      await tx.execute(sql`DROP TABLE IF EXISTS ${t}`);
+      // An event of a guild that keeps this month may have arrived since the count: with the month
+      // locked, the same number of rows means nothing did (only retention removes rows, under the
+      // partition lock held here); otherwise the month waits for the next run.
+      await tx.execute(sql`LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE`);
+      const [now] = await queryRows<{ n: string | number }>(tx, sql`SELECT count(*) AS n FROM ${t}`);
+      if (Number(now?.n ?? 0) !== total) return;
+      await tx.execute(sql`DROP TABLE ${t}`);
+      dropped = true;
     });
+    if (!dropped) return { table, action: 'keep', removed: [], ms: performance.now() - started };
   } else {
     await rewrite(db, table, month!, cutoffs);
   }
@@ -106,7 +116,8 @@ async function rewrite(db: Db, table: string, month: LakeMonth, cutoffs: Cutoffs
 
 /**
  * Partition DDL under the cluster-wide partition lock, giving up on a lock it waits more than a few
- * seconds for (a long report holding the lake) rather than queueing ingest behind it, and retrying.
+ * seconds for (a long report holding the lake) rather than queueing ingest behind it, and retrying;
+ * a deadlock with a batch writing into the month being dropped is retried too (so is the batch).
  */
 async function withPartitionLock(db: Db, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<void>, attempts = 5): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -118,7 +129,8 @@ async function withPartitionLock(db: Db, work: (tx: Parameters<Parameters<Db['tr
       });
       return;
     } catch (error) {
-      if (sqlState(error) !== '55P03' || attempt >= attempts) throw error;
+      const state = sqlState(error);
+      if ((state !== '55P03' && state !== '40P01') || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
