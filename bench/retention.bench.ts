@@ -64,6 +64,8 @@ async function ingestWhile(ingest: (batch: number) => Promise<unknown>, until: P
     while (!done) {
       await ingest(next++);
       batches++;
+      // PGlite answers in microtasks: without a macrotask turn the timer ending the run never fires.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   });
   const value = await result;
