@@ -20,6 +20,7 @@ import { benchSettings } from './settings.bench.ts';
 import { benchTickets } from './tickets.bench.ts';
 import { benchOnboarding } from './onboarding.bench.ts';
 import { benchFaq } from './faq.bench.ts';
+import { benchRetention } from './retention.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -42,6 +43,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   onboarding: { run: benchOnboarding, database: true },
   faq: { run: benchFaq, database: true },
   cluster: { run: benchCluster, database: true },
+  retention: { run: benchRetention, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,9 +1,13 @@
-// Retention of the raw lake: a daily job deletes events older than each guild's window (default 90
-// days) in small batches — aggregates, counters, ledger and milestones are left alone, so charts keep
-// their history — and marks the guild as pruned up to there, so no pruned event is accepted again. A weekly job reconciles the daily counters with what the lake still holds and
-// reports any drift.
+// Retention of the raw lake: a daily job removes events older than each guild's window (default 90
+// days) — whole monthly partitions where it can, see src/lake/ — leaving aggregates, counters,
+// ledger and milestones alone, so charts keep their history, and marks the guild as pruned up to
+// there, so no pruned event is accepted again. A weekly job reconciles the daily counters with what
+// the lake still holds and reports any drift.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
+import { LAKE_DEFAULT_PARTITION, lakePartitionCache, lakePartitions } from '../lake/partitions.ts';
+import { sweepLakeKeys } from '../lake/keys.ts';
+import { prunePartition, type Cutoffs, type PartitionPruned } from '../lake/prune.ts';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 const DAY_MS = 86_400_000;
@@ -28,34 +32,52 @@ export function eventHorizon(settings: Record<string, unknown>, now: number, fal
 
 export interface RetentionResult {
   guilds: { guildId: string; retentionDays: number; cutoff: string; deleted: number }[];
+  /** What happened to each partition that held expired rows (absent when none did). */
+  partitions?: PartitionPruned[];
+  /** The exactly-once keys swept after whole months went (absent when none did). */
+  keys?: { deleted: number; ms: number };
 }
 
+/**
+ * Prunes the lake month by month (src/lake/prune.ts): a month past every guild's window is dropped
+ * whole, a month cut by some windows is rewritten or trimmed, whichever moves fewer rows. Ingest
+ * goes on meanwhile: only a swap's last instant locks the lake.
+ */
 export async function deleteExpiredEvents(db: Db, now = new Date(), options: { defaultDays?: number; batch?: number } = {}): Promise<RetentionResult> {
-  const batch = options.batch ?? 10_000;
   const guilds = await queryRows<{ id: string; days: number | null }>(db, sql`SELECT id::text, (settings->>'retention_days')::int AS days FROM guilds ORDER BY id`);
+  const cutoffOf = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
   const result: RetentionResult = { guilds: [] };
+  const byGuild: Cutoffs['byGuild'] = [];
   for (const g of guilds) {
     const retentionDays = retentionDaysOf({ retention_days: g.days }, options.defaultDays);
-    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
+    const cutoff = cutoffOf(retentionDays);
     // First the mark, then the deletes: from here on nothing older is accepted again (lake-writer),
     // even if the guild later keeps its lake longer.
     await db.execute(sql`UPDATE guilds SET lake_pruned_before = GREATEST(lake_pruned_before, ${cutoff}::timestamptz) WHERE id = ${g.id}`);
     await db.execute(sql`DELETE FROM rule_errors WHERE guild_id = ${g.id} AND at < ${cutoff}::timestamptz`);
-    let deleted = 0;
-    for (;;) {
-      const rows = await queryRows<{ n: number }>(
-        db,
-        sql`WITH gone AS (
-              DELETE FROM lake_events WHERE id IN (
-                SELECT id FROM lake_events WHERE guild_id = ${g.id} AND occurred_at < ${cutoff}::timestamptz LIMIT ${batch})
-              RETURNING 1)
-            SELECT count(*)::int AS n FROM gone`,
-      );
-      const n = rows[0]?.n ?? 0;
-      deleted += n;
-      if (n < batch) break;
-    }
-    result.guilds.push({ guildId: g.id, retentionDays, cutoff, deleted });
+    byGuild.push({ guildId: g.id, cutoff });
+    result.guilds.push({ guildId: g.id, retentionDays, cutoff, deleted: 0 });
+  }
+  // Events of a guild without a guilds row (none is written today) follow the default window.
+  const cutoffs: Cutoffs = { byGuild, fallback: cutoffOf(retentionDaysOf({}, options.defaultDays)) };
+  const latest = Math.max(Date.parse(cutoffs.fallback), ...byGuild.map((g) => Date.parse(g.cutoff)));
+  const months = (await lakePartitions(db)).filter((m) => m.from.getTime() < latest);
+  const pruned: PartitionPruned[] = [];
+  const swept: { from: Date; to: Date }[] = [];
+  for (const m of months) {
+    const p = await prunePartition(db, m.table, m, cutoffs, options);
+    pruned.push(p);
+    if (p.action === 'drop' || p.action === 'rewrite') swept.push({ from: m.from, to: new Date(Math.min(m.to.getTime(), latest)) });
+  }
+  pruned.push(await prunePartition(db, LAKE_DEFAULT_PARTITION, null, cutoffs, options));
+  const deleted = new Map<string, number>();
+  for (const p of pruned) for (const r of p.removed) deleted.set(r.guildId, (deleted.get(r.guildId) ?? 0) + r.rows);
+  for (const g of result.guilds) g.deleted = deleted.get(g.guildId) ?? 0;
+  const acted = pruned.filter((p) => p.action !== 'keep');
+  if (acted.length > 0) result.partitions = acted;
+  if (swept.length > 0) {
+    lakePartitionCache.forget(db);
+    result.keys = await sweepLakeKeys(db, swept, cutoffs);
   }
   return result;
 }

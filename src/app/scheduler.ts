@@ -10,6 +10,7 @@ import { recordedRun } from '../ops/job-runs.ts';
 import { instanceId, JobLeases } from '../ops/job-leases.ts';
 import { ClusterScheduler, type ClusterSchedulerOptions } from './cluster-scheduler.ts';
 import { lakeRowsDeleted } from '../ops/ops-counters.ts';
+import { maintainLakePartitions } from '../lake/partitions.ts';
 import { deleteExpiredTranscripts } from '../tickets/retention.ts';
 import { summarizeClosedTickets } from '../tickets/summary-queue.ts';
 
@@ -32,6 +33,16 @@ export const JOBS: Job[] = [
   },
   // Hourly: the first run of a new week or month queues that period's leaderboard posts.
   { name: 'leaderboard-posts', pattern: '5 * * * *', run: (s) => queueLeaderboardPosts(s.database.db, s.clock.now()) },
+  // Hourly: the lake's monthly partitions exist two months ahead, and events that landed in the
+  // DEFAULT partition (a month nobody had created) move into their month's partition.
+  {
+    name: 'lake-partitions',
+    pattern: '11 * * * *',
+    run: async (s) => {
+      const result = await maintainLakePartitions(s.database.db, s.clock.now());
+      if (result.created.length > 0) s.logger.info({ job: 'lake-partitions', created: result.created }, 'lake partitions created');
+    },
+  },
   // Daily: raw lake events older than each guild's retention window go; aggregates stay.
   {
     name: 'lake-retention',

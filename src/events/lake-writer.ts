@@ -1,6 +1,6 @@
-// Writes validated LakeEvents into the lake, idempotently on (guild, source id), and keeps the
-// per-member counters in the same statement: only rows actually inserted are counted, so a
-// duplicate stops here and changes nothing.
+// Writes validated LakeEvents into the lake, idempotently on (guild, source id) through
+// lake_event_keys, and keeps the per-member counters in the same statement: only rows actually
+// inserted are counted, so a duplicate stops here and changes nothing.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import type { LakeEvent } from './lake-event.ts';
@@ -76,10 +76,16 @@ export async function writeLakeEvents(tx: Executor, events: LakeEvent[], origin:
           -- Exactly once must not rest on the raw event still being in the lake: nothing from
           -- before what the guild's lake was pruned of is written.
           SELECT v.g, v.s FROM v JOIN guilds gl ON gl.id = v.g WHERE v.o < gl.lake_pruned_before
-        ), ins AS (
-          INSERT INTO lake_events (guild_id, source_id, type, actor_id, target_id, channel_id, occurred_at, data, origin)
-          SELECT g, s, t, a, tg, c, o, d, ${origin} FROM v WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.g = v.g AND old.s = v.s) ORDER BY g, s
+        ), keys AS (
+          -- Exactly once across the lake's monthly partitions: the key table is the unique index
+          -- (src/db/schema/lake.ts); the lake row takes the id the key was given.
+          INSERT INTO lake_event_keys (guild_id, source_id, occurred_at, event_id)
+          SELECT g, s, o, nextval('lake_events_id_seq') FROM v WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.g = v.g AND old.s = v.s) ORDER BY g, s
           ON CONFLICT (guild_id, source_id) DO NOTHING
+          RETURNING guild_id, source_id, event_id
+        ), ins AS (
+          INSERT INTO lake_events (id, guild_id, source_id, type, actor_id, target_id, channel_id, occurred_at, data, origin)
+          SELECT k.event_id, g, s, t, a, tg, c, o, d, ${origin} FROM keys k JOIN v ON v.g = k.guild_id AND v.s = k.source_id
           RETURNING id, guild_id, source_id, type, actor_id, target_id, channel_id, occurred_at, data
         ), sides AS (
           -- Days are the guild's calendar days (its time zone), for streaks and daily charts.

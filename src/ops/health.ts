@@ -108,9 +108,11 @@ export async function outboxHealth(db: Executor, guildId?: string): Promise<Outb
 export async function lakeHealth(db: Executor, now: Date, guildId?: string): Promise<LakeHealth> {
   const [table] = await queryRows<{ bytes: string | number; estimated: number; total: string | number }>(
     db,
-    sql`SELECT pg_total_relation_size('lake_events')::bigint AS bytes, GREATEST(c.reltuples, 0)::float8 AS estimated,
+    // The lake is partitioned by month: its size is its partitions' (and the key table's).
+    sql`SELECT (COALESCE(sum(pg_total_relation_size(t.relid)), 0) + pg_total_relation_size('lake_event_keys'))::bigint AS bytes,
+               COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::float8 AS estimated,
                (SELECT COALESCE(sum(rows), 0) FROM lake_guild_stats)::bigint AS total
-        FROM pg_class c WHERE c.oid = 'lake_events'::regclass`,
+        FROM pg_partition_tree('lake_events') t JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf`,
   );
   const bytes = Number(table?.bytes ?? 0);
   const total = Number(table?.total ?? 0);

@@ -5,6 +5,7 @@ import type { Database, Tx } from '../db/client.ts';
 import { errorMessage, sqlState } from '../db/client.ts';
 import { GuildRegistry } from '../guilds/guilds.ts';
 import { parseLakeEvent, type FieldError, type LakeEvent } from '../events/lake-event.ts';
+import { lakePartitionCache } from '../lake/partitions.ts';
 import { writeLakeEvents, type EventOrigin, type LakeWriteResult, type StoredEvent } from '../events/lake-writer.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { Logger } from '../log/logger.ts';
@@ -457,6 +458,7 @@ export class IngestPipeline {
 
   async #runBatch(batch: LakeEvent[], origin: EventOrigin) {
     const guildIds = [...new Set(batch.map((e) => e.guild_id))];
+    await lakePartitionCache.ensure(this.database.db, batch.map((e) => e.occurred_at));
     for (let attempt = 1; ; attempt++) {
       try {
         const afterCommit: AfterCommit[] = [];

@@ -66,8 +66,8 @@ export class ManualAwards implements EventProcessor {
   async #posted(event: LakeEvent): Promise<AwardOutcome> {
     const [posting] = await queryRows<{ balance_after: string }>(
       this.database.db,
-      sql`SELECT t.balance_after::text FROM transactions t JOIN lake_events l ON l.id = t.lake_event_id
-          WHERE l.guild_id = ${event.guild_id} AND l.source_id = ${event.source_id} AND t.source = 'manual' ORDER BY t.id LIMIT 1`,
+      sql`SELECT t.balance_after::text FROM transactions t JOIN lake_event_keys k ON k.event_id = t.lake_event_id
+          WHERE k.guild_id = ${event.guild_id} AND k.source_id = ${event.source_id} AND t.source = 'manual' ORDER BY t.id LIMIT 1`,
     );
     return posting ? { ok: true, balanceAfter: Number(posting.balance_after) } : { ok: false };
   }

@@ -7,12 +7,17 @@ export function registerLake(program: Command): void {
   const lake = program.command('lake').description('the raw event lake: retention and counter reconciliation');
   lake
     .command('prune')
-    .description("delete lake events older than each guild's retention window (settings.retention_days, else CAIRN_RETENTION_DAYS, default 90); aggregates, ledger and milestones are kept")
+    .description("delete lake events older than each guild's retention window (settings.retention_days, else CAIRN_RETENTION_DAYS, default 90), dropping whole months where every window allows; aggregates, ledger and milestones are kept")
     .option('--json', 'print JSON')
     .action(
       action(async (options: { json?: boolean }) => {
         const result = await withDatabase((database, config) => deleteExpiredEvents(database.db, new Date(), { defaultDays: config.CAIRN_RETENTION_DAYS }));
-        print(result, options, () => result.guilds.map((g) => `guild ${g.guildId}: ${g.deleted} event(s) before ${g.cutoff} deleted (retention ${g.retentionDays} days)`).join('\n') || 'no guilds');
+        print(result, options, () =>
+          [
+            ...result.guilds.map((g) => `guild ${g.guildId}: ${g.deleted} event(s) before ${g.cutoff} deleted (retention ${g.retentionDays} days)`),
+            ...(result.partitions ?? []).map((p) => `partition ${p.table}: ${p.action} (${p.removed.reduce((n, r) => n + r.rows, 0)} row(s), ${Math.round(p.ms)} ms)`),
+          ].join('\n') || 'no guilds',
+        );
       }),
     );
   lake

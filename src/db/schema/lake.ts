@@ -1,13 +1,21 @@
 // The event lake, its counters, and events that could not be ingested.
-import { bigserial, date, index, integer, jsonb, pgTable, primaryKey, serial, text, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, date, index, integer, jsonb, pgTable, primaryKey, serial, text, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { amount, at } from './columns.ts';
 import { snowflake } from '../snowflake.ts';
 
-/** The event lake. Content is never stored: only derived metadata in `data`. */
+/**
+ * The event lake. Content is never stored: only derived metadata in `data`.
+ *
+ * Partitioned by month of `occurred_at` (declared in drizzle/0030_lake_partitions.sql, which
+ * drizzle-kit cannot express): retention drops whole months instead of deleting rows, so pruning a
+ * big guild neither stalls ingest nor leaves dead tuples behind (src/lake/partitions.ts). A primary
+ * key on a partitioned table must hold the partition key, hence (id, occurred_at); ids still come
+ * from one sequence and stay unique. Exactly-once lives in `lake_event_keys`, not here.
+ */
 export const lakeEvents = pgTable(
   'lake_events',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     guildId: snowflake('guild_id').notNull(),
     sourceId: varchar('source_id', { length: 128 }).notNull(),
     type: varchar('type', { length: 40 }).notNull(),
@@ -20,10 +28,34 @@ export const lakeEvents = pgTable(
     receivedAt: at('received_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('lake_events_source').on(t.guildId, t.sourceId),
-    // Few indexes: every event pays for each. Time-ordered inserts make BRIN a good fit for the
-    // retention job and time-range reads; per-member questions go to the counters.
-    index('lake_events_time').using('brin', t.occurredAt),
+    primaryKey({ name: 'lake_events_pkey', columns: [t.id, t.occurredAt] }),
+    // Few indexes: every event pays for each. A guild's time range (backtests, onboarding counts,
+    // per-guild retention in a month that cannot be dropped whole) reads this one.
+    index('lake_events_guild_time').on(t.guildId, t.occurredAt),
+  ],
+);
+
+/**
+ * Exactly-once across the lake's partitions: one row per (guild, source id) ever accepted and not
+ * yet pruned. A unique index on the partitioned lake would have to include occurred_at, and then a
+ * replay with another time would be paid twice; this table is the unique index instead. A key
+ * outlives its event until the sweep in src/lake/keys.ts removes keys older than the guild's
+ * `lake_pruned_before`, from which point the lake writer refuses such events anyway.
+ */
+export const lakeEventKeys = pgTable(
+  'lake_event_keys',
+  {
+    guildId: snowflake('guild_id').notNull(),
+    sourceId: varchar('source_id', { length: 128 }).notNull(),
+    occurredAt: at('occurred_at').notNull(),
+    /** The lake row's id (lake_events.id), for lookups by source id without a lake index. */
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'lake_event_keys_pkey', columns: [t.guildId, t.sourceId] }),
+    // Keys arrive in time order, so BRIN finds a pruned day's keys for the sweep at almost no cost
+    // per insert (src/lake/keys.ts).
+    index('lake_event_keys_time').using('brin', t.occurredAt),
   ],
 );
 
