@@ -6,7 +6,7 @@ import { snowflake } from '../snowflake.ts';
 /**
  * The event lake. Content is never stored: only derived metadata in `data`.
  *
- * Partitioned by month of `occurred_at` (declared in drizzle/0030_lake_partitions.sql, which
+ * Partitioned by month of `occurred_at` (declared in drizzle/0033_lake_partitions.sql, which
  * drizzle-kit cannot express): retention drops whole months instead of deleting rows, so pruning a
  * big guild neither stalls ingest nor leaves dead tuples behind (src/lake/partitions.ts). A primary
  * key on a partitioned table must hold the partition key, hence (id, occurred_at); ids still come
