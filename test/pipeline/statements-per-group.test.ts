@@ -12,7 +12,7 @@ let api: Awaited<ReturnType<typeof createTestApp>>;
 const statements: string[] = [];
 let counting = false;
 /** Statements per group transaction besides BEGIN and COMMIT (the lake insert, the pause gate, wallets, the engine's reads and its write, counters). */
-const MAX = 12;
+const MAX = 8;
 
 beforeAll(async () => {
   database = await createTestDatabase();
