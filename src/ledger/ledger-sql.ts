@@ -87,15 +87,42 @@ export function lockMemberWalletRows(tx: Executor, guildId: string, members: rea
   );
 }
 
-/** Creates members' missing wallets (held by this transaction); those created concurrently are skipped. */
-export function insertMemberWallets(tx: Executor, guildId: string, missing: readonly { userId: string; currencyId: number; level: number | null }[]): Promise<StoredWallet[]> {
-  const rows = missing.map((m) => ({ u: m.userId, c: m.currencyId, lv: m.level }));
-  return queryRows<StoredWallet>(
+/** A member's wallet to create if it is missing, with its currency's start level. */
+export interface MemberWalletSeed {
+  userId: string;
+  currencyId: number;
+  level: number | null;
+}
+
+/**
+ * Locks the existing wallets among `wanted` (through the primary key, in (member, currency) order)
+ * and then creates the missing ones, in one statement: the same order as a lock followed by an
+ * insert. Both parts see one snapshot, so a wallet created by a concurrent transaction after it is
+ * neither locked nor inserted (ON CONFLICT skips it): the caller locks those afterwards. `created`
+ * tells the inserted rows apart.
+ */
+export function lockOrCreateMemberWallets(tx: Executor, guildId: string, wanted: readonly MemberWalletSeed[]): Promise<(StoredWallet & { created: boolean })[]> {
+  const rows = wanted.map((m) => ({ u: m.userId, c: m.currencyId, lv: m.level }));
+  const members = [...new Set(wanted.map((m) => m.userId))];
+  const currencies = [...new Set(wanted.map((m) => m.currencyId))];
+  return queryRows<StoredWallet & { created: boolean }>(
     tx,
-    sql`INSERT INTO wallets (guild_id, user_id, currency_id, level)
-        SELECT ${guildId}, u, c, lv FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(u bigint, c int, lv int) ORDER BY u, c
-        ON CONFLICT (guild_id, user_id, currency_id) DO NOTHING
-        RETURNING guild_id::text, user_id::text, currency_id, balance::text, lifetime_earned::text, level`,
+    sql`WITH locked AS MATERIALIZED (
+          SELECT guild_id, user_id, currency_id, balance, lifetime_earned, level FROM wallets
+          WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(members)}) AND currency_id = ANY(${intArray(currencies)})
+          ORDER BY user_id, currency_id FOR UPDATE
+        ), ins AS (
+          -- Runs after every existing wallet is locked (the outer query reads locked first).
+          INSERT INTO wallets (guild_id, user_id, currency_id, level)
+          SELECT ${guildId}, v.u, v.c, v.lv FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(u bigint, c int, lv int)
+          WHERE NOT EXISTS (SELECT 1 FROM locked l WHERE l.user_id = v.u AND l.currency_id = v.c)
+          ORDER BY v.u, v.c
+          ON CONFLICT (guild_id, user_id, currency_id) DO NOTHING
+          RETURNING guild_id, user_id, currency_id, balance, lifetime_earned, level
+        )
+        SELECT guild_id::text, user_id::text, currency_id, balance::text, lifetime_earned::text, level, false AS created FROM locked
+        UNION ALL
+        SELECT guild_id::text, user_id::text, currency_id, balance::text, lifetime_earned::text, level, true AS created FROM ins`,
   );
 }
 

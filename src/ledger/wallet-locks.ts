@@ -3,7 +3,7 @@
 // state under the lock, so the balances computed from it are exact. Must run inside a transaction.
 import { MAX_LEVEL } from '../config/ranges.ts';
 import type { Executor } from '../db/client.ts';
-import { insertAndLockWallets, insertMemberWallets, lockExistingWallets, lockMemberWalletRows, type StoredWallet } from './ledger-sql.ts';
+import { insertAndLockWallets, lockExistingWallets, lockMemberWalletRows, lockOrCreateMemberWallets, type StoredWallet } from './ledger-sql.ts';
 import { LedgerError } from './posting.ts';
 import { compareIds, compareWallets, keyOf, readStoredAmount, walletKey, type WalletRef, type WalletState } from './wallet.ts';
 
@@ -52,7 +52,8 @@ export async function lockWallets(tx: Executor, refs: readonly WalletRef[]): Pro
 /**
  * Locks every wallet of these members in a guild (for the given currencies), creating missing
  * ones: the engine's batch reads balances and levels under these locks. Existing wallets are
- * locked through the primary key in (member, currency) order; only missing ones are inserted.
+ * locked through the primary key in (member, currency) order, then the missing ones are inserted,
+ * in one statement; only wallets created concurrently meanwhile take another.
  */
 export async function lockMemberWallets(
   tx: Executor,
@@ -70,14 +71,9 @@ export async function lockMemberWallets(
       if (currency) states.set(walletKey(guildId, r.user_id, r.currency_id), toWalletState(r, currency.allowNegative));
     }
   };
-  const lockExisting = () => lockMemberWalletRows(tx, guildId, members, [...byId.keys()]);
-  add(await lockExisting());
-  const missing = members.flatMap((userId) =>
-    currencies.filter((c) => !states.has(walletKey(guildId, userId, c.id))).map((c) => ({ userId, currencyId: c.id, level: storableLevel(c.startLevel) })),
-  );
-  if (missing.length === 0) return states;
-  const inserted = await insertMemberWallets(tx, guildId, missing);
-  add(inserted);
-  if (inserted.length < missing.length) add(await lockExisting()); // created concurrently meanwhile: lock those too
+  const wanted = members.flatMap((userId) => [...byId.values()].map((c) => ({ userId, currencyId: c.id, level: storableLevel(c.startLevel) })));
+  add(await lockOrCreateMemberWallets(tx, guildId, wanted));
+  // Created concurrently after the statement's snapshot: neither locked nor inserted; lock them now.
+  if (states.size < wanted.length) add(await lockMemberWalletRows(tx, guildId, members, [...byId.keys()]));
   return states;
 }

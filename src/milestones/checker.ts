@@ -4,7 +4,8 @@
 // the whole batch (the lake insert came first), so the batch's own contributions are taken out and
 // added back event by event: a milestone is reached by exactly the event that reaches it.
 import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client.ts';
+import type { Executor } from '../db/client.ts';
+import { readEach, type Reader } from '../db/read-together.ts';
 import { bigintArray, textArray } from '../db/sql.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
 import { counterValue } from '../events/lake-writer.ts';
@@ -75,9 +76,10 @@ export class MilestoneChecker {
   /**
    * Preloads what the batch's members' milestones need. `events` are the batch's events, already
    * counted in the database; pass [] when the events to check are not stored (a dry run) and
-   * advance() each before checking it.
+   * advance() each before checking it. `read` runs the queries (a batch's reader runs them with the
+   * batch's other reads as one statement).
    */
-  async prepare(tx: Executor, config: CompiledConfig, memberIds: string[], state: EngineState, events: LakeEvent[]): Promise<BatchMilestoneHook> {
+  async prepare(tx: Executor, config: CompiledConfig, memberIds: string[], state: EngineState, events: LakeEvent[], read: Reader = readEach(tx)): Promise<BatchMilestoneHook> {
     const templates = config.milestones.filter((m) => m.requirement.type !== 'custom');
     const members = new Map(memberIds.map((id) => [id, new MemberCounters()]));
     const awarded = new Set<string>();
@@ -85,50 +87,48 @@ export class MilestoneChecker {
     const lastAnnounced = new Map<string, number>();
     if (templates.length > 0 && memberIds.length > 0) {
       const ids = bigintArray(memberIds);
-      for (const r of await queryRows<{ user_id: string; milestone_id: number; season_id: number }>(
-        tx,
-        sql`SELECT user_id::text, milestone_id, season_id FROM member_milestones WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids})`,
-      )) awarded.add(`${r.user_id}:${r.milestone_id}:${r.season_id}`);
-
       const types = new Set<string>();
       const streakAny = { value: false };
       for (const m of templates) typesUsed(m.requirement, types, streakAny);
-      if (types.size > 0) {
-        for (const r of await queryRows<{ user_id: string; event_type: string; side: string; channel_id: string; count: string; value_sum: string }>(
-          tx,
-          sql`SELECT user_id::text, event_type, side, channel_id::text, count::text, value_sum::text FROM event_counters_total
-              WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids}) AND event_type = ANY(${textArray([...types])})`,
-        )) members.get(r.user_id)?.addTotal(key(r.event_type, r.side), r.channel_id, Number(r.count), Number(r.value_sum));
-      }
       const streakDays = Math.max(0, ...templates.map((m) => longestStreak(m.requirement)));
       const needsSeason = templates.some((m) => m.scope === 'season');
+      let from: string | undefined;
       if (streakDays > 0 || needsSeason) {
         const earliestEvent = events.reduce((min, e) => (e.occurred_at < min ? e.occurred_at : min), events[0]?.occurred_at ?? new Date().toISOString());
-        let from = localDay(earliestEvent, config.timezone);
+        from = localDay(earliestEvent, config.timezone);
         for (let i = 0; i < streakDays; i++) from = previousDay(from);
         if (needsSeason && config.season) {
           const seasonDay = localDay(config.season.startedAt, config.timezone);
           if (seasonDay < from) from = seasonDay;
         }
-        for (const r of await queryRows<{ user_id: string; event_type: string; side: string; day: string; count: number; value_sum: string }>(
-          tx,
+      }
+      const channels = new Set(templates.filter((m) => m.announce).map((m) => m.announce_channel ?? config.settings.announce_channel_id).filter((c): c is string => !!c));
+      // Asked for at once: a reader of the batch (db/read-together.ts) runs them as one statement.
+      const none = Promise.resolve([]);
+      const [awards, totals, days, quiet, throttles] = await Promise.all([
+        read<{ user_id: string; milestone_id: number; season_id: number }>(
+          sql`SELECT user_id::text, milestone_id, season_id FROM member_milestones WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids})`,
+        ),
+        types.size === 0 ? none : read<{ user_id: string; event_type: string; side: string; channel_id: string; count: string; value_sum: string }>(
+          sql`SELECT user_id::text, event_type, side, channel_id::text, count::text, value_sum::text FROM event_counters_total
+              WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids}) AND event_type = ANY(${textArray([...types])})`,
+        ),
+        from === undefined ? none : read<{ user_id: string; event_type: string; side: string; day: string; count: number; value_sum: string }>(
           sql`SELECT user_id::text, event_type, side, day::text, count, value_sum::text FROM event_counters_daily
               WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids}) AND day >= ${from}::date`,
-        )) members.get(r.user_id)?.addDay(r.day, key(r.event_type, r.side), r.count, Number(r.value_sum));
-      }
-      for (const r of await queryRows<{ user_id: string }>(
-        tx,
-        sql`SELECT user_id::text FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids}) AND announce_opt_out`,
-      )) optOut.add(r.user_id);
-      const channels = new Set(templates.filter((m) => m.announce).map((m) => m.announce_channel ?? config.settings.announce_channel_id).filter((c): c is string => !!c));
-      if (channels.size > 0) {
-        for (const r of await queryRows<{ channel: string; last: string }>(
-          tx,
+        ),
+        read<{ user_id: string }>(sql`SELECT user_id::text FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids}) AND announce_opt_out`),
+        channels.size === 0 ? none : read<{ channel: string; last: string }>(
           sql`SELECT payload->>'channel_id' AS channel, (EXTRACT(EPOCH FROM max(available_at)) * 1000)::bigint::text AS last FROM outbox
               WHERE guild_id = ${config.guildId} AND kind = 'message' AND payload ? 'milestone' AND available_at > now() - interval '1 hour'
               GROUP BY 1`,
-        )) lastAnnounced.set(r.channel, Number(r.last));
-      }
+        ),
+      ]);
+      for (const r of awards) awarded.add(`${r.user_id}:${r.milestone_id}:${r.season_id}`);
+      for (const r of totals) members.get(r.user_id)?.addTotal(key(r.event_type, r.side), r.channel_id, Number(r.count), Number(r.value_sum));
+      for (const r of days) members.get(r.user_id)?.addDay(r.day, key(r.event_type, r.side), r.count, Number(r.value_sum));
+      for (const r of quiet) optOut.add(r.user_id);
+      for (const r of throttles) lastAnnounced.set(r.channel, Number(r.last));
       // The counters hold the whole batch already: take the batch out; advance() adds it back.
       for (const e of events) contribute(members, e, config.timezone, -1);
     }

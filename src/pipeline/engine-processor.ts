@@ -5,7 +5,8 @@
 // rules that failed on an event (skipped for it, the rest went on) — in one statement. A rule that
 // keeps failing is handed to be quarantined once the batch committed.
 import { sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../db/client.ts';
+import type { Tx } from '../db/client.ts';
+import { readTogether, type Reader } from '../db/read-together.ts';
 import { bigintArray } from '../db/sql.ts';
 import { INTERNAL_EVENT_TYPES, type LakeEvent } from '../events/lake-event.ts';
 import type { StoredEvent } from '../events/lake-writer.ts';
@@ -30,7 +31,8 @@ import { signalsOf } from './signals.ts';
 
 /** Builds the milestone checker for a guild's batch (the milestones module provides it). */
 export interface MilestoneHookFactory {
-  prepare(tx: Tx, config: CompiledConfig, memberIds: string[], state: EngineState, events: LakeEvent[]): Promise<MilestoneHook & { advance(event: LakeEvent): void }>;
+  /** `read` runs its queries; the engine's reader runs them with the batch's other reads as one statement. */
+  prepare(tx: Tx, config: CompiledConfig, memberIds: string[], state: EngineState, events: LakeEvent[], read?: Reader): Promise<MilestoneHook & { advance(event: LakeEvent): void }>;
 }
 
 /** The longest stretch the engine evaluates a batch's events without letting others run. */
@@ -59,16 +61,15 @@ export interface EngineProcessorOptions {
 class LockedState implements EngineState {
   readonly limits = new LimitHistory();
   readonly #wallets = new Map<string, WalletState>();
-  readonly #roles = new Map<string, string[]>();
 
+  /** `roles` and `quiet` are the batch's own (filled by its reads), held as they are. */
   constructor(
     readonly guildId: string,
     locked: ReadonlyMap<string, WalletState>,
-    roles: Map<string, string[]>,
+    private readonly roleMap: Map<string, string[]>,
     private readonly quiet: ReadonlySet<string>,
   ) {
     for (const [key, wallet] of locked) this.#wallets.set(key, { ...wallet });
-    for (const [id, r] of roles) this.#roles.set(id, r);
   }
 
   wallet(userId: string, currency: CurrencyInfo): WalletState {
@@ -78,11 +79,11 @@ class LockedState implements EngineState {
   }
 
   roles(userId: string): string[] {
-    return this.#roles.get(userId) ?? [];
+    return this.roleMap.get(userId) ?? [];
   }
 
   setRoles(userId: string, roles: string[]): void {
-    this.#roles.set(userId, roles);
+    this.roleMap.set(userId, roles);
   }
 
   optedOutOfAnnouncements(userId: string): boolean {
@@ -139,11 +140,19 @@ export class EngineProcessor implements EventProcessor {
     if (config.currencies.size === 0 && config.rules.length === 0) return [];
     const memberIds = membersOf(events);
     const locked = await lockBatchWallets(tx, config, memberIds);
-    const state = new LockedState(guildId, locked, await loadRoles(tx, config, guildId, memberIds), await loadAnnouncementOptOuts(tx, config, guildId, memberIds));
-    await loadBatchHistory(tx, config, state, events, memberIds);
+    // Under the locks, the batch's reads (roles, opt-outs, limit history, milestone counters): one statement.
+    const read = readTogether(tx);
+    const roles = new Map<string, string[]>();
+    const quiet = new Set<string>();
+    const state = new LockedState(guildId, locked, roles, quiet);
     // The lake's counters already include stored events; the checker takes them out and back in order.
     const stored = events.filter((e) => e.id !== null).map((e) => e.event);
-    const hook = this.#milestones ? await this.#milestones.prepare(tx, config, memberIds, state, stored) : undefined;
+    const [, , , hook] = await Promise.all([
+      loadRoles(read, config, guildId, memberIds, roles),
+      loadAnnouncementOptOuts(read, config, guildId, memberIds, quiet),
+      loadBatchHistory(tx, read, config, state, events, memberIds),
+      this.#milestones ? this.#milestones.prepare(tx, config, memberIds, state, stored, read) : undefined,
+    ]);
     const plans = await this.#evaluate(config, state, events, hook);
     await writeBatch(tx, guildId, settle(guildId, locked, plans), plans);
     const failing = new Set(plans.flatMap((p) => p.errors.map((e) => e.r)));
@@ -197,14 +206,14 @@ function lockBatchWallets(tx: Tx, config: CompiledConfig, memberIds: string[]): 
 }
 
 /** The stored firings the limits of the rules these events can reach need. */
-function loadBatchHistory(tx: Tx, config: CompiledConfig, state: LockedState, events: BatchEvent[], memberIds: string[]): Promise<void> {
+function loadBatchHistory(tx: Tx, read: Reader, config: CompiledConfig, state: LockedState, events: BatchEvent[], memberIds: string[]): Promise<void> {
   // Rules the batch's events can reach: their own types, and any internal event of a chain.
   const reachable = new Set<string>([...events.map((e) => e.event.type), ...INTERNAL_EVENT_TYPES]);
   return loadLimitHistory(tx, config, state.limits, {
     rules: config.rules.filter((r) => r.rule.trigger.events.some((t) => reachable.has(t))),
     earliest: Math.min(...events.map((e) => Date.parse(e.event.occurred_at))),
     members: memberIds,
-  });
+  }, read);
 }
 
 /**
@@ -238,13 +247,10 @@ function usesRoles(config: CompiledConfig): boolean {
   return config.rules.some((r) => r.rule.trigger.roles !== undefined || JSON.stringify([r.rule.conditions, r.rule.vars ?? {}]).includes('roles'));
 }
 
-async function loadRoles(tx: Tx, config: CompiledConfig, guildId: string, memberIds: string[]): Promise<Map<string, string[]>> {
-  if (!usesRoles(config)) return new Map();
-  const rows = await queryRows<{ user_id: string; roles: string[] }>(
-    tx,
-    sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(memberIds)})`,
-  );
-  return new Map(rows.map((r) => [r.user_id, r.roles]));
+async function loadRoles(read: Reader, config: CompiledConfig, guildId: string, memberIds: string[], into: Map<string, string[]>): Promise<void> {
+  if (!usesRoles(config)) return;
+  const rows = await read<{ user_id: string; roles: string[] }>(sql`SELECT user_id::text, roles FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(memberIds)})`);
+  for (const r of rows) into.set(r.user_id, r.roles);
 }
 
 /** Rules that post a message on a level-up or milestone (announcements a member may opt out of). */
@@ -252,13 +258,10 @@ function announcesOnRules(config: CompiledConfig): boolean {
   return config.rules.some((r) => r.rule.trigger.events.some((e) => ANNOUNCED_EVENTS.has(e)) && r.rule.effects.some((e) => e.type === 'message'));
 }
 
-async function loadAnnouncementOptOuts(tx: Tx, config: CompiledConfig, guildId: string, memberIds: string[]): Promise<Set<string>> {
-  if (memberIds.length === 0 || !announcesOnRules(config)) return new Set();
-  const rows = await queryRows<{ user_id: string }>(
-    tx,
-    sql`SELECT user_id::text FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(memberIds)}) AND announce_opt_out`,
-  );
-  return new Set(rows.map((r) => r.user_id));
+async function loadAnnouncementOptOuts(read: Reader, config: CompiledConfig, guildId: string, memberIds: string[], into: Set<string>): Promise<void> {
+  if (memberIds.length === 0 || !announcesOnRules(config)) return;
+  const rows = await read<{ user_id: string }>(sql`SELECT user_id::text FROM members WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(memberIds)}) AND announce_opt_out`);
+  for (const r of rows) into.add(r.user_id);
 }
 
 /** Ledger rows, wallets, rule firings and outbox rows of a batch: one statement. */

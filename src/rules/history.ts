@@ -2,7 +2,8 @@
 // restarts and processes: they are derived from rule_firings, not from memory alone. Each rule is
 // read only as far back as its own limits look, through the (guild, rule, actor, at) index.
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client.ts';
+import type { Executor } from '../db/client.ts';
+import { readEach, type Reader } from '../db/read-together.ts';
 import { bigintArray } from '../db/sql.ts';
 import type { CompiledConfig, CompiledRule } from './compiler.ts';
 import { lookbackStart, type FiringRecord, type LimitHistory } from './limits.ts';
@@ -25,7 +26,8 @@ interface FiringRow {
   amounts: Record<string, number>;
 }
 
-export async function loadLimitHistory(exec: Executor, config: CompiledConfig, history: LimitHistory, scope: HistoryScope): Promise<void> {
+/** `read`: how to run the query (the engine's batch runs it with its other reads, db/read-together.ts). */
+export async function loadLimitHistory(exec: Executor, config: CompiledConfig, history: LimitHistory, scope: HistoryScope, read: Reader = readEach(exec)): Promise<void> {
   const limited = scope.rules.filter((r) => r.limits.length > 0 && r.id > 0);
   if (limited.length === 0 || scope.members.length === 0) return;
   const members = bigintArray(scope.members);
@@ -41,7 +43,9 @@ export async function loadLimitHistory(exec: Executor, config: CompiledConfig, h
       if (pers.has('target')) parts.push(sql`${base} AND target_id = ANY(${members}) AND actor_id <> ALL(${members})`);
     }
   }
-  const rows = await queryRows<FiringRow>(exec, sql`${sql.join(parts, sql` UNION ALL `)} ORDER BY at`);
+  const rows = await read<FiringRow>(sql`${sql.join(parts, sql` UNION ALL `)} ORDER BY at`);
+  // In time order (a reader of several queries does not keep the order).
+  rows.sort((a, b) => Number(a.at) - Number(b.at));
   const limitsById = new Map(limited.map((r) => [r.id, r.limits]));
   for (const r of rows) {
     const record: FiringRecord = { ruleId: r.rule_id, at: Number(r.at), actorId: r.actor_id, targetId: r.target_id, channelId: r.channel_id, amounts: r.amounts };

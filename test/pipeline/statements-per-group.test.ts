@@ -1,0 +1,78 @@
+// Issue 17, the single-event path: what one group transaction costs in statements, counted through
+// drizzle's logger on the whole app (every processor, the pause gate) with the classic preset.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importRecipe, parseRecipe } from '../../src/presets/import.ts';
+import { createTestApp } from '../support/app.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { GUILD, messageEvent } from '../support/factories.ts';
+
+let database: TestDatabase;
+let api: Awaited<ReturnType<typeof createTestApp>>;
+const statements: string[] = [];
+let counting = false;
+/** Statements per group transaction besides BEGIN and COMMIT (the lake insert, the pause gate, wallets, the engine's reads and its write, counters). */
+const MAX = 8;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  api = await createTestApp(database);
+  const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../../presets/classic.json', import.meta.url), 'utf8')));
+  if (!recipe.ok) throw new Error('classic preset does not parse');
+  const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'test' });
+  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await api.services.configs.reload(GUILD);
+  // drizzle's sessions hand their options (and so this logger) to every transaction they open.
+  const session = (database.db as unknown as { session: { logger: unknown; options: { logger?: unknown } } }).session;
+  const logger = { logQuery: (query: string) => { if (counting) statements.push(query.replace(/\s+/g, ' ').slice(0, 140)); } };
+  session.logger = logger;
+  session.options.logger = logger;
+});
+afterAll(async () => {
+  await database.close();
+});
+
+const post = (events: unknown[]) => api.request(`/api/guilds/${GUILD}/events`, { method: 'POST', json: events });
+let member = 900000000000000001n;
+const newMember = () => String(++member);
+
+/** The statements run while `work` runs (nothing else is running meanwhile). */
+async function counted(work: () => Promise<void>): Promise<string[]> {
+  statements.length = 0;
+  counting = true;
+  try {
+    await work();
+  } finally {
+    counting = false;
+  }
+  return [...statements];
+}
+
+const show = (label: string, list: string[]) => console.log(`${label}: ${list.length} statements besides BEGIN and COMMIT\n${list.map((s) => `  ${s}`).join('\n')}`);
+
+describe('a single-event request on the classic preset', () => {
+  it('costs at most MAX statements in its transaction, a new member (wallets created) as one already known', async () => {
+    expect((await post([messageEvent({ actor_id: newMember() })])).status).toBe(200); // warm-up: the guild's row, caches
+    const fresh = await counted(async () => {
+      expect((await post([messageEvent({ actor_id: newMember(), occurred_at: '2026-11-22T11:00:00.000Z' })])).status).toBe(200);
+    });
+    show('a new member', fresh);
+    const known = await counted(async () => {
+      expect((await post([messageEvent({ actor_id: String(member), occurred_at: '2026-11-22T12:00:00.000Z' })])).status).toBe(200);
+    });
+    show('a known member', known);
+    expect(fresh.length).toBeLessThanOrEqual(MAX);
+    expect(known.length).toBeLessThanOrEqual(MAX);
+  });
+
+  it('shares them with the requests of its group', async () => {
+    const before = api.services.pipeline.groupStats.groups;
+    const list = await counted(async () => {
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => post([messageEvent({ actor_id: newMember(), occurred_at: `2026-11-22T13:0${i}:00.000Z` })])));
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    });
+    const groups = api.services.pipeline.groupStats.groups - before;
+    console.log(`10 concurrent requests: ${groups} transactions, ${list.length} statements besides BEGIN and COMMIT (${(list.length / groups).toFixed(1)} per transaction)`);
+    expect(list.length).toBeLessThanOrEqual(MAX * groups);
+  });
+});
