@@ -79,8 +79,10 @@ describe('scheduled jobs across processes (postgres)', () => {
         { holder: 'survivor', attempt: 2 },
       ]);
     const tookMs = Date.now() - killedAt;
-    const [lease] = await queryRows<{ holder: string; attempts: number; outcome: string }>(database.db, sql`SELECT holder, attempts, outcome FROM job_leases WHERE job = 'probe' AND scheduled_for = ${slot}::timestamptz`);
-    expect(lease).toEqual({ holder: 'survivor', attempts: 2, outcome: 'ok' });
+    // The run writes its probe row before it returns; the lease is closed as 'ok' just after.
+    await expect
+      .poll(async () => (await queryRows<{ holder: string; attempts: number; outcome: string | null }>(database.db, sql`SELECT holder, attempts, outcome FROM job_leases WHERE job = 'probe' AND scheduled_for = ${slot}::timestamptz`))[0], { timeout: 10_000 })
+      .toEqual({ holder: 'survivor', attempts: 2, outcome: 'ok' });
     console.info(`job lease takeover after kill -9: ${tookMs} ms (lease 1500 ms, sweep every 250 ms)`);
   });
 });
