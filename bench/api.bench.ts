@@ -5,49 +5,20 @@
 // process (as real clients would): in one process, the client's own response handling would queue
 // behind the server's work (PGlite runs queries on the event loop) and inflate the tail.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { createApp } from '../src/api/app.ts';
-import { createServices } from '../src/app/services.ts';
-import { parseEnv } from '../src/config/env.ts';
-import { silentLogger } from '../src/log/logger.ts';
-import { Metrics } from '../src/metrics/metrics.ts';
-import { importRecipe, parseRecipe } from '../src/presets/import.ts';
-import { freshDatabase, record, userId } from './support.ts';
+import { BENCH_TOKEN, startBenchApp } from './app-server.ts';
+import { record, userId } from './support.ts';
 
 const GUILD = '1160511689263947796';
-const TOKEN = 'bench-admin-token-0123456789';
 const MEMBERS = 20_000;
 const TRANSACTIONS = Number(process.env.BENCH_API_TRANSACTIONS ?? 300_000);
 const CONCURRENCY = Number(process.env.BENCH_API_CONCURRENCY ?? 50);
 const REQUESTS = Number(process.env.BENCH_API_REQUESTS ?? 3000);
 
 export async function benchApi(kind: 'pglite' | 'postgres'): Promise<void> {
-  const { database, dispose } = await freshDatabase(kind, 20);
-  // services.close() closes the database and dispose() too (and drops it): close only once.
-  const closeOnce = database.close.bind(database);
-  let closed: Promise<void> | undefined;
-  database.close = () => (closed ??= closeOnce());
-  const services = await createServices({
-    env: parseEnv({ CAIRN_ADMIN_TOKEN: TOKEN }),
-    logger: silentLogger,
-    database,
-    adminToken: TOKEN,
-    metrics: new Metrics({ defaultMetrics: false }),
-  });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: createApp(services).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  // Node closes a kept-alive connection idle for 5 s; when PGlite keeps the event loop busy, that
-  // timer can fire just as the client reuses the connection (ECONNRESET). Proxies use 60 s or more.
-  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
+  const app = await startBenchApp(kind, GUILD, 20);
+  const { database } = app;
   try {
-    const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
-    if (!recipe.ok) throw new Error('classic preset does not parse');
-    await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'bench' });
-    await services.configs.reload(GUILD);
     // Wallets for every member and currency, with spread-out balances (the leaderboard's index).
     await database.db.execute(sql`
       INSERT INTO wallets (guild_id, user_id, currency_id, balance, lifetime_earned, level)
@@ -62,7 +33,7 @@ export async function benchApi(kind: 'pglite' | 'postgres'): Promise<void> {
     await database.db.execute(sql`ANALYZE wallets`);
     await database.db.execute(sql`ANALYZE transactions`);
 
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/guilds/${GUILD}`;
+    const base = app.guildUrl;
     const cases: LoadCase[] = [
       { name: 'POST dry-run (classic, message_create)', method: 'POST', url: `${base}/dry-run`, dryRun: true },
       { name: 'GET leaderboard (xp, top 10)', method: 'GET', url: `${base}/leaderboard?currency=xp&limit=10` },
@@ -71,7 +42,7 @@ export async function benchApi(kind: 'pglite' | 'postgres'): Promise<void> {
     ];
     for (const c of cases) {
       const requests = c.requests ?? REQUESTS;
-      const stats = await load({ ...c, token: TOKEN, guild: GUILD, members: MEMBERS, firstMember: userId(1), requests, concurrency: CONCURRENCY, warmup: Math.min(200, requests) });
+      const stats = await load({ ...c, token: BENCH_TOKEN, guild: GUILD, members: MEMBERS, firstMember: userId(1), requests, concurrency: CONCURRENCY, warmup: Math.min(200, requests) });
       if (stats.failures > 0) throw new Error(`${c.name}: ${stats.failures} of ${requests} requests failed ${stats.errors.join(', ')}`);
       const note = `${CONCURRENCY} in flight, ${requests} requests, ${MEMBERS.toLocaleString('en-US')} members`;
       record({ bench: 'api', database: kind, case: `${c.name} p50`, value: stats.p50, unit: 'ms', note });
@@ -80,9 +51,7 @@ export async function benchApi(kind: 'pglite' | 'postgres'): Promise<void> {
       record({ bench: 'api', database: kind, case: `${c.name} throughput`, value: stats.throughput, unit: 'req/s' });
     }
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await services.close();
-    await dispose();
+    await app.close();
   }
 }
 

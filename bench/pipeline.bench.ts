@@ -4,19 +4,13 @@
 // change to the engine's swapped configuration.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { createApp } from '../src/api/app.ts';
-import { createServices } from '../src/app/services.ts';
-import { parseEnv } from '../src/config/env.ts';
-import { silentLogger } from '../src/log/logger.ts';
-import { Metrics } from '../src/metrics/metrics.ts';
 import { EngineProcessor } from '../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../src/pipeline/ingest.ts';
 import { importRecipe, parseRecipe } from '../src/presets/import.ts';
 import { ConfigStore } from '../src/rules/config-store.ts';
 import { saveRule } from '../src/rules/repository.ts';
 import { syntheticEvents } from './engine.bench.ts';
+import { BENCH_TOKEN, startBenchApp } from './app-server.ts';
 import { freshDatabase, percentile, record, runConcurrent } from './support.ts';
 
 const GUILD = '1160511689263947796';
@@ -87,41 +81,20 @@ export async function benchPipeline(kind: 'pglite' | 'postgres'): Promise<void> 
   }
 }
 
-const TOKEN = 'bench-admin-token-0123456789';
-
 /**
  * An integration posting one event per request (a webhook, a game server): the whole app (every
  * processor, the pause gate, capture and horizon checks) behind a real HTTP server, with 10 and 50
  * requests in flight from a separate process, each request one classic-preset message event.
  */
 async function benchSingleEventRequests(kind: 'pglite' | 'postgres'): Promise<void> {
-  const { database, dispose } = await freshDatabase(kind);
-  const closeOnce = database.close.bind(database);
-  let closed: Promise<void> | undefined;
-  database.close = () => (closed ??= closeOnce());
-  const services = await createServices({
-    env: parseEnv({ CAIRN_ADMIN_TOKEN: TOKEN }),
-    logger: silentLogger,
-    database,
-    adminToken: TOKEN,
-    metrics: new Metrics({ defaultMetrics: false }),
-  });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: createApp(services).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
+  const app = await startBenchApp(kind, GUILD);
   try {
-    const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
-    if (!recipe.ok) throw new Error('classic preset does not parse');
-    const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'bench' });
-    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-    await services.configs.reload(GUILD);
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/guilds/${GUILD}/events`;
+    const url = `${app.guildUrl}/events`;
     const requests = Number(process.env.BENCH_SINGLE_REQUESTS ?? (kind === 'postgres' ? 3000 : 1500));
     let firstSource = 1_400_000_000_000_000_000n;
     for (const concurrency of [10, 50]) {
       const cpu = process.cpuUsage();
-      const stats = await postSingles({ url, token: TOKEN, guild: GUILD, firstSource: String(firstSource), requests, concurrency, warmup: 200 });
+      const stats = await postSingles({ url, token: BENCH_TOKEN, guild: GUILD, firstSource: String(firstSource), requests, concurrency, warmup: 200 });
       const used = process.cpuUsage(cpu);
       const cpuMsPerEvent = (used.user + used.system) / 1000 / (requests + 200);
       firstSource += BigInt(requests + 1000);
@@ -131,9 +104,7 @@ async function benchSingleEventRequests(kind: 'pglite' | 'postgres'): Promise<vo
       record({ bench: 'pipeline', database: kind, case: `single-event HTTP requests (${concurrency} in flight)`, value: stats.throughput, unit: 'events/s', note });
     }
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await services.close();
-    await dispose();
+    await app.close();
   }
 }
 
