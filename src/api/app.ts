@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Services } from '../app/services.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { AdminTokenAuthenticator, ApiTokenAuthenticator, requireAuth, requireGuildAccess, SessionAuthenticator, type Authenticator } from './middleware/auth.ts';
+import { bodyLimit } from './middleware/body-limit.ts';
 import { rateLimits } from './middleware/rate-limit.ts';
 import { storableUrl } from './middleware/storable-url.ts';
 import { openApiDocument, type RouteDoc } from './openapi.ts';
@@ -86,12 +86,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   const publicPages = new PublicPages();
   app.route('/', publicRoutes(publicPages));
 
-  const limit = bodyLimit({
-    maxSize: services.env.CAIRN_MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError('payload_too_large', `the request body exceeds ${services.env.CAIRN_MAX_BODY_BYTES} bytes`);
-    },
-  });
+  const limit = bodyLimit(services.env.CAIRN_MAX_BODY_BYTES);
   // Login and logout come before the credentials check (they are how one gets credentials).
   app.use('/api/auth/*', storableUrl);
   app.use('/api/auth/*', limit);
