@@ -14,11 +14,11 @@
 // Rows that are new (a member's first event of a week or month) are told apart from updates by
 // `xmax = 0` in RETURNING, so the per-guild counts of active members stay exact under concurrency.
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { queryRows, type Tx } from '../db/client.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
 import type { StoredEvent } from '../events/lake-writer.ts';
 import { localDay } from '../milestones/requirements.ts';
-import type { EventProcessor } from '../pipeline/ingest.ts';
+import type { EventProcessor, LateWrites } from '../pipeline/ingest.ts';
 import type { ConfigStore } from '../rules/config-store.ts';
 import { monthOf, nextLocalMidnight, weekOf } from './time.ts';
 
@@ -232,19 +232,22 @@ const json = (rows: unknown[]) => JSON.stringify(rows);
 export class AnalyticsAggregator implements EventProcessor {
   constructor(private readonly configs: ConfigStore) {}
 
-  async process(tx: Tx, events: StoredEvent[]): Promise<void> {
+  async process(tx: Tx, events: StoredEvent[], late?: LateWrites): Promise<void> {
     const byGuild = new Map<string, LakeEvent[]>();
     for (const s of events) cell(byGuild, s.event.guild_id, () => [] as LakeEvent[]).push(s.event);
     for (const guildId of [...byGuild.keys()].sort()) {
       const config = await this.configs.get(guildId, tx);
-      await writeAggregates(tx, guildId, aggregateRows(byGuild.get(guildId)!, config.timezone));
+      const write = writeAggregates(tx, guildId, aggregateRows(byGuild.get(guildId)!, config.timezone));
+      if (late) late.add(write);
+      else await write;
     }
   }
 }
 
 /** Adds one batch's rows to every aggregate of a guild, in one statement. */
 export async function writeAggregates(tx: Tx, guildId: string, rows: ReturnType<typeof aggregateRows>): Promise<void> {
-  await tx.execute(sql`
+  // Sent at the call (queryRows), before the caller goes on: the ingest sends it with COMMIT.
+  await queryRows(tx, sql`
     WITH hourly AS (
       INSERT INTO activity_hourly AS a (guild_id, hour, event_type, count)
       SELECT ${guildId}, h, t, n FROM json_to_recordset(${json(rows.hourly)}::json) AS v(h timestamptz, t text, n int)

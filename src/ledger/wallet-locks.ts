@@ -61,8 +61,21 @@ export async function lockMemberWallets(
   memberIds: readonly string[],
   currencies: readonly { id: number; startLevel: number | null; allowNegative: boolean }[],
 ): Promise<Map<string, WalletState>> {
+  return (await lockMemberWalletsTelling(tx, guildId, memberIds, currencies)).wallets;
+}
+
+/**
+ * lockMemberWallets, telling whether some wallets, created concurrently, took a second statement:
+ * statements the caller issued after the first one ran before those locks were held.
+ */
+export async function lockMemberWalletsTelling(
+  tx: Executor,
+  guildId: string,
+  memberIds: readonly string[],
+  currencies: readonly { id: number; startLevel: number | null; allowNegative: boolean }[],
+): Promise<{ wallets: Map<string, WalletState>; secondStatement: boolean }> {
   const states = new Map<string, WalletState>();
-  if (memberIds.length === 0 || currencies.length === 0) return states;
+  if (memberIds.length === 0 || currencies.length === 0) return { wallets: states, secondStatement: false };
   const byId = new Map(currencies.map((c) => [c.id, c]));
   const members = [...new Set(memberIds)].sort(compareIds);
   const add = (rows: StoredWallet[]) => {
@@ -74,6 +87,7 @@ export async function lockMemberWallets(
   const wanted = members.flatMap((userId) => [...byId.values()].map((c) => ({ userId, currencyId: c.id, level: storableLevel(c.startLevel) })));
   add(await lockOrCreateMemberWallets(tx, guildId, wanted));
   // Created concurrently after the statement's snapshot: neither locked nor inserted; lock them now.
-  if (states.size < wanted.length) add(await lockMemberWalletRows(tx, guildId, members, [...byId.keys()]));
-  return states;
+  if (states.size === wanted.length) return { wallets: states, secondStatement: false };
+  add(await lockMemberWalletRows(tx, guildId, members, [...byId.keys()]));
+  return { wallets: states, secondStatement: true };
 }

@@ -2,12 +2,12 @@
 // lake rows per guild (the retention job takes its deletions off) and events per hour and channel
 // (mapped to zones when read). It runs for paused guilds too: their events are captured.
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { queryRows, type Tx } from '../db/client.ts';
 import type { StoredEvent } from '../events/lake-writer.ts';
-import type { EventProcessor } from '../pipeline/ingest.ts';
+import type { EventProcessor, LateWrites } from '../pipeline/ingest.ts';
 
 export class OpsCounters implements EventProcessor {
-  async process(tx: Tx, events: StoredEvent[]): Promise<void> {
+  async process(tx: Tx, events: StoredEvent[], late?: LateWrites): Promise<void> {
     const rows = new Map<string, number>();
     const hourly = new Map<string, number>();
     for (const { event } of events) {
@@ -22,7 +22,7 @@ export class OpsCounters implements EventProcessor {
       const [g, t, c] = k.split('|');
       return { g, t, c, n };
     });
-    await tx.execute(sql`
+    const write = queryRows(tx, sql`
       WITH lr AS (
         INSERT INTO lake_guild_stats AS s (guild_id, rows) SELECT g, n FROM json_to_recordset(${JSON.stringify(r)}::json) AS v(g bigint, n bigint)
         ON CONFLICT (guild_id) DO UPDATE SET rows = s.rows + excluded.rows
@@ -34,6 +34,8 @@ export class OpsCounters implements EventProcessor {
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM lr) + (SELECT count(*) FROM hc) AS n`);
+    if (late) late.add(write);
+    else await write;
   }
 }
 

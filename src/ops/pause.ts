@@ -8,13 +8,13 @@
 // replay committed), and each replay step holds FOR UPDATE. While a guild has held events, new ones
 // queue behind them even after the flag is off; the step that empties the queue ends that.
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database, type Tx } from '../db/client.ts';
+import { issueInOrder, queryRows, type Database, type Tx } from '../db/client.ts';
 import { bigintArray } from '../db/sql.ts';
 import type { EventType, LakeEvent } from '../events/lake-event.ts';
 import type { StoredEvent } from '../events/lake-writer.ts';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
-import type { AfterCommit, EventProcessor, PauseGate } from '../pipeline/ingest.ts';
+import type { AfterCommit, EventProcessor, PauseCheck, PauseGate } from '../pipeline/ingest.ts';
 
 export const DefaultPauseOptions = {
   /** Held events replayed per transaction. */
@@ -55,19 +55,28 @@ export class GuildPause implements PauseGate {
     this.#onReplayed = deps.onReplayed;
   }
 
-  async hold(tx: Tx, events: StoredEvent[]): Promise<{ ready: StoredEvent[]; afterCommit?: AfterCommit }> {
-    const guildIds = [...new Set(events.map((e) => e.event.guild_id))].sort();
-    // First the lock (waits for a replay step in progress), then the read, in its own snapshot.
-    await tx.execute(sql`SELECT 1 FROM guilds WHERE id = ANY(${bigintArray(guildIds)}) ORDER BY id FOR KEY SHARE`);
-    const rows = await queryRows<{ id: string; paused: boolean }>(
-      tx,
+  /**
+   * Which of the batch's guilds hold events back (paused, or still holding events): the guild rows'
+   * lock first (it waits for a replay step in progress), then the read, in its own snapshot. The
+   * database runs them in that order; issued together, with the lake insert before them, they cost
+   * no round trip of their own.
+   */
+  async check(tx: Tx, guildIds: string[]): Promise<PauseCheck> {
+    const ids = bigintArray([...new Set(guildIds)].sort());
+    const [, found] = await issueInOrder(tx, [
+      sql`SELECT 1 FROM guilds WHERE id = ANY(${ids}) ORDER BY id FOR KEY SHARE`,
       sql`SELECT g.id::text AS id, COALESCE((g.settings->>'paused')::boolean, false) AS paused FROM guilds g
-          WHERE g.id = ANY(${bigintArray(guildIds)})
+          WHERE g.id = ANY(${ids})
             AND (COALESCE((g.settings->>'paused')::boolean, false) OR EXISTS (SELECT 1 FROM paused_events p WHERE p.guild_id = g.id))`,
-    );
-    if (rows.length === 0) return { ready: events };
+    ]);
+    return found as PauseCheck;
+  }
+
+  async hold(tx: Tx, events: StoredEvent[], rows: PauseCheck): Promise<{ ready: StoredEvent[]; afterCommit?: AfterCommit }> {
+    if (rows.length === 0 || events.length === 0) return { ready: events };
     const waiting = new Set(rows.map((r) => r.id));
     const held = events.filter((e) => waiting.has(e.event.guild_id));
+    if (held.length === 0) return { ready: events };
     const values = JSON.stringify(held.map((e, i) => ({ g: e.event.guild_id, e: e.id, o: i })));
     await tx.execute(sql`INSERT INTO paused_events (guild_id, lake_event_id)
       SELECT g, e FROM json_to_recordset(${values}::json) AS v(g bigint, e bigint, o int) ORDER BY o`);

@@ -5,7 +5,7 @@
 // rules that failed on an event (skipped for it, the rest went on) — in one statement. A rule that
 // keeps failing is handed to be quarantined once the batch committed.
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { queryRows, type Tx } from '../db/client.ts';
 import { readTogether, type Reader } from '../db/read-together.ts';
 import { bigintArray } from '../db/sql.ts';
 import { INTERNAL_EVENT_TYPES, type LakeEvent } from '../events/lake-event.ts';
@@ -14,7 +14,7 @@ import { applyPostings, type LedgerWrite } from '../ledger/apply-postings.ts';
 import { ledgerCtes } from '../ledger/ledger-sql.ts';
 import type { LevelChange, Posting } from '../ledger/posting.ts';
 import { walletKey, type WalletState } from '../ledger/wallet.ts';
-import { lockMemberWallets } from '../ledger/wallet-locks.ts';
+import { lockMemberWalletsTelling } from '../ledger/wallet-locks.ts';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
 import type { CompiledConfig, CurrencyInfo } from '../rules/compiler.ts';
@@ -26,7 +26,7 @@ import { ANNOUNCED_EVENTS, type EngineState } from '../rules/state.ts';
 import type { MilestoneHook, Plan, RuleError } from '../rules/types.ts';
 import type { CompiledRule } from '../rules/compiler.ts';
 import { QUARANTINE_AFTER, ruleErrorRow, type RuleErrorRow } from '../rules/rule-errors.ts';
-import type { AfterCommit, EventProcessor } from './ingest.ts';
+import type { AfterCommit, EventProcessor, LateWrites } from './ingest.ts';
 import { signalsOf } from './signals.ts';
 
 /** Builds the milestone checker for a guild's batch (the milestones module provides it). */
@@ -65,10 +65,12 @@ class LockedState implements EngineState {
   /** `roles` and `quiet` are the batch's own (filled by its reads), held as they are. */
   constructor(
     readonly guildId: string,
-    locked: ReadonlyMap<string, WalletState>,
     private readonly roleMap: Map<string, string[]>,
     private readonly quiet: ReadonlySet<string>,
-  ) {
+  ) {}
+
+  /** The wallets as locked (the lock's answer arrives with the reads'). */
+  holdWallets(locked: ReadonlyMap<string, WalletState>): void {
     for (const [key, wallet] of locked) this.#wallets.set(key, { ...wallet });
   }
 
@@ -108,7 +110,7 @@ export class EngineProcessor implements EventProcessor {
     this.#ruleErrors = options.ruleErrors;
   }
 
-  async process(tx: Tx, events: StoredEvent[]): Promise<AfterCommit | void> {
+  async process(tx: Tx, events: StoredEvent[], late?: LateWrites): Promise<AfterCommit | void> {
     const byGuild = new Map<string, StoredEvent[]>();
     for (const s of events) {
       const list = byGuild.get(s.event.guild_id);
@@ -116,7 +118,7 @@ export class EngineProcessor implements EventProcessor {
       else byGuild.set(s.event.guild_id, [s]);
     }
     const failing: { guildId: string; rule: CompiledRule }[] = [];
-    for (const guildId of [...byGuild.keys()].sort()) failing.push(...(await this.#processGuild(tx, guildId, byGuild.get(guildId)!)));
+    for (const guildId of [...byGuild.keys()].sort()) failing.push(...(await this.#processGuild(tx, guildId, byGuild.get(guildId)!, late)));
     const observer = this.#ruleErrors;
     if (failing.length === 0 || !observer) return;
     return async () => {
@@ -135,28 +137,45 @@ export class EngineProcessor implements EventProcessor {
   }
 
   /** Returns the rules that have now failed QUARANTINE_AFTER times in a row. */
-  async #processGuild(tx: Tx, guildId: string, events: BatchEvent[]): Promise<{ guildId: string; rule: CompiledRule }[]> {
+  async #processGuild(tx: Tx, guildId: string, events: BatchEvent[], late?: LateWrites): Promise<{ guildId: string; rule: CompiledRule }[]> {
     const config = await this.store.get(guildId, tx);
     if (config.currencies.size === 0 && config.rules.length === 0) return [];
     const memberIds = membersOf(events);
-    const locked = await lockBatchWallets(tx, config, memberIds);
-    // Under the locks, the batch's reads (roles, opt-outs, limit history, milestone counters): one statement.
+    // The members' wallets are locked, then the batch's reads run under the locks. Both are issued
+    // at once (one round trip): the database runs the lock first, and the reads, a statement of their
+    // own, see what it waited for. The lock's statement is issued first (lockMemberWalletsTelling
+    // reaches its query before the reader's microtask runs; test/pipeline/statements-per-group.test.ts
+    // checks the order).
+    const locking = lockBatchWallets(tx, config, memberIds);
+    const reading = this.#read(tx, config, memberIds, events);
+    const [{ wallets, secondStatement }, firstRead] = await Promise.all([locking, reading]);
+    // Wallets a concurrent batch created were locked by a second statement, after the reads ran:
+    // read again, under every lock.
+    const { state, hook } = secondStatement ? await this.#read(tx, config, memberIds, events) : firstRead;
+    state.holdWallets(wallets);
+    const plans = await this.#evaluate(config, state, events, hook);
+    const write = writeBatch(tx, guildId, settle(guildId, wallets, plans), plans);
+    if (late) late.add(write);
+    else await write;
+    const failing = new Set(plans.flatMap((p) => p.errors.map((e) => e.r)));
+    return config.rules.filter((r) => failing.has(r.id) && r.health.failuresInARow >= QUARANTINE_AFTER).map((rule) => ({ guildId, rule }));
+  }
+
+  /** The batch's reads (roles, opt-outs, limit history, milestone counters), as one statement. */
+  async #read(tx: Tx, config: CompiledConfig, memberIds: string[], events: BatchEvent[]) {
     const read = readTogether(tx);
     const roles = new Map<string, string[]>();
     const quiet = new Set<string>();
-    const state = new LockedState(guildId, locked, roles, quiet);
+    const state = new LockedState(config.guildId, roles, quiet);
     // The lake's counters already include stored events; the checker takes them out and back in order.
     const stored = events.filter((e) => e.id !== null).map((e) => e.event);
     const [, , , hook] = await Promise.all([
-      loadRoles(read, config, guildId, memberIds, roles),
-      loadAnnouncementOptOuts(read, config, guildId, memberIds, quiet),
+      loadRoles(read, config, config.guildId, memberIds, roles),
+      loadAnnouncementOptOuts(read, config, config.guildId, memberIds, quiet),
       loadBatchHistory(tx, read, config, state, events, memberIds),
       this.#milestones ? this.#milestones.prepare(tx, config, memberIds, state, stored, read) : undefined,
     ]);
-    const plans = await this.#evaluate(config, state, events, hook);
-    await writeBatch(tx, guildId, settle(guildId, locked, plans), plans);
-    const failing = new Set(plans.flatMap((p) => p.errors.map((e) => e.r)));
-    return config.rules.filter((r) => failing.has(r.id) && r.health.failuresInARow >= QUARANTINE_AFTER).map((rule) => ({ guildId, rule }));
+    return { state, hook };
   }
 
   /**
@@ -200,9 +219,9 @@ function membersOf(events: BatchEvent[]): string[] {
   return [...members];
 }
 
-function lockBatchWallets(tx: Tx, config: CompiledConfig, memberIds: string[]): Promise<Map<string, WalletState>> {
+function lockBatchWallets(tx: Tx, config: CompiledConfig, memberIds: string[]) {
   const currencies = [...config.currencies.values()].map((c) => ({ id: c.id, startLevel: c.level_curve?.start_level ?? null, allowNegative: c.allow_negative }));
-  return lockMemberWallets(tx, config.guildId, memberIds, currencies);
+  return lockMemberWalletsTelling(tx, config.guildId, memberIds, currencies);
 }
 
 /** The stored firings the limits of the rules these events can reach need. */
@@ -277,7 +296,8 @@ async function writeBatch(tx: Tx, guildId: string, ledger: LedgerWrite, plans: E
   );
   const errors = plans.flatMap((p) => p.errors);
   if (ledger.transactions.length === 0 && ledger.wallets.length === 0 && firings.length === 0 && outboxRows.length === 0 && awards.length === 0 && errors.length === 0) return;
-  await tx.execute(sql`
+  // Sent at the call (queryRows): with `late`, the ingest goes on to its next statements at once.
+  await queryRows(tx, sql`
     WITH ${ledgerCtes(ledger)}, fir AS (
       INSERT INTO rule_firings (guild_id, rule_id, rule_version, lake_event_id, actor_id, target_id, channel_id, depth, amounts, at)
       SELECT ${guildId}, r, rv, e, a, tg, c, d, am, t

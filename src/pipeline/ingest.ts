@@ -18,14 +18,47 @@ import { carryContent, heldContentOf, setSignals, type SignalProvider } from './
  * return work to do once the transaction committed (e.g. quarantining a rule that keeps failing).
  */
 export interface EventProcessor {
-  process(tx: Tx, events: StoredEvent[]): Promise<void | AfterCommit>;
+  /**
+   * `late`, when given, takes writes whose answers the stage does not need: process() returns once
+   * they are sent, the next stages' statements and COMMIT follow them without waiting, and the batch
+   * reads their answers after COMMIT (a write that failed made COMMIT a rollback, and the batch fails
+   * with its error). A stage may still read its own and earlier stages' writes: the database runs a
+   * transaction's statements in the order they were sent.
+   */
+  process(tx: Tx, events: StoredEvent[], late?: LateWrites): Promise<void | AfterCommit>;
   /** Payouts and side effects: a paused guild's events wait for it (ops/pause.ts); others (counters) run at once. */
   readonly waitsWhilePaused?: boolean;
 }
 
+/** The batch's guilds that hold events back: paused, or still holding events from a pause. */
+export type PauseCheck = { id: string; paused: boolean }[];
+
 /** Holds back, inside the batch's transaction, the events of paused guilds from the processors that wait. */
 export interface PauseGate {
-  hold(tx: Tx, events: StoredEvent[]): Promise<{ ready: StoredEvent[]; afterCommit?: AfterCommit }>;
+  /** Locks the guilds' rows and reads which hold events back (issued right behind the lake insert). */
+  check(tx: Tx, guildIds: string[]): Promise<PauseCheck>;
+  hold(tx: Tx, events: StoredEvent[], check: PauseCheck): Promise<{ ready: StoredEvent[]; afterCommit?: AfterCommit }>;
+}
+
+/** Writes sent without waiting for their answers (EventProcessor.process). */
+export interface LateWrites {
+  add(write: Promise<unknown>): void;
+}
+
+/** Collects a batch's late writes; `settled()` is the first failure among them, in the order they were sent. */
+class LateWriteList implements LateWrites {
+  readonly #writes: Promise<unknown>[] = [];
+
+  add(write: Promise<unknown>): void {
+    // Handled from now on: a failure is read by settled(), not reported as an unhandled rejection.
+    write.catch(() => {});
+    this.#writes.push(write);
+  }
+
+  async firstFailure(): Promise<{ error: unknown } | undefined> {
+    for (const outcome of await Promise.allSettled(this.#writes)) if (outcome.status === 'rejected') return { error: outcome.reason };
+    return undefined;
+  }
 }
 
 export type AfterCommit = () => Promise<void> | void;
@@ -462,29 +495,44 @@ export class IngestPipeline {
     for (let attempt = 1; ; attempt++) {
       try {
         const afterCommit: AfterCommit[] = [];
-        const result = await this.database.db.transaction(async (tx) => {
-          await this.#registry.ensure(tx, guildIds);
-          const written: LakeWriteResult = { inserted: [], duplicates: [] };
-          const step = this.database.kind === 'pglite' ? this.#options.pgliteStepSize : batch.length;
-          for (let start = 0; start < batch.length; start += step) {
-            if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-            const part = await writeLakeEvents(tx, step >= batch.length ? batch : batch.slice(start, start + step), origin);
-            for (const s of part.inserted) written.inserted.push(start === 0 ? s : { ...s, index: s.index + start });
-            for (const d of part.duplicates) written.duplicates.push(d + start);
-            for (const e of part.expired ?? []) (written.expired ??= []).push(e + start);
-            if (part.inserted.length === 0) continue;
-            await this.hooks.afterLakeWrite?.(tx, part.inserted);
-            const held = this.#pause ? await this.#pause.hold(tx, part.inserted) : { ready: part.inserted };
-            if (held.afterCommit) afterCommit.push(held.afterCommit);
-            for (const processor of this.processors) {
-              const events = processor.waitsWhilePaused ? held.ready : part.inserted;
-              if (events.length === 0) continue;
-              const then = await processor.process(tx, events);
-              if (then) afterCommit.push(then);
+        const late = new LateWriteList();
+        let result: LakeWriteResult;
+        try {
+          result = await this.database.db.transaction(async (tx) => {
+            await this.#registry.ensure(tx, guildIds);
+            const written: LakeWriteResult = { inserted: [], duplicates: [] };
+            const step = this.database.kind === 'pglite' ? this.#options.pgliteStepSize : batch.length;
+            for (let start = 0; start < batch.length; start += step) {
+              if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+              const events = step >= batch.length ? batch : batch.slice(start, start + step);
+              // The lake insert, then the pause gate's lock and read (they need only the guilds):
+              // sent together, in that order.
+              const writing = writeLakeEvents(tx, events, origin);
+              const checking = this.#pause?.check(tx, step >= batch.length ? guildIds : [...new Set(events.map((e) => e.guild_id))]);
+              const [part, paused] = await Promise.all([writing, checking]);
+              for (const s of part.inserted) written.inserted.push(start === 0 ? s : { ...s, index: s.index + start });
+              for (const d of part.duplicates) written.duplicates.push(d + start);
+              for (const e of part.expired ?? []) (written.expired ??= []).push(e + start);
+              if (part.inserted.length === 0) continue;
+              await this.hooks.afterLakeWrite?.(tx, part.inserted);
+              const held = this.#pause && paused ? await this.#pause.hold(tx, part.inserted, paused) : { ready: part.inserted };
+              if (held.afterCommit) afterCommit.push(held.afterCommit);
+              for (const processor of this.processors) {
+                const ready = processor.waitsWhilePaused ? held.ready : part.inserted;
+                if (ready.length === 0) continue;
+                const then = await processor.process(tx, ready, late);
+                if (then) afterCommit.push(then);
+              }
             }
-          }
-          return written;
-        });
+            return written;
+          });
+        } catch (error) {
+          // A late write that failed aborted the transaction: its error is the cause, not what followed it.
+          throw (await late.firstFailure())?.error ?? error;
+        }
+        // COMMIT went right behind the late writes; had one failed, COMMIT rolled everything back.
+        const failed = await late.firstFailure();
+        if (failed) throw failed.error;
         this.#registry.remember(guildIds);
         for (const then of afterCommit) {
           try {

@@ -73,6 +73,41 @@ describe("one guild's failure stays with it", () => {
     expect(failures[0]!.error).toContain('is broken');
   });
 
+  // The engine's write and the counters are sent with COMMIT without waiting for their answers
+  // (ingest.ts, late writes): a failure there must still roll back the whole batch and be reported
+  // with its own error, not as "current transaction is aborted" or as a success.
+  it.each([
+    ['the ledger write', 'transactions'],
+    ['the activity counters', 'activity_hourly'],
+    ['the lake counters', 'lake_guild_stats'],
+  ])("a failure of a write sent with COMMIT (%s) rolls back only its guild's events and names its cause", async (_label, table) => {
+    await payingGuild(GUILD);
+    await payingGuild(OTHER_GUILD);
+    await database.db.execute(sql.raw(`CREATE FUNCTION refuse_late() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.guild_id = ${OTHER_GUILD} THEN RAISE EXCEPTION 'late write of guild ${OTHER_GUILD} refused'; END IF; RETURN NEW; END $$`));
+    await database.db.execute(sql.raw(`CREATE TRIGGER refuse_late BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_late()`));
+    const ours = Array.from({ length: 4 }, (_, i) => messageEvent({ source_id: `ours-${i}` }));
+    const theirs = Array.from({ length: 2 }, (_, i) => messageEvent({ guild_id: OTHER_GUILD, source_id: `theirs-${i}` }));
+    let result;
+    try {
+      result = await api.services.pipeline.ingest([ours[0]!, theirs[0]!, ours[1]!, ours[2]!, theirs[1]!, ours[3]!], { origin: 'gateway' });
+      // An HTTP request is all or nothing: its error answer names the cause, and nothing of it is written.
+      const res = await api.request(`/api/guilds/${OTHER_GUILD}/events`, { method: 'POST', json: [messageEvent({ guild_id: OTHER_GUILD, source_id: 'theirs-http' })] });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(await res.text()).not.toContain('current transaction is aborted');
+    } finally {
+      await database.db.execute(sql.raw(`DROP TRIGGER refuse_late ON ${table}`));
+      await database.db.execute(sql.raw('DROP FUNCTION refuse_late()'));
+    }
+    expect(result.accepted).toBe(4);
+    expect(result.events.filter((e) => e.status === 'failed').map((e) => [e.source_id, e.reason])).toEqual(
+      theirs.map((e) => [e.source_id, expect.stringContaining(`late write of guild ${OTHER_GUILD} refused`)]),
+    );
+    expect(await lakeSources()).toEqual(ours.map((e) => e.source_id).sort());
+    const paid = await database.db.select().from(transactions);
+    expect(paid.map((t) => t.guildId)).toEqual(ours.map(() => GUILD));
+  });
+
   it('one bad event among many of the same guild holds back only itself', async () => {
     await payingGuild(GUILD);
     await database.db.execute(sql.raw(`CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -65,6 +65,21 @@ describe('a single-event request on the classic preset', () => {
     expect(known.length).toBeLessThanOrEqual(MAX);
   });
 
+  it('issues each lock before the reads that rely on it (statements sent together run in the order sent)', async () => {
+    const list = await counted(async () => {
+      expect((await post([messageEvent({ actor_id: newMember(), occurred_at: '2026-11-22T14:00:00.000Z' })])).status).toBe(200);
+    });
+    const at = (pattern: RegExp) => {
+      const index = list.findIndex((s) => pattern.test(s));
+      expect(index, `${pattern} among\n${list.join('\n')}`).toBeGreaterThanOrEqual(0);
+      return index;
+    };
+    // The pause gate reads the guild under its row lock; the engine reads history under the wallets' locks.
+    expect(at(/FROM guilds WHERE id = ANY.*FOR KEY SHARE/)).toBeLessThan(at(/AS paused FROM guilds g/));
+    expect(at(/WITH locked AS MATERIALIZED/)).toBeLessThan(at(/^SELECT \(SELECT COALESCE\(json_agg/));
+    expect(at(/INSERT INTO transactions/)).toBeGreaterThan(at(/^SELECT \(SELECT COALESCE\(json_agg/));
+  });
+
   it('shares them with the requests of its group', async () => {
     const before = api.services.pipeline.groupStats.groups;
     const list = await counted(async () => {
