@@ -4,6 +4,7 @@ import { ConfigError, parseEnv, type Env } from '../config/env.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import type { Database } from '../db/client.ts';
 import { openFromEnv } from '../db/open.ts';
+import { takeStartupLock } from '../app/startup-lock.ts';
 
 /** An expected failure with the exit code it deserves (2 = bad usage or input, 1 = check failed). */
 export class CliError extends Error {
@@ -25,10 +26,21 @@ export function env(): Env {
   return parseEnv(process.env);
 }
 
-/** Opens the configured database for one command and always closes it. */
+/**
+ * Opens the configured database for one command and always closes it. Its migrations wait for the
+ * startup lock, as a starting process's do: a command run while a cluster starts (or another
+ * command) never migrates beside them.
+ */
 export async function withDatabase<T>(fn: (database: Database, env: Env) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
   const config = env();
-  const database = await openFromEnv(config, options);
+  const migrating = options.migrate ?? true;
+  const startup = migrating ? await takeStartupLock(config) : undefined;
+  let database: Database;
+  try {
+    database = await openFromEnv(config, options);
+  } finally {
+    await startup?.release();
+  }
   try {
     return await fn(database, config);
   } finally {

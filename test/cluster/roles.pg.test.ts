@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_GUILD_ID } from '../../src/app/demo.ts';
+import { takeStartupLock } from '../../src/app/startup-lock.ts';
 import { openDatabase, queryRows, type Database } from '../../src/db/client.ts';
 import { bootCairn, FAULT_ADMIN_TOKEN, stopCairn, type CairnProcess } from '../faults/support/cairn-process.ts';
 import { createTestDatabase } from '../support/db.ts';
@@ -135,6 +136,35 @@ describe('starting several processes at once (postgres)', () => {
       }
     } finally {
       for (const s of started) if (s.status === 'fulfilled') await stopCairn(s.value);
+    }
+  });
+});
+
+describe('cairn migrate beside starting processes (postgres)', () => {
+  it('waits for the startup lock a starting process holds, then migrates', async () => {
+    const own = await createTestDatabase({ poolSize: 1 });
+    const fresh = own.url!.replace(/\/[^/]+$/, `/${own.url!.split('/').pop()}_migrate`);
+    await own.db.execute(sql.raw(`CREATE DATABASE "${fresh.split('/').pop()}"`));
+    await own.close();
+    const held = await takeStartupLock({ DATABASE_URL: fresh });
+    let released = false;
+    const migrate = startProcess(['bin/cairn.js', 'migrate', '--json'], { DATABASE_URL: fresh });
+    const watcher = await openDatabase({ kind: 'postgres', url: fresh, poolSize: 1 });
+    try {
+      // The command waits on the advisory lock, and has migrated nothing meanwhile.
+      const waiting = async () => (await queryRows<{ n: number }>(watcher.db, sql`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`))[0]!.n;
+      await expect.poll(waiting, { timeout: 30_000 }).toBe(1);
+      expect(migrate.child.exitCode).toBeNull();
+      expect(await queryRows(watcher.db, sql`SELECT 1 FROM pg_tables WHERE tablename = 'guilds'`)).toEqual([]);
+      await held.release();
+      released = true;
+      expect(await migrate.exited, migrate.stderr()).toBe(0);
+      expect(JSON.parse(migrate.stdout())).toMatchObject({ database: 'postgres', migrated: true });
+    } finally {
+      if (!released) await held.release();
+      migrate.child.kill('SIGKILL');
+      await watcher.close();
     }
   });
 });
