@@ -1,13 +1,16 @@
-// `cairn doctor`: checks the ledger invariants of PRODUCT.md §2.3 against what is stored.
+// `cairn doctor`: checks the ledger invariants of PRODUCT.md §2.3 against what is stored, and that
+// every lake row holds its exactly-once key (a row without one would let a replay be paid again).
 import { sql, type SQL } from 'drizzle-orm';
 import { MAX_BALANCE } from '../config/ranges.ts';
 import { queryRows, type Executor } from '../db/client.ts';
 
 export interface Violation {
-  invariant: 'balance_equals_sum' | 'no_negative_balance' | 'lifetime_equals_earnings' | 'balance_after_chain' | 'within_limits';
+  invariant: 'balance_equals_sum' | 'no_negative_balance' | 'lifetime_equals_earnings' | 'balance_after_chain' | 'within_limits' | 'lake_row_keyed';
   guildId: string;
-  userId: string;
-  currencyId: number;
+  /** The member (for a lake row, its actor; null when it has none). */
+  userId: string | null;
+  /** The currency; null for a lake row. */
+  currencyId: number | null;
   detail: string;
 }
 
@@ -57,7 +60,21 @@ export async function checkLedger(exec: Executor, guildId?: string): Promise<Vio
         FROM wallets w
         WHERE (abs(w.balance) > ${MAX_BALANCE} OR w.lifetime_earned > ${MAX_BALANCE} OR w.lifetime_earned < 0) ${w('w')}`,
   );
+  // Exactly once rests on lake_event_keys (src/lake): each lake row's (guild, source id) key must
+  // be there and name that row.
+  const unkeyed = await queryRows<{ g: string; u: string | null; id: string; s: string; k: string | null }>(
+    exec,
+    sql`SELECT e.guild_id::text g, e.actor_id::text u, e.id::text id, e.source_id s, k.event_id::text k
+        FROM lake_events e LEFT JOIN lake_event_keys k ON k.guild_id = e.guild_id AND k.source_id = e.source_id
+        WHERE (k.event_id IS NULL OR k.event_id <> e.id) ${w('e')} LIMIT 1000`,
+  );
   return [
+    ...unkeyed.map((r) => ({
+      invariant: 'lake_row_keyed' as const, guildId: r.g, userId: r.u, currencyId: null,
+      detail: r.k === null
+        ? `lake event ${r.id} (source id ${JSON.stringify(r.s)}) has no exactly-once key: a replay of it would be accepted again`
+        : `lake event ${r.id} (source id ${JSON.stringify(r.s)}) has a key naming event ${r.k}`,
+    })),
     ...beyond.map((r) => ({
       invariant: 'within_limits' as const, guildId: r.g, userId: r.u, currencyId: r.c,
       detail: `balance ${r.balance}, lifetime earned ${r.lifetime}: balances must stay within ±${MAX_BALANCE.toLocaleString('en-US')} and lifetime totals within 0 to ${MAX_BALANCE.toLocaleString('en-US')}`,

@@ -176,6 +176,27 @@ describe('retention by partition', () => {
   });
 });
 
+describe('cairn doctor and the lake keys', () => {
+  it('names a lake row whose exactly-once key is missing or names another row, and nothing else', async () => {
+    await configure(database, { currencies: [{ key: 'gold', name: 'Gold' }], rules: [PER_MESSAGE] });
+    const events = [messageEvent({ source_id: 'kept' }), messageEvent({ source_id: 'unkeyed' }), messageEvent({ source_id: 'mismatched' })];
+    await enginePipeline(database).pipeline.ingest(events, { origin: 'gateway' });
+    expect(await checkLedger(database.db)).toEqual([]);
+    await database.db.execute(sql`DELETE FROM lake_event_keys WHERE source_id = 'unkeyed'`);
+    await database.db.execute(sql`UPDATE lake_event_keys SET event_id = event_id + 1000 WHERE source_id = 'mismatched'`);
+    const found = await checkLedger(database.db, GUILD);
+    expect(found.map((v) => [v.invariant, v.guildId, v.userId, v.currencyId])).toEqual([
+      ['lake_row_keyed', GUILD, ALICE, null],
+      ['lake_row_keyed', GUILD, ALICE, null],
+    ]);
+    expect(found.map((v) => v.detail).sort()).toEqual([
+      expect.stringMatching(/source id "mismatched"\) has a key naming event \d+/),
+      expect.stringMatching(/source id "unkeyed"\) has no exactly-once key: a replay of it would be accepted again/),
+    ]);
+    expect(await checkLedger(database.db, OTHER_GUILD)).toEqual([]);
+  });
+});
+
 describe('choosing how to prune a month', () => {
   it('keeps, drops, rewrites or deletes by which side moves fewer rows', () => {
     expect(planPartition([{ guildId: 'a', total: 10, expired: 0 }])).toEqual({ kind: 'keep' });

@@ -6,7 +6,7 @@ import { action, guildOption, print, withDatabase } from '../output.ts';
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check the ledger invariants (balances equal their transactions, no forbidden negatives, lifetime earnings, balances within their limits)')
+    .description('check the ledger invariants (balances equal their transactions, no forbidden negatives, lifetime earnings, balances within their limits) and that every lake event holds its exactly-once key')
     .option('--guild <id>', 'check one guild only')
     .option('--json', 'print JSON')
     .action(
@@ -17,7 +17,7 @@ export function registerDoctor(program: Command): void {
         print(report, options, () =>
           report.ok
             ? 'ledger OK: every invariant holds'
-            : [`${violations.length} violation(s):`, ...violations.map((v) => `- ${v.invariant} guild ${v.guildId} user ${v.userId} currency ${v.currencyId}: ${v.detail}`)].join('\n'),
+            : [`${violations.length} violation(s):`, ...violations.map((v) => `- ${v.invariant} guild ${v.guildId}${v.userId === null ? '' : ` user ${v.userId}`}${v.currencyId === null ? '' : ` currency ${v.currencyId}`}: ${v.detail}`)].join('\n'),
         );
         if (!report.ok) process.exitCode = 1;
       }),
