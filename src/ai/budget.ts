@@ -31,7 +31,11 @@ interface GuildBudget {
   loadedAt: number;
 }
 
-/** Budget state per guild; settings are re-read after `settingsTtlMs` (other processes may change them). */
+/**
+ * Budget state per guild: the budget and the day's spend (from the call log) are re-read after
+ * `ttlMs` and the spend counted locally in between. The processes of a cluster spend from the same
+ * budget: a guild overspends by at most what the others spent in that time.
+ */
 export class BudgetBook {
   readonly #guilds = new Map<string, GuildBudget>();
   readonly #loading = new Map<string, Promise<GuildBudget>>();
@@ -39,14 +43,14 @@ export class BudgetBook {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
-    private readonly settingsTtlMs = 60_000,
+    private readonly ttlMs = 5_000,
   ) {}
 
   async #state(guildId: string): Promise<GuildBudget> {
     const now = this.now();
     const day = dayStart(now).getTime();
     const cached = this.#guilds.get(guildId);
-    if (cached && cached.day === day && now.getTime() - cached.loadedAt < this.settingsTtlMs) return cached;
+    if (cached && cached.day === day && now.getTime() - cached.loadedAt < this.ttlMs) return cached;
     let loading = this.#loading.get(guildId);
     if (!loading) {
       loading = (async () => {
