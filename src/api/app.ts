@@ -45,6 +45,7 @@ import { moduleDocs, moduleRoutes } from './routes/modules.ts';
 import { nameDocs, nameRoutes } from './routes/names.ts';
 import { onboardingDocs, onboardingRoutes } from './routes/onboarding.ts';
 import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/presets.ts';
+import { privacyDocs, privacyRoutes } from './routes/privacy.ts';
 import { ruleDocs, ruleRoutes } from './routes/rules.ts';
 import { schemaRoutes } from './routes/schemas.ts';
 import { shopDocs, shopRoutes } from './routes/shop.ts';
@@ -57,7 +58,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands', 'modules']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs, ...privacyDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -124,6 +125,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/members', memberCardRoutes());
   api.route('/guilds/:guildId/members', memberRoutes());
   api.route('/guilds/:guildId/members', memberVisibilityRoutes(publicPages));
+  api.route('/guilds/:guildId/members', privacyRoutes());
   api.route('/guilds/:guildId/presets', guildPresetRoutes());
   api.route('/guilds/:guildId/import', importRoutes());
   api.route('/guilds/:guildId/analytics', analyticsRoutes());
