@@ -35,13 +35,14 @@ interface QueuedEvent {
 /** The path of a root event, and the amounts of a firing that credited no capped currency: shared, frozen. */
 const NO_PATH: readonly string[] = Object.freeze([]);
 const NO_AMOUNTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+const NO_OPTIONS: EvaluateOptions = Object.freeze({});
 
 export function emptyPlan(): Plan {
   return { postings: [], levels: [], firings: [], outbox: [], milestoneAwards: [] };
 }
 
 /** Evaluates one root event and its chain. */
-export function evaluate(config: CompiledConfig, state: EngineState, root: LakeEvent, options: EvaluateOptions = {}): Evaluation {
+export function evaluate(config: CompiledConfig, state: EngineState, root: LakeEvent, options: EvaluateOptions = NO_OPTIONS): Evaluation {
   return new Evaluator(config, state, root, options).run();
 }
 
@@ -210,7 +211,7 @@ class Evaluator {
     this.current = item;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
     if (this.trace) this.traces.push(this.trace);
-    if (this.credited.length > 0) this.credited = [];
+    this.credited.length = 0;
     const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, eventTime(event.occurred_at));
     if (depth === 0) {
       const signals = this.options.signals;
@@ -251,8 +252,10 @@ class Evaluator {
   checkLevels(ctx: EvalContext): void {
     const credited = this.credited;
     if (credited.length === 0) return;
-    this.credited = [];
-    for (const { userId, currency, wallet } of credited) {
+    // Nothing below marks a member credited (markCredited runs only after a rule), so the list is
+    // walked in place and emptied for the next check.
+    for (let i = 0; i < credited.length; i++) {
+      const { userId, currency, wallet } = credited[i]!;
       const curve = currency.level_curve!;
       const before = wallet.level ?? curve.start_level;
       const total = curve.based_on === 'balance' ? wallet.balance : wallet.lifetimeEarned;
@@ -272,6 +275,7 @@ class Evaluator {
         this.emit('level_up', userId, { currency: currency.key, level, previous_level: level - 1 }, this.current.path);
       }
     }
+    credited.length = 0;
   }
 
   /** Gives (and, in replace mode, takes) the roles a level earns. */
@@ -429,15 +433,14 @@ class Evaluator {
       const cycle = path.length > 0 && path.includes(rule.key);
       if (cycle) this.note(`cycle detected: ${[...path, rule.key].join(' → ')}`);
       const amounts = run.amounts ?? NO_AMOUNTS;
-      if (rule.limits.length > 0) {
-        this.state.limits.add({ ruleId: rule.id, at: ctx.at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts }, rule.limits);
-      }
       // A firing that moved the ledger is already recorded by its transactions (rule, version,
       // event); rule_firings keeps every firing of a rule whose limits need history, and those
       // that did something else (outbox rows, internal events, awards). One that changed nothing
-      // leaves no trace.
+      // leaves no trace. The planned row is also the limit history's record (never changed after).
       if (rule.limits.length > 0 || (!run.undo && (run.produced || run.emits !== undefined))) {
-        this.plan.firings.push({ ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at });
+        const firing = { ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at };
+        if (rule.limits.length > 0) this.state.limits.add(firing, rule.limits);
+        this.plan.firings.push(firing);
       }
       if (run.credited) for (const c of run.credited) this.markCredited(c);
       if (run.emits) {
