@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { eventTime } from '../../src/rules/context.ts';
 import { LimitHistory, periodStart, windowMs, type FiringRecord } from '../../src/rules/limits.ts';
 import { compileLogic } from '../../src/rules/logic/compile.ts';
-import { jsonLogic } from '../../src/rules/logic/operations.ts';
+import { jsonLogic, MULTIPLIERS } from '../../src/rules/logic/operations.ts';
 import type { Limit } from '../../src/rules/schema.ts';
 
 const DAY = 86_400_000;
@@ -146,6 +146,25 @@ describe('compiled JSON Logic', () => {
         return 'value' in actual && (Object.is(actual.value, expected.value) || JSON.stringify(actual.value) === JSON.stringify(expected.value));
       }),
       { seed: 2026, numRuns: 5000 },
+    );
+  });
+});
+
+describe('compiled multiplier', () => {
+  /** A context's multiplier source that answers from its arguments, so a wrong argument shows. */
+  const source = { multiplier: (currency: string, typeKey?: string) => currency.length * 10 + (typeKey === undefined ? 0.5 : typeKey.length) };
+  const key = fc.oneof(fc.constantFrom('xp', 'stars', 'message', '', '*', 'reaction_received'), hostile);
+
+  it('gives what json-logic-js gives for written keys and computed ones, with a zone source or none (fast-check, 2,000 cases)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(key, fc.constantFrom('x', 'y').map((v) => ({ var: v }))), { maxLength: 3 }), key, key, fc.boolean(), (args, x, y, zoned) => {
+        const data: Record<string | symbol, unknown> = { x, y, ...(zoned ? { [MULTIPLIERS]: source } : {}) };
+        const expr = { multiplier: args };
+        const expected = outcome(() => jsonLogic.apply(expr as never, data));
+        const actual = outcome(() => compileLogic(expr)(data));
+        expect(actual).toEqual(expected);
+      }),
+      { seed: 17, numRuns: 2000 },
     );
   });
 });

@@ -6,7 +6,7 @@
 import { charge, checkBuilt, checkJoin, coercible, counted, endEvaluation, startEvaluation, tooBig } from './budget.ts';
 import { compileIterating } from './iterate.ts';
 import { ITERATING_OPERATIONS, MAX_ELEMENTS } from './limits.ts';
-import { CUSTOM_OPERATIONS, jsonLogic, type Operation } from './operations.ts';
+import { CUSTOM_OPERATIONS, jsonLogic, multiplierOf, type Operation } from './operations.ts';
 import { FORBIDDEN_KEYS, readPath } from './var-path.ts';
 
 export type Compiled = (data: unknown) => unknown;
@@ -230,6 +230,11 @@ function compileFixed(op: string, parts: Compiled[]): Compiled {
         const absent = missing(d, Array.isArray(options) ? options : [options]);
         return (options as { length: number }).length - absent.length >= (need as number) ? [] : checkBuilt(absent);
       };
+  }
+  // Every rule paying by zone calls `multiplier` with written keys: they are text already.
+  if (op === 'multiplier' && (parts.length === 1 || parts.length === 2)) {
+    const [currency, typeKey] = parts.map((p) => constants.get(p));
+    if (typeof currency === 'string' && (parts.length === 1 || typeof typeKey === 'string')) return (data) => multiplierOf(data, currency, typeKey as string | undefined);
   }
   // Everything else: the registered function, called like json-logic-js calls it (data as `this`).
   const builtin = BUILTIN_FUNCTIONS[op];
