@@ -211,7 +211,7 @@ class Evaluator {
     this.current = item;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
     if (this.trace) this.traces.push(this.trace);
-    this.credited.length = 0;
+    if (this.credited.length > 0) this.credited.length = 0;
     const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, eventTime(event.occurred_at));
     if (depth === 0) {
       const signals = this.options.signals;

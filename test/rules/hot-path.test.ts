@@ -120,6 +120,8 @@ const expression = fc.letrec<{ node: unknown }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.constantFrom('x', 'y', 'z', 'list', 'missing').map((v) => ({ var: v })),
+    // Constant paths of two and three keys (walked without a loop), through nulls, strings and arrays.
+    fc.constantFrom('list.1', 'x.length', 'nest.a', 'nest.a.b', 'nest.a.c', 'nest.none.b', 'list.0.length', 'list.2.0', 'x.y.z').map((v) => ({ var: v })),
     // A computed fallback (or an argument past it) is evaluated even when the path is found.
     fc.tuple(fc.constantFrom('x', 'missing', 'list.1'), tie('node'), fc.option(tie('node'))).map(([v, fallback, extra]) => ({ var: extra === null ? [v, fallback] : [v, fallback, extra] })),
     hostile.filter((v) => !Array.isArray(v)),
@@ -139,7 +141,7 @@ describe('compiled JSON Logic', () => {
   it('gives what json-logic-js gives for arithmetic, var and custom operations of 0 to 6 arguments, used or not, on hostile values (fast-check, 5,000 cases)', () => {
     fc.assert(
       fc.property(expression, hostile, hostile, hostile, (expr, x, y, z) => {
-        const data = { x, y, z, list: [x, y, z] };
+        const data = { x, y, z, list: [x, y, z], nest: { a: { b: x, c: null }, none: null } };
         const expected = outcome(() => jsonLogic.apply(expr as never, data));
         const actual = outcome(() => compileLogic(expr)(data));
         if ('error' in expected) return 'error' in actual;
