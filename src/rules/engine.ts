@@ -524,7 +524,7 @@ class Evaluator {
   moveEffect(run: RuleRun, effect: CompiledEffect, index: number): EffectTrace | undefined {
     // The spec holds what the effect says in one shape for every rule (compiler.ts).
     const spec = run.rule.moves[index]!;
-    const currency = this.config.currencies.get(spec.currency)!;
+    const currency = spec.currency;
     const fromWho = spec.from;
     const toWho = spec.to;
     const from = fromWho ? this.memberOf(fromWho) : null;
