@@ -9,6 +9,7 @@ import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
 import { EvalContext, eventTime } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
+import { NO_AMOUNTS } from './limits.ts';
 import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
 import { cachedThreshold } from './levels.ts';
 import { renderTemplate } from './template.ts';
@@ -32,9 +33,8 @@ interface QueuedEvent {
   path: readonly string[];
 }
 
-/** The path of a root event, and the amounts of a firing that credited no capped currency: shared, frozen. */
+/** The path of a root event: shared, frozen. */
 const NO_PATH: readonly string[] = Object.freeze([]);
-const NO_AMOUNTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
 const NO_OPTIONS: EvaluateOptions = Object.freeze({});
 
 export function emptyPlan(): Plan {

@@ -45,24 +45,37 @@ function scopeSecond(per: Per, f: Scope): string {
   return per === 'actor_channel' ? `${f.channelId}` : per === 'actor_target' ? `${f.targetId}` : '';
 }
 
+/** The amounts of a firing that credited no capped currency (shared, never changed). */
+export const NO_AMOUNTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
 /**
- * The firings of one scope, in the order they were recorded: their times, and beside them the
- * amounts they credited (for caps; a firing that credited nothing capped shares one empty object).
- * Only these two are kept, not the firing records, so a long history holds two slots per firing.
- * While the times only grow (events evaluated in time order, history loaded ordered by time) a
- * window is found by binary search instead of a walk over the whole history; once one arrives out
- * of order, every question walks the list, as before.
+ * The firings of one scope, in the order they were recorded: their times, and the amounts they
+ * credited (for caps), kept only once some firing credited any. Only these are kept, not the
+ * firing records, so a long history holds one or two slots per firing. While the times only grow
+ * (events evaluated in time order, history loaded ordered by time) a window is found by binary
+ * search instead of a walk over the whole history, and a window that starts after the latest
+ * firing is answered from `latest` without reading the list at all (the usual case: a cooldown
+ * that has passed); once one arrives out of order, every question walks the list, as before.
  */
 class Firings {
   readonly times: number[] = [];
-  readonly amounts: Record<string, number>[] = [];
+  #amounts: Record<string, number>[] | undefined;
   sorted = true;
+  /** The time of the last firing recorded (the latest while sorted); -Infinity when none. */
+  latest = -Infinity;
 
   push(record: FiringRecord): void {
     const n = this.times.length;
-    if (!(record.at === record.at) || (n > 0 && !(record.at >= this.times[n - 1]!))) this.sorted = false;
+    if (!(record.at === record.at) || (n > 0 && !(record.at >= this.latest))) this.sorted = false;
     this.times.push(record.at);
-    this.amounts.push(record.amounts);
+    this.latest = record.at;
+    if (this.#amounts) this.#amounts.push(record.amounts);
+    else if (record.amounts !== NO_AMOUNTS) this.#amounts = [...new Array<Record<string, number>>(n).fill(NO_AMOUNTS), record.amounts];
+  }
+
+  /** What the i-th firing credited, by "actor.<currency>" / "target.<currency>". */
+  amountsAt(i: number): Record<string, number> {
+    return this.#amounts?.[i] ?? NO_AMOUNTS;
   }
 
   /** The first index whose time is above `t` (or at least `t` when `inclusive`); times sorted. */
@@ -85,6 +98,8 @@ class Firings {
 }
 
 const NONE = new Firings();
+/** No firing in a window (shared: callers only read it). */
+const NO_FIRINGS = Object.freeze({ count: 0, last: undefined });
 
 const DAY = 86_400_000;
 
@@ -215,6 +230,7 @@ export class LimitHistory {
   #inWindow(firings: Firings, at: number, window: number): { count: number; last: number | undefined } {
     const times = firings.times;
     if (firings.searchable(at)) {
+      if (!(firings.latest > at - window)) return NO_FIRINGS;
       const lo = firings.index(at - window, false);
       const hi = firings.index(at, false);
       return hi > lo ? { count: hi - lo, last: times[hi - 1] } : { count: 0, last: undefined };
@@ -235,13 +251,13 @@ export class LimitHistory {
   #capUsed(firings: Firings, limit: Extract<Limit, { kind: 'cap' }>, at: number): { used: number; remaining: number } {
     const start = periodStart(at, limit.period);
     const field = `${limit.per}.${limit.currency}`;
-    const { amounts, times } = firings;
+    const times = firings.times;
     let used = 0;
     if (firings.searchable(at) && start === start) {
       const hi = firings.index(at, false);
-      for (let i = firings.index(start, true); i < hi; i++) used += amounts[i]![field] ?? 0;
+      for (let i = firings.index(start, true); i < hi; i++) used += firings.amountsAt(i)[field] ?? 0;
     } else {
-      for (let i = 0; i < times.length; i++) if (times[i]! >= start && times[i]! <= at) used += amounts[i]![field] ?? 0;
+      for (let i = 0; i < times.length; i++) if (times[i]! >= start && times[i]! <= at) used += firings.amountsAt(i)[field] ?? 0;
     }
     return { used, remaining: Math.max(0, limit.max - used) };
   }
