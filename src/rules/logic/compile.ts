@@ -72,7 +72,7 @@ function compileVarRead(path: unknown, fallback: Compiled, scoped: boolean): Com
   return constantPathRead(parts, fallback);
 }
 
-/** A step of a constant path: undefined when the value cannot be read further (or at all). */
+/** Whether a step of a constant path read nothing usable: a missing key, or a function (never read). */
 const unreadable = (value: unknown) => value === undefined || typeof value === 'function';
 
 /**
