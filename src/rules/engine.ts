@@ -31,6 +31,8 @@ interface QueuedEvent {
   depth: number;
   /** Keys of the rules whose firing led to this event (never changed: chained events copy it). */
   path: readonly string[];
+  /** Event time in ms: a chained event happens when the event that led to it did, so it is not parsed again. */
+  at: number;
 }
 
 /** The path of a root event: shared, frozen. */
@@ -192,7 +194,7 @@ class Evaluator {
     readonly root: LakeEvent,
     readonly options: EvaluateOptions,
   ) {
-    this.queue = [{ event: root, depth: 0, path: NO_PATH }];
+    this.queue = [{ event: root, depth: 0, path: NO_PATH, at: eventTime(root.occurred_at) }];
     this.tracing = options.trace === true;
   }
 
@@ -207,12 +209,12 @@ class Evaluator {
   }
 
   step(item: QueuedEvent): void {
-    const { event, depth } = item;
+    const { event, depth, at } = item;
     this.current = item;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
     if (this.trace) this.traces.push(this.trace);
     if (this.credited.length > 0) this.credited.length = 0;
-    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, eventTime(event.occurred_at));
+    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, at);
     if (depth === 0) {
       const signals = this.options.signals;
       if (typeof signals?.ai_quality === 'number') ctx.ai_quality = signals.ai_quality;
@@ -311,7 +313,7 @@ class Evaluator {
       occurred_at: event.occurred_at,
       data,
     };
-    this.queue.push({ event: child, depth: depth + 1, path: via });
+    this.queue.push({ event: child, depth: depth + 1, path: via, at: this.current.at });
   }
 
   /** Records a positive move of a curved currency for the level check at the end of the step. */
