@@ -57,7 +57,8 @@ export interface MoveSpec {
   type: 'credit' | 'debit' | 'transfer';
   from: 'actor' | 'target' | undefined;
   to: 'actor' | 'target' | undefined;
-  currency: string;
+  /** The guild's currency it moves (references are checked before a rule is compiled). */
+  currency: CurrencyInfo;
   amount: Compiled;
   round: (x: number) => number;
   reason: string | undefined;
@@ -65,13 +66,13 @@ export interface MoveSpec {
 
 const ROUND = { trunc: Math.trunc, floor: Math.floor, ceil: Math.ceil, round: Math.round } as const;
 
-function moveSpec(effect: CompiledEffect): MoveSpec | undefined {
+function moveSpec(effect: CompiledEffect, currencies: ReadonlyMap<string, CurrencyInfo>): MoveSpec | undefined {
   if (effect.type !== 'credit' && effect.type !== 'debit' && effect.type !== 'transfer') return undefined;
   return {
     type: effect.type,
     from: effect.type === 'credit' ? undefined : effect.from,
     to: effect.type === 'debit' ? undefined : effect.to,
-    currency: effect.currency,
+    currency: currencies.get(effect.currency)!,
     amount: effect.compiledAmount!,
     round: ROUND[effect.round],
     reason: effect.reason,
@@ -178,7 +179,7 @@ export function checkReferences(rule: Rule, currencies: Set<string>, zones: Set<
   return problems;
 }
 
-export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, order: number): CompiledRule {
+export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, currencies: ReadonlyMap<string, CurrencyInfo>, order: number): CompiledRule {
   const channelSet = (ids: string[] | undefined, zoneKeys: string[] | undefined): Set<string> | undefined => {
     if (!ids && !zoneKeys) return undefined;
     const set = new Set(ids ?? []);
@@ -210,7 +211,7 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, or
     stopProcessing: rule.stop_processing === true,
     filter: triggerFilter(rule.trigger),
     name: rule.name,
-    moves: effects.map(moveSpec),
+    moves: effects.map((e) => moveSpec(e, currencies)),
   };
 }
 
@@ -297,7 +298,7 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
     else parsed.push({ stored, rule: result.rule });
   }
   parsed.sort((a, b) => byPriority(a.rule, b.rule));
-  const rules = parsed.map((p, i) => compileRule(p.stored, p.rule, zones, i));
+  const rules = parsed.map((p, i) => compileRule(p.stored, p.rule, zones, currencies, i));
   const byType = new Map<string, CompiledRule[]>();
   const index = new Map<string, { open: CompiledRule[]; byChannel: Map<string, CompiledRule[]> }>();
   const listened = new Set<string>();

@@ -82,14 +82,16 @@ export class EvalContext implements MultiplierSource {
    * it could not be had (JSON Logic then reads null, or the default in `{"var": ["ai_quality", d]}`).
    */
   ai_quality: number | undefined = undefined;
-  readonly chain: { depth: number; root_type: string };
-  readonly channel_type: string;
   #actor?: MemberView;
   #target?: MemberView | null;
   #time?: EvalContext['time'];
   #zone?: { key: string; name: string } | null;
+  #chain?: { depth: number; root_type: string };
+  #channelType?: string;
   readonly #config: CompiledConfig;
   readonly #state: EngineState;
+  readonly #depth: number;
+  readonly #rootType: string;
 
   constructor(
     readonly event: LakeEvent,
@@ -102,8 +104,18 @@ export class EvalContext implements MultiplierSource {
   ) {
     this.#config = config;
     this.#state = state;
-    this.chain = { depth, root_type: rootType };
-    this.channel_type = channelTypeOf(event.type, event.data);
+    this.#depth = depth;
+    this.#rootType = rootType;
+  }
+
+  // Like the members, time and zone, `chain` and `channel_type` are worked out when a rule first
+  // reads them: most events are evaluated by rules that read neither.
+  get chain(): { depth: number; root_type: string } {
+    return (this.#chain ??= { depth: this.#depth, root_type: this.#rootType });
+  }
+
+  get channel_type(): string {
+    return (this.#channelType ??= channelTypeOf(this.event.type, this.event.data));
   }
 
   /** The documented roots, the only keys a `var` path may read here (logic/var-path.ts). */
@@ -152,6 +164,8 @@ export class EvalContext implements MultiplierSource {
   }
 
   multiplier(currency: string, typeKey?: string): number {
+    // Without zones every multiplier is 1, and the channel type need not be worked out.
+    if (this.#config.zones.empty) return 1;
     return this.#config.zones.multiplier(this.event.channel_id, this.channel_type, currency, typeKey ?? this.event.type);
   }
 

@@ -9,6 +9,7 @@ import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
 import { EvalContext, eventTime } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
+import { NO_AMOUNTS } from './limits.ts';
 import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
 import { cachedThreshold } from './levels.ts';
 import { renderTemplate } from './template.ts';
@@ -30,18 +31,20 @@ interface QueuedEvent {
   depth: number;
   /** Keys of the rules whose firing led to this event (never changed: chained events copy it). */
   path: readonly string[];
+  /** Event time in ms: a chained event happens when the event that led to it did, so it is not parsed again. */
+  at: number;
 }
 
-/** The path of a root event, and the amounts of a firing that credited no capped currency: shared, frozen. */
+/** The path of a root event: shared, frozen. */
 const NO_PATH: readonly string[] = Object.freeze([]);
-const NO_AMOUNTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+const NO_OPTIONS: EvaluateOptions = Object.freeze({});
 
 export function emptyPlan(): Plan {
   return { postings: [], levels: [], firings: [], outbox: [], milestoneAwards: [] };
 }
 
 /** Evaluates one root event and its chain. */
-export function evaluate(config: CompiledConfig, state: EngineState, root: LakeEvent, options: EvaluateOptions = {}): Evaluation {
+export function evaluate(config: CompiledConfig, state: EngineState, root: LakeEvent, options: EvaluateOptions = NO_OPTIONS): Evaluation {
   return new Evaluator(config, state, root, options).run();
 }
 
@@ -191,7 +194,7 @@ class Evaluator {
     readonly root: LakeEvent,
     readonly options: EvaluateOptions,
   ) {
-    this.queue = [{ event: root, depth: 0, path: NO_PATH }];
+    this.queue = [{ event: root, depth: 0, path: NO_PATH, at: eventTime(root.occurred_at) }];
     this.tracing = options.trace === true;
   }
 
@@ -206,12 +209,12 @@ class Evaluator {
   }
 
   step(item: QueuedEvent): void {
-    const { event, depth } = item;
+    const { event, depth, at } = item;
     this.current = item;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
     if (this.trace) this.traces.push(this.trace);
-    if (this.credited.length > 0) this.credited = [];
-    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, eventTime(event.occurred_at));
+    if (this.credited.length > 0) this.credited.length = 0;
+    const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, at);
     if (depth === 0) {
       const signals = this.options.signals;
       if (typeof signals?.ai_quality === 'number') ctx.ai_quality = signals.ai_quality;
@@ -251,8 +254,10 @@ class Evaluator {
   checkLevels(ctx: EvalContext): void {
     const credited = this.credited;
     if (credited.length === 0) return;
-    this.credited = [];
-    for (const { userId, currency, wallet } of credited) {
+    // Nothing below marks a member credited (markCredited runs only after a rule), so the list is
+    // walked in place and emptied for the next check.
+    for (let i = 0; i < credited.length; i++) {
+      const { userId, currency, wallet } = credited[i]!;
       const curve = currency.level_curve!;
       const before = wallet.level ?? curve.start_level;
       const total = curve.based_on === 'balance' ? wallet.balance : wallet.lifetimeEarned;
@@ -272,6 +277,7 @@ class Evaluator {
         this.emit('level_up', userId, { currency: currency.key, level, previous_level: level - 1 }, this.current.path);
       }
     }
+    credited.length = 0;
   }
 
   /** Gives (and, in replace mode, takes) the roles a level earns. */
@@ -307,7 +313,7 @@ class Evaluator {
       occurred_at: event.occurred_at,
       data,
     };
-    this.queue.push({ event: child, depth: depth + 1, path: via });
+    this.queue.push({ event: child, depth: depth + 1, path: via, at: this.current.at });
   }
 
   /** Records a positive move of a curved currency for the level check at the end of the step. */
@@ -429,15 +435,14 @@ class Evaluator {
       const cycle = path.length > 0 && path.includes(rule.key);
       if (cycle) this.note(`cycle detected: ${[...path, rule.key].join(' → ')}`);
       const amounts = run.amounts ?? NO_AMOUNTS;
-      if (rule.limits.length > 0) {
-        this.state.limits.add({ ruleId: rule.id, at: ctx.at, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts }, rule.limits);
-      }
       // A firing that moved the ledger is already recorded by its transactions (rule, version,
       // event); rule_firings keeps every firing of a rule whose limits need history, and those
       // that did something else (outbox rows, internal events, awards). One that changed nothing
-      // leaves no trace.
+      // leaves no trace. The planned row is also the limit history's record (never changed after).
       if (rule.limits.length > 0 || (!run.undo && (run.produced || run.emits !== undefined))) {
-        this.plan.firings.push({ ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at });
+        const firing = { ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at };
+        if (rule.limits.length > 0) this.state.limits.add(firing, rule.limits);
+        this.plan.firings.push(firing);
       }
       if (run.credited) for (const c of run.credited) this.markCredited(c);
       if (run.emits) {
@@ -521,7 +526,7 @@ class Evaluator {
   moveEffect(run: RuleRun, effect: CompiledEffect, index: number): EffectTrace | undefined {
     // The spec holds what the effect says in one shape for every rule (compiler.ts).
     const spec = run.rule.moves[index]!;
-    const currency = this.config.currencies.get(spec.currency)!;
+    const currency = spec.currency;
     const fromWho = spec.from;
     const toWho = spec.to;
     const from = fromWho ? this.memberOf(fromWho) : null;

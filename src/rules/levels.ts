@@ -6,10 +6,16 @@ import { thresholdFor, type LevelCurve } from '../ledger/currency.ts';
 /** Thresholds per curve object, by level (a compiled config keeps its curves for its lifetime). */
 const thresholds = new WeakMap<LevelCurve, number[]>();
 
+/** The curve asked about last and its thresholds: a guild's rules credit one curved currency or two. */
+let lastCurve: LevelCurve | undefined;
+let lastThresholds: number[] = [];
+
 /** thresholdFor(curve, level), computed once per curve and level. */
 export function cachedThreshold(curve: LevelCurve, level: number): number {
-  let byLevel = thresholds.get(curve);
+  let byLevel = curve === lastCurve ? lastThresholds : thresholds.get(curve);
   if (!byLevel) thresholds.set(curve, (byLevel = []));
+  lastCurve = curve;
+  lastThresholds = byLevel;
   // Only whole levels in a sane range are cached; anything else is computed as it comes.
   if (!(Number.isInteger(level) && level >= 0 && level <= 10_000)) return thresholdFor(curve, level);
   let value = byLevel[level];

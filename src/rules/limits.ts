@@ -45,22 +45,37 @@ function scopeSecond(per: Per, f: Scope): string {
   return per === 'actor_channel' ? `${f.channelId}` : per === 'actor_target' ? `${f.targetId}` : '';
 }
 
+/** The amounts of a firing that credited no capped currency (shared, never changed). */
+export const NO_AMOUNTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
 /**
- * The firings of one scope, in the order they were recorded, with their times beside them. While
- * the times only grow (events evaluated in time order, history loaded ordered by time) a window is
- * found by binary search instead of a walk over the whole history; once one arrives out of order,
- * every question walks the list, as before.
+ * The firings of one scope, in the order they were recorded: their times, and the amounts they
+ * credited (for caps), kept only once some firing credited any. Only these are kept, not the
+ * firing records, so a long history holds one or two slots per firing. While the times only grow
+ * (events evaluated in time order, history loaded ordered by time) a window is found by binary
+ * search instead of a walk over the whole history, and a window that starts after the latest
+ * firing is answered from `latest` without reading the list at all (the usual case: a cooldown
+ * that has passed); once one arrives out of order, every question walks the list, as before.
  */
 class Firings {
-  readonly records: FiringRecord[] = [];
   readonly times: number[] = [];
+  #amounts: Record<string, number>[] | undefined;
   sorted = true;
+  /** The time of the last firing recorded (the latest while sorted); -Infinity when none. */
+  latest = -Infinity;
 
   push(record: FiringRecord): void {
     const n = this.times.length;
-    if (!(record.at === record.at) || (n > 0 && !(record.at >= this.times[n - 1]!))) this.sorted = false;
-    this.records.push(record);
+    if (!(record.at === record.at) || (n > 0 && !(record.at >= this.latest))) this.sorted = false;
     this.times.push(record.at);
+    this.latest = record.at;
+    if (this.#amounts) this.#amounts.push(record.amounts);
+    else if (record.amounts !== NO_AMOUNTS) this.#amounts = [...new Array<Record<string, number>>(n).fill(NO_AMOUNTS), record.amounts];
+  }
+
+  /** What the i-th firing credited, by "actor.<currency>" / "target.<currency>". */
+  amountsAt(i: number): Record<string, number> {
+    return this.#amounts?.[i] ?? NO_AMOUNTS;
   }
 
   /** The first index whose time is above `t` (or at least `t` when `inclusive`); times sorted. */
@@ -83,6 +98,8 @@ class Firings {
 }
 
 const NONE = new Firings();
+/** No firing in a window (shared: callers only read it). */
+const NO_FIRINGS = Object.freeze({ count: 0, last: undefined });
 
 const DAY = 86_400_000;
 
@@ -112,9 +129,42 @@ export interface LimitCheck {
   remaining?: number;
 }
 
+/** Limit scopes by position, so a rule's tables are an array indexed by scope, not a map. */
+const PERS: readonly Per[] = ['actor', 'actor_channel', 'actor_target', 'guild', 'target'];
+const perIndex = (per: Per): number => PERS.indexOf(per);
+
+/**
+ * The firings of one rule under one scope kind, by the scope's key parts. One-part scopes (second
+ * part empty) are found with one map lookup. Pairs are filed by their second part first: for
+ * actor_channel that is the channel, of which a guild has few, so the outer map and the per-channel
+ * maps stay in the CPU's cache while members vary (actor_target is symmetric either way).
+ */
+class ScopeTable {
+  readonly #single = new Map<string, Firings>();
+  readonly #pairs = new Map<string, Map<string, Firings>>();
+
+  get(first: string, second: string): Firings | undefined {
+    return second === '' ? this.#single.get(first) : this.#pairs.get(second)?.get(first);
+  }
+
+  getOrCreate(first: string, second: string): Firings {
+    let firings: Firings | undefined;
+    if (second === '') {
+      firings = this.#single.get(first);
+      if (!firings) this.#single.set(first, (firings = new Firings()));
+      return firings;
+    }
+    let byFirst = this.#pairs.get(second);
+    if (!byFirst) this.#pairs.set(second, (byFirst = new Map()));
+    firings = byFirst.get(first);
+    if (!firings) byFirst.set(first, (firings = new Firings()));
+    return firings;
+  }
+}
+
 export class LimitHistory {
-  /** Rule id → scope kind → first part of the scope key → second part → firings. */
-  readonly #firings = new Map<number, Map<Per, Map<string, Map<string, Firings>>>>();
+  /** Rule id → scope kind (by its index in PERS) → firings by scope key. */
+  readonly #firings = new Map<number, (ScopeTable | undefined)[]>();
 
   /**
    * The firings the last check found, and whose: a rule that passes its limit check is recorded
@@ -136,28 +186,22 @@ export class LimitHistory {
       }
     }
     let byPer = this.#firings.get(record.ruleId);
-    if (!byPer) this.#firings.set(record.ruleId, (byPer = new Map()));
+    if (!byPer) this.#firings.set(record.ruleId, (byPer = []));
     for (let i = 0; i < limits.length; i++) {
       const per = limits[i]!.per as Per;
       let seen = false;
       for (let j = 0; j < i && !seen; j++) seen = limits[j]!.per === per;
       if (seen) continue;
-      let byFirst = byPer.get(per);
-      if (!byFirst) byPer.set(per, (byFirst = new Map()));
-      const first = scopeFirst(per, record);
-      let bySecond = byFirst.get(first);
-      if (!bySecond) byFirst.set(first, (bySecond = new Map()));
-      const second = scopeSecond(per, record);
-      let firings = bySecond.get(second);
-      if (!firings) bySecond.set(second, (firings = new Firings()));
-      firings.push(record);
+      const index = perIndex(per);
+      const table = (byPer[index] ??= new ScopeTable());
+      table.getOrCreate(scopeFirst(per, record), scopeSecond(per, record)).push(record);
     }
   }
 
   #list(ruleId: number, per: Per, f: Scope): Firings {
     const first = scopeFirst(per, f);
     const second = scopeSecond(per, f);
-    const firings = this.#firings.get(ruleId)?.get(per)?.get(first)?.get(second) ?? NONE;
+    const firings = this.#firings.get(ruleId)?.[perIndex(per)]?.get(first, second) ?? NONE;
     this.#lastRule = ruleId;
     this.#lastPer = per;
     this.#lastFirst = first;
@@ -186,6 +230,7 @@ export class LimitHistory {
   #inWindow(firings: Firings, at: number, window: number): { count: number; last: number | undefined } {
     const times = firings.times;
     if (firings.searchable(at)) {
+      if (!(firings.latest > at - window)) return NO_FIRINGS;
       const lo = firings.index(at - window, false);
       const hi = firings.index(at, false);
       return hi > lo ? { count: hi - lo, last: times[hi - 1] } : { count: 0, last: undefined };
@@ -206,13 +251,13 @@ export class LimitHistory {
   #capUsed(firings: Firings, limit: Extract<Limit, { kind: 'cap' }>, at: number): { used: number; remaining: number } {
     const start = periodStart(at, limit.period);
     const field = `${limit.per}.${limit.currency}`;
-    const { records, times } = firings;
+    const times = firings.times;
     let used = 0;
     if (firings.searchable(at) && start === start) {
       const hi = firings.index(at, false);
-      for (let i = firings.index(start, true); i < hi; i++) used += records[i]!.amounts[field] ?? 0;
+      for (let i = firings.index(start, true); i < hi; i++) used += firings.amountsAt(i)[field] ?? 0;
     } else {
-      for (let i = 0; i < records.length; i++) if (times[i]! >= start && times[i]! <= at) used += records[i]!.amounts[field] ?? 0;
+      for (let i = 0; i < times.length; i++) if (times[i]! >= start && times[i]! <= at) used += firings.amountsAt(i)[field] ?? 0;
     }
     return { used, remaining: Math.max(0, limit.max - used) };
   }

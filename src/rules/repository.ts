@@ -99,7 +99,8 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
   const refs = checkReferences(rule, new Set(guildCurrencies.map((c) => c.key)), new Set(guildZones.map((z) => z.key)));
   if (refs.length > 0) return { ok: false, problems: refs };
   const zoneIndex = new ZoneIndex(guildZones);
-  const compiled = compileRule({ id: 0, version: 0, document }, rule, zoneIndex, 0);
+  const currencies = new Map(guildCurrencies.map((c) => [c.key, c]));
+  const compiled = compileRule({ id: 0, version: 0, document }, rule, zoneIndex, currencies, 0);
   const config = {
     guildId,
     version: 0,
@@ -107,7 +108,7 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     byType: new Map(),
     index: new Map(),
     zones: zoneIndex,
-    currencies: new Map(guildCurrencies.map((c) => [c.key, c])),
+    currencies,
     currencyById: new Map(guildCurrencies.map((c) => [c.id, c])),
     problems: [],
     moduleOff: [],

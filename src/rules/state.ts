@@ -27,13 +27,29 @@ export const ANNOUNCED_EVENTS: ReadonlySet<string> = new Set(['level_up', 'miles
 /** Wallets by member, then currency id: two map lookups, no key strings on the hot path. */
 export class WalletTable<W extends WalletView = WalletView> {
   readonly #byMember = new Map<string, Map<number, W>>();
+  /**
+   * The member looked up last: an event's effects ask for the same member's wallets one after
+   * another (XP then Stars), so that member's map is kept at hand.
+   */
+  #lastUser: string | undefined;
+  #lastMember: Map<number, W> | undefined;
+
+  #member(userId: string): Map<number, W> | undefined {
+    if (userId === this.#lastUser) return this.#lastMember;
+    const member = this.#byMember.get(userId);
+    if (member) {
+      this.#lastUser = userId;
+      this.#lastMember = member;
+    }
+    return member;
+  }
 
   get(userId: string, currencyId: number): W | undefined {
-    return this.#byMember.get(userId)?.get(currencyId);
+    return this.#member(userId)?.get(currencyId);
   }
 
   set(userId: string, currencyId: number, wallet: W): void {
-    let member = this.#byMember.get(userId);
+    let member = this.#member(userId);
     if (!member) {
       member = new Map();
       this.#byMember.set(userId, member);

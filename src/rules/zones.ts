@@ -43,6 +43,11 @@ export class ZoneIndex {
     }
   }
 
+  /** No zones at all: every multiplier is 1, every zone null. */
+  get empty(): boolean {
+    return this.byKey.size === 0;
+  }
+
   zoneOf(channelId: string | null): Zone | undefined {
     return channelId ? this.#byChannel.get(channelId) : undefined;
   }

@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventTime } from '../../src/rules/context.ts';
-import { LimitHistory, periodStart, windowMs, type FiringRecord } from '../../src/rules/limits.ts';
+import { LimitHistory, NO_AMOUNTS, periodStart, windowMs, type FiringRecord } from '../../src/rules/limits.ts';
 import { compileLogic } from '../../src/rules/logic/compile.ts';
-import { jsonLogic } from '../../src/rules/logic/operations.ts';
+import { jsonLogic, MULTIPLIERS } from '../../src/rules/logic/operations.ts';
 import type { Limit } from '../../src/rules/schema.ts';
 
 const DAY = 86_400_000;
@@ -73,7 +73,7 @@ describe('limit history', () => {
     scope: fc.integer({ min: 0, max: SCOPES.length - 1 }),
     // Mostly forward in time, sometimes late, now and then not a time at all.
     step: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 40_000_000 }) }, { weight: 1, arbitrary: fc.integer({ min: -90_000_000, max: -1 }) }, { weight: 1, arbitrary: fc.constant(Number.NaN) }),
-    amount: fc.integer({ min: 0, max: 20 }),
+    amount: fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 20 }) }),
   });
 
   it('answers every check as a walk over all firings would, in order or not (fast-check, 500 histories)', () => {
@@ -84,7 +84,9 @@ describe('limit history', () => {
         let clock = T0;
         for (const s of steps) {
           const at = Number.isNaN(s.step) ? Number.NaN : (clock += s.step);
-          const record: FiringRecord = { ruleId: s.rule, at, ...SCOPES[s.scope]!, amounts: { 'actor.xp': s.amount, 'target.xp': s.amount + 1 } };
+          // A firing that credited nothing capped carries the engine's shared empty amounts.
+          const amounts = s.amount === 0 ? NO_AMOUNTS : { 'actor.xp': s.amount, 'target.xp': s.amount + 1 };
+          const record: FiringRecord = { ruleId: s.rule, at, ...SCOPES[s.scope]!, amounts };
           history.add(record, limits);
           all.push(record);
         }
@@ -120,6 +122,8 @@ const expression = fc.letrec<{ node: unknown }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.constantFrom('x', 'y', 'z', 'list', 'missing').map((v) => ({ var: v })),
+    // Constant paths of two and three keys (walked without a loop), through nulls, strings and arrays.
+    fc.constantFrom('list.1', 'x.length', 'nest.a', 'nest.a.b', 'nest.a.c', 'nest.none.b', 'list.0.length', 'list.2.0', 'x.y.z').map((v) => ({ var: v })),
     // A computed fallback (or an argument past it) is evaluated even when the path is found.
     fc.tuple(fc.constantFrom('x', 'missing', 'list.1'), tie('node'), fc.option(tie('node'))).map(([v, fallback, extra]) => ({ var: extra === null ? [v, fallback] : [v, fallback, extra] })),
     hostile.filter((v) => !Array.isArray(v)),
@@ -139,13 +143,32 @@ describe('compiled JSON Logic', () => {
   it('gives what json-logic-js gives for arithmetic, var and custom operations of 0 to 6 arguments, used or not, on hostile values (fast-check, 5,000 cases)', () => {
     fc.assert(
       fc.property(expression, hostile, hostile, hostile, (expr, x, y, z) => {
-        const data = { x, y, z, list: [x, y, z] };
+        const data = { x, y, z, list: [x, y, z], nest: { a: { b: x, c: null }, none: null } };
         const expected = outcome(() => jsonLogic.apply(expr as never, data));
         const actual = outcome(() => compileLogic(expr)(data));
         if ('error' in expected) return 'error' in actual;
         return 'value' in actual && (Object.is(actual.value, expected.value) || JSON.stringify(actual.value) === JSON.stringify(expected.value));
       }),
       { seed: 2026, numRuns: 5000 },
+    );
+  });
+});
+
+describe('compiled multiplier', () => {
+  /** A context's multiplier source that answers from its arguments, so a wrong argument shows. */
+  const source = { multiplier: (currency: string, typeKey?: string) => currency.length * 10 + (typeKey === undefined ? 0.5 : typeKey.length) };
+  const key = fc.oneof(fc.constantFrom('xp', 'stars', 'message', '', '*', 'reaction_received'), hostile);
+
+  it('gives what json-logic-js gives for written keys and computed ones, with a zone source or none (fast-check, 2,000 cases)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(key, fc.constantFrom('x', 'y').map((v) => ({ var: v }))), { maxLength: 3 }), key, key, fc.boolean(), (args, x, y, zoned) => {
+        const data: Record<string | symbol, unknown> = { x, y, ...(zoned ? { [MULTIPLIERS]: source } : {}) };
+        const expr = { multiplier: args };
+        const expected = outcome(() => jsonLogic.apply(expr as never, data));
+        const actual = outcome(() => compileLogic(expr)(data));
+        expect(actual).toEqual(expected);
+      }),
+      { seed: 17, numRuns: 2000 },
     );
   });
 });

@@ -6,7 +6,7 @@
 import { charge, checkBuilt, checkJoin, coercible, counted, endEvaluation, startEvaluation, tooBig } from './budget.ts';
 import { compileIterating } from './iterate.ts';
 import { ITERATING_OPERATIONS, MAX_ELEMENTS } from './limits.ts';
-import { CUSTOM_OPERATIONS, jsonLogic, type Operation } from './operations.ts';
+import { CUSTOM_OPERATIONS, jsonLogic, multiplierOf, type Operation } from './operations.ts';
 import { FORBIDDEN_KEYS, readPath } from './var-path.ts';
 
 export type Compiled = (data: unknown) => unknown;
@@ -69,13 +69,42 @@ function compileVarRead(path: unknown, fallback: Compiled, scoped: boolean): Com
   if (path === undefined || path === '' || path === null) return (data) => data;
   const parts = String(path).split('.');
   if (parts.some((part) => FORBIDDEN_KEYS.has(part))) return (data) => orNull(fallback(data));
-  if (parts.length === 1) {
-    const key = parts[0]!;
-    return (data) => {
-      if (data === null || data === undefined) return orNull(fallback(data));
-      const value = (data as Record<string, unknown>)[key];
-      return value === undefined || typeof value === 'function' ? orNull(fallback(data)) : value;
-    };
+  return constantPathRead(parts, fallback);
+}
+
+/** Whether a step of a constant path read nothing usable: a missing key, or a function (never read). */
+const unreadable = (value: unknown) => value === undefined || typeof value === 'function';
+
+/**
+ * The walk of a constant path. Paths of one to three keys (`event.data.length`, `vars.xp`: nearly
+ * every path a rule writes) are walked without a loop over the keys; longer ones loop. Each step is
+ * the loop's: a null or undefined value stops the walk, a missing key or a function reads nothing.
+ */
+function constantPathRead(parts: string[], fallback: Compiled): Compiled {
+  const [k0, k1, k2] = parts as [string, string, string];
+  const read = (data: unknown, from: unknown, key: string) => {
+    const value = (from as Record<string, unknown>)[key];
+    return unreadable(value) ? orNull(fallback(data)) : value;
+  };
+  switch (parts.length) {
+    case 1:
+      return (data) => (data === null || data === undefined ? orNull(fallback(data)) : read(data, data, k0));
+    case 2:
+      return (data) => {
+        if (data === null || data === undefined) return orNull(fallback(data));
+        const first = (data as Record<string, unknown>)[k0];
+        if (first === null || unreadable(first)) return orNull(fallback(data));
+        return read(data, first, k1);
+      };
+    case 3:
+      return (data) => {
+        if (data === null || data === undefined) return orNull(fallback(data));
+        const first = (data as Record<string, unknown>)[k0];
+        if (first === null || unreadable(first)) return orNull(fallback(data));
+        const second = (first as Record<string, unknown>)[k1];
+        if (second === null || unreadable(second)) return orNull(fallback(data));
+        return read(data, second, k2);
+      };
   }
   return (data) => {
     let current: unknown = data;
@@ -230,6 +259,11 @@ function compileFixed(op: string, parts: Compiled[]): Compiled {
         const absent = missing(d, Array.isArray(options) ? options : [options]);
         return (options as { length: number }).length - absent.length >= (need as number) ? [] : checkBuilt(absent);
       };
+  }
+  // Every rule paying by zone calls `multiplier` with written keys: they are text already.
+  if (op === 'multiplier' && (parts.length === 1 || parts.length === 2)) {
+    const [currency, typeKey] = parts.map((p) => constants.get(p));
+    if (typeof currency === 'string' && (parts.length === 1 || typeof typeKey === 'string')) return (data) => multiplierOf(data, currency, typeKey as string | undefined);
   }
   // Everything else: the registered function, called like json-logic-js calls it (data as `this`).
   const builtin = BUILTIN_FUNCTIONS[op];

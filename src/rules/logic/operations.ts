@@ -31,6 +31,12 @@ export interface MultiplierSource {
   multiplier(currency: string, typeKey?: string): number;
 }
 
+/** `multiplier` once its arguments are text: 1 when the data is not an evaluation context. */
+export function multiplierOf(data: unknown, currency: string, typeKey: string | undefined): number {
+  const source = (data as { [MULTIPLIERS]?: MultiplierSource } | null | undefined)?.[MULTIPLIERS];
+  return source ? source.multiplier(currency, typeKey) : 1;
+}
+
 /** FNV-1a of a string: a stable, well-spread 32-bit hash. */
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -64,8 +70,7 @@ export const CUSTOM_OPERATIONS: Record<string, Operation> = {
   },
   /** The zone multiplier for a currency (and an event-type key, default the event's type). */
   multiplier(this: unknown, currency, typeKey) {
-    const source = (this as { [MULTIPLIERS]?: MultiplierSource } | null)?.[MULTIPLIERS];
-    return source ? source.multiplier(String(currency), typeKey === undefined || typeKey === null ? undefined : String(typeKey)) : 1;
+    return multiplierOf(this, String(currency), typeKey === undefined || typeKey === null ? undefined : String(typeKey));
   },
 };
 
