@@ -21,6 +21,7 @@ import { benchTickets } from './tickets.bench.ts';
 import { benchOnboarding } from './onboarding.bench.ts';
 import { benchFaq } from './faq.bench.ts';
 import { benchRetention } from './retention.bench.ts';
+import { benchPrivacy } from './privacy.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -44,6 +45,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   faq: { run: benchFaq, database: true },
   cluster: { run: benchCluster, database: true },
   retention: { run: benchRetention, database: true },
+  privacy: { run: benchPrivacy, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

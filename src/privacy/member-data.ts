@@ -77,17 +77,24 @@ export const QUOTING_COLUMNS: readonly { table: string; column: string; json: bo
 
 const ident = (name: string) => sql.raw(`"${name.replace(/"/g, '""')}"`);
 
-/** Everything the database holds that names the member, table by table (rows as JSON). */
-export async function memberRows(exec: Executor, guildId: string, userId: string): Promise<Record<string, unknown[]>> {
+/**
+ * Everything the database holds that names the member, table by table (rows as JSON); `except`:
+ * tables the caller carries otherwise (the export's own sections).
+ */
+export async function memberRows(exec: Executor, guildId: string, userId: string, except: readonly string[] = []): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   const byTable = new Map<string, Set<string>>();
-  for (const t of MEMBER_TABLES) for (const c of t.idColumns) (byTable.get(t.table) ?? byTable.set(t.table, new Set()).get(t.table)!).add(c);
+  for (const t of MEMBER_TABLES) {
+    if (except.includes(t.table)) continue;
+    for (const c of t.idColumns) (byTable.get(t.table) ?? byTable.set(t.table, new Set()).get(t.table)!).add(c);
+  }
   for (const [table, columns] of byTable) {
     const match = sql.join([...columns].map((c) => sql`${ident(c)} = ${userId}`), sql` OR `);
     const rows = await queryRows<{ row: unknown }>(exec, sql`SELECT to_jsonb(x) AS row FROM ${ident(table)} x WHERE guild_id = ${guildId} AND (${match})`);
     if (rows.length > 0) out[table] = rows.map((r) => r.row);
   }
   for (const { table, column } of QUOTING_COLUMNS) {
+    if (except.includes(table)) continue;
     const rows = await queryRows<{ row: unknown }>(exec, sql`SELECT to_jsonb(x) AS row FROM ${ident(table)} x WHERE guild_id = ${guildId} AND ${ident(column)}::text LIKE ${`%${userId}%`}`);
     if (rows.length > 0) (out[table] ??= []).push(...rows.map((r) => r.row));
   }

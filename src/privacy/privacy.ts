@@ -18,9 +18,12 @@ export interface MemberExport {
   milestones: { milestone: string; name: string; earned_at: string }[];
   /** The events Cairn keeps about them (metadata, never message content). */
   events: { id: string; type: string; occurred_at: string; channel_id: string | null; target_id: string | null; data: unknown }[];
-  /** Every row in the database that names them, table by table. */
+  /** Every other row in the database that names them, table by table (SECTION_TABLES are the sections above). */
   tables: Record<string, unknown[]>;
 }
+
+/** Tables the export's sections carry whole, left out of `tables`. */
+export const SECTION_TABLES = { members: 'profile', wallets: 'balances', transactions: 'transactions', member_milestones: 'milestones', lake_events: 'events' } as const;
 
 export async function exportMember(exec: Executor, guildId: string, userId: string, now: Date): Promise<MemberExport> {
   const [profile] = await queryRows<{ row: Record<string, unknown> }>(exec, sql`SELECT to_jsonb(m) AS row FROM members m WHERE guild_id = ${guildId} AND user_id = ${userId}`);
@@ -36,7 +39,7 @@ export async function exportMember(exec: Executor, guildId: string, userId: stri
     WHERE mm.guild_id = ${guildId} AND mm.user_id = ${userId} ORDER BY mm.earned_at`);
   const events = await queryRows<MemberExport['events'][number]>(exec, sql`
     SELECT id::text, type, occurred_at, channel_id::text, target_id::text, data FROM lake_events
-    WHERE guild_id = ${guildId} AND (actor_id = ${userId} OR target_id = ${userId}) ORDER BY occurred_at, id`);
+    WHERE guild_id = ${guildId} AND (actor_id = ${userId} OR target_id = ${userId} OR strpos(data::text, ${userId}) > 0) ORDER BY occurred_at, id`);
   const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
   return {
     format: 'cairn-member-export/1',
@@ -48,7 +51,7 @@ export async function exportMember(exec: Executor, guildId: string, userId: stri
     transactions: transactions.map((t) => ({ ...t, at: iso(t.at) })),
     milestones: milestones.map((m) => ({ ...m, earned_at: iso(m.earned_at) })),
     events: events.map((e) => ({ ...e, occurred_at: iso(e.occurred_at) })),
-    tables: await memberRows(exec, guildId, userId),
+    tables: await memberRows(exec, guildId, userId, Object.keys(SECTION_TABLES)),
   };
 }
 

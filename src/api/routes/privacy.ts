@@ -40,7 +40,7 @@ export function privacyRoutes() {
     const { userId } = parseWith(UserId, { userId: c.req.param('userId') }, 'URL');
     const services = c.get('services');
     const document = await exportMember(services.database.db, guildOf(c), userId, services.clock.now());
-    if (Object.keys(document.tables).length === 0) throw new ApiError('not_found', `Cairn holds nothing about member ${userId} in this guild`);
+    if (document.profile === null && document.events.length === 0 && document.balances.length === 0 && Object.keys(document.tables).length === 0) throw new ApiError('not_found', `Cairn holds nothing about member ${userId} in this guild`);
     return c.json(document);
   });
 
