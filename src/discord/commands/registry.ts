@@ -9,6 +9,7 @@ import { grant } from './grant.ts';
 import { leaderboard } from './leaderboard.ts';
 import { milestones } from './milestones.ts';
 import { onboarding } from './onboarding.ts';
+import { privacy } from './privacy.ts';
 import { profile } from './profile.ts';
 import { season } from './season.ts';
 import { settings } from './settings.ts';
@@ -16,7 +17,7 @@ import { shop } from './shop.ts';
 import { why } from './why.ts';
 import { ticket } from '../tickets/command.ts';
 
-export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config, ticket, onboarding, faq];
+export const COMMANDS: readonly SlashCommand[] = [profile, leaderboard, milestones, why, shop, buy, award, season, audit, settings, grant, config, ticket, onboarding, faq, privacy];
 
 export function commandNamed(name: string, commands: readonly SlashCommand[] = COMMANDS): SlashCommand | undefined {
   return commands.find((c) => c.data.name === name);

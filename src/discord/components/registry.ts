@@ -3,5 +3,6 @@ import { questionnaireComponent } from '../onboarding/questionnaire-component.ts
 import type { ComponentHandler } from './component.ts';
 import { ticketComponents } from '../tickets/component-handler.ts';
 import { faqComponents } from './faq.ts';
+import { privacyComponents } from './privacy.ts';
 
-export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [ticketComponents, questionnaireComponent, faqComponents];
+export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [ticketComponents, questionnaireComponent, faqComponents, privacyComponents];

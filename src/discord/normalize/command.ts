@@ -39,6 +39,8 @@ export function normalizeCommand(data: unknown): Normalized {
   if (!i.data) return { ok: false, problems: ['data: is required for an application command'] };
   if ((i.data.type ?? CHAT_INPUT) !== CHAT_INPUT) return skip('context-menu command');
   if (!i.guild_id || !i.member) return skip('command outside a guild');
+  // Asking for one's data or its erasure is not activity to keep (or to reward).
+  if (i.data.name === 'privacy') return skip('privacy request');
   const path = [i.data.name];
   let options = i.data.options;
   while (options.length === 1 && (options[0]!.type === SUB_COMMAND || options[0]!.type === SUB_COMMAND_GROUP)) {
