@@ -45,12 +45,12 @@ export interface LateWrites {
   add(write: Promise<unknown>): void;
 }
 
-/** Collects a batch's late writes; `settled()` is the first failure among them, in the order they were sent. */
+/** Collects a batch's late writes; `firstFailure()` is the first failure among them, in the order they were sent. */
 class LateWriteList implements LateWrites {
   readonly #writes: Promise<unknown>[] = [];
 
   add(write: Promise<unknown>): void {
-    // Handled from now on: a failure is read by settled(), not reported as an unhandled rejection.
+    // Handled from now on: a failure is read by firstFailure(), not reported as an unhandled rejection.
     write.catch(() => {});
     this.#writes.push(write);
   }
