@@ -1,6 +1,7 @@
 // The Discord bot: a discord.js client whose gateway events become LakeEvents (in micro-batches
 // through the ingest pipeline), slash commands, voice sessions, the members table, and the outbox
 // dispatcher that sends the engine's side effects, and the directory of channel, role and guild names. start() logs in; stop() shuts down gracefully.
+import { InviteTracker } from './invites.ts';
 import { GuildScheduledEventStatus, Routes, type APIGatewayBotInfo, type Client, type ClientOptions } from 'discord.js';
 import type { AiService } from '../ai/ai-service.ts';
 import { systemClock, type Clock } from '../app/clock.ts';
@@ -178,6 +179,7 @@ export class DiscordBot {
       guildCommands: this.guildCommands,
       ai: options.ai,
       outbox: this.outbox,
+      invites: new InviteTracker(this.client.rest, db, logger.child({ part: 'invites' }), (guildId) => Boolean(this.client.guilds.cache.get(guildId)?.vanityURLCode)),
     };
     this.#host = new ListenerHost(context, LISTENERS);
   }

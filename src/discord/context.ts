@@ -1,4 +1,5 @@
 // What listeners work with: the client, the services of the data path, and the bot's own parts.
+import type { InviteTracker } from './invites.ts';
 import type { Client } from 'discord.js';
 import type { AiService } from '../ai/ai-service.ts';
 import type { Clock } from '../app/clock.ts';
@@ -29,6 +30,8 @@ export interface BotContext {
   /** Gateway events on their way to the lake, in micro-batches. */
   readonly events: EventBatcher;
   readonly members: MemberSync;
+  /** Which invite each member joined with (absent in tests that do not need it). */
+  readonly invites?: InviteTracker | undefined;
   /** Channel, role and guild names for the panel (written in bulk). */
   readonly directory: DirectorySync;
   readonly voice: VoiceSessions;

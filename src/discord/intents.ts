@@ -10,6 +10,8 @@ export const BASE_INTENTS = [
   GatewayIntentBits.GuildMessageReactions,
   GatewayIntentBits.GuildVoiceStates,
   GatewayIntentBits.GuildScheduledEvents,
+  // INVITE_CREATE and INVITE_DELETE: which invite a member joined with (discord/invites.ts).
+  GatewayIntentBits.GuildInvites,
 ] as const;
 
 const PRIVILEGED: Record<string, GatewayIntentBits> = {

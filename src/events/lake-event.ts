@@ -68,8 +68,22 @@ export const EventDataSchemas = {
     duration_seconds: durationSeconds,
     started_at: z.iso.datetime({ offset: true }).optional(),
   }),
-  member_join: z.object({ joined_at: z.iso.datetime({ offset: true }).optional() }),
-  member_leave: z.object({ joined_at: z.iso.datetime({ offset: true }).optional() }),
+  member_join: z.object({
+    joined_at: z.iso.datetime({ offset: true }).optional(),
+    /** How they joined: an invite (`invite_code`, its creator `inviter_id`), the vanity URL, or not known (no Manage Server permission, an invite Cairn did not see). */
+    invite: z.enum(['code', 'vanity', 'unknown']).optional(),
+    invite_code: z.string().min(1).max(32).nullable().optional(),
+    inviter_id: Snowflake.nullable().optional(),
+    /** Days since the account was created (from its id): a young account is how a fake invite usually looks. */
+    account_age_days: z.number().int().min(0).max(100_000).optional(),
+  }),
+  member_leave: z.object({
+    joined_at: z.iso.datetime({ offset: true }).optional(),
+    /** Whole days between the join and the leave, when the join is known. */
+    member_days: z.number().int().min(0).max(100_000).optional(),
+    /** Who invited them, as their join said: a rule may take an invite reward back. */
+    inviter_id: Snowflake.nullable().optional(),
+  }),
   scheduled_event_attend: z.object({
     scheduled_event_id: Snowflake,
     minutes_present: boundedNumber(0, MAX_DURATION_MINUTES),

@@ -35,6 +35,9 @@ export const MEMBER_TABLES: readonly MemberTable[] = [
   { table: 'event_counters_daily', idColumns: ['user_id'], erasure: 'delete' },
   { table: 'event_counters_total', idColumns: ['user_id'], erasure: 'delete' },
   { table: 'command_uses', idColumns: ['user_id'], erasure: 'delete' },
+  { table: 'member_invites', idColumns: ['user_id'], erasure: 'delete' },
+  // Members they invited keep their row; the inviter is unnamed (the inviters' counts stay).
+  { table: 'member_invites', idColumns: ['inviter_id'], erasure: 'pseudonymize' },
   { table: 'faq_votes', idColumns: ['user_id'], erasure: 'delete' },
   { table: 'onboarding_steps', idColumns: ['user_id'], erasure: 'pseudonymize' },
   { table: 'onboarding_members', idColumns: ['user_id'], erasure: 'pseudonymize', quoting: [{ column: 'answers', json: true }] },

@@ -133,6 +133,11 @@ export class FakeDiscord {
   onRequest: ((request: RecordedRequest) => void) | undefined;
   guilds: Record<string, any>[];
   /** Threads and channels the bot created, their members and overwrites, and messages per channel. */
+  /**
+   * Each guild's invites as GET /guilds/:id/invites answers them (tests change uses to act out a
+   * join); a guild absent here answers 403 Missing Permissions, as without Manage Server.
+   */
+  readonly invites = new Map<string, { code: string; uses: number; max_uses: number; inviter: { id: string } | null }[]>();
   readonly channels: FakeChannels = new FakeChannels({ guilds: () => this.guilds, dispatch: (t, d) => void this.dispatch(t, d), botId: BOT_USER_ID });
   #server: Server;
   #wss: WebSocketServer;
@@ -446,6 +451,10 @@ export class FakeDiscord {
           session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: this.maxConcurrency },
         },
       };
+    }
+    if (/^GET \/guilds\/\d+\/invites$/.test(route)) {
+      const list = this.invites.get(path.split('/')[2]!);
+      return list ? { status: 200, body: list.map((i) => ({ ...i, guild: { id: path.split('/')[2] }, channel: null })) } : { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
     }
     if (route === 'GET /gateway') return { status: 200, body: { url: `ws://127.0.0.1:${this.#port}/gateway` } };
     if (/^POST \/channels\/\d+\/messages$/.test(route)) {

@@ -32,6 +32,8 @@ export const guildCreate: DispatchListener = {
     const members = parseMemberList(guild.id, data);
     if (members.problems.length > 0) reportMalformed(context, 'GUILD_CREATE', members.problems.slice(0, 10));
     context.members.upsert(members.records);
+    // Its invites and their uses, to tell which one each later join used (read in the background).
+    void context.invites?.prime(guild.id);
     const states: VoiceState[] = [];
     for (const raw of guild.voice_states) {
       const state = parseVoiceState(raw, guild.id);

@@ -14,6 +14,7 @@ export const memberRemove: DispatchListener = {
     const cached = context.client.guilds.cache.get(parsed.guildId)?.members.cache.get(parsed.userId)?.joinedAt;
     const joinedAt = cached ? cached.toISOString() : await context.members.joinedAt(parsed.guildId, parsed.userId);
     context.members.leave(parsed.guildId, parsed.userId, now);
-    emitNormalized(context, 'GUILD_MEMBER_REMOVE', normalizeMemberLeave(data, { occurredAt: now.toISOString(), joinedAt }));
+    const invited = context.invites && !parsed.isBot ? await context.invites.leaving(parsed.guildId, parsed.userId, now) : undefined;
+    emitNormalized(context, 'GUILD_MEMBER_REMOVE', normalizeMemberLeave(data, { occurredAt: now.toISOString(), joinedAt, inviterId: invited?.inviterId ?? null }));
   },
 };

@@ -9,6 +9,7 @@ import { guildJoined } from './guild-joined.ts';
 import { guildScheduledEvents } from './guild-scheduled-events.ts';
 import { guildUpdate } from './guild-update.ts';
 import { interactionCreate } from './interaction-create.ts';
+import { inviteCreate, inviteDelete } from './invites.ts';
 import { memberAdd } from './member-add.ts';
 import { memberRemove } from './member-remove.ts';
 import { memberUpdate } from './member-update.ts';
@@ -36,6 +37,8 @@ export const LISTENERS: readonly Listener[] = [
   guildDirectory,
   guildUpdate,
   guildJoined,
+  inviteCreate,
+  inviteDelete,
   channelCreate,
   channelUpdate,
   channelDelete,

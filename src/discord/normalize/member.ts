@@ -6,6 +6,8 @@ import { memberAvatarUrl, userAvatarUrl } from './cdn.ts';
 import { GatewayMember, GatewayUser, isoTime, Snowflake } from './gateway-schemas.ts';
 import { storableName } from './names.ts';
 import { accept, parsePayload, problemsOf, skip, type Normalized } from './result.ts';
+import { snowflakeTime } from './snowflake.ts';
+import type { JoinSource } from '../invites.ts';
 
 export interface MemberRecord {
   guildId: string;
@@ -59,21 +61,25 @@ export function parseMemberList(guildId: string, data: unknown): { records: Memb
   return { records, problems };
 }
 
-export function normalizeMemberJoin(data: unknown): Normalized {
+const DAY_MS = 86_400_000;
+
+/** `source`: which invite it was (discord/invites.ts); the inviter becomes the event's target. */
+export function normalizeMemberJoin(data: unknown, source?: JoinSource): Normalized {
   const parsed = parseGuildMember(data);
   if (!parsed.ok) return parsed;
   const m = parsed.record;
   if (m.isBot) return skip('bot member');
   if (!m.joinedAt) return { ok: false, problems: ['joined_at: is required for a new member'] };
+  const accountAgeDays = Math.max(0, Math.floor((Date.parse(m.joinedAt) - snowflakeTime(m.userId)) / DAY_MS));
   return accept({
     source_id: `join:${m.guildId}:${m.userId}:${Date.parse(m.joinedAt)}`,
     type: 'member_join',
     guild_id: m.guildId,
     actor_id: m.userId,
-    target_id: null,
+    target_id: source?.inviter_id && source.inviter_id !== m.userId ? source.inviter_id : null,
     channel_id: null,
     occurred_at: m.joinedAt,
-    data: { joined_at: m.joinedAt },
+    data: { joined_at: m.joinedAt, account_age_days: Math.min(accountAgeDays, 100_000), ...(source ?? {}) },
   });
 }
 
@@ -90,6 +96,8 @@ export interface LeaveContext {
   occurredAt: string;
   /** When the membership that ends began (cache or members table): makes the source id stable. */
   joinedAt: string | null;
+  /** Who invited them, as their join said (the leave's target: a rule may take the reward back). */
+  inviterId?: string | null;
 }
 
 export function normalizeMemberLeave(data: unknown, context: LeaveContext): Normalized {
@@ -104,9 +112,12 @@ export function normalizeMemberLeave(data: unknown, context: LeaveContext): Norm
     type: 'member_leave',
     guild_id: parsed.guildId,
     actor_id: parsed.userId,
-    target_id: null,
+    target_id: context.inviterId && context.inviterId !== parsed.userId ? context.inviterId : null,
     channel_id: null,
     occurred_at: new Date(context.occurredAt).toISOString(),
-    data: context.joinedAt ? { joined_at: context.joinedAt } : {},
+    data: {
+      ...(context.joinedAt ? { joined_at: context.joinedAt, member_days: Math.max(0, Math.floor((Date.parse(context.occurredAt) - Date.parse(context.joinedAt)) / DAY_MS)) } : {}),
+      ...(context.inviterId ? { inviter_id: context.inviterId } : {}),
+    },
   });
 }

@@ -20,10 +20,26 @@ describe('member normalizers', () => {
         target_id: null,
         channel_id: null,
         occurred_at: '2026-11-22T08:30:00.123Z',
-        data: { joined_at: '2026-11-22T08:30:00.123Z' },
+        // ALICE's id was minted in 2019: the account's age at the join, in whole days.
+        data: { joined_at: '2026-11-22T08:30:00.123Z', account_age_days: Math.floor((Date.parse(JOINED) - (Number(BigInt(ALICE) >> 22n) + 1420070400000)) / 86_400_000) },
       },
     });
     expect(normalizeMemberJoin(structuredClone(payload))).toEqual(first);
+  });
+
+  it('names the invite a join used, with the inviter as the target', () => {
+    const payload = { ...member(ALICE, { joined_at: JOINED }), guild_id: GUILD };
+    expect(normalizeMemberJoin(payload, { invite: 'code', invite_code: 'abc', inviter_id: BOB })).toMatchObject({
+      event: { target_id: BOB, data: { invite: 'code', invite_code: 'abc', inviter_id: BOB } },
+    });
+    // Inviting oneself (an invite made before leaving and rejoining) is no inviter to reward.
+    expect(normalizeMemberJoin(payload, { invite: 'code', invite_code: 'abc', inviter_id: ALICE })).toMatchObject({ event: { target_id: null } });
+    expect(normalizeMemberJoin(payload, { invite: 'vanity', invite_code: null, inviter_id: null })).toMatchObject({ event: { target_id: null, data: { invite: 'vanity' } } });
+  });
+
+  it('gives a leave the days of membership and, when known, the inviter as target', () => {
+    const leave = normalizeMemberLeave({ guild_id: GUILD, user: user(ALICE) }, { occurredAt: '2026-11-25T12:00:00.000Z', joinedAt: '2026-11-22T08:30:00.123Z', inviterId: BOB });
+    expect(leave).toMatchObject({ event: { target_id: BOB, data: { joined_at: '2026-11-22T08:30:00.123Z', member_days: 3, inviter_id: BOB } } });
   });
 
   it('skips bots joining, but keeps their member record', () => {
