@@ -19,3 +19,4 @@ export * from './schema/tickets.ts';
 export * from './schema/onboarding.ts';
 export * from './schema/faq.ts';
 export * from './schema/gateway.ts';
+export * from './schema/rule-templates.ts';
