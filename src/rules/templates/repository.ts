@@ -16,6 +16,8 @@ export interface SavedTemplate {
   key: string;
   version: number;
   created: boolean;
+  /** Whether this save wrote anything (an unchanged document does not). */
+  changed: boolean;
   template: RuleTemplate;
 }
 
@@ -59,12 +61,12 @@ export async function saveRuleTemplate(exec: Executor, guildId: string, document
   await lockGuildConfig(exec, guildId);
   const stored = JSON.parse(JSON.stringify(template)) as Record<string, unknown>;
   const existing = await loadGuildTemplate(exec, guildId, template.key);
-  if (existing && isDeepStrictEqual(existing.document, stored)) return { ok: true, value: { key: template.key, version: existing.version, created: false, template } };
+  if (existing && isDeepStrictEqual(existing.document, stored)) return { ok: true, value: { key: template.key, version: existing.version, created: false, changed: false, template } };
   const version = existing ? existing.version + 1 : 1;
   if (existing) await exec.update(ruleTemplates).set({ document: stored, version, updatedAt: new Date() }).where(eq(ruleTemplates.id, existing.id));
   else await exec.insert(ruleTemplates).values({ guildId, key: template.key, document: stored, version });
   await audit(exec, { guildId, actor, action: existing ? 'rule_template.update' : 'rule_template.create', entityType: 'rule_template', entityKey: template.key, before: existing?.document ?? null, after: stored });
-  return { ok: true, value: { key: template.key, version, created: !existing, template } };
+  return { ok: true, value: { key: template.key, version, created: !existing, changed: true, template } };
 }
 
 export async function deleteRuleTemplate(exec: Executor, guildId: string, key: string, actor: string): Promise<boolean> {
