@@ -103,6 +103,14 @@ describe('rule templates: happy paths', () => {
     // The sample message is in another channel: the trigger does not match.
     expect(filled.body.dry_run.steps[0]).toMatchObject({ fired: false, reason: expect.stringContaining('trigger') });
 
+    // The configuration history keeps each version; restoring v1 is a new, audit-logged version.
+    const history = await guildGet('/history/rule_template/channel-bonus');
+    expect(history.versions.map((v: { version: number; action: string }) => [v.version, v.action])).toEqual([[2, 'update'], [1, 'create']]);
+    const restored = await json(await api.request(`/api/guilds/${GUILD}/history/rule_template/channel-bonus/restore`, { method: 'POST', json: { version: 1 } }));
+    expect(restored).toMatchObject({ version: 3, restoredFrom: 1, changed: true, document: { description: 'Messages in the chosen channel pay a bonus.' } });
+    expect((await call('GET', '/channel-bonus')).body).toMatchObject({ version: 3, placeholders: [{}, { default: 5 }] });
+    expect((await guildGet('/audit-log?entity=rule_template')).map((e: { action: string }) => e.action)).toEqual(['rule_template.restore', 'rule_template.update', 'rule_template.create']);
+
     expect(await call('DELETE', '/channel-bonus')).toMatchObject({ status: 200, body: { deleted: 'channel-bonus' } });
     expect((await call('GET', '/channel-bonus')).status).toBe(404);
     expect((await call('DELETE', '/channel-bonus')).status).toBe(404);

@@ -1,9 +1,10 @@
-// A guild's own rule templates: saved (validated, versioned, audit-logged) under the guild's
+// A guild's own rule templates: saved (validated, versioned in the configuration history, audit-logged) under the guild's
 // configuration lock like rules, read beside the gallery, deleted. A guild template may not take a
 // gallery template's key, so one key names one template.
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq } from 'drizzle-orm';
 import { audit } from '../../audit/audit.ts';
+import { recordVersion } from '../../config-history/record.ts';
 import type { Executor } from '../../db/client.ts';
 import { ruleTemplates } from '../../db/schema.ts';
 import { formatPath } from '../compiler.ts';
@@ -65,7 +66,8 @@ export async function saveRuleTemplate(exec: Executor, guildId: string, document
   const version = existing ? existing.version + 1 : 1;
   if (existing) await exec.update(ruleTemplates).set({ document: stored, version, updatedAt: new Date() }).where(eq(ruleTemplates.id, existing.id));
   else await exec.insert(ruleTemplates).values({ guildId, key: template.key, document: stored, version });
-  await audit(exec, { guildId, actor, action: existing ? 'rule_template.update' : 'rule_template.create', entityType: 'rule_template', entityKey: template.key, before: existing?.document ?? null, after: stored });
+  const auditId = await audit(exec, { guildId, actor, action: existing ? 'rule_template.update' : 'rule_template.create', entityType: 'rule_template', entityKey: template.key, before: existing?.document ?? null, after: stored });
+  await recordVersion(exec, { guildId, kind: 'rule_template', key: template.key, actor, document: stored, previous: existing?.document ?? null, auditId });
   return { ok: true, value: { key: template.key, version, created: !existing, changed: true, template } };
 }
 
@@ -73,6 +75,7 @@ export async function deleteRuleTemplate(exec: Executor, guildId: string, key: s
   await lockGuildConfig(exec, guildId);
   const [removed] = await exec.delete(ruleTemplates).where(and(eq(ruleTemplates.guildId, guildId), eq(ruleTemplates.key, key))).returning();
   if (!removed) return false;
-  await audit(exec, { guildId, actor, action: 'rule_template.delete', entityType: 'rule_template', entityKey: key, before: removed.document, after: null });
+  const auditId = await audit(exec, { guildId, actor, action: 'rule_template.delete', entityType: 'rule_template', entityKey: key, before: removed.document, after: null });
+  await recordVersion(exec, { guildId, kind: 'rule_template', key, actor, document: null, previous: removed.document, auditId });
   return true;
 }
