@@ -26,7 +26,7 @@ export const TemplateOut = RuleTemplateSchema.and(
   }),
 ).meta({ id: 'RuleTemplate' });
 
-const InstantiateBody = z
+export const InstantiateBody = z
   .object({
     values: z.record(z.string(), z.unknown()).default({}).meta({ description: 'placeholder values by name; a placeholder with a default may be left out' }),
     key: z.string().optional().meta({ description: "the new rule's key (default: the template's)" }),
@@ -42,7 +42,7 @@ const RunStepOut = z.object({
   roles_added: z.array(z.object({ member: z.string(), role: z.string() })),
   errors: z.array(z.string()),
 });
-const InstantiateOut = z
+export const InstantiateOut = z
   .object({
     template: z.string(),
     rule: RuleSchema,
