@@ -47,6 +47,7 @@ import { onboardingDocs, onboardingRoutes } from './routes/onboarding.ts';
 import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/presets.ts';
 import { privacyDocs, privacyRoutes } from './routes/privacy.ts';
 import { ruleDocs, ruleRoutes } from './routes/rules.ts';
+import { ruleTemplateDocs, ruleTemplateRoutes } from './routes/rule-templates.ts';
 import { schemaRoutes } from './routes/schemas.ts';
 import { shopDocs, shopRoutes } from './routes/shop.ts';
 import { faqDocs, faqRoutes } from './routes/faq.ts';
@@ -58,7 +59,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands', 'modules']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs, ...privacyDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...ruleTemplateDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs, ...privacyDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -116,6 +117,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/dry-run', dryRunRoutes());
   api.route('/guilds/:guildId/leaderboard', leaderboardRoutes());
   api.route('/guilds/:guildId/rules', ruleRoutes());
+  api.route('/guilds/:guildId/rule-templates', ruleTemplateRoutes());
   api.route('/guilds/:guildId/currencies', currencyRoutes());
   api.route('/guilds/:guildId/zones', zoneRoutes());
   api.route('/guilds/:guildId/milestones', milestoneRoutes());

@@ -19,6 +19,8 @@ import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberPro
 import type { ModuleOut, ModuleSwitch as ModuleSwitchIn } from './routes/modules.ts';
 import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
+import type { InstantiateBody, InstantiateOut, TemplateOut } from './routes/rule-templates.ts';
+import type { RuleTemplateSchema } from '../rules/templates/rule-template.ts';
 import type { ItemOut } from './routes/shop.ts';
 import type { ConfigVersionOut, EntityHistoryOut, RestoredOut } from './routes/history.ts';
 import type { CommandOut } from './routes/commands.ts';
@@ -169,3 +171,7 @@ export type FaqEntry = z.output<typeof FaqEntryOut>;
 export type FaqEntryInput = z.input<typeof FaqEntrySchema>;
 export type FaqSearch = z.output<typeof FaqSearchOut>;
 export type FaqUnanswered = z.output<typeof UnansweredOut>;
+export type RuleTemplate = z.output<typeof TemplateOut>;
+export type RuleTemplateInput = z.input<typeof RuleTemplateSchema>;
+export type RuleTemplateInstantiate = z.input<typeof InstantiateBody>;
+export type RuleTemplateInstance = z.output<typeof InstantiateOut>;

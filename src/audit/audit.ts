@@ -6,7 +6,7 @@ export interface AuditEntry {
   guildId: string;
   actor: string;
   action: string;
-  entityType: 'rule' | 'zone' | 'currency' | 'milestone' | 'shop_item' | 'preset' | 'season' | 'guild' | 'member' | 'command' | 'ticket' | 'faq';
+  entityType: 'rule' | 'zone' | 'currency' | 'milestone' | 'shop_item' | 'preset' | 'season' | 'guild' | 'member' | 'command' | 'ticket' | 'faq' | 'rule_template';
   entityKey?: string | null;
   before?: unknown;
   after?: unknown;

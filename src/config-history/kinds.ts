@@ -14,6 +14,7 @@ import { saveMilestone } from '../milestones/repository.ts';
 import { formatPath } from '../rules/compiler.ts';
 import { currencyDocument, saveCurrency, saveRule, saveZone, zoneOf, type SaveResult } from '../rules/repository.ts';
 import { itemDocument, saveShopItem } from '../shop/shop.ts';
+import { loadGuildTemplate, saveRuleTemplate } from '../rules/templates/repository.ts';
 import { configVersionStore, ruleVersionStore, type VersionStore } from './store.ts';
 
 export interface HistoryKindEntry {
@@ -109,6 +110,17 @@ export const HISTORY_KINDS = {
       return row ? (faqDocument(row) as unknown as Record<string, unknown>) : null;
     },
     restore: (exec, guildId, _key, document, actor) => saveFaqEntry(exec, guildId, document, actor),
+  },
+  rule_template: {
+    noun: 'rule template',
+    entityType: 'rule_template',
+    restoreAction: 'rule_template.restore',
+    store: configVersionStore,
+    load: async (exec, guildId, key) => (await loadGuildTemplate(exec, guildId, key))?.document ?? null,
+    restore: async (exec, guildId, _key, document, actor) => {
+      const saved = await saveRuleTemplate(exec, guildId, document, actor);
+      return saved.ok || !('conflict' in saved) ? saved : { ok: false, problems: [{ path: 'key', message: saved.conflict }] };
+    },
   },
   settings: {
     noun: 'settings',

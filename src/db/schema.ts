@@ -20,3 +20,4 @@ export * from './schema/onboarding.ts';
 export * from './schema/faq.ts';
 export * from './schema/gateway.ts';
 export * from './schema/invites.ts';
+export * from './schema/rule-templates.ts';

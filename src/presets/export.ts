@@ -3,7 +3,7 @@
 // configuration always gives the same bytes.
 import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
-import { faqEntries, guilds, milestones, rules, shopItems } from '../db/schema.ts';
+import { faqEntries, guilds, milestones, rules, ruleTemplates, shopItems } from '../db/schema.ts';
 import { faqDocument } from '../faq/repository.ts';
 import { loadCommands } from '../custom-commands/load.ts';
 import { disabledModules } from '../guilds/modules.ts';
@@ -28,6 +28,7 @@ export async function exportGuild(exec: Executor, guildId: string): Promise<Reci
   const shop = (await exec.select().from(shopItems).where(eq(shopItems.guildId, guildId)).orderBy(asc(shopItems.key))).map((s) =>
     ShopItemSchema.parse({ ...s.document, stock: s.stock, enabled: s.enabled }),
   );
+  const templates = (await exec.select().from(ruleTemplates).where(eq(ruleTemplates.guildId, guildId)).orderBy(asc(ruleTemplates.key))).map((t) => t.document);
   const faq = (await exec.select().from(faqEntries).where(eq(faqEntries.guildId, guildId)).orderBy(asc(faqEntries.key))).map(faqDocument);
   return RecipeSchema.parse({
     cairn_recipe: 1,
@@ -44,6 +45,7 @@ export async function exportGuild(exec: Executor, guildId: string): Promise<Reci
     shop,
     commands: await loadCommands(exec, guildId),
     faq,
+    templates,
     settings: guildRecipeSettings(guild?.settings ?? {}),
     disabled_modules: [...disabledModules(guild?.settings ?? {})].sort(),
   });

@@ -22,6 +22,8 @@ import { ShopItemSchema } from '../shop/schema.ts';
 import { FaqEntrySchema } from '../faq/schema.ts';
 import { deleteFaqEntry, saveFaqEntry } from '../faq/repository.ts';
 import { deleteShopItem, saveShopItem } from '../shop/shop.ts';
+import { deleteRuleTemplate, listGuildTemplates, saveRuleTemplate, validateTemplate } from '../rules/templates/repository.ts';
+import type { RuleTemplate } from '../rules/templates/rule-template.ts';
 import { diffConfigs, SECTIONS, type ComparableConfig, type ConfigDiff } from './diff.ts';
 import { exportGuild } from './export.ts';
 import { bindRecipe, dangerousKeys, RecipeSchema, type Bindings, type Recipe } from './recipe.ts';
@@ -36,6 +38,8 @@ export interface ImportSummary {
   shop: number;
   commands: number;
   faq: number;
+  /** Guild rule templates the recipe carries. */
+  templates: number;
   unbound: string[];
 }
 
@@ -71,7 +75,7 @@ class ImportFailed extends Error {
 }
 
 /** The recipe's documents, each normalised by its schema (so they compare with an export). */
-function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConfigs>[1] } | { ok: false; problems: Problem[] } {
+function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConfigs>[1] & { templates: RuleTemplate[] } } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   const parse = <T,>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, docs: unknown[], section: string): T[] =>
     docs.flatMap((doc, i) => {
@@ -88,6 +92,12 @@ function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConf
     shop: parse(ShopItemSchema, recipe.shop, 'shop'),
     commands: keyedCommands(parse(CustomCommandSchema, recipe.commands, 'commands')),
     faq: parse(FaqEntrySchema, recipe.faq, 'faq'),
+    templates: recipe.templates.flatMap((doc, i): RuleTemplate[] => {
+      const r = validateTemplate(doc);
+      if (r.ok) return [r.value];
+      problems.push(...r.problems.map((p) => ({ path: `templates[${i}].${p.path}`.replace(/\.\(root\)$/, ''), message: p.message })));
+      return [];
+    }),
     labels: recipe.labels,
     disabled_modules: recipe.disabled_modules,
     settings: {} as RecipeSettings,
@@ -99,7 +109,7 @@ function normalise(recipe: Recipe): { ok: true; next: Parameters<typeof diffConf
   next.commands.forEach((c, i) => {
     if (builtIns.has(c.name)) problems.push({ path: `commands[${i}].name`, message: `/${c.name} is one of Cairn's built-in commands; choose another name` });
   });
-  for (const section of SECTIONS) {
+  for (const section of [...SECTIONS, 'templates'] as const) {
     const keys = (next[section] as { key: string }[]).map((d) => d.key);
     keys.forEach((k, i) => {
       if (keys.indexOf(k) !== i) problems.push({ path: `${section}[${i}].key`, message: `"${k}" appears twice` });
@@ -123,7 +133,7 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
   if (!normalised.ok) return normalised;
   const next = normalised.next;
   const summary: ImportSummary = {
-    recipe: recipe.key, currencies: next.currencies.length, zones: next.zones.length, rules: next.rules.length, milestones: next.milestones.length, shop: next.shop.length, commands: next.commands.length, faq: next.faq.length, unbound,
+    recipe: recipe.key, currencies: next.currencies.length, zones: next.zones.length, rules: next.rules.length, milestones: next.milestones.length, shop: next.shop.length, commands: next.commands.length, faq: next.faq.length, templates: next.templates.length, unbound,
   };
   try {
     return await db.transaction(async (tx) => {
@@ -151,6 +161,17 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       for (const key of diff.shop.removed) await deleteShopItem(tx, guildId, key, options.actor);
       for (const key of diff.commands.removed) await deleteCommand(tx, guildId, key, options.actor);
       for (const key of diff.faq.removed) await deleteFaqEntry(tx, guildId, key, options.actor);
+      // Templates are not part of the diff (nothing the engine runs): saved when changed, removed in replace mode.
+      let templatesChanged = false;
+      for (const [i, t] of next.templates.entries()) {
+        const r = await saveRuleTemplate(tx, guildId, t, options.actor);
+        if (!r.ok) fail(`templates[${i}]`, 'conflict' in r ? [{ path: 'key', message: r.conflict }] : r.problems);
+        else templatesChanged ||= r.value.changed;
+      }
+      if (mode === 'replace') {
+        const keep = new Set(next.templates.map((t) => t.key));
+        for (const row of await listGuildTemplates(tx, guildId)) if (!keep.has(row.key)) templatesChanged = (await deleteRuleTemplate(tx, guildId, row.key, options.actor)) || templatesChanged;
+      }
       for (const key of diff.zones.removed) {
         const r = await deleteZone(tx, guildId, key, options.actor);
         if (!r.ok && r.code === 'in_use') fail('zones', [{ path: key, message: r.message }]);
@@ -175,7 +196,7 @@ export async function importRecipe(db: Db, guildId: string, recipe: Recipe, opti
       }
       // Which recipe the guild came from is a note for the export, not a setting an admin edits.
       if (recipeChanged) await tx.update(guilds).set({ settings: sql`${guilds.settings} || ${JSON.stringify({ recipe: recipeInfo })}::jsonb` }).where(eq(guilds.id, guildId));
-      const applied = !diff.identical || settingsChanged;
+      const applied = !diff.identical || settingsChanged || templatesChanged;
       if (applied) await audit(tx, { guildId, actor: options.actor, action: 'preset.import', entityType: 'preset', entityKey: recipe.key, before: null, after: { recipe: recipeInfo, mode: options.mode ?? 'merge', diff } });
       return { ok: true, summary, diff, applied } as const;
     });

@@ -35,6 +35,8 @@ export const RecipeSchema = z
     commands: z.array(z.record(z.string(), z.unknown())).max(100).default([]),
     /** FAQ entries (src/faq/schema.ts), validated on import. */
     faq: z.array(z.record(z.string(), z.unknown())).max(2000).default([]),
+    /** Rule templates (src/rules/templates/rule-template.ts) that become the guild's own; validated on import. */
+    templates: z.array(z.record(z.string(), z.unknown())).max(500).default([]),
     settings: z.record(z.string(), z.unknown()).default({}),
     /** Modules switched off; absent keeps the guild's (merge) or switches every module on (replace). */
     disabled_modules: DisabledModules.optional(),

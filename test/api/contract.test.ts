@@ -263,7 +263,7 @@ describe('happy responses match their documented schemas', () => {
     expect(gets.length).toBeGreaterThan(15);
     for (const doc of gets) {
       const url = urlOf(doc) + (doc.path.endsWith('/leaderboard') ? '?currency=xp' : doc.path.endsWith('/faq/search') ? '?q=xp' : '');
-      const fixed = url.replace(/\/currencies\/msg$/, '/currencies/xp').replace(/\/zones\/msg$/, '/zones/help').replace(/\/milestones\/msg$/, '/milestones/helper').replace(/\/shop\/msg$/, '/shop/coffee').replace(/\/commands\/rule$/, '/commands/hello');
+      const fixed = url.replace(/\/currencies\/msg$/, '/currencies/xp').replace(/\/zones\/msg$/, '/zones/help').replace(/\/milestones\/msg$/, '/milestones/helper').replace(/\/shop\/msg$/, '/shop/coffee').replace(/\/commands\/rule$/, '/commands/hello').replace(/\/rule-templates\/msg$/, '/rule-templates/weekend-multiplier');
       await check('get', doc.path, fixed, undefined, one);
     }
   });

@@ -15,7 +15,7 @@ import { actorOf, guildOf } from './helpers.ts';
 import { restoreError, RestoredOut } from './history.ts';
 import { restoreRule, RuleOut, ruleOut } from './rules.ts';
 
-const AuditQuery = z.object({ entity: z.enum(['rule', 'zone', 'currency', 'milestone', 'shop_item', 'command', 'preset', 'season', 'guild', 'member', 'ticket', 'faq']).optional(), key: z.string().optional(), before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const AuditQuery = z.object({ entity: z.enum(['rule', 'zone', 'currency', 'milestone', 'shop_item', 'command', 'preset', 'season', 'guild', 'member', 'ticket', 'faq', 'rule_template']).optional(), key: z.string().optional(), before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 const AuditId = z.object({ id: z.coerce.number().int().positive('must be a positive audit entry id') });
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Field by field even for a creation or a deletion (each field against nothing). */
