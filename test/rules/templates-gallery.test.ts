@@ -1,5 +1,6 @@
 // The rule template gallery: every template instantiates with its defaults and example values,
 // passes the rule schema, and its example dry run gives exactly the outcome its words describe.
+import { normalizeMemberJoin } from '../../src/discord/normalize/member.ts';
 import { describe, expect, it } from 'vitest';
 import { galleryTemplates } from '../../src/rules/templates/gallery.ts';
 import { exampleValues, instantiate } from '../../src/rules/templates/instantiate.ts';
@@ -23,11 +24,13 @@ describe('the rule template gallery', () => {
     for (const key of ['daily-first-message', 'active-day-streak', 'reaction-received-capped', 'voice-time-no-afk', 'thread-starter', 'help-channel-answer', 'event-attendance', 'invite-reward', 'onboarding-completion', 'weekend-multiplier']) expect(keys).toContain(key);
   });
 
-  it('says in the invite template that it is written against data.inviter_id, which invite tracking is to fill', () => {
+  it('the invite template reads what invite tracking puts on a join: the inviter in data.inviter_id and as target', () => {
     const invite = templates.find((t) => t.key === 'invite-reward')!;
     expect(invite.description).toContain('data.inviter_id');
-    expect(invite.description).toContain('not built yet');
     expect(JSON.stringify(invite.rule)).toContain('event.data.inviter_id');
+    const join = normalizeMemberJoin({ guild_id: '1160511689263947796', joined_at: '2026-11-22T08:00:00.000Z', roles: [], user: { id: '987654321098765432', username: 'carol' } },
+      { invite: 'code', invite_code: 'abc', inviter_id: '987654321098765433' });
+    expect(join.ok && join.event).toMatchObject({ target_id: '987654321098765433', data: { inviter_id: '987654321098765433' } });
   });
 
   describe.each(templates.map((t) => [t.key, t] as const))('%s', (_key, template) => {

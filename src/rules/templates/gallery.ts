@@ -213,7 +213,7 @@ const TEMPLATES: RuleTemplateInput[] = [
     key: 'invite-reward',
     name: 'Invite reward',
     category: 'growth',
-    description: "Pays the member who invited a newcomer. Written against the join event's data.inviter_id, which invite tracking (issue 18, not built yet) is to fill; since rules pay only an event's actor or target, it expects that join to name the inviter as its target too. Until invite tracking exists, joins carry no inviter and this rule pays nothing.",
+    description: "Pays the member who invited a newcomer. Cairn's invite tracking (it needs the Manage Server permission) names the inviter in the join's data.inviter_id and as the join's target; joins through the vanity URL or an invite Cairn could not tell pay nobody. Add a condition on event.data.account_age_days to leave out young accounts, and a member_leave rule on event.data.member_days to take the reward back from quick leavers.",
     placeholders: [currency(), amount('reward', 'Reward per invite', 100)],
     rule: {
       key: 'invite_reward', name: 'Invite reward', module: 'growth',
