@@ -46,6 +46,7 @@ import { nameDocs, nameRoutes } from './routes/names.ts';
 import { onboardingDocs, onboardingRoutes } from './routes/onboarding.ts';
 import { guildPresetRoutes, presetDocs, presetGalleryRoutes } from './routes/presets.ts';
 import { privacyDocs, privacyRoutes } from './routes/privacy.ts';
+import { inviteDocs, inviteRoutes } from './routes/invites.ts';
 import { ruleDocs, ruleRoutes } from './routes/rules.ts';
 import { ruleTemplateDocs, ruleTemplateRoutes } from './routes/rule-templates.ts';
 import { schemaRoutes } from './routes/schemas.ts';
@@ -59,7 +60,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands', 'modules']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...ruleTemplateDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs, ...privacyDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...ruleTemplateDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs, ...privacyDocs, ...inviteDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -128,6 +129,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/members', memberRoutes());
   api.route('/guilds/:guildId/members', memberVisibilityRoutes(publicPages));
   api.route('/guilds/:guildId/members', privacyRoutes());
+  api.route('/guilds/:guildId/invites', inviteRoutes());
   api.route('/guilds/:guildId/presets', guildPresetRoutes());
   api.route('/guilds/:guildId/import', importRoutes());
   api.route('/guilds/:guildId/analytics', analyticsRoutes());

@@ -7,10 +7,11 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { lakeEvents, memberInvites } from '../../src/db/schema.ts';
 import { balances, saveRules, until, waitForLake } from './support/harness.ts';
+import { OptionType, runCommand } from './support/interactions.ts';
 import { useBot } from './support/use-bot.ts';
-import { ALICE, GUILD, member } from './support/payloads.ts';
+import { ALICE, BOB, GUILD, member } from './support/payloads.ts';
 
-const ctx = useBot({ preset: 'classic' });
+const ctx = useBot({ preset: 'classic', app: true });
 const NEWCOMER = '1200000000000000001';
 const SECOND = '1200000000000000002';
 const OLD_ACCOUNT_JOIN = '2026-11-22T08:00:00.000000+00:00';
@@ -68,6 +69,14 @@ describe('invite tracking', () => {
     const [leave] = await ctx.database.db.select().from(lakeEvents).where(eq(lakeEvents.type, 'member_leave'));
     expect(leave).toMatchObject({ actorId: NEWCOMER, targetId: ALICE, data: { inviter_id: ALICE, member_days: 0 } });
     await until(async () => (await balances(ctx.database, ALICE)).gold === undefined, 5_000, 'Alice\'s invite reward taken back');
+
+    // The inviters' leaderboard and /invites say it: one invited, none still here, one gone within a week.
+    const board = await ctx.api.request(`/api/guilds/${GUILD}/invites`);
+    expect(await board.json()).toEqual({ inviters: [{ inviter_id: ALICE, invited: 1, still_here: 0, left_within_a_week: 1 }] });
+    const top = await runCommand(ctx.harness, 'invites', [], { id: BOB });
+    expect(top.data.embeds[0]!.description).toContain(`<@${ALICE}> — 0 still here of 1 invited · 1 left within a week`);
+    const hers = await runCommand(ctx.harness, 'invites', [{ name: 'member', type: OptionType.USER, value: NEWCOMER }], { id: BOB });
+    expect(hers.data.embeds[0]!.description).toContain(`Joined with invite \`alice1\` from <@${ALICE}>`);
   });
 
   it('recognises a one-use invite used up by the join, and says unknown when nothing tells', async () => {
