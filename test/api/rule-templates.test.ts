@@ -71,6 +71,16 @@ describe('rule templates: happy paths', () => {
     expect(await guildGet('/rules')).toEqual([]);
   });
 
+  it("runs the template's own example with the channel chosen here, and says the outcome by member", async () => {
+    const HELP_HERE = '3333333333333333333';
+    const res = await call('POST', '/help-channel-answer/instantiate', { values: { currency: 'xp', help_channel: HELP_HERE }, example: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.rule.trigger.channels).toEqual([HELP_HERE]);
+    // The example's help channel became the one chosen: the run is the example's, as the template states it.
+    expect(res.body.example).toMatchObject({ fired: [true, false, false, false], balances: { alice: { xp: 10 } }, outcome: expect.stringContaining('pays 10') });
+    expect(res.body.saved).toBeUndefined();
+  });
+
   it('saves the filled rule as a new rule through the rule save path (versioned, audit-logged, in force)', async () => {
     const res = await call('POST', '/weekend-multiplier/instantiate', { values: { base: 4, multiplier: 3 }, key: 'weekend', name: 'Weekend triple', save: true });
     expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -9,6 +9,7 @@ import { rules } from '../../db/schema.ts';
 import { lockGuildConfig, saveRule } from '../../rules/repository.ts';
 import { RuleSchema } from '../../rules/schema.ts';
 import { instantiateForGuild } from '../../rules/templates/for-guild.ts';
+import { describeRun, exampleEvents } from '../../rules/templates/run.ts';
 import { galleryTemplate, galleryTemplates } from '../../rules/templates/gallery.ts';
 import { deleteRuleTemplate, listGuildTemplates, loadGuildTemplate, saveRuleTemplate } from '../../rules/templates/repository.ts';
 import { RuleTemplateSchema, type RuleTemplate } from '../../rules/templates/rule-template.ts';
@@ -33,6 +34,7 @@ export const InstantiateBody = z
     name: z.string().optional().meta({ description: "the new rule's name (default: the template's)" }),
     dry_run: z.array(z.unknown()).max(100).optional().meta({ description: 'events (as POST /events takes them) to run the rule over, in order, from empty wallets and with no other rule' }),
     save: z.boolean().default(false).meta({ description: 'save the rule as a new rule of the guild (refused if its key exists)' }),
+    example: z.boolean().default(false).meta({ description: "run the rule over the template's own example events (members alice, bob, carol; the example's channels mapped to the channels chosen here) instead of `dry_run`" }),
   })
   .strict();
 
@@ -48,6 +50,12 @@ export const InstantiateOut = z
     rule: RuleSchema,
     dry_run: z.object({ steps: z.array(RunStepOut), balances: z.record(z.string(), z.record(z.string(), z.number())) }).optional(),
     saved: z.object({ id: z.number(), key: z.string(), version: z.number() }).optional(),
+    example: z.object({
+      outcome: z.string().meta({ description: "the example's outcome in plain words, as the template states it" }),
+      fired: z.array(z.boolean()),
+      balances: z.record(z.string(), z.record(z.string(), z.number())).meta({ description: 'by example member (alice, bob, carol)' }),
+      roles_added: z.record(z.string(), z.array(z.string())),
+    }).optional().meta({ description: "with `example`: the run over the template's example, by member name" }),
   })
   .meta({ id: 'RuleTemplateInstance' });
 
@@ -86,6 +94,23 @@ function parseEvents(guildId: string, events: unknown[]): LakeEvent[] {
   return parsed;
 }
 
+/**
+ * The template's example events for this guild: the channels the example wrote (its values, or the
+ * placeholders' examples and defaults) become the channels chosen here, so the run shows what the
+ * rule as filled in would do.
+ */
+function exampleFor(template: RuleTemplate, values: Record<string, unknown>, guildId: string): LakeEvent[] {
+  const example = template.example!;
+  const channels = new Map<string, string>();
+  for (const p of template.placeholders) {
+    if (p.kind !== 'channel') continue;
+    const written = example.values[p.name] ?? p.example ?? p.default;
+    const chosen = values[p.name];
+    if (typeof written === 'string' && typeof chosen === 'string' && chosen !== '') channels.set(written, chosen);
+  }
+  return exampleEvents(example, guildId).map((e) => (e.channel_id && channels.has(e.channel_id) ? { ...e, channel_id: channels.get(e.channel_id)! } : e));
+}
+
 export function ruleTemplateRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
@@ -99,7 +124,7 @@ export function ruleTemplateRoutes() {
     const guildId = guildOf(c);
     const { db } = c.get('services').database;
     const options = { ...(body.key ? { key: body.key } : {}), ...(body.name ? { name: body.name } : {}) };
-    const events = body.dry_run ? parseEvents(guildId, body.dry_run) : undefined;
+    const events = body.example && template.example ? exampleFor(template, body.values, guildId) : body.dry_run ? parseEvents(guildId, body.dry_run) : undefined;
     const made = await instantiateForGuild(db, guildId, template, body.values, { ...options, ...(events ? { events } : {}) });
     if (!made.ok) throw new ApiError('validation_failed', `the values do not fill template "${template.key}" into a valid rule`, made.problems);
     let savedRule: { id: number; key: string; version: number } | undefined;
@@ -114,7 +139,8 @@ export function ruleTemplateRoutes() {
       });
       await c.get('services').configs.reload(guildId);
     }
-    return c.json({ template: template.key, rule: made.rule, ...(made.run ? { dry_run: made.run } : {}), ...(savedRule ? { saved: savedRule } : {}) }, savedRule ? 201 : 200);
+    const example = body.example && made.run ? { example: { ...describeRun(made.run), outcome: template.example?.outcome ?? '' } } : {};
+    return c.json({ template: template.key, rule: made.rule, ...(made.run ? { dry_run: made.run } : {}), ...example, ...(savedRule ? { saved: savedRule } : {}) }, savedRule ? 201 : 200);
   });
   app.put('/:key', async (c) => {
     const document = withKey(await readJson(c), c.req.param('key'));
