@@ -83,6 +83,11 @@ beforeAll(async () => {
     const res = await post(guildId, events.map((e) => ({ ...(e as object), guild_id: guildId, source_id: `${guildId.slice(-3)}-${(e as { source_id: string }).source_id}` })));
     expect(res.status, await res.clone().text()).toBe(200);
   }
+  // How Alice joined (Bob's invite) and a member she invited: rows of member_invites both ways.
+  for (const guildId of [GUILD, OTHER_GUILD]) {
+    await database.db.execute(sql`INSERT INTO member_invites (guild_id, user_id, via, invite_code, inviter_id, joined_at) VALUES
+      (${guildId}, ${ALICE}, 'code', 'bobcode', ${BOB}, '2026-11-01T00:00:00Z'), (${guildId}, '987654321098765499', 'code', 'alicecode', ${ALICE}, '2026-11-05T00:00:00Z')`);
+  }
   // An admin's grant to Alice: an audit entry and a manual award naming her.
   const grant = await api.request(`/api/guilds/${GUILD}/members/${ALICE}/award`, { method: 'POST', json: { currency: 'gold', amount: 5, reason: 'helped Alice Wonderland' } });
   expect(grant.status, await grant.clone().text()).toBeLessThan(300);
@@ -154,6 +159,8 @@ describe("a member's data, exported and erased", () => {
     expect(await queryRows(database.db, sql`SELECT currency_id, balance::text FROM wallets WHERE guild_id = ${GUILD} AND user_id = ${BOB} ORDER BY 1`)).toEqual(bobBefore);
     expect(await checkLedger(database.db)).toEqual([]);
     expect(await queryRows(database.db, sql`SELECT count(*)::int AS n FROM transactions WHERE guild_id = ${OTHER_GUILD} AND user_id = ${ALICE}`)).toEqual(otherGuildBefore);
+    // The member she invited keeps their row (the inviters' counts stay), its inviter unnamed.
+    expect(await queryRows(database.db, sql`SELECT via, invite_code, (inviter_id < 0) AS unnamed FROM member_invites WHERE guild_id = ${GUILD}`)).toEqual([{ via: 'code', invite_code: 'alicecode', unnamed: true }]);
 
     // The audit entry says what was done, by whom, never to whom.
     const [entry] = await queryRows<{ actor: string; entity_key: string | null; after: unknown }>(database.db, sql`SELECT actor, entity_key, after FROM audit_log WHERE guild_id = ${GUILD} AND action = 'member.erase'`);
