@@ -8,7 +8,7 @@
 import { Routes } from 'discord.js';
 import type { REST } from 'discord.js';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { queryRows, type Db } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
 
 export interface JoinSource {
@@ -105,11 +105,9 @@ export class InviteTracker {
   /** Who invited a member who is leaving (as their join said), and marks the leave. */
   async leaving(guildId: string, userId: string, at: Date): Promise<{ inviterId: string | null }> {
     try {
-      const rows = (await this.db.execute(sql`UPDATE member_invites SET left_at = ${at.toISOString()} WHERE guild_id = ${guildId} AND user_id = ${userId}
-        RETURNING inviter_id::text AS inviter_id`)) as unknown;
-      const list = Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? []);
-      const first = list[0] as { inviter_id: string | null } | undefined;
-      return { inviterId: first?.inviter_id ?? null };
+      const [row] = await queryRows<{ inviter_id: string | null }>(this.db, sql`UPDATE member_invites SET left_at = ${at.toISOString()}
+        WHERE guild_id = ${guildId} AND user_id = ${userId} RETURNING inviter_id::text AS inviter_id`);
+      return { inviterId: row?.inviter_id ?? null };
     } catch (error) {
       this.logger.warn({ err: error, guildId }, 'could not read how a leaving member joined');
       return { inviterId: null };
