@@ -50,8 +50,10 @@ export function queryRows<T>(exec: Executor, query: SQL): Promise<T[]> {
 
 /**
  * Starts a statement now: a drizzle query is sent when its `then` is called, which `await` does a
- * microtask later. Started at the call, statements are sent in the order they were asked for, which
- * statements issued together (issueInOrder, the ingest's batch) rely on.
+ * microtask later. Started at the call, statements are sent in the order they were asked for:
+ * statements asked for together (Promise.all of queryRows, the ingest's batch) share one round
+ * trip (postgres.js pipelines them on the transaction's connection; PGlite queues them), and the
+ * database runs them in that order, each with its own snapshot (READ COMMITTED).
  */
 function issue(exec: Executor, query: SQL): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -62,17 +64,6 @@ function issue(exec: Executor, query: SQL): Promise<unknown> {
 function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
-
-/**
- * Sends statements without waiting for each other's answers, in the order given: one round trip
- * instead of one each (postgres.js pipelines them on the transaction's connection; PGlite queues
- * them). The database still runs them one after another in that order, each with its own snapshot
- * (READ COMMITTED), so a read sees what a lock before it waited for. Only for statements whose text
- * does not depend on an earlier one's result; the rows of each, in order.
- */
-export function issueInOrder(exec: Executor, queries: readonly SQL[]): Promise<unknown[][]> {
-  return Promise.all(queries.map((query) => queryRows<unknown>(exec, query)));
 }
 
 /**

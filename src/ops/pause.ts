@@ -8,7 +8,7 @@
 // replay committed), and each replay step holds FOR UPDATE. While a guild has held events, new ones
 // queue behind them even after the flag is off; the step that empties the queue ends that.
 import { sql } from 'drizzle-orm';
-import { issueInOrder, queryRows, type Database, type Tx } from '../db/client.ts';
+import { queryRows, type Database, type Tx } from '../db/client.ts';
 import { bigintArray } from '../db/sql.ts';
 import type { EventType, LakeEvent } from '../events/lake-event.ts';
 import type { StoredEvent } from '../events/lake-writer.ts';
@@ -63,13 +63,13 @@ export class GuildPause implements PauseGate {
    */
   async check(tx: Tx, guildIds: string[]): Promise<PauseCheck> {
     const ids = bigintArray([...new Set(guildIds)].sort());
-    const [, found] = await issueInOrder(tx, [
-      sql`SELECT 1 FROM guilds WHERE id = ANY(${ids}) ORDER BY id FOR KEY SHARE`,
-      sql`SELECT g.id::text AS id, COALESCE((g.settings->>'paused')::boolean, false) AS paused FROM guilds g
+    const [, rows] = await Promise.all([
+      queryRows(tx, sql`SELECT 1 FROM guilds WHERE id = ANY(${ids}) ORDER BY id FOR KEY SHARE`),
+      queryRows<PauseCheck[number]>(tx, sql`SELECT g.id::text AS id, COALESCE((g.settings->>'paused')::boolean, false) AS paused FROM guilds g
           WHERE g.id = ANY(${ids})
-            AND (COALESCE((g.settings->>'paused')::boolean, false) OR EXISTS (SELECT 1 FROM paused_events p WHERE p.guild_id = g.id))`,
+            AND (COALESCE((g.settings->>'paused')::boolean, false) OR EXISTS (SELECT 1 FROM paused_events p WHERE p.guild_id = g.id))`),
     ]);
-    return found as PauseCheck;
+    return rows;
   }
 
   async hold(tx: Tx, events: StoredEvent[], rows: PauseCheck): Promise<{ ready: StoredEvent[]; afterCommit?: AfterCommit }> {
