@@ -104,6 +104,13 @@ export async function memberRows(exec: Executor, guildId: string, userId: string
   return out;
 }
 
+/** Whether any table holds a row of the member's (by id: quotes in text alone do not count). */
+export async function holdsMember(exec: Executor, guildId: string, userId: string): Promise<boolean> {
+  const probes = MEMBER_TABLES.map((t) => sql`EXISTS (SELECT 1 FROM ${ident(t.table)} WHERE guild_id = ${guildId} AND (${sql.join(t.idColumns.map((c) => sql`${ident(c)} = ${userId}`), sql` OR `)}))`);
+  const [row] = await queryRows<{ held: boolean }>(exec, sql`SELECT (${sql.join(probes, sql` OR `)}) AS held`);
+  return row?.held === true;
+}
+
 /** The member's names as the directory knows them (for scrubbing quotes of them). */
 async function namesOf(exec: Executor, guildId: string, userId: string): Promise<string[]> {
   const rows = await queryRows<{ username: string | null; display_name: string | null }>(exec, sql`SELECT username, display_name FROM members WHERE guild_id = ${guildId} AND user_id = ${userId}`);

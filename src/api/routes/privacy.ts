@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { Snowflake } from '../../events/lake-event.ts';
 import { deleteMember, exportMember } from '../../privacy/privacy.ts';
-import { memberRows } from '../../privacy/member-data.ts';
+import { holdsMember } from '../../privacy/member-data.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
@@ -48,7 +48,7 @@ export function privacyRoutes() {
     const { userId } = parseWith(UserId, { userId: c.req.param('userId') }, 'URL');
     const services = c.get('services');
     const guildId = guildOf(c);
-    if (Object.keys(await memberRows(services.database.db, guildId, userId)).length === 0) {
+    if (!(await holdsMember(services.database.db, guildId, userId))) {
       throw new ApiError('not_found', `Cairn holds nothing about member ${userId} in this guild`);
     }
     const summary = await deleteMember(services.database.db, guildId, userId, actorOf(c));
