@@ -21,10 +21,9 @@ import { silentLogger } from '../src/log/logger.ts';
 import { Metrics } from '../src/metrics/metrics.ts';
 import { EngineProcessor } from '../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../src/pipeline/ingest.ts';
-import { importRecipe, parseRecipe } from '../src/presets/import.ts';
 import { ConfigStore } from '../src/rules/config-store.ts';
 import { syntheticEvents } from './engine.bench.ts';
-import { existingDatabase, freshDatabase, percentile, record } from './support.ts';
+import { existingDatabase, freshDatabase, importClassic, percentile, record } from './support.ts';
 
 const GUILD = '1160511689263947796';
 const TOKEN = 'bench-admin-token-0123456789';
@@ -32,10 +31,7 @@ const TOKEN = 'bench-admin-token-0123456789';
 async function ingestCost(kind: 'pglite' | 'postgres'): Promise<void> {
   const { database, dispose } = await freshDatabase(kind);
   try {
-    const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
-    if (!recipe.ok) throw new Error('classic preset does not parse');
-    const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'bench' });
-    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    await importClassic(database.db, GUILD);
     const store = new ConfigStore(database);
     await store.start();
     const engine = new EngineProcessor(store);

@@ -1,6 +1,5 @@
 // Cairn's HTTP app on a fresh bench database with the classic preset imported for one guild, for
 // benchmarks that load it over real HTTP from a separate process (api, single-event ingest).
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/api/app.ts';
@@ -9,8 +8,7 @@ import { parseEnv } from '../src/config/env.ts';
 import type { Database } from '../src/db/client.ts';
 import { silentLogger } from '../src/log/logger.ts';
 import { Metrics } from '../src/metrics/metrics.ts';
-import { importRecipe, parseRecipe } from '../src/presets/import.ts';
-import { freshDatabase } from './support.ts';
+import { freshDatabase, importClassic } from './support.ts';
 
 export const BENCH_TOKEN = 'bench-admin-token-0123456789';
 
@@ -47,10 +45,7 @@ export async function startBenchApp(kind: 'pglite' | 'postgres', guildId: string
     await dispose();
   };
   try {
-    const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
-    if (!recipe.ok) throw new Error('classic preset does not parse');
-    const imported = await importRecipe(database.db, guildId, recipe.recipe, { actor: 'bench' });
-    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    await importClassic(database.db, guildId);
     await services.configs.reload(guildId);
   } catch (error) {
     await close();

@@ -4,7 +4,6 @@
 // --discord-bench-bot) so its RSS is its own; the fake Discord runs here.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +19,10 @@ import { MilestoneChecker } from '../src/milestones/checker.ts';
 import { EngineProcessor } from '../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../src/pipeline/ingest.ts';
 import { ManualAwards } from '../src/pipeline/manual-awards.ts';
-import { importRecipe, parseRecipe } from '../src/presets/import.ts';
 import { ConfigStore } from '../src/rules/config-store.ts';
 import { BOT_USER_ID, FakeDiscord } from '../test/support/fake-discord.ts';
 import { CHANNEL, GUILD, VOICE_CHANNEL, guild, member, message, reaction, thread, voiceState } from '../test/discord/support/payloads.ts';
-import { BENCH_PG_URL, record, userId } from './support.ts';
+import { BENCH_PG_URL, importClassic, record, userId } from './support.ts';
 
 type Kind = 'pglite' | 'postgres';
 type Connection = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
@@ -159,10 +157,7 @@ async function prepareDatabase(kind: Kind, classic: boolean): Promise<{ connecti
   }
   await migrate(database);
   if (classic) {
-    const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
-    if (!recipe.ok) throw new Error('classic preset does not parse');
-    const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'bench', allowUnbound: true });
-    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    await importClassic(database.db, GUILD, { allowUnbound: true });
   }
   await database.close();
   return { connection, dispose };

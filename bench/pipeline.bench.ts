@@ -6,12 +6,11 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { EngineProcessor } from '../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../src/pipeline/ingest.ts';
-import { importRecipe, parseRecipe } from '../src/presets/import.ts';
 import { ConfigStore } from '../src/rules/config-store.ts';
 import { saveRule } from '../src/rules/repository.ts';
 import { syntheticEvents } from './engine.bench.ts';
 import { BENCH_TOKEN, startBenchApp } from './app-server.ts';
-import { freshDatabase, percentile, record, runConcurrent } from './support.ts';
+import { freshDatabase, importClassic, percentile, record, runConcurrent } from './support.ts';
 
 const GUILD = '1160511689263947796';
 
@@ -20,14 +19,9 @@ export async function benchPipeline(kind: 'pglite' | 'postgres'): Promise<void> 
   if (process.env.BENCH_PIPELINE_SINGLES_ONLY) return;
   const { database, dispose } = await freshDatabase(kind);
   try {
-    const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
-    if (!recipe.ok) throw new Error('classic preset does not parse');
     // Four guilds (as four shards' worth of traffic would be); each guild's batches are serial.
     const guilds = [GUILD, '1160511689263947797', '1160511689263947798', '1160511689263947799'];
-    for (const guild of guilds) {
-      const imported = await importRecipe(database.db, guild, recipe.recipe, { actor: 'bench' });
-      if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-    }
+    for (const guild of guilds) await importClassic(database.db, guild);
     const store = new ConfigStore(database);
     await store.start();
     const pipeline = new IngestPipeline(database, [new EngineProcessor(store)]);

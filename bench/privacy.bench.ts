@@ -1,15 +1,13 @@
 // Privacy (issue 18): export and erasure of a member with 100,000 events (BENCH_PRIVACY_EVENTS) in
 // a guild on the classic preset (so with transactions, firings, counters and milestones), among
 // other members' traffic that names them (reactions to them).
-import { readFileSync } from 'node:fs';
 import type { LakeEvent } from '../src/events/lake-event.ts';
 import { EngineProcessor } from '../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../src/pipeline/ingest.ts';
 import { MilestoneChecker } from '../src/milestones/checker.ts';
-import { importRecipe, parseRecipe } from '../src/presets/import.ts';
 import { deleteMember, exportMember } from '../src/privacy/privacy.ts';
 import { ConfigStore } from '../src/rules/config-store.ts';
-import { freshDatabase, record } from './support.ts';
+import { freshDatabase, importClassic, record } from './support.ts';
 
 const GUILD = '1160511689263947796';
 const MEMBER = '900000000000000001';
@@ -18,10 +16,7 @@ const EVENTS = Number(process.env.BENCH_PRIVACY_EVENTS ?? 100_000);
 export async function benchPrivacy(kind: 'pglite' | 'postgres'): Promise<void> {
   const { database, dispose } = await freshDatabase(kind);
   try {
-    const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
-    if (!recipe.ok) throw new Error('classic preset does not parse');
-    const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'bench' });
-    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    await importClassic(database.db, GUILD);
     const store = new ConfigStore(database);
     await store.start();
     const pipeline = new IngestPipeline(database, [new EngineProcessor(store, { milestones: new MilestoneChecker() })]);

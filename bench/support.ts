@@ -2,6 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { importRecipe, parseRecipe } from '../src/presets/import.ts';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -86,3 +88,11 @@ export const sid = (() => {
 })();
 
 export const userId = (i: number) => String(900_000_000_000_000_000n + BigInt(i));
+
+/** Imports the classic preset into a guild (the benchmarks' usual configuration); throws if it does not import. */
+export async function importClassic(db: Database['db'], guildId: string, options: { allowUnbound?: boolean } = {}): Promise<void> {
+  const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../presets/classic.json', import.meta.url), 'utf8')));
+  if (!recipe.ok) throw new Error('classic preset does not parse');
+  const imported = await importRecipe(db, guildId, recipe.recipe, { actor: 'bench', ...options });
+  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+}
