@@ -10,12 +10,14 @@ import { ConfigStore } from '../src/rules/config-store.ts';
 import { saveRule } from '../src/rules/repository.ts';
 import { syntheticEvents } from './engine.bench.ts';
 import { BENCH_TOKEN, startBenchApp } from './app-server.ts';
-import { freshDatabase, importClassic, percentile, record, runConcurrent } from './support.ts';
+import { startCeilingServer } from './single-ceiling.ts';
+import { BENCH_PG_URL, freshDatabase, importClassic, percentile, record, runConcurrent } from './support.ts';
 
 const GUILD = '1160511689263947796';
 
 export async function benchPipeline(kind: 'pglite' | 'postgres'): Promise<void> {
   await benchSingleEventRequests(kind);
+  if (kind === 'postgres') await benchSingleEventCeiling();
   if (process.env.BENCH_PIPELINE_SINGLES_ONLY) return;
   const { database, dispose } = await freshDatabase(kind);
   try {
@@ -108,6 +110,34 @@ async function benchSingleEventRequests(kind: 'pglite' | 'postgres'): Promise<vo
     }
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * The same load against a bare server that only group-commits one row per request
+ * (single-ceiling.ts): what this machine allows a single-event path at all, Cairn's work aside.
+ */
+async function benchSingleEventCeiling(): Promise<void> {
+  const server = await startCeilingServer(BENCH_PG_URL, Number(process.env.BENCH_CEILING_IN_FLIGHT ?? 2));
+  try {
+    let firstSource = 1_500_000_000_000_000_000n;
+    for (const concurrency of (process.env.BENCH_SINGLE_CONCURRENCY ? [Number(process.env.BENCH_SINGLE_CONCURRENCY)] : [10, 50])) {
+      const requests = Number(process.env.BENCH_SINGLE_REQUESTS ?? 3000);
+      const cpu = process.cpuUsage();
+      const postgresBefore = postgresCpuMs();
+      const before = server.stats();
+      const stats = await postSingles({ url: server.url, token: BENCH_TOKEN, guild: GUILD, firstSource: String(firstSource), requests, concurrency, warmup: 200 });
+      const used = process.cpuUsage(cpu);
+      const postgresAfter = postgresCpuMs();
+      const after = server.stats();
+      firstSource += BigInt(requests + 1000);
+      if (stats.failures > 0) throw new Error(`ceiling requests: ${stats.failures} of ${requests} failed ${stats.errors.join(', ')}`);
+      const postgresNote = postgresBefore !== undefined && postgresAfter !== undefined ? `, Postgres ${((postgresAfter - postgresBefore) / (requests + 200)).toFixed(2)} ms` : '';
+      const note = `latency p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms; CPU per event: server ${((used.user + used.system) / 1000 / (requests + 200)).toFixed(2)} ms, client ${stats.cpuMsPerRequest.toFixed(2)} ms${postgresNote}; ${((after.requests - before.requests) / Math.max(1, after.groups - before.groups)).toFixed(1)} requests per transaction`;
+      record({ bench: 'pipeline', database: 'postgres', case: `ceiling: bare node:http + one INSERT per group commit (${concurrency} in flight)`, value: stats.throughput, unit: 'events/s', note });
+    }
+  } finally {
+    await server.close();
   }
 }
 
