@@ -107,4 +107,24 @@ describe("a guild's own rule templates", () => {
     expect(after).toEqual(edited);
     await page.close();
   });
+
+  it('refuses to save a second template under a taken key, and deletes a template from the gallery', async () => {
+    const page = await signedInPage(browser, panel, `/g/${DEMO_GUILD_ID}/rules/classic.thread`);
+    await page.getByRole('button', { name: 'Save as template' }).click();
+    const form = page.getByRole('form', { name: 'Save as template' });
+    await form.getByLabel('Template key').fill('thread-reward');
+    await form.getByRole('button', { name: 'Save template' }).click();
+    await expect(fieldError(page, 'template-key')).resolves.toContain('exists already');
+    expect(((await panel.api(`${G}/rule-templates/thread-reward`)) as RuleTemplate).version).toBe(2);
+
+    await openGalleryAt(page, 'thread-reward');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete template' }).click();
+    await page.getByText('Choose a template on the left').waitFor();
+    const left = (await panel.api(`${G}/rule-templates`)) as RuleTemplate[];
+    expect(left.some((t) => t.key === 'thread-reward')).toBe(false);
+    // The rule made from it stays.
+    await expect(panel.api(`${G}/rules/thread.reward_copy`)).resolves.toMatchObject({ key: 'thread.reward_copy' });
+    await page.close();
+  });
 });

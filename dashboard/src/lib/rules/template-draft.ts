@@ -1,8 +1,9 @@
 // Turning a rule into a guild template (issue 18): the rule's values an admin may make blanks
 // ({{name}} placeholders, the rule's value as the default), a starting example (events of the rule's
 // trigger by the example members alice, bob and carol), and the template document the API takes.
-import type { RuleTemplateInput } from '$api/contract';
-import { EVENT_DATA, EVENT_TYPES, INTERNAL_EVENTS, WITH_TARGET, type EventType } from '$lib/events';
+// Relative imports (not $lib/$api): the tests import this file outside the panel's build.
+import type { RuleTemplateInput } from '../../../../src/api/contract.ts';
+import { EVENT_DATA, EVENT_TYPES, INTERNAL_EVENTS, WITH_TARGET, type EventType } from '../events.ts';
 
 export type PlaceholderKind = 'channel' | 'role' | 'currency' | 'milestone' | 'integer' | 'number' | 'text' | 'emoji';
 export type Path = (string | number)[];
@@ -54,7 +55,7 @@ function describe(path: Path): string {
     if (typeof part === 'string' && LIST_WORDS[part] && typeof next === 'number') {
       words.push(`${LIST_WORDS[part]} ${next + 1}`);
       i++;
-    } else if (typeof part === 'string' && /^[a-z_]+$/.test(part)) words.push(part.replace(/_/g, ' '));
+    } else if (typeof part === 'string' && /^[a-z_]+$/.test(part) && part !== 'if') words.push(part.replace(/_/g, ' '));
   }
   return words.join(' › ') || 'value';
 }
@@ -74,7 +75,7 @@ function kindOf(path: Path, value: unknown): PlaceholderKind | undefined {
 
 function nameFor(path: Path, kind: PlaceholderKind): string {
   const words = path.filter((p): p is string => typeof p === 'string' && /^[a-z_]+$/.test(p) && !LIST_WORDS[p] && p !== 'if');
-  let name = (words.at(-1) ?? kind).replace(/s$/, '');
+  let name = (words.at(-1) ?? (path[0] === 'conditions' ? 'threshold' : kind)).replace(/s$/, '');
   if (kind === 'channel' || kind === 'role') name = `${kind}_id`;
   if (RESERVED.has(name)) name = `${name}_value`;
   return /^[a-z]/.test(name) ? name : `value_${name}`;
