@@ -19,7 +19,8 @@ import type { MemberListOut, MemberListQuery as MemberListQuerySchema, MemberPro
 import type { ModuleOut, ModuleSwitch as ModuleSwitchIn } from './routes/modules.ts';
 import type { NamesOut } from './routes/names.ts';
 import type { RuleOut, VersionOut } from './routes/rules.ts';
-import type { InstantiateBody, InstantiateOut, TemplateOut } from './routes/rule-templates.ts';
+import type { InstantiateBody, InstantiateOut, PreviewOut, TemplateOut } from './routes/rule-templates.ts';
+import type { InvitersOut, JoinsOut, MemberInvitesOut } from './routes/invites.ts';
 import type { RuleTemplateSchema } from '../rules/templates/rule-template.ts';
 import type { ItemOut } from './routes/shop.ts';
 import type { ConfigVersionOut, EntityHistoryOut, RestoredOut } from './routes/history.ts';
@@ -175,3 +176,10 @@ export type RuleTemplate = z.output<typeof TemplateOut>;
 export type RuleTemplateInput = z.input<typeof RuleTemplateSchema>;
 export type RuleTemplateInstantiate = z.input<typeof InstantiateBody>;
 export type RuleTemplateInstance = z.output<typeof InstantiateOut>;
+/** POST /guilds/:g/rule-templates/preview: a template checked without saving, and its example run. */
+export type RuleTemplatePreview = z.output<typeof PreviewOut>;
+// Invites (/guilds/:g/invites).
+export type Inviters = z.output<typeof InvitersOut>;
+export type InviteJoins = z.output<typeof JoinsOut>;
+export type InviteJoin = InviteJoins['joins'][number];
+export type MemberInvites = z.output<typeof MemberInvitesOut>;

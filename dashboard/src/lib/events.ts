@@ -39,7 +39,7 @@ export const EVENT_DATA: Record<EventType, Record<string, unknown>> = {
   shop_purchase: { item: 'coffee', price: 10, currency: 'gold', quantity: 1 },
 };
 
-const WITH_TARGET = new Set(['reaction_add', 'reaction_remove', 'manual_award', 'ticket_claimed', 'ticket_closed', 'ticket_reopened', 'faq_viewed', 'faq_helpful']);
+export const WITH_TARGET = new Set(['reaction_add', 'reaction_remove', 'manual_award', 'ticket_claimed', 'ticket_closed', 'ticket_reopened', 'faq_viewed', 'faq_helpful']);
 
 /** A ready-to-run event of a type, for the dry run page. */
 export function eventTemplate(type: EventType, guildId: string, ids: { actor?: string; target?: string; channel?: string } = {}) {

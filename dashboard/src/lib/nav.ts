@@ -16,6 +16,7 @@ export const NAV: NavEntry[] = [
   { path: '', label: 'Overview', group: 'Activity' },
   { path: 'members', label: 'Members', group: 'Activity' },
   { path: 'leaderboard', label: 'Leaderboard', group: 'Activity' },
+  { path: 'invites', label: 'Invites', group: 'Activity' },
   { path: 'community', label: 'Community', group: 'Activity' },
   { path: 'tickets', label: 'Tickets', group: 'Activity' },
   { path: 'faq', label: 'FAQ', group: 'Activity' },

@@ -32,7 +32,7 @@ export const DefaultRateLimitOptions = {
 } as const satisfies RateLimitOptions;
 
 /** POST routes (below /api/guilds/:guildId) that cost far more than a read: their own, smaller budget. */
-const EXPENSIVE = [/^\/dry-run$/, /^\/rule-templates\/[^/]+\/instantiate$/, /^\/currencies\/curve-preview$/, /^\/presets\/import$/, /^\/import\/balances$/, /^\/milestones\/recheck$/, /^\/ai\/(audit|digest)$/, /^\/seasons\/roll$/];
+const EXPENSIVE = [/^\/dry-run$/, /^\/rule-templates\/[^/]+\/instantiate$/, /^\/rule-templates\/preview$/, /^\/currencies\/curve-preview$/, /^\/presets\/import$/, /^\/import\/balances$/, /^\/milestones\/recheck$/, /^\/ai\/(audit|digest)$/, /^\/seasons\/roll$/];
 const ANALYTICS = [/^\/analytics(\/|$)/, /^\/overview$/];
 const GUILD_PATH = /^\/api\/guilds\/([0-9]{1,20})(\/.*)$/;
 

@@ -9,9 +9,10 @@ import { rules } from '../../db/schema.ts';
 import { lockGuildConfig, saveRule } from '../../rules/repository.ts';
 import { RuleSchema } from '../../rules/schema.ts';
 import { instantiateForGuild } from '../../rules/templates/for-guild.ts';
+import { exampleValues } from '../../rules/templates/instantiate.ts';
 import { describeRun, exampleEvents } from '../../rules/templates/run.ts';
 import { galleryTemplate, galleryTemplates } from '../../rules/templates/gallery.ts';
-import { deleteRuleTemplate, listGuildTemplates, loadGuildTemplate, saveRuleTemplate } from '../../rules/templates/repository.ts';
+import { deleteRuleTemplate, listGuildTemplates, loadGuildTemplate, saveRuleTemplate, validateTemplate } from '../../rules/templates/repository.ts';
 import { RuleTemplateSchema, type RuleTemplate } from '../../rules/templates/rule-template.ts';
 import { ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -59,11 +60,25 @@ export const InstantiateOut = z
   })
   .meta({ id: 'RuleTemplateInstance' });
 
+const ExampleRunOut = z.object({
+  fired: z.array(z.boolean()),
+  balances: z.record(z.string(), z.record(z.string(), z.number())).meta({ description: 'by example member (alice, bob, carol)' }),
+  roles_added: z.record(z.string(), z.array(z.string())),
+});
+export const PreviewOut = z
+  .object({
+    rule: RuleSchema.meta({ description: "the rule as the template fills with its defaults and examples, checked against this guild's currencies and zones" }),
+    dry_run: z.object({ steps: z.array(RunStepOut), balances: z.record(z.string(), z.record(z.string(), z.number())) }).optional(),
+    example: ExampleRunOut.optional().meta({ description: "what the template's example does (the data to store as example.expected)" }),
+  })
+  .meta({ id: 'RuleTemplatePreview' });
+
 const P = '/api/guilds/{guildId}/rule-templates';
 export const ruleTemplateDocs: RouteDoc[] = [
   { method: 'get', path: P, summary: "The rule template gallery and the guild's own templates", tag: 'rules', response: z.array(TemplateOut) },
   { method: 'get', path: `${P}/{key}`, summary: 'One rule template', tag: 'rules', response: TemplateOut, statuses: [404] },
   { method: 'post', path: `${P}/{key}/instantiate`, summary: 'Fill a template: the rule (checked as a save would), an optional dry run, an optional save as a new rule (audit-logged)', tag: 'rules', body: InstantiateBody, response: InstantiateOut, statuses: [404, 409] },
+  { method: 'post', path: `${P}/preview`, summary: "Check a template document as a save would, without saving, and run its example (example.expected may be left out: the answer is what it should say)", tag: 'rules', body: RuleTemplateSchema, response: PreviewOut },
   { method: 'put', path: `${P}/{key}`, summary: 'Save any rule as a guild template, or replace one (audit-logged)', tag: 'rules', body: RuleTemplateSchema, response: TemplateOut, statuses: [409] },
   { method: 'delete', path: `${P}/{key}`, summary: 'Delete a guild template (gallery templates cannot be deleted)', tag: 'rules', response: Deleted, statuses: [404] },
 ];
@@ -111,6 +126,15 @@ function exampleFor(template: RuleTemplate, values: Record<string, unknown>, gui
   return exampleEvents(example, guildId).map((e) => (e.channel_id && channels.has(e.channel_id) ? { ...e, channel_id: channels.get(e.channel_id)! } : e));
 }
 
+/** A document whose example has no `expected` yet gets a neutral one, so a preview can say what it should be. */
+function withExpected(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const example = (body as { example?: unknown }).example;
+  if (typeof example !== 'object' || example === null || Array.isArray(example) || 'expected' in example) return body;
+  const events = (example as { events?: unknown }).events;
+  return { ...body, example: { ...example, expected: { fired: Array.isArray(events) ? events.map(() => false) : [] } } };
+}
+
 export function ruleTemplateRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
@@ -141,6 +165,14 @@ export function ruleTemplateRoutes() {
     }
     const example = body.example && made.run ? { example: { ...describeRun(made.run), outcome: template.example?.outcome ?? '' } } : {};
     return c.json({ template: template.key, rule: made.rule, ...(made.run ? { dry_run: made.run } : {}), ...example, ...(savedRule ? { saved: savedRule } : {}) }, savedRule ? 201 : 200);
+  });
+  app.post('/preview', async (c) => {
+    const template = saved(validateTemplate(withExpected(await readJson(c))), 'rule template');
+    const guildId = guildOf(c);
+    const events = template.example ? exampleEvents(template.example, guildId) : undefined;
+    const made = await instantiateForGuild(c.get('services').database.db, guildId, template, exampleValues(template), events ? { events } : {});
+    if (!made.ok) throw new ApiError('validation_failed', `template "${template.key}" does not fill into a valid rule for this guild`, made.problems);
+    return c.json({ rule: made.rule, ...(made.run ? { dry_run: made.run, example: describeRun(made.run) } : {}) });
   });
   app.put('/:key', async (c) => {
     const document = withKey(await readJson(c), c.req.param('key'));
