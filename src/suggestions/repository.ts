@@ -49,11 +49,6 @@ export async function listSuggestions(exec: Executor, guildId: string, status?: 
   return rows.map(suggestionOut);
 }
 
-export async function getSuggestion(exec: Executor, guildId: string, id: number): Promise<SuggestionOut | null> {
-  const [row] = await exec.select().from(suggestions).where(and(eq(suggestions.guildId, guildId), eq(suggestions.id, id)));
-  return row ? suggestionOut(row) : null;
-}
-
 export interface StoreSummary {
   /** New or refreshed open suggestions. */
   offered: number;

@@ -143,7 +143,6 @@ describe('suggestions from statistics', () => {
     expect(again.suggestions.map((s: any) => s.id)).not.toContain(target.id);
     const rows = await database.db.select().from(suggestions).where(eq(suggestions.guildId, GUILD));
     expect(rows.filter((r) => r.fingerprint === rows.find((x) => x.id === target.id)!.fingerprint)).toHaveLength(1);
-    expect((await json(await api.request(`${S}/${target.id}`))).status).toBe('dismissed');
     expect((await json(await api.request(`${S}?status=dismissed`))).map((s: any) => s.id)).toEqual([target.id]);
   }, 120_000);
 });
@@ -159,7 +158,6 @@ describe('the suggestions API refuses', () => {
       const res = await api.request(`${S}/${theirs!.id}/${action}`, { method: 'POST' });
       expect(res.status).toBe(404);
     }
-    expect((await api.request(`${S}/${theirs!.id}`)).status).toBe(404);
     expect((await api.request(`${S}/999999/apply`, { method: 'POST' })).status).toBe(404);
     expect((await api.request(`${S}/abc/apply`, { method: 'POST' })).status).toBe(404);
     expect((await api.request(`${S}/99999999999999999999/dismiss`, { method: 'POST' })).status).toBe(404);

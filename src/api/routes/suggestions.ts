@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AiFailure } from '../../ai/errors.ts';
 import { AiSuggestionError } from '../../suggestions/from-ai.ts';
 import { generateSuggestions } from '../../suggestions/generate.ts';
-import { applySuggestion, dismissSuggestion, getSuggestion, listSuggestions, rollbackSuggestion, type Decision } from '../../suggestions/repository.ts';
+import { applySuggestion, dismissSuggestion, listSuggestions, rollbackSuggestion, type Decision } from '../../suggestions/repository.ts';
 import { SUGGESTION_SOURCES, SUGGESTION_STATUSES, SuggestionOut } from '../../suggestions/types.ts';
 import { ApiError, type ErrorCode } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
@@ -41,7 +41,6 @@ export const suggestionDocs: RouteDoc[] = [
     method: 'post', path: P, tag: 'suggestions', body: GenerateBody, response: GeneratedOut, statuses: [429, 503],
     summary: 'Compute suggestions from the last days of history (statistics, or Gemini from the aggregates) with their backtests; open ones are refreshed, dismissed ones stay dismissed',
   },
-  { method: 'get', path: `${P}/{id}`, summary: 'Read one suggestion', tag: 'suggestions', response: SuggestionOut, statuses: [404] },
   { method: 'post', path: `${P}/{id}/dismiss`, summary: 'Dismiss an open suggestion (it is not offered again)', tag: 'suggestions', response: SuggestionOut, statuses: [404, 409] },
   {
     method: 'post', path: `${P}/{id}/apply`, tag: 'suggestions', response: SuggestionOut, statuses: [404, 409],
@@ -92,12 +91,6 @@ export function suggestionRoutes() {
       const kind = error.failure?.kind ?? 'invalid_output';
       throw new ApiError(FAILURE_CODE[kind], error.message, error.problems.length > 0 ? error.problems : { kind });
     }
-  });
-  app.get('/:id', async (c) => {
-    const id = idOf(c.req.param('id'));
-    const found = await getSuggestion(c.get('services').database.db, guildOf(c), id);
-    if (!found) throw new ApiError('not_found', `no suggestion ${id} in this guild`);
-    return c.json(found);
   });
   app.post('/:id/dismiss', async (c) => {
     const services = c.get('services');
