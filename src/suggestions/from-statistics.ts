@@ -17,7 +17,7 @@ export interface GenerateOptions {
   maxRuleSuggestions: number;
 }
 
-export const DefaultGenerateOptions = { percentile: 0.9, maxBacktestEvents: 200_000, maxRuleSuggestions: 4 } as const satisfies GenerateOptions;
+export const DefaultGenerateOptions = { percentile: 0.9, maxBacktestEvents: 20_000, maxRuleSuggestions: 3 } as const satisfies GenerateOptions;
 
 /** Below these, a percentile or a share says nothing. */
 const MIN_ACTIVE_MEMBERS = 10;
