@@ -1,7 +1,7 @@
 // Storing suggestions (a regeneration refreshes open ones and keeps dismissed ones dismissed),
 // and deciding on them: dismiss, apply (the milestone or rule version through its own save
 // function, audit-logged, in one transaction) and roll back what apply created.
-import { and, asc, desc, eq, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.ts';
 import { auditLog, configVersions, milestones, rules, ruleVersions, suggestions, type SuggestionRow } from '../db/schema.ts';
 import { deleteMilestone, saveMilestone } from '../milestones/repository.ts';
@@ -65,6 +65,8 @@ export interface StoreSummary {
  */
 export async function storeDrafts(db: Db, guildId: string, source: SuggestionSource, drafts: Draft[], now: Date): Promise<StoreSummary> {
   return db.transaction(async (tx) => {
+    // Two generations of one guild at once would both insert a new fingerprint: one waits.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`cairn:suggestions:${guildId}`}, 0))`);
     const existing = new Map((await tx.select().from(suggestions).where(eq(suggestions.guildId, guildId))).map((r) => [r.fingerprint, r]));
     const summary: StoreSummary = { offered: 0, kept: 0, removed: 0 };
     // One per fingerprint (a model may propose the same key twice): the last one stands.
@@ -133,17 +135,19 @@ export function applySuggestion(db: Db, guildId: string, id: number, actor: stri
     let applied: Record<string, unknown>;
     const { milestone, rule } = row.proposal as { milestone?: Record<string, unknown>; rule?: Record<string, unknown> };
     if (milestone) {
+      const key = String(milestone.key);
+      const latest = async () => (await tx.select({ version: configVersions.version }).from(configVersions).where(and(eq(configVersions.guildId, guildId), eq(configVersions.kind, 'milestone'), eq(configVersions.key, key))).orderBy(desc(configVersions.version)).limit(1))[0]?.version ?? null;
+      const before = await latest();
       const saved = await saveMilestone(tx, guildId, milestone, by);
       if (!saved.ok) throw invalid('milestone', saved.problems);
-      const key = saved.value.milestone.key;
-      const [version] = await tx.select({ version: configVersions.version }).from(configVersions).where(and(eq(configVersions.guildId, guildId), eq(configVersions.kind, 'milestone'), eq(configVersions.key, key))).orderBy(desc(configVersions.version)).limit(1);
-      applied = { entity: 'milestone', key, created: saved.value.created, version: version?.version ?? null, audit_id: await latestAuditId(tx, guildId, 'milestone', key) };
+      const version = await latest();
+      applied = { entity: 'milestone', key, created: saved.value.created, changed: version !== before, version, audit_id: await latestAuditId(tx, guildId, 'milestone', key) };
     } else if (rule) {
       const key = String(rule.key);
       const [before] = await tx.select({ version: rules.version }).from(rules).where(and(eq(rules.guildId, guildId), eq(rules.key, key)));
       const saved = await saveRule(tx, guildId, rule, by);
       if (!saved.ok) throw invalid('rule', saved.problems);
-      applied = { entity: 'rule', key, created: saved.value.created, version: saved.value.version, previous_version: before?.version ?? null, audit_id: await latestAuditId(tx, guildId, 'rule', key) };
+      applied = { entity: 'rule', key, created: saved.value.created, changed: saved.value.version !== before?.version, version: saved.value.version, previous_version: before?.version ?? null, audit_id: await latestAuditId(tx, guildId, 'rule', key) };
     } else throw new Refused({ ok: false, code: 'conflict', message: `suggestion ${id} proposes nothing to apply` });
     const [updated] = await tx.update(suggestions).set({ status: 'applied', applied, decidedAt: now, decidedBy: actor, updatedAt: now }).where(eq(suggestions.id, id)).returning();
     return updated!;
@@ -159,10 +163,12 @@ export function rollbackSuggestion(db: Db, guildId: string, id: number, actor: s
   return decide(db, async (tx) => {
     const row = await lockedSuggestion(tx, guildId, id);
     if (row.status !== 'applied' || !row.applied) throw new Refused({ ok: false, code: 'conflict', message: `suggestion ${id} is ${row.status.replace('_', ' ')}; only an applied suggestion can be rolled back` });
-    const applied = row.applied as { entity: 'milestone' | 'rule'; key: string; created: boolean; version: number | null; previous_version?: number | null };
+    const applied = row.applied as { entity: 'milestone' | 'rule'; key: string; created: boolean; changed: boolean; version: number | null; previous_version?: number | null };
     const by = `${actor} (rollback of suggestion #${id})`;
     let undone: string;
-    if (applied.entity === 'milestone') {
+    if (!applied.changed) {
+      undone = 'nothing'; // apply found the entity already as proposed: there is nothing of its own to undo
+    } else if (applied.entity === 'milestone') {
       const [current] = await tx.select({ id: milestones.id }).from(milestones).where(and(eq(milestones.guildId, guildId), eq(milestones.key, applied.key)));
       if (!current) throw new Refused({ ok: false, code: 'conflict', message: `milestone "${applied.key}" no longer exists` });
       const [previous] = applied.created || applied.version === null ? [] : await tx.select().from(configVersions).where(and(eq(configVersions.guildId, guildId), eq(configVersions.kind, 'milestone'), eq(configVersions.key, applied.key), eq(configVersions.version, applied.version - 1)));
