@@ -7,8 +7,17 @@ import { backtest } from '../rules/backtest.ts';
 import { earningsDistribution, eventsPerDay, round3, thresholdReach, windowOf, type Metric, type Window } from './statistics.ts';
 import type { CurrencyBacktest, MilestoneBacktest, RuleBacktest } from './types.ts';
 
-export async function milestoneBacktest(exec: Executor, guildId: string, w: Window, metric: Metric, threshold: number, percentiles: { p50: number; p90: number; p99: number }): Promise<MilestoneBacktest> {
-  const reach = await thresholdReach(exec, guildId, w, metric, threshold);
+/** Inside withMemberWindow: metric `index` is the window table's column of `metric`. */
+export async function milestoneBacktest(
+  exec: Executor,
+  w: Window,
+  metric: Metric,
+  index: number,
+  threshold: number,
+  percentiles: { p50: number; p90: number; p99: number },
+  alreadyQualified: number,
+): Promise<MilestoneBacktest> {
+  const reach = await thresholdReach(exec, index, threshold);
   return {
     kind: 'milestone',
     days: w.days,
@@ -20,7 +29,7 @@ export async function milestoneBacktest(exec: Executor, guildId: string, w: Wind
     reached: reach.reached,
     reached_share: reach.activeMembers > 0 ? round3(reach.reached / reach.activeMembers) : 0,
     members: reach.members,
-    already_qualified: reach.alreadyQualified,
+    already_qualified: alreadyQualified,
     percentiles,
   };
 }

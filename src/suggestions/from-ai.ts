@@ -16,7 +16,7 @@ import { loadCurrencies, loadZones, validateRuleDocument, type Problem } from '.
 import { RuleSchema } from '../rules/schema.ts';
 import { currencyBacktest, milestoneBacktest, ruleBacktest } from './backtests.ts';
 import type { GenerateOptions } from './from-statistics.ts';
-import { currencyFigures, eventVolumes, metricFigures, round3, type Metric, type Window } from './statistics.ts';
+import { currencyFigures, eventVolumes, lifetimeQualified, METRICS, metricFigures, round3, withMemberWindow, type Metric, type Window } from './statistics.ts';
 import type { Draft } from './types.ts';
 
 const Words = { title: z.string().trim().min(1).max(120), explanation: z.string().trim().min(1).max(1500) };
@@ -93,7 +93,7 @@ export class AiSuggestionError extends Error {
 /** What the model is told: aggregates only. */
 export async function aiFigures(database: Database, guildId: string, w: Window, percentile: number) {
   const db = database.db;
-  const metrics = await metricFigures(db, guildId, w, percentile);
+  const metrics = await withMemberWindow(db, guildId, w, METRICS, (tx) => metricFigures(tx, METRICS, percentile));
   const ruleRows = await db.select({ key: rules.key, enabled: rules.enabled, document: rules.document }).from(rules).where(eq(rules.guildId, guildId));
   const milestoneRows = await db.select({ key: milestones.key, document: milestones.document }).from(milestones).where(eq(milestones.guildId, guildId));
   return {
@@ -114,7 +114,7 @@ export async function aiDrafts(ai: AiService, database: Database, guildId: strin
     feature: 'suggestions',
     guildId,
     system: SYSTEM,
-    prompt: `Figures of the last ${w.days} days:\n${JSON.stringify(figures)}`,
+    prompt: `Figures of the last ${w.days} days:\n${JSON.stringify(figures)}\nPropose at most ${options.maxRuleSuggestions} rules (reward_activity or cap).`,
     responseSchema: ResponseSchema,
     parse: AiAnswer,
     maxOutputTokens: 4096,
@@ -142,20 +142,25 @@ export async function aiDrafts(ai: AiService, database: Database, guildId: strin
 
   const figuresByCurrency = await currencyFigures(database.db, guildId, w);
   const drafts: Draft[] = [];
+  let replays = options.maxRuleSuggestions;
   for (const s of answer.suggestions) {
     const base = { source: 'ai' as const, title: s.title, explanation: s.explanation };
     if (s.kind === 'milestone_threshold') {
       const m: Milestone = s.milestone;
       const r = m.requirement as Extract<Milestone['requirement'], { type: 'event_count' }>;
       const metric: Metric = { id: `${r.events[0]}_${r.side}`, event: r.events[0]!, side: r.side, measure: r.measure === 'voice_minutes' ? 'voice_minutes' : 'count', noun: `${r.events[0]} (${r.side}${r.measure === 'voice_minutes' ? ', voice minutes' : ''})`, icon: m.icon };
-      const [f] = await metricFigures(database.db, guildId, w, options.percentile, [metric]);
-      const backtest = await milestoneBacktest(database.db, guildId, w, metric, r.min, { p50: f?.p50 ?? 0, p90: f?.p90 ?? 0, p99: f?.p99 ?? 0 });
+      const backtest = await withMemberWindow(database.db, guildId, w, [metric], async (tx) => {
+        const [f] = await metricFigures(tx, [metric], options.percentile);
+        const [qualified] = await lifetimeQualified(tx, guildId, [{ metric, threshold: r.min }]);
+        return milestoneBacktest(tx, w, metric, 0, r.min, { p50: f?.p50 ?? 0, p90: f?.p90 ?? 0, p99: f?.p99 ?? 0 }, qualified ?? 0);
+      });
       drafts.push({ ...base, kind: s.kind, fingerprint: `ai:milestone_threshold:${m.key}`, applicable: true, proposal: { milestone: m as unknown as Record<string, unknown> }, backtest });
     } else if (s.kind === 'unspent_currency') {
       const c = figuresByCurrency.find((x) => x.key === s.currency)!;
       const backtest = await currencyBacktest(database.db, guildId, w, { id: c.currencyId, key: c.key, earned: c.earned, spent: c.spent, earners: c.earners });
       drafts.push({ ...base, kind: s.kind, fingerprint: `ai:unspent_currency:${c.key}`, applicable: false, proposal: { currency: c.key }, backtest });
-    } else {
+    } else if (replays-- > 0) {
+      // Rules beyond the replays asked for are left out: every suggestion carries its backtest.
       const backtest = await ruleBacktest(database, guildId, [s.rule], w, currencies, options.maxBacktestEvents);
       drafts.push({ ...base, kind: s.kind, fingerprint: `ai:${s.kind}:${s.rule.key}`, applicable: true, proposal: { rule: s.rule as unknown as Record<string, unknown> }, backtest });
     }

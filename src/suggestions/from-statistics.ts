@@ -1,11 +1,11 @@
 // Suggestions from statistics alone (no AI): thresholds at a percentile, rewards for frequent
 // unpaid activity, caps where a few earn most, and currencies nobody spends — each with its backtest.
 import { eq, sql } from 'drizzle-orm';
-import { queryRows, type Database, type Executor } from '../db/client.ts';
+import { queryRows, type Database, type Db, type Executor } from '../db/client.ts';
 import { milestones, rules } from '../db/schema.ts';
 import { currencyBacktest, milestoneBacktest, ruleBacktest } from './backtests.ts';
 import { cappedRule, PAYABLE, percentLabel, rewardRule, thresholdMilestone } from './proposals.ts';
-import { currencyFigures, eventVolumes, metricFigures, round3, type CurrencyFigures, type Window } from './statistics.ts';
+import { currencyFigures, eventVolumes, lifetimeQualified, METRICS, metricFigures, round3, withMemberWindow, type CurrencyFigures, type Window } from './statistics.ts';
 import type { Draft } from './types.ts';
 
 export interface GenerateOptions {
@@ -43,33 +43,36 @@ const liveRules = (all: RuleInfo[]) => all.filter((r) => r.enabled && r.document
 const triggers = (r: RuleInfo) => ((r.document.trigger as { events?: string[] } | undefined)?.events ?? []);
 const credits = (r: RuleInfo) => ((r.document.effects as { type: string; currency?: string; amount?: unknown; to?: string }[] | undefined) ?? []).filter((e) => e.type === 'credit');
 
-export async function milestoneDrafts(exec: Executor, guildId: string, w: Window, percentile: number): Promise<Draft[]> {
-  const existing = new Set((await exec.select({ key: milestones.key }).from(milestones).where(eq(milestones.guildId, guildId))).map((m) => m.key));
-  const drafts: Draft[] = [];
-  for (const f of await metricFigures(exec, guildId, w, percentile)) {
-    if (f.activeMembers < MIN_ACTIVE_MEMBERS || f.participants < MIN_PARTICIPANTS || f.chosen <= 0) continue;
-    const threshold = Math.ceil(f.chosen);
-    const milestone = thresholdMilestone(f.metric, threshold, percentile, w.days);
-    if (existing.has(milestone.key)) continue;
-    const backtest = await milestoneBacktest(exec, guildId, w, f.metric, threshold, { p50: f.p50, p90: f.p90, p99: f.p99 });
-    // Ties (many members at one value) can put far more than the intended share at the threshold:
-    // such a milestone would not be the rarity it claims.
-    if (backtest.reached_share > 2 * (1 - percentile)) continue;
-    drafts.push({
-      kind: 'milestone_threshold',
-      source: 'statistics',
-      fingerprint: `statistics:milestone_threshold:${f.metric.id}:p${percentLabel(percentile)}`,
-      title: `Milestone: ${milestone.name}`,
-      explanation:
-        `${threshold === f.chosen ? '' : 'Rounded up, '}${fmt(threshold)} ${f.metric.noun} is the ${percentLabel(percentile)}th percentile of the ${fmt(f.activeMembers)} active members over the last ${w.days} days: ` +
-        `${fmt(backtest.reached)} of them (${pct(backtest.reached_share)}) reached it. Half of the active members had ${fmt(f.p50)} or fewer. ` +
-        `It counts for life: ${fmt(backtest.already_qualified)} members already qualify (they earn it with their next activity, or at once with a milestone recheck).`,
-      applicable: true,
-      proposal: { milestone: milestone as Record<string, unknown> },
-      backtest,
-    });
-  }
-  return drafts;
+export async function milestoneDrafts(db: Db, guildId: string, w: Window, percentile: number): Promise<Draft[]> {
+  const existing = new Set((await db.select({ key: milestones.key }).from(milestones).where(eq(milestones.guildId, guildId))).map((m) => m.key));
+  return withMemberWindow(db, guildId, w, METRICS, async (tx) => {
+    const candidates = (await metricFigures(tx, METRICS, percentile))
+      .filter((f) => f.activeMembers >= MIN_ACTIVE_MEMBERS && f.participants >= MIN_PARTICIPANTS && f.chosen > 0)
+      .map((f) => ({ f, threshold: Math.ceil(f.chosen), milestone: thresholdMilestone(f.metric, Math.ceil(f.chosen), percentile, w.days) }))
+      .filter((c) => !existing.has(c.milestone.key));
+    const qualified = await lifetimeQualified(tx, guildId, candidates.map((c) => ({ metric: c.f.metric, threshold: c.threshold })));
+    const drafts: Draft[] = [];
+    for (const [i, { f, threshold, milestone }] of candidates.entries()) {
+      const backtest = await milestoneBacktest(tx, w, f.metric, f.index, threshold, { p50: f.p50, p90: f.p90, p99: f.p99 }, qualified[i]!);
+      // Ties (many members at one value) can put far more than the intended share at the threshold:
+      // such a milestone would not be the rarity it claims.
+      if (backtest.reached_share > 2 * (1 - percentile)) continue;
+      drafts.push({
+        kind: 'milestone_threshold',
+        source: 'statistics',
+        fingerprint: `statistics:milestone_threshold:${f.metric.id}:p${percentLabel(percentile)}`,
+        title: `Milestone: ${milestone.name}`,
+        explanation:
+          `${threshold === f.chosen ? '' : 'Rounded up, '}${fmt(threshold)} ${f.metric.noun} is the ${percentLabel(percentile)}th percentile of the ${fmt(f.activeMembers)} active members over the last ${w.days} days: ` +
+          `${fmt(backtest.reached)} of them (${pct(backtest.reached_share)}) reached it. Half of the active members had ${fmt(f.p50)} or fewer. ` +
+          `It counts for life: ${fmt(backtest.already_qualified)} members already qualify (they earn it with their next activity, or at once with a milestone recheck).`,
+        applicable: true,
+        proposal: { milestone: milestone as Record<string, unknown> },
+        backtest,
+      });
+    }
+    return drafts;
+  });
 }
 
 /** The currency rules pay most often, and the usual literal amount they credit in it. */

@@ -29,7 +29,9 @@ export async function generateSuggestions(deps: { database: Database; ai: AiServ
   const started = performance.now();
   const drafts = request.source === 'ai' ? await aiDrafts(deps.ai, deps.database, guildId, w, options) : await statisticsDrafts(deps.database, guildId, w, options);
   const ms = Math.round(performance.now() - started);
-  const summary = await storeDrafts(deps.database.db, guildId, request.source, drafts, request.now);
+  // Without replays, rule suggestions were not computed: the open ones stay as they were.
+  const kinds = request.source === 'statistics' && options.maxRuleSuggestions === 0 ? (['milestone_threshold', 'unspent_currency'] as const) : undefined;
+  const summary = await storeDrafts(deps.database.db, guildId, request.source, drafts, request.now, kinds);
   return { source: request.source, ms, ...summary, suggestions: await listSuggestions(deps.database.db, guildId, 'open') };
 }
 

@@ -1,13 +1,13 @@
 // Storing suggestions (a regeneration refreshes open ones and keeps dismissed ones dismissed),
 // and deciding on them: dismiss, apply (the milestone or rule version through its own save
 // function, audit-logged, in one transaction) and roll back what apply created.
-import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.ts';
 import { auditLog, configVersions, milestones, rules, ruleVersions, suggestions, type SuggestionRow } from '../db/schema.ts';
 import { deleteMilestone, saveMilestone } from '../milestones/repository.ts';
 import { deleteRule, saveRule, type Problem } from '../rules/repository.ts';
 import { restoreRuleDocument } from '../rules/restore.ts';
-import type { Draft, SuggestionOut, SuggestionSource, SuggestionStatus } from './types.ts';
+import { SUGGESTION_KINDS, type Draft, type SuggestionKind, type SuggestionOut, type SuggestionSource, type SuggestionStatus } from './types.ts';
 
 export type DecisionFailure =
   | { ok: false; code: 'not_found'; message: string }
@@ -61,9 +61,9 @@ export interface StoreSummary {
 /**
  * Stores one generation of a source's drafts: an open suggestion with the same fingerprint is
  * refreshed (new figures, new backtest), a decided one is left as it is (a dismissed suggestion is
- * not offered again), and open ones the figures no longer support are removed.
+ * not offered again), and open ones of the `kinds` computed that the figures no longer support are removed.
  */
-export async function storeDrafts(db: Db, guildId: string, source: SuggestionSource, drafts: Draft[], now: Date): Promise<StoreSummary> {
+export async function storeDrafts(db: Db, guildId: string, source: SuggestionSource, drafts: Draft[], now: Date, kinds: readonly SuggestionKind[] = SUGGESTION_KINDS): Promise<StoreSummary> {
   return db.transaction(async (tx) => {
     // Two generations of one guild at once would both insert a new fingerprint: one waits.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`cairn:suggestions:${guildId}`}, 0))`);
@@ -84,7 +84,7 @@ export async function storeDrafts(db: Db, guildId: string, source: SuggestionSou
     const fresh = drafts.map((d) => d.fingerprint);
     const removed = await tx
       .delete(suggestions)
-      .where(and(eq(suggestions.guildId, guildId), eq(suggestions.source, source), eq(suggestions.status, 'open'), fresh.length > 0 ? notInArray(suggestions.fingerprint, fresh) : undefined))
+      .where(and(eq(suggestions.guildId, guildId), eq(suggestions.source, source), eq(suggestions.status, 'open'), inArray(suggestions.kind, [...kinds]), fresh.length > 0 ? notInArray(suggestions.fingerprint, fresh) : undefined))
       .returning({ id: suggestions.id });
     summary.removed = removed.length;
     return summary;

@@ -2,7 +2,7 @@
 // the ledger) and never from message content: percentiles are computed by Postgres
 // (percentile_disc), so only a few rows per metric or currency reach JavaScript.
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client.ts';
+import { queryRows, type Db, type Executor } from '../db/client.ts';
 import { INTERNAL_EVENT_TYPES } from '../events/lake-event.ts';
 import type { Distribution } from './types.ts';
 
@@ -47,6 +47,8 @@ const notActivity = sql.join(NOT_ACTIVITY.map((t) => sql`${t}`), sql`, `);
 
 export interface MetricFigures {
   metric: Metric;
+  /** The metric's column in the member window (see withMemberWindow). */
+  index: number;
   activeMembers: number;
   /** Active members with a non-zero value. */
   participants: number;
@@ -57,38 +59,49 @@ export interface MetricFigures {
   chosen: number;
 }
 
-/** Active members: anything done (as actor) in the window, joins and leaves aside. */
-const activeMembers = (guildId: string, w: Window) => sql`
-  SELECT DISTINCT user_id FROM event_counters_daily
-  WHERE guild_id = ${guildId} AND day > ${dayAfter(w)}::date AND day <= ${lastDay(w)}::date AND side = 'actor' AND event_type NOT IN (${notActivity})`;
-
 /** One member's window value of a metric (voice minutes rounded down, as a milestone compares them). */
-const metricValue = (m: Metric) => (m.measure === 'voice_minutes' ? sql`floor(sum(value_sum) / 60.0)` : sql`sum(count)`);
+const metricValue = (m: Metric) => {
+  const only = sql`event_type = ${m.event} AND side = ${m.side}`;
+  return m.measure === 'voice_minutes' ? sql`coalesce(floor(sum(value_sum) FILTER (WHERE ${only}) / 60.0), 0)::float8` : sql`coalesce(sum(count) FILTER (WHERE ${only}), 0)::float8`;
+};
 
-function metricTotals(guildId: string, w: Window, m: Metric): SQL {
-  return sql`
-    SELECT a.user_id, coalesce(v.val, 0)::float8 AS val
-    FROM (${activeMembers(guildId, w)}) a
-    LEFT JOIN (
-      SELECT user_id, ${metricValue(m)} AS val FROM event_counters_daily
-      WHERE guild_id = ${guildId} AND day > ${dayAfter(w)}::date AND day <= ${lastDay(w)}::date AND event_type = ${m.event} AND side = ${m.side}
+const WINDOW_TABLE = sql.raw('suggestion_member_window');
+const column = (index: number) => sql.raw(`m${index}`);
+
+/**
+ * Runs `work` in a transaction holding the window's value of each metric per member, read in one
+ * scan of the daily counters into a temporary table (dropped at commit): the percentiles and the
+ * thresholds' backtests then read tens of thousands of rows instead of the window's counters again.
+ * A member is active when they did anything (as actor) in the window, joins and leaves aside.
+ */
+export async function withMemberWindow<T>(db: Db, guildId: string, w: Window, metrics: readonly Metric[], work: (exec: Executor) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const columns = metrics.map((m, i) => sql`${metricValue(m)} AS ${column(i)}`);
+    await tx.execute(sql`
+      CREATE TEMPORARY TABLE ${WINDOW_TABLE} ON COMMIT DROP AS
+      SELECT user_id ${columns.length > 0 ? sql`, ${sql.join(columns, sql`, `)}` : sql``}
+      FROM event_counters_daily
+      WHERE guild_id = ${guildId} AND day > ${dayAfter(w)}::date AND day <= ${lastDay(w)}::date
       GROUP BY user_id
-    ) v ON v.user_id = a.user_id`;
+      HAVING bool_or(side = 'actor' AND event_type NOT IN (${notActivity}))`);
+    return work(tx);
+  });
 }
 
-/** Each metric's percentiles over the window's active members (zeros included: "10% of members"). */
-export async function metricFigures(exec: Executor, guildId: string, w: Window, percentile: number, metrics: readonly Metric[] = METRICS): Promise<MetricFigures[]> {
+/** Each metric's percentiles over the window's active members (zeros included: "10% of members"). Inside withMemberWindow. */
+export async function metricFigures(exec: Executor, metrics: readonly Metric[], percentile: number): Promise<MetricFigures[]> {
   const out: MetricFigures[] = [];
-  for (const metric of metrics) {
+  for (const [index, metric] of metrics.entries()) {
+    const val = column(index);
     const [row] = await queryRows<{ n: number; participants: number; p50: number | null; p90: number | null; p99: number | null; chosen: number | null }>(
       exec,
-      sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE val > 0)::int AS participants,
-                 percentile_disc(0.5) WITHIN GROUP (ORDER BY val) AS p50, percentile_disc(0.9) WITHIN GROUP (ORDER BY val) AS p90,
-                 percentile_disc(0.99) WITHIN GROUP (ORDER BY val) AS p99, percentile_disc(${percentile}::float8) WITHIN GROUP (ORDER BY val) AS chosen
-          FROM (${metricTotals(guildId, w, metric)}) t`,
+      sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE ${val} > 0)::int AS participants,
+                 percentile_disc(0.5) WITHIN GROUP (ORDER BY ${val}) AS p50, percentile_disc(0.9) WITHIN GROUP (ORDER BY ${val}) AS p90,
+                 percentile_disc(0.99) WITHIN GROUP (ORDER BY ${val}) AS p99, percentile_disc(${percentile}::float8) WITHIN GROUP (ORDER BY ${val}) AS chosen
+          FROM ${WINDOW_TABLE}`,
     );
     if (!row || row.n === 0) continue;
-    out.push({ metric, activeMembers: row.n, participants: row.participants, p50: Number(row.p50 ?? 0), p90: Number(row.p90 ?? 0), p99: Number(row.p99 ?? 0), chosen: Number(row.chosen ?? 0) });
+    out.push({ metric, index, activeMembers: row.n, participants: row.participants, p50: Number(row.p50 ?? 0), p90: Number(row.p90 ?? 0), p99: Number(row.p99 ?? 0), chosen: Number(row.chosen ?? 0) });
   }
   return out;
 }
@@ -97,28 +110,36 @@ export interface ThresholdReach {
   activeMembers: number;
   reached: number;
   members: { user_id: string; value: number }[];
-  /** Members whose lifetime counter (all channels) already meets the threshold. */
-  alreadyQualified: number;
 }
 
-/** Who among the window's active members meets `threshold` on a metric, and who already does for life. */
-export async function thresholdReach(exec: Executor, guildId: string, w: Window, m: Metric, threshold: number): Promise<ThresholdReach> {
-  const [counts] = await queryRows<{ n: number; reached: number }>(
-    exec,
-    sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE val >= ${threshold})::int AS reached FROM (${metricTotals(guildId, w, m)}) t`,
-  );
+/** Who among the window's active members meets `threshold` on metric `index`. Inside withMemberWindow. */
+export async function thresholdReach(exec: Executor, index: number, threshold: number): Promise<ThresholdReach> {
+  const val = column(index);
+  const [counts] = await queryRows<{ n: number; reached: number }>(exec, sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE ${val} >= ${threshold})::int AS reached FROM ${WINDOW_TABLE}`);
   const members = await queryRows<{ user_id: string; val: number }>(
     exec,
-    sql`SELECT user_id::text, val FROM (${metricTotals(guildId, w, m)}) t WHERE val >= ${threshold} ORDER BY val DESC, user_id LIMIT 100`,
+    sql`SELECT user_id::text, ${val} AS val FROM ${WINDOW_TABLE} WHERE ${val} >= ${threshold} ORDER BY ${val} DESC, user_id LIMIT 100`,
   );
-  const lifetime = m.measure === 'voice_minutes' ? sql`sum(value_sum) / 60.0` : sql`sum(count)`;
-  const [qualified] = await queryRows<{ n: number }>(
+  return { activeMembers: counts?.n ?? 0, reached: counts?.reached ?? 0, members: members.map((r) => ({ user_id: r.user_id, value: Number(r.val) })) };
+}
+
+/** For each (metric, threshold): members whose lifetime counters (all channels) already meet it, in one scan. */
+export async function lifetimeQualified(exec: Executor, guildId: string, pairs: { metric: Metric; threshold: number }[]): Promise<number[]> {
+  if (pairs.length === 0) return [];
+  const values = pairs.map(({ metric: m }, i) => {
+    const only = sql`event_type = ${m.event} AND side = ${m.side}`;
+    return sql`${m.measure === 'voice_minutes' ? sql`coalesce(sum(value_sum) FILTER (WHERE ${only}), 0) / 60.0` : sql`coalesce(sum(count) FILTER (WHERE ${only}), 0)`} AS ${column(i)}`;
+  });
+  const counts = pairs.map((p, i) => sql`count(*) FILTER (WHERE ${column(i)} >= ${p.threshold})::int AS ${column(i)}`);
+  const events = [...new Set(pairs.map((p) => p.metric.event))];
+  const [row] = await queryRows<Record<string, number>>(
     exec,
-    sql`SELECT count(*)::int AS n FROM (
-          SELECT user_id FROM event_counters_total WHERE guild_id = ${guildId} AND event_type = ${m.event} AND side = ${m.side}
-          GROUP BY user_id HAVING ${lifetime} >= ${threshold}) q`,
+    sql`SELECT ${sql.join(counts, sql`, `)} FROM (
+          SELECT user_id, ${sql.join(values, sql`, `)} FROM event_counters_total
+          WHERE guild_id = ${guildId} AND event_type IN (${sql.join(events.map((e) => sql`${e}`), sql`, `)})
+          GROUP BY user_id) t`,
   );
-  return { activeMembers: counts?.n ?? 0, reached: counts?.reached ?? 0, members: members.map((r) => ({ user_id: r.user_id, value: Number(r.val) })), alreadyQualified: qualified?.n ?? 0 };
+  return pairs.map((_, i) => Number(row?.[`m${i}`] ?? 0));
 }
 
 export interface EventVolume {

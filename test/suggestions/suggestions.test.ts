@@ -138,13 +138,16 @@ describe('suggestions from statistics', () => {
     expect((await api.request(`${S}/${target.id}/apply`, { method: 'POST' })).status).toBe(409);
     expect((await api.request(`${S}/${target.id}/dismiss`, { method: 'POST' })).status).toBe(409);
 
-    const again = await json(await api.request(S, { method: 'POST', json: {} }));
+    const openRules = open.filter((s: any) => s.backtest.kind === 'rule').map((s: any) => s.id);
+    // Statistics only (no replays): thresholds and advice are computed again, open rule suggestions stay as they were.
+    const again = await json(await api.request(S, { method: 'POST', json: { max_replays: 0 } }));
     expect(again.kept).toBeGreaterThanOrEqual(1);
+    expect(again.suggestions.filter((s: any) => s.backtest.kind === 'rule').map((s: any) => s.id)).toEqual(openRules);
     expect(again.suggestions.map((s: any) => s.id)).not.toContain(target.id);
     const rows = await database.db.select().from(suggestions).where(eq(suggestions.guildId, GUILD));
     expect(rows.filter((r) => r.fingerprint === rows.find((x) => x.id === target.id)!.fingerprint)).toHaveLength(1);
     expect((await json(await api.request(`${S}?status=dismissed`))).map((s: any) => s.id)).toEqual([target.id]);
-  }, 120_000);
+  });
 });
 
 describe('the suggestions API refuses', () => {
@@ -176,6 +179,8 @@ describe('the suggestions API refuses', () => {
       [{ days: 30.5 }, 'days'],
       [{ source: 'oracle' }, 'source'],
       [{ extra: 1 }, '(root)'],
+      [{ max_replays: 4 }, 'max_replays'],
+      [{ max_replays: -1 }, 'max_replays'],
     ];
     for (const [body, path] of cases) {
       const res = await api.request(S, { method: 'POST', json: body });

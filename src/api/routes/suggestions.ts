@@ -20,6 +20,9 @@ export const GenerateBody = z
     source: z.enum(SUGGESTION_SOURCES).default('statistics').meta({ description: 'statistics (always available) or ai (Gemini, from the same aggregates; needs GEMINI_API_KEY and budget)' }),
     percentile: z.number().min(0.5).max(0.999).default(0.9).meta({ description: 'where milestone thresholds are placed among active members (0.9: about 10% reach it)' }),
     days: z.number().int().min(7).max(90).default(30).meta({ description: 'days of history read and backtested' }),
+    max_replays: z.number().int().min(0).max(3).default(3).meta({
+      description: 'at most this many rule suggestions (reward, cap), each replayed through the pipeline over ≤ 20,000 recent lake events (a minute or so each on a busy server); 0 for the statistics-only ones (thresholds, unspent currencies), which take seconds',
+    }),
   })
   .strict()
   .meta({ id: 'SuggestionsRequest' });
@@ -85,7 +88,8 @@ export function suggestionRoutes() {
     const body = parseWith(GenerateBody, (await readOptionalJson(c)) ?? {});
     const services = c.get('services');
     try {
-      return c.json(await generateSuggestions({ database: services.database, ai: services.ai }, guildOf(c), { ...body, now: services.clock.now() }));
+      const { max_replays, ...request } = body;
+      return c.json(await generateSuggestions({ database: services.database, ai: services.ai }, guildOf(c), { ...request, maxRuleSuggestions: max_replays, now: services.clock.now() }));
     } catch (error) {
       if (!(error instanceof AiSuggestionError)) throw error;
       const kind = error.failure?.kind ?? 'invalid_output';
