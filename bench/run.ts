@@ -22,6 +22,7 @@ import { benchOnboarding } from './onboarding.bench.ts';
 import { benchFaq } from './faq.bench.ts';
 import { benchRetention } from './retention.bench.ts';
 import { benchPrivacy } from './privacy.bench.ts';
+import { benchSuggestions } from './suggestions.bench.ts';
 import { figures } from './support.ts';
 
 const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<void>; database: boolean }> = {
@@ -46,6 +47,7 @@ const suites: Record<string, { run: (kind: 'pglite' | 'postgres') => Promise<voi
   cluster: { run: benchCluster, database: true },
   retention: { run: benchRetention, database: true },
   privacy: { run: benchPrivacy, database: true },
+  suggestions: { run: benchSuggestions, database: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

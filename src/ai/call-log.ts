@@ -4,7 +4,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { aiCalls } from '../db/schema.ts';
 
-export type AiFeature = 'audit' | 'quality' | 'digest' | 'health' | 'ticket_summary' | 'ticket_replies';
+export type AiFeature = 'audit' | 'quality' | 'digest' | 'health' | 'ticket_summary' | 'ticket_replies' | 'suggestions';
 export type AiOutcome = 'ok' | 'timeout' | 'rate_limited' | 'error' | 'invalid_output' | 'budget_exhausted' | 'cached' | 'disabled';
 
 export interface AiCallRecord {

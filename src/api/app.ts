@@ -51,6 +51,7 @@ import { ruleDocs, ruleRoutes } from './routes/rules.ts';
 import { ruleTemplateDocs, ruleTemplateRoutes } from './routes/rule-templates.ts';
 import { schemaRoutes } from './routes/schemas.ts';
 import { shopDocs, shopRoutes } from './routes/shop.ts';
+import { suggestionDocs, suggestionRoutes } from './routes/suggestions.ts';
 import { faqDocs, faqRoutes } from './routes/faq.ts';
 import { tokenDocs, tokenRoutes } from './routes/tokens.ts';
 import { ticketAiDocs, ticketAiRoutes } from './routes/ticket-ai.ts';
@@ -60,7 +61,7 @@ import type { AppEnv } from './types.ts';
 
 const CONFIG_SECTIONS = new Set(['rules', 'zones', 'currencies', 'milestones', 'shop', 'presets', 'settings', 'seasons', 'audit-log', 'history', 'commands', 'modules']);
 
-export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...ruleTemplateDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs, ...privacyDocs, ...inviteDocs];
+export const ROUTE_DOCS: RouteDoc[] = [...coreDocs, ...ruleDocs, ...ruleTemplateDocs, ...currencyDocs, ...milestoneDocs, ...shopDocs, ...memberDocs, ...memberCardDocs, ...seasonDocs, ...settingsDocs, ...auditLogDocs, ...overviewDocs, ...presetDocs, ...importDocs, ...tokenDocs, ...analyticsDocs, ...aiDocs, ...directoryDocs, ...guildHealthDocs, ...nameDocs, ...leaderboardDocs, ...memberVisibilityDocs, ...historyDocs, ...commandDocs, ...opsDocs, ...moduleDocs, ...ticketDocs, ...ticketAiDocs, ...onboardingDocs, ...faqDocs, ...privacyDocs, ...inviteDocs, ...suggestionDocs];
 
 /** The built panel (SvelteKit, adapter-static). */
 export const PANEL_DIR = fileURLToPath(new URL('../../dashboard/build', import.meta.url));
@@ -122,6 +123,7 @@ export function createApp(services: Services, options: { authenticators?: Authen
   api.route('/guilds/:guildId/currencies', currencyRoutes());
   api.route('/guilds/:guildId/zones', zoneRoutes());
   api.route('/guilds/:guildId/milestones', milestoneRoutes());
+  api.route('/guilds/:guildId/suggestions', suggestionRoutes());
   api.route('/guilds/:guildId/shop', shopRoutes());
   api.route('/guilds/:guildId/faq', faqRoutes());
   api.route('/guilds/:guildId/commands', commandRoutes());

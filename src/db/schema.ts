@@ -21,3 +21,4 @@ export * from './schema/faq.ts';
 export * from './schema/gateway.ts';
 export * from './schema/invites.ts';
 export * from './schema/rule-templates.ts';
+export * from './schema/suggestions.ts';
