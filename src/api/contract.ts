@@ -28,6 +28,9 @@ import type { CommandOut } from './routes/commands.ts';
 import type { CustomCommandInput } from '../custom-commands/schema.ts';
 import type { GuildOpsOut, OpsHealthOut, PauseOut } from './routes/ops.ts';
 import type { ReplySuggestionsOut } from './routes/ticket-ai.ts';
+import type { GeneratedOut } from './routes/suggestions.ts';
+import type { StatusOut as AiStatusOut } from './routes/ai.ts';
+import type { Distribution, SuggestionOut } from '../suggestions/types.ts';
 import type { TicketDetailOut, TicketListOut, TicketMetricsOut, TranscriptExportOut } from './routes/ticket-schemas.ts';
 import type { TicketCategory as TicketCategorySchema, TicketSettings as TicketSettingsSchema } from '../tickets/settings.ts';
 import type { FunnelOut as OnboardingFunnelOut, ProgressOut as OnboardingProgressOut, StuckOut as OnboardingStuckOut } from './routes/onboarding.ts';
@@ -183,3 +186,10 @@ export type Inviters = z.output<typeof InvitersOut>;
 export type InviteJoins = z.output<typeof JoinsOut>;
 export type InviteJoin = InviteJoins['joins'][number];
 export type MemberInvites = z.output<typeof MemberInvitesOut>;
+
+// Suggestions (/guilds/:g/suggestions), each with its backtest.
+export type Suggestion = z.output<typeof SuggestionOut>;
+export type SuggestionDistribution = z.output<typeof Distribution>;
+export type SuggestionsGenerated = z.output<typeof GeneratedOut>;
+/** GET /guilds/:g/ai/status. */
+export type AiStatus = z.output<typeof AiStatusOut>;

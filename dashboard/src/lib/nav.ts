@@ -23,6 +23,7 @@ export const NAV: NavEntry[] = [
   { path: 'onboarding', label: 'Onboarding', group: 'Activity' },
   { path: 'ai', label: 'AI', group: 'Activity' },
   { path: 'rules', label: 'Rules', group: 'Configuration' },
+  { path: 'suggestions', label: 'Suggestions', group: 'Configuration' },
   { path: 'dry-run', label: 'Dry run', group: 'Configuration' },
   { path: 'health', label: 'Health', group: 'Configuration' },
   { path: 'setup', label: 'Setup wizard', group: 'Configuration' },

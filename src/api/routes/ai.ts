@@ -29,7 +29,7 @@ const CallsQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).defa
 const Usd = z.number().min(0);
 const BudgetOut = z.object({ daily_budget_usd: Usd.nullable(), spent_today_usd: Usd, remaining_today_usd: Usd.nullable() }).meta({ id: 'AiBudgetState' });
 const Totals = z.object({ calls: z.number().int(), failed: z.number().int(), prompt_tokens: z.number().int(), response_tokens: z.number().int(), cost_micros: z.number().int(), cost_usd: Usd });
-const StatusOut = z.object({ enabled: z.boolean(), model: z.string(), message: z.string(), budget: BudgetOut }).meta({ id: 'AiStatus' });
+export const StatusOut = z.object({ enabled: z.boolean(), model: z.string(), message: z.string(), budget: BudgetOut }).meta({ id: 'AiStatus' });
 const CostsOut = z
   .object({
     enabled: z.boolean(),

@@ -26,7 +26,7 @@ export const GenerateBody = z
   })
   .strict()
   .meta({ id: 'SuggestionsRequest' });
-const GeneratedOut = z
+export const GeneratedOut = z
   .object({
     source: z.enum(SUGGESTION_SOURCES),
     ms: z.number().meta({ description: 'time spent computing figures and backtests' }),
