@@ -256,7 +256,7 @@ export interface ConfigInput {
 export function candidatesFor(config: CompiledConfig, type: string, channelId: string | null): CompiledRule[] {
   const entry = config.index.get(type);
   if (!entry) return [];
-  const channel = channelId ? entry.byChannel.get(channelId) : undefined;
+  const channel = channelId && entry.byChannel.size > 0 ? entry.byChannel.get(channelId) : undefined;
   if (!channel) return entry.open;
   if (entry.open.length === 0) return channel;
   const merged: CompiledRule[] = [];

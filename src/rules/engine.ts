@@ -9,7 +9,8 @@ import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
 import { EvalContext, eventTime } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
-import { NO_AMOUNTS } from './limits.ts';
+import type { IdIndex } from './id-index.ts';
+import { NO_AMOUNTS, type ScopeIds } from './limits.ts';
 import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
 import { cachedThreshold } from './levels.ts';
 import { renderTemplate } from './template.ts';
@@ -37,6 +38,8 @@ interface QueuedEvent {
 
 /** The path of a root event: shared, frozen. */
 const NO_PATH: readonly string[] = Object.freeze([]);
+/** The errors and notes of an evaluation that has none (most): shared, frozen. */
+const NONE_YET: never[] = Object.freeze([]) as never[];
 const NO_OPTIONS: EvaluateOptions = Object.freeze({});
 
 export function emptyPlan(): Plan {
@@ -85,6 +88,29 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/**
+ * The ids of the event being evaluated, interned (state.ids) when a rule first needs them: its
+ * members for wallets and limits, its channel only for limits counted per channel.
+ */
+class EventIds implements ScopeIds {
+  readonly actor: number;
+  readonly target: number;
+  #channel = -1;
+
+  constructor(
+    readonly index: IdIndex,
+    readonly event: LakeEvent,
+  ) {
+    this.actor = index.of(event.actor_id);
+    this.target = index.of(event.target_id);
+  }
+
+  get channel(): number {
+    if (this.#channel < 0) this.#channel = this.index.of(this.event.channel_id);
+    return this.#channel;
+  }
+}
+
 /** A member whose curved currency rose, with the wallet it rose in (looked up when credited). */
 interface Credited {
   userId: string;
@@ -92,18 +118,17 @@ interface Credited {
   wallet: WalletView;
 }
 
-interface Undo {
-  wallet: WalletView;
-  balance: number;
-  lifetimeEarned: number;
-}
-
-/** What one firing rule changes, collected so it can be undone or committed as a whole. */
+/**
+ * What one firing rule changes, collected so it can be undone or committed as a whole. An
+ * evaluation applies one rule at a time, so it keeps one run and resets it for each rule.
+ */
 interface RuleRun {
   rule: CompiledRule;
   ctx: EvalContext;
   live: boolean;
-  undo: Undo[] | undefined;
+  /** Moved a wallet (its undo entries are in the evaluation's journal from `journalMark`). */
+  moved: boolean;
+  journalMark: number;
   amounts: Record<string, number> | undefined;
   emits: [LakeEvent['type'], string, Record<string, unknown>][] | undefined;
   credited: Credited[] | undefined;
@@ -174,10 +199,12 @@ function triggerMismatch(rule: CompiledRule, event: LakeEvent, state: EngineStat
 
 class Evaluator {
   readonly plan = emptyPlan();
-  readonly traces: EventTrace[] = [];
-  readonly errors: RuleError[] = [];
-  readonly notes: string[] = [];
-  readonly queue: QueuedEvent[];
+  readonly traces: EventTrace[] | undefined;
+  /** Allocated by the first error or note (see fail() and note()). */
+  errors: RuleError[] = NONE_YET;
+  notes: string[] = NONE_YET;
+  /** Chained events waiting for their step (allocated by the first). */
+  queue: QueuedEvent[] | undefined;
   readonly tracing: boolean;
   /** Levels gained per member and currency in this root event (capped per event). */
   levelsGained: Map<string, number> | undefined;
@@ -187,6 +214,15 @@ class Evaluator {
   trace: EventTrace | undefined;
   /** Curved currencies credited in the current step, by member. */
   credited: Credited[] = [];
+  /** The current event's interned ids, once a rule needed them. */
+  #ids: EventIds | undefined;
+  /** The run of the rule being applied (one object, reset per rule). */
+  #run: RuleRun | undefined;
+  /**
+   * Wallets as they were before the moves of the rule being applied, to undo them: flat triples
+   * (wallet, balance, lifetime earned), emptied when the rule is done.
+   */
+  #journal: (WalletView | number)[] | undefined;
 
   constructor(
     readonly config: CompiledConfig,
@@ -194,25 +230,34 @@ class Evaluator {
     readonly root: LakeEvent,
     readonly options: EvaluateOptions,
   ) {
-    this.queue = [{ event: root, depth: 0, path: NO_PATH, at: eventTime(root.occurred_at) }];
     this.tracing = options.trace === true;
+    this.traces = this.tracing ? [] : undefined;
   }
 
   run(): Evaluation {
-    for (let q = 0; q < this.queue.length; q++) this.step(this.queue[q]!);
-    return this.tracing ? { plan: this.plan, errors: this.errors, notes: this.notes, trace: this.traces } : { plan: this.plan, errors: this.errors, notes: this.notes };
+    this.step({ event: this.root, depth: 0, path: NO_PATH, at: eventTime(this.root.occurred_at) });
+    const queue = this.queue;
+    if (queue) for (let q = 0; q < queue.length; q++) this.step(queue[q]!);
+    return this.traces ? { plan: this.plan, errors: this.errors, notes: this.notes, trace: this.traces } : { plan: this.plan, errors: this.errors, notes: this.notes };
   }
 
   note(text: string): void {
-    if (!this.notes.includes(text)) this.notes.push(text);
+    if (this.notes === NONE_YET) this.notes = [text];
+    else if (!this.notes.includes(text)) this.notes.push(text);
     this.trace?.notes.push(text);
+  }
+
+  fail(error: RuleError): void {
+    if (this.errors === NONE_YET) this.errors = [error];
+    else this.errors.push(error);
   }
 
   step(item: QueuedEvent): void {
     const { event, depth, at } = item;
     this.current = item;
+    this.#ids = undefined;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
-    if (this.trace) this.traces.push(this.trace);
+    if (this.trace) this.traces!.push(this.trace);
     if (this.credited.length > 0) this.credited.length = 0;
     const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, at);
     if (depth === 0) {
@@ -313,7 +358,7 @@ class Evaluator {
       occurred_at: event.occurred_at,
       data,
     };
-    this.queue.push({ event: child, depth: depth + 1, path: via, at: this.current.at });
+    (this.queue ??= []).push({ event: child, depth: depth + 1, path: via, at: this.current.at });
   }
 
   /** Records a positive move of a curved currency for the level check at the end of the step. */
@@ -392,7 +437,7 @@ class Evaluator {
       if (!pass) return false;
       let capRemaining: Map<string, number> | undefined;
       if (rule.limits.length > 0) {
-        const scope = { actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id };
+        const scope = this.ids();
         for (const limit of rule.limits) {
           if (rt) {
             const check = this.state.limits.check(rule.id, limit, ctx.at, scope);
@@ -409,7 +454,7 @@ class Evaluator {
         if (!pass) return false;
       }
 
-      const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, roles: undefined, capRemaining, produced: false };
+      const run = this.#startRun(rule, ctx, live, capRemaining);
       const postings = this.plan.postings.length;
       const outbox = this.plan.outbox.length;
       const awards = this.plan.milestoneAwards.length;
@@ -439,9 +484,10 @@ class Evaluator {
       // event); rule_firings keeps every firing of a rule whose limits need history, and those
       // that did something else (outbox rows, internal events, awards). One that changed nothing
       // leaves no trace. The planned row is also the limit history's record (never changed after).
-      if (rule.limits.length > 0 || (!run.undo && (run.produced || run.emits !== undefined))) {
+      if (run.moved) this.#journal!.length = run.journalMark;
+      if (rule.limits.length > 0 || (!run.moved && (run.produced || run.emits !== undefined))) {
         const firing = { ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at };
-        if (rule.limits.length > 0) this.state.limits.add(firing, rule.limits);
+        if (rule.limits.length > 0) this.state.limits.record(firing, rule.limits, this.ids());
         this.plan.firings.push(firing);
       }
       if (run.credited) for (const c of run.credited) this.markCredited(c);
@@ -457,19 +503,37 @@ class Evaluator {
         rt.error = message;
         rt.fired = false;
       }
-      this.errors.push({ rule: rule.key, ruleId: rule.id, message, event: event.source_id });
+      this.fail({ rule: rule.key, ruleId: rule.id, message, event: event.source_id });
       return false;
     }
   }
 
+  #startRun(rule: CompiledRule, ctx: EvalContext, live: boolean, capRemaining: Map<string, number> | undefined): RuleRun {
+    const run = this.#run;
+    if (!run) return (this.#run = { rule, ctx, live, moved: false, journalMark: 0, amounts: undefined, emits: undefined, credited: undefined, roles: undefined, capRemaining, produced: false });
+    run.rule = rule;
+    run.ctx = ctx;
+    run.live = live;
+    run.moved = false;
+    run.amounts = undefined;
+    run.emits = undefined;
+    run.credited = undefined;
+    run.roles = undefined;
+    run.capRemaining = capRemaining;
+    run.produced = false;
+    return run;
+  }
+
   /** Takes back everything a rule changed in this event: wallets, roles, planned rows, awards. */
   undoRule(run: RuleRun, marks: { postings: number; outbox: number; awards: number }): void {
-    if (run.undo) {
-      for (let i = run.undo.length - 1; i >= 0; i--) {
-        const u = run.undo[i]!;
-        u.wallet.balance = u.balance;
-        u.wallet.lifetimeEarned = u.lifetimeEarned;
+    if (run.moved) {
+      const journal = this.#journal!;
+      for (let i = journal.length - 3; i >= run.journalMark; i -= 3) {
+        const wallet = journal[i] as WalletView;
+        wallet.balance = journal[i + 1] as number;
+        wallet.lifetimeEarned = journal[i + 2] as number;
       }
+      journal.length = run.journalMark;
     }
     if (run.roles) for (let i = run.roles.length - 1; i >= 0; i--) this.state.setRoles(...run.roles[i]!);
     for (const award of this.plan.milestoneAwards.slice(marks.awards)) this.options.milestones?.forget?.(award.userId, award.milestoneId, award.seasonId);
@@ -483,8 +547,18 @@ class Evaluator {
     return who === 'actor' ? this.current.event.actor_id : this.current.event.target_id;
   }
 
+  /** The current event's ids, interned on first use in the step. */
+  ids(): EventIds {
+    return (this.#ids ??= new EventIds(this.state.ids, this.current.event));
+  }
+
   move(run: RuleRun, userId: string, wallet: WalletView, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
-    (run.undo ??= []).push({ wallet, balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
+    const journal = (this.#journal ??= []);
+    if (!run.moved) {
+      run.moved = true;
+      run.journalMark = journal.length;
+    }
+    journal.push(wallet, wallet.balance, wallet.lifetimeEarned);
     wallet.balance += delta;
     if (delta > 0) wallet.lifetimeEarned += delta;
     run.ctx.invalidate();
@@ -555,7 +629,7 @@ class Evaluator {
     }
     // Each wallet is looked up once, where it is first needed (a locked state refuses a wallet it
     // does not hold, so the order of lookups is part of the behaviour).
-    const fromWallet = from ? this.state.wallet(from, currency) : undefined;
+    const fromWallet = from ? this.state.wallet(fromWho === 'actor' ? this.ids().actor : this.ids().target, currency) : undefined;
     if (fromWallet) {
       const balance = fromWallet.balance;
       if (balance - amount < 0 && !currency.allow_negative) {
@@ -564,7 +638,7 @@ class Evaluator {
     }
     // The ledger would refuse a balance or lifetime total beyond its limits: so does the rule.
     const beyond = fromWallet ? walletProblem(fromWallet, from!, currency, -amount) : undefined;
-    const toWallet = beyond === undefined && to ? this.state.wallet(to, currency) : undefined;
+    const toWallet = beyond === undefined && to ? this.state.wallet(toWho === 'actor' ? this.ids().actor : this.ids().target, currency) : undefined;
     const problem = beyond ?? (toWallet ? walletProblem(toWallet, to!, currency, amount) : undefined);
     if (problem) throw this.moveFailure(effect, member, currency, raw, amount, problem);
     if (!run.live) return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);

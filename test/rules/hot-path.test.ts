@@ -94,10 +94,10 @@ describe('limit history', () => {
           for (const limit of limits) {
             const at = T0 + offset;
             const expected = reference(all, 1, limit, at, SCOPES[scope]!);
-            const check = history.check(1, limit, at, SCOPES[scope]!);
+            const check = history.check(1, limit, at, history.scopeOf(SCOPES[scope]!));
             expect(check.passed).toBe(expected.passed);
             if (limit.kind === 'cap') expect(check.remaining).toBe(expected.remaining);
-            const remaining = history.remaining(1, limit, at, SCOPES[scope]!);
+            const remaining = history.remaining(1, limit, at, history.scopeOf(SCOPES[scope]!));
             expect(remaining > 0).toBe(expected.passed);
             if (limit.kind === 'cap') expect(remaining).toBe(expected.remaining);
           }
