@@ -186,10 +186,12 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, cu
     for (const key of zoneKeys ?? []) for (const c of zones.byKey.get(key)?.channels ?? []) set.add(c);
     return set;
   };
+  // Without zones every multiplier is 1, worked out once (context.ts answers the same per event).
+  const options = { noZones: zones.empty };
   const effects: CompiledEffect[] = rule.effects.map((e) => ({
     ...e,
-    ...('amount' in e ? { compiledAmount: compileLogic(e.amount) } : {}),
-    ...(e.type === 'emit' ? { compiledData: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, compileLogic(v)])) } : {}),
+    ...('amount' in e ? { compiledAmount: compileLogic(e.amount, options) } : {}),
+    ...(e.type === 'emit' ? { compiledData: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, compileLogic(v, options)])) } : {}),
   }));
   return {
     id: stored.id,
@@ -197,8 +199,8 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, cu
     rule,
     channels: channelSet(rule.trigger.channels, rule.trigger.zones),
     excludeChannels: channelSet(rule.trigger.exclude_channels, rule.trigger.exclude_zones),
-    conditions: rule.conditions.map((c, i) => ({ name: c.name ?? `condition ${i + 1}`, test: compileLogic(c.if) })),
-    vars: Object.entries(rule.vars ?? {}).map(([name, expr]) => [name, compileLogic(expr)]),
+    conditions: rule.conditions.map((c, i) => ({ name: c.name ?? `condition ${i + 1}`, test: compileLogic(c.if, options) })),
+    vars: Object.entries(rule.vars ?? {}).map(([name, expr]) => [name, compileLogic(expr, options)]),
     limits: rule.limits,
     effects,
     order,

@@ -131,7 +131,8 @@ interface RuleRun {
   journalMark: number;
   amounts: Record<string, number> | undefined;
   emits: [LakeEvent['type'], string, Record<string, unknown>][] | undefined;
-  credited: Credited[] | undefined;
+  /** Curved currencies it raised (the first `pendingCount` of the evaluation's pending list). */
+  pendingCount: number;
   /** Members' roles before the rule changed them, to restore if it is undone. */
   roles: [string, string[]][] | undefined;
   capRemaining: Map<string, number> | undefined;
@@ -212,8 +213,14 @@ class Evaluator {
   /** The event being evaluated and its trace. */
   current!: QueuedEvent;
   trace: EventTrace | undefined;
-  /** Curved currencies credited in the current step, by member. */
-  credited: Credited[] = [];
+  /**
+   * Curved currencies credited in the current step, by member: the first `creditedCount` entries
+   * (a count rather than `length = 0`, which is a call into the runtime, once per rule).
+   */
+  readonly credited: Credited[] = [];
+  creditedCount = 0;
+  /** Curved currencies raised by the rule being applied, credited once it is done. */
+  readonly #pending: Credited[] = [];
   /** The current event's interned ids, once a rule needed them. */
   #ids: EventIds | undefined;
   /** The run of the rule being applied (one object, reset per rule). */
@@ -222,7 +229,8 @@ class Evaluator {
    * Wallets as they were before the moves of the rule being applied, to undo them: flat triples
    * (wallet, balance, lifetime earned), emptied when the rule is done.
    */
-  #journal: (WalletView | number)[] | undefined;
+  readonly #journal: (WalletView | number)[] = [];
+  #journalLength = 0;
 
   constructor(
     readonly config: CompiledConfig,
@@ -258,7 +266,7 @@ class Evaluator {
     this.#ids = undefined;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
     if (this.trace) this.traces!.push(this.trace);
-    if (this.credited.length > 0) this.credited.length = 0;
+    this.creditedCount = 0;
     const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, at);
     if (depth === 0) {
       const signals = this.options.signals;
@@ -286,7 +294,7 @@ class Evaluator {
         const fired = this.evaluateRule(rule, ctx);
         if (fired && !shadow && rule.stopProcessing) stopped = rule.key;
         // Levels move as soon as a rule raised a curved currency, so later rules see them.
-        if (this.credited.length > 0) this.checkLevels(ctx);
+        if (this.creditedCount > 0) this.checkLevels(ctx);
       }
     }
     this.checkLevels(ctx);
@@ -298,10 +306,11 @@ class Evaluator {
    */
   checkLevels(ctx: EvalContext): void {
     const credited = this.credited;
-    if (credited.length === 0) return;
+    const count = this.creditedCount;
+    if (count === 0) return;
     // Nothing below marks a member credited (markCredited runs only after a rule), so the list is
     // walked in place and emptied for the next check.
-    for (let i = 0; i < credited.length; i++) {
+    for (let i = 0; i < count; i++) {
       const { userId, currency, wallet } = credited[i]!;
       const curve = currency.level_curve!;
       const before = wallet.level ?? curve.start_level;
@@ -322,7 +331,7 @@ class Evaluator {
         this.emit('level_up', userId, { currency: currency.key, level, previous_level: level - 1 }, this.current.path);
       }
     }
-    credited.length = 0;
+    this.creditedCount = 0;
   }
 
   /** Gives (and, in replace mode, takes) the roles a level earns. */
@@ -364,8 +373,14 @@ class Evaluator {
   /** Records a positive move of a curved currency for the level check at the end of the step. */
   markCredited(entry: Credited): void {
     if (!entry.currency.level_curve) return;
-    for (const c of this.credited) if (c.userId === entry.userId && c.currency === entry.currency) return;
-    this.credited.push(entry);
+    const credited = this.credited;
+    const count = this.creditedCount;
+    for (let i = 0; i < count; i++) {
+      const c = credited[i]!;
+      if (c.userId === entry.userId && c.currency === entry.currency) return;
+    }
+    credited[count] = entry;
+    this.creditedCount = count + 1;
   }
 
   /** A manual_award moves the target's wallet directly (source "manual"); rules may react as well. */
@@ -484,13 +499,13 @@ class Evaluator {
       // event); rule_firings keeps every firing of a rule whose limits need history, and those
       // that did something else (outbox rows, internal events, awards). One that changed nothing
       // leaves no trace. The planned row is also the limit history's record (never changed after).
-      if (run.moved) this.#journal!.length = run.journalMark;
+      if (run.moved) this.#journalLength = run.journalMark;
       if (rule.limits.length > 0 || (!run.moved && (run.produced || run.emits !== undefined))) {
         const firing = { ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at };
         if (rule.limits.length > 0) this.state.limits.record(firing, rule.limits, this.ids());
         this.plan.firings.push(firing);
       }
-      if (run.credited) for (const c of run.credited) this.markCredited(c);
+      for (let i = 0; i < run.pendingCount; i++) this.markCredited(this.#pending[i]!);
       if (run.emits) {
         const via = [...path, rule.key];
         for (const [type, member, data] of run.emits) this.emit(type, member, data, via);
@@ -510,14 +525,14 @@ class Evaluator {
 
   #startRun(rule: CompiledRule, ctx: EvalContext, live: boolean, capRemaining: Map<string, number> | undefined): RuleRun {
     const run = this.#run;
-    if (!run) return (this.#run = { rule, ctx, live, moved: false, journalMark: 0, amounts: undefined, emits: undefined, credited: undefined, roles: undefined, capRemaining, produced: false });
+    if (!run) return (this.#run = { rule, ctx, live, moved: false, journalMark: 0, amounts: undefined, emits: undefined, pendingCount: 0, roles: undefined, capRemaining, produced: false });
     run.rule = rule;
     run.ctx = ctx;
     run.live = live;
     run.moved = false;
     run.amounts = undefined;
     run.emits = undefined;
-    run.credited = undefined;
+    run.pendingCount = 0;
     run.roles = undefined;
     run.capRemaining = capRemaining;
     run.produced = false;
@@ -527,13 +542,13 @@ class Evaluator {
   /** Takes back everything a rule changed in this event: wallets, roles, planned rows, awards. */
   undoRule(run: RuleRun, marks: { postings: number; outbox: number; awards: number }): void {
     if (run.moved) {
-      const journal = this.#journal!;
-      for (let i = journal.length - 3; i >= run.journalMark; i -= 3) {
+      const journal = this.#journal;
+      for (let i = this.#journalLength - 3; i >= run.journalMark; i -= 3) {
         const wallet = journal[i] as WalletView;
         wallet.balance = journal[i + 1] as number;
         wallet.lifetimeEarned = journal[i + 2] as number;
       }
-      journal.length = run.journalMark;
+      this.#journalLength = run.journalMark;
     }
     if (run.roles) for (let i = run.roles.length - 1; i >= 0; i--) this.state.setRoles(...run.roles[i]!);
     for (const award of this.plan.milestoneAwards.slice(marks.awards)) this.options.milestones?.forget?.(award.userId, award.milestoneId, award.seasonId);
@@ -553,12 +568,16 @@ class Evaluator {
   }
 
   move(run: RuleRun, userId: string, wallet: WalletView, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
-    const journal = (this.#journal ??= []);
+    const journal = this.#journal;
+    const n = this.#journalLength;
     if (!run.moved) {
       run.moved = true;
-      run.journalMark = journal.length;
+      run.journalMark = n;
     }
-    journal.push(wallet, wallet.balance, wallet.lifetimeEarned);
+    journal[n] = wallet;
+    journal[n + 1] = wallet.balance;
+    journal[n + 2] = wallet.lifetimeEarned;
+    this.#journalLength = n + 3;
     wallet.balance += delta;
     if (delta > 0) wallet.lifetimeEarned += delta;
     run.ctx.invalidate();
@@ -655,7 +674,7 @@ class Evaluator {
         const amounts = (run.amounts ??= {});
         amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
       }
-      if (currency.level_curve) (run.credited ??= []).push({ userId: to, currency, wallet: toWallet! });
+      if (currency.level_curve) this.#pending[run.pendingCount++] = { userId: to, currency, wallet: toWallet! };
       if (this.config.listened.has('currency_credited')) {
         (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: toWallet!.balance }]);
       }
