@@ -14,7 +14,7 @@ import { NO_AMOUNTS, type ScopeIds } from './limits.ts';
 import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
 import { cachedThreshold } from './levels.ts';
 import { renderTemplate } from './template.ts';
-import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedPosting, RuleError, RuleTrace } from './types.ts';
+import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedLevel, PlannedMilestoneAward, PlannedOutbox, PlannedPosting, RuleError, RuleTrace } from './types.ts';
 
 export interface EvaluateOptions {
   /** The lake row of the root event (null in dry runs). */
@@ -42,8 +42,12 @@ const NO_PATH: readonly string[] = Object.freeze([]);
 const NONE_YET: never[] = Object.freeze([]) as never[];
 const NO_OPTIONS: EvaluateOptions = Object.freeze({});
 
+/**
+ * A plan to fill. Most events change no level and produce no outbox row or award: those lists
+ * start as one shared, frozen empty array, replaced by the first row (see Evaluator#outbox).
+ */
 export function emptyPlan(): Plan {
-  return { postings: [], levels: [], firings: [], outbox: [], milestoneAwards: [] };
+  return { postings: [], levels: NONE_YET, firings: [], outbox: NONE_YET, milestoneAwards: NONE_YET };
 }
 
 /** Evaluates one root event and its chain. */
@@ -255,6 +259,21 @@ class Evaluator {
     this.trace?.notes.push(text);
   }
 
+  outbox(row: PlannedOutbox): void {
+    if (this.plan.outbox === NONE_YET) this.plan.outbox = [row];
+    else this.plan.outbox.push(row);
+  }
+
+  level(row: PlannedLevel): void {
+    if (this.plan.levels === NONE_YET) this.plan.levels = [row];
+    else this.plan.levels.push(row);
+  }
+
+  award(row: PlannedMilestoneAward): void {
+    if (this.plan.milestoneAwards === NONE_YET) this.plan.milestoneAwards = [row];
+    else this.plan.milestoneAwards.push(row);
+  }
+
   fail(error: RuleError): void {
     if (this.errors === NONE_YET) this.errors = [error];
     else this.errors.push(error);
@@ -323,7 +342,7 @@ class Evaluator {
       if (after === before) continue;
       wallet.level = after;
       (this.levelsGained ??= new Map()).set(key, gained + (after - before));
-      this.plan.levels.push({ userId, currencyId: currency.id, level: after });
+      this.level({ userId, currencyId: currency.id, level: after });
       ctx.invalidate();
       this.trace?.notes.push(`${userId} reached ${currency.key} level ${after}`);
       if (curve.rewards.length > 0) this.syncRewardRoles(userId, curve, after, `${currency.name} level ${after}`);
@@ -339,12 +358,12 @@ class Evaluator {
     const { hold, drop } = rewardRoles(curve, level);
     const roles = new Set(this.state.roles(userId));
     for (const role of drop) {
-      if (roles.delete(role)) this.plan.outbox.push({ kind: 'role_remove', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
+      if (roles.delete(role)) this.outbox({ kind: 'role_remove', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
     }
     for (const role of hold) {
       if (!roles.has(role)) {
         roles.add(role);
-        this.plan.outbox.push({ kind: 'role_add', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
+        this.outbox({ kind: 'role_add', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
       }
     }
     this.state.setRoles(userId, [...roles]);
@@ -552,9 +571,10 @@ class Evaluator {
     }
     if (run.roles) for (let i = run.roles.length - 1; i >= 0; i--) this.state.setRoles(...run.roles[i]!);
     for (const award of this.plan.milestoneAwards.slice(marks.awards)) this.options.milestones?.forget?.(award.userId, award.milestoneId, award.seasonId);
-    this.plan.postings.length = marks.postings;
-    this.plan.outbox.length = marks.outbox;
-    this.plan.milestoneAwards.length = marks.awards;
+    // The shared empty lists are never shortened (nor need to be).
+    if (this.plan.postings.length > marks.postings) this.plan.postings.length = marks.postings;
+    if (this.plan.outbox.length > marks.outbox) this.plan.outbox.length = marks.outbox;
+    if (this.plan.milestoneAwards.length > marks.awards) this.plan.milestoneAwards.length = marks.awards;
     run.ctx.invalidate();
   }
 
@@ -705,16 +725,16 @@ class Evaluator {
       if (effect.type === 'role_add') {
         for (const other of effect.replace ?? []) {
           if (other !== effect.role && roles.delete(other)) {
-            this.plan.outbox.push({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: other, reason } });
+            this.outbox({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: other, reason } });
           }
         }
         roles.add(effect.role);
-        this.plan.outbox.push({ kind: 'role_add', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
+        this.outbox({ kind: 'role_add', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
         run.produced = true;
       } else {
         run.produced = true;
         roles.delete(effect.role);
-        this.plan.outbox.push({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
+        this.outbox({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
       }
       this.state.setRoles(userId, [...roles]);
     }
@@ -747,7 +767,7 @@ class Evaluator {
         return this.tracing ? { type: 'message', channel, content, status: 'skipped', note: 'the member opted out of announcements (/settings announcements off)' } : undefined;
       }
       if (run.live) {
-        this.plan.outbox.push({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
+        this.outbox({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
         run.produced = true;
       }
       return this.tracing ? { type: 'message', channel, content, status: 'planned' } : undefined;
@@ -755,7 +775,7 @@ class Evaluator {
     const userId = this.memberOf(effect.to);
     if (!userId) return this.tracing ? { type: 'dm', member: null, content, status: 'skipped', note: 'the event has no target member' } : undefined;
     if (run.live) {
-      this.plan.outbox.push({ kind: 'dm', ruleId: run.rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
+      this.outbox({ kind: 'dm', ruleId: run.rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
       run.produced = true;
     }
     return this.tracing ? { type: 'dm', member: userId, content, status: 'planned' } : undefined;
@@ -773,9 +793,9 @@ class Evaluator {
         awarded.push(`${userId}:${award.key}`);
         if (!run.live) continue;
         run.produced = true;
-        this.plan.milestoneAwards.push({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: run.rule.id, at: event.occurred_at });
+        this.award({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: run.rule.id, at: event.occurred_at });
         (run.emits ??= []).push(['milestone_earned', userId, { milestone: award.key, name: award.name, rarity: award.rarity }]);
-        for (const row of award.outbox) this.plan.outbox.push({ ...row, ruleId: run.rule.id });
+        for (const row of award.outbox) this.outbox({ ...row, ruleId: run.rule.id });
       }
     }
     return this.tracing ? { type: 'milestone_check', status: 'planned', awarded } : undefined;
