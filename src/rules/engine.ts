@@ -202,6 +202,18 @@ function triggerMismatch(rule: CompiledRule, event: LakeEvent, state: EngineStat
   return undefined;
 }
 
+/**
+ * Working lists an evaluation fills and empties by count (credited currencies, the rule's pending
+ * credits, the undo journal): kept between evaluations rather than allocated for each event. An
+ * evaluation takes a set and gives it back; one started inside another gets a set of its own.
+ */
+interface WorkLists {
+  credited: Credited[];
+  pending: Credited[];
+  journal: (WalletView | number)[];
+}
+const spareLists: WorkLists[] = [];
+
 class Evaluator {
   readonly plan = emptyPlan();
   readonly traces: EventTrace[] | undefined;
@@ -221,10 +233,10 @@ class Evaluator {
    * Curved currencies credited in the current step, by member: the first `creditedCount` entries
    * (a count rather than `length = 0`, which is a call into the runtime, once per rule).
    */
-  readonly credited: Credited[] = [];
+  readonly credited: Credited[];
   creditedCount = 0;
   /** Curved currencies raised by the rule being applied, credited once it is done. */
-  readonly #pending: Credited[] = [];
+  readonly #pending: Credited[];
   /** The current event's interned ids, once a rule needed them. */
   #ids: EventIds | undefined;
   /** The run of the rule being applied (one object, reset per rule). */
@@ -233,7 +245,7 @@ class Evaluator {
    * Wallets as they were before the moves of the rule being applied, to undo them: flat triples
    * (wallet, balance, lifetime earned), emptied when the rule is done.
    */
-  readonly #journal: (WalletView | number)[] = [];
+  readonly #journal: (WalletView | number)[];
   #journalLength = 0;
 
   constructor(
@@ -244,12 +256,22 @@ class Evaluator {
   ) {
     this.tracing = options.trace === true;
     this.traces = this.tracing ? [] : undefined;
+    this.#lists = spareLists.pop() ?? { credited: [], pending: [], journal: [] };
+    this.credited = this.#lists.credited;
+    this.#pending = this.#lists.pending;
+    this.#journal = this.#lists.journal;
   }
 
+  readonly #lists: WorkLists;
+
   run(): Evaluation {
-    this.step({ event: this.root, depth: 0, path: NO_PATH, at: eventTime(this.root.occurred_at) });
-    const queue = this.queue;
-    if (queue) for (let q = 0; q < queue.length; q++) this.step(queue[q]!);
+    try {
+      this.step({ event: this.root, depth: 0, path: NO_PATH, at: eventTime(this.root.occurred_at) });
+      const queue = this.queue;
+      if (queue) for (let q = 0; q < queue.length; q++) this.step(queue[q]!);
+    } finally {
+      spareLists.push(this.#lists);
+    }
     return this.traces ? { plan: this.plan, errors: this.errors, notes: this.notes, trace: this.traces } : { plan: this.plan, errors: this.errors, notes: this.notes };
   }
 
