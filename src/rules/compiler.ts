@@ -138,6 +138,9 @@ export interface CompiledConfig {
   moduleOff: { id: number; version: number; rule: Rule }[];
   /** Internal event types some rule listens to (others need not be emitted). */
   listened: Set<string>;
+  /** listened has currency_credited / currency_debited, asked at every move. */
+  listensToCredits: boolean;
+  listensToDebits: boolean;
   /** Some enabled rule reads ai_quality. */
   aiQuality: boolean;
   maxChainDepth: number;
@@ -334,6 +337,8 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
     problems,
     moduleOff,
     listened,
+    listensToCredits: listened.has('currency_credited'),
+    listensToDebits: listened.has('currency_debited'),
     aiQuality: rules.some((r) => r.usesAiQuality),
     maxChainDepth: input.maxChainDepth ?? 3,
     milestones: compileMilestones(input.milestones ?? [], problems),

@@ -706,7 +706,7 @@ class Evaluator {
     const reason = spec.reason;
     if (fromWallet) {
       this.move(run, from!, fromWallet, currency, -amount, spec.type === 'transfer' ? { to, effect: index } : null, reason);
-      if (this.config.listened.has('currency_debited')) {
+      if (this.config.listensToDebits) {
         (run.emits ??= []).push(['currency_debited', from!, { currency: currency.key, amount, balance_after: fromWallet.balance }]);
       }
     }
@@ -717,7 +717,7 @@ class Evaluator {
         amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
       }
       if (currency.level_curve) this.#pending[run.pendingCount++] = { userId: to, currency, wallet: toWallet! };
-      if (this.config.listened.has('currency_credited')) {
+      if (this.config.listensToCredits) {
         (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: toWallet!.balance }]);
       }
     }

@@ -156,16 +156,21 @@ const perIndex = (per: Per): number => PERS.indexOf(per);
 
 /**
  * The firings of one rule under one scope kind, by the scope's key parts. One-part scopes are an
- * array by member. Pairs are filed by their second part first (the channel of actor_channel, of
- * which a guild has few, or the target of actor_target), then by the actor in a map: a pair's
- * table would otherwise hold a slot for every member under every channel or target.
+ * array by member. Pairs are filed by their second part first: a member in a channel, of which a
+ * guild has few, by channel then in an array by member; a pair of members by target, then by actor
+ * in a map (an array would hold a slot for every member under every target).
  */
 class ScopeTable {
   readonly #single: (Firings | undefined)[] = [];
+  readonly #byChannel: ((Firings | undefined)[] | undefined)[] = [];
   readonly #pairs: (Map<number, Firings> | undefined)[] = [];
 
+  /** `perChannel`: the second part is a channel (actor_channel). */
+  constructor(readonly perChannel: boolean) {}
+
   get(first: number, second: number): Firings | undefined {
-    return second < 0 ? this.#single[first] : this.#pairs[second]?.get(first);
+    if (second < 0) return this.#single[first];
+    return this.perChannel ? this.#byChannel[second]?.[first] : this.#pairs[second]?.get(first);
   }
 
   getOrCreate(first: number, second: number): Firings {
@@ -173,6 +178,13 @@ class ScopeTable {
     if (second < 0) {
       firings = this.#single[first];
       if (!firings) setAt(this.#single, first, (firings = new Firings()));
+      return firings;
+    }
+    if (this.perChannel) {
+      let byMember = this.#byChannel[second];
+      if (!byMember) setAt(this.#byChannel, second, (byMember = []));
+      firings = byMember[first];
+      if (!firings) setAt(byMember, first, (firings = new Firings()));
       return firings;
     }
     let byFirst = this.#pairs[second];
@@ -227,7 +239,7 @@ export class LimitHistory {
       for (let j = 0; j < i && !seen; j++) seen = limits[j]!.per === per;
       if (seen) continue;
       const index = perIndex(per);
-      const table = (byPer[index] ??= new ScopeTable());
+      const table = (byPer[index] ??= new ScopeTable(per === 'actor_channel'));
       table.getOrCreate(scopeFirst(per, scope), scopeSecond(per, scope)).push(record);
     }
   }
