@@ -13,7 +13,7 @@ import type { StoredEvent } from '../events/lake-writer.ts';
 import { applyPostings, type LedgerWrite } from '../ledger/apply-postings.ts';
 import { ledgerCtes } from '../ledger/ledger-sql.ts';
 import type { LevelChange, Posting } from '../ledger/posting.ts';
-import { walletKey, type WalletState } from '../ledger/wallet.ts';
+import type { WalletState } from '../ledger/wallet.ts';
 import { lockMemberWalletsTelling } from '../ledger/wallet-locks.ts';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
@@ -22,7 +22,8 @@ import type { ConfigStore } from '../rules/config-store.ts';
 import { evaluate } from '../rules/engine.ts';
 import { loadLimitHistory } from '../rules/history.ts';
 import { LimitHistory } from '../rules/limits.ts';
-import { ANNOUNCED_EVENTS, type EngineState } from '../rules/state.ts';
+import { IdIndex } from '../rules/id-index.ts';
+import { ANNOUNCED_EVENTS, WalletTable, type EngineState } from '../rules/state.ts';
 import type { MilestoneHook, Plan, RuleError } from '../rules/types.ts';
 import type { CompiledRule } from '../rules/compiler.ts';
 import { QUARANTINE_AFTER, ruleErrorRow, type RuleErrorRow } from '../rules/rule-errors.ts';
@@ -59,8 +60,9 @@ export interface EngineProcessorOptions {
  * working copies; the locked states stay as read, for the ledger to apply the plans to.
  */
 class LockedState implements EngineState {
-  readonly limits = new LimitHistory();
-  readonly #wallets = new Map<string, WalletState>();
+  readonly ids = new IdIndex();
+  readonly limits = new LimitHistory(this.ids);
+  readonly #wallets = new WalletTable<WalletState>();
 
   /** `roles` and `quiet` are the batch's own (filled by its reads), held as they are. */
   constructor(
@@ -71,12 +73,12 @@ class LockedState implements EngineState {
 
   /** The wallets as locked (the lock's answer arrives with the reads'). */
   holdWallets(locked: ReadonlyMap<string, WalletState>): void {
-    for (const [key, wallet] of locked) this.#wallets.set(key, { ...wallet });
+    for (const wallet of locked.values()) this.#wallets.set(this.ids.of(wallet.userId), wallet.currencyId, { ...wallet });
   }
 
-  wallet(userId: string, currency: CurrencyInfo): WalletState {
-    const wallet = this.#wallets.get(walletKey(this.guildId, userId, currency.id));
-    if (!wallet) throw new Error(`wallet of ${userId} in ${currency.key} was not locked for this batch`);
+  wallet(member: string | number, currency: CurrencyInfo): WalletState {
+    const wallet = this.#wallets.get(typeof member === 'number' ? member : this.ids.of(member), currency.id);
+    if (!wallet) throw new Error(`wallet of ${typeof member === 'number' ? this.ids.id(member) : member} in ${currency.key} was not locked for this batch`);
     return wallet;
   }
 

@@ -138,6 +138,9 @@ export interface CompiledConfig {
   moduleOff: { id: number; version: number; rule: Rule }[];
   /** Internal event types some rule listens to (others need not be emitted). */
   listened: Set<string>;
+  /** listened has currency_credited / currency_debited, asked at every move. */
+  listensToCredits: boolean;
+  listensToDebits: boolean;
   /** Some enabled rule reads ai_quality. */
   aiQuality: boolean;
   maxChainDepth: number;
@@ -186,10 +189,12 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, cu
     for (const key of zoneKeys ?? []) for (const c of zones.byKey.get(key)?.channels ?? []) set.add(c);
     return set;
   };
+  // Without zones every multiplier is 1, worked out once (context.ts answers the same per event).
+  const options = { noZones: zones.empty };
   const effects: CompiledEffect[] = rule.effects.map((e) => ({
     ...e,
-    ...('amount' in e ? { compiledAmount: compileLogic(e.amount) } : {}),
-    ...(e.type === 'emit' ? { compiledData: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, compileLogic(v)])) } : {}),
+    ...('amount' in e ? { compiledAmount: compileLogic(e.amount, options) } : {}),
+    ...(e.type === 'emit' ? { compiledData: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, compileLogic(v, options)])) } : {}),
   }));
   return {
     id: stored.id,
@@ -197,8 +202,8 @@ export function compileRule(stored: StoredRule, rule: Rule, zones: ZoneIndex, cu
     rule,
     channels: channelSet(rule.trigger.channels, rule.trigger.zones),
     excludeChannels: channelSet(rule.trigger.exclude_channels, rule.trigger.exclude_zones),
-    conditions: rule.conditions.map((c, i) => ({ name: c.name ?? `condition ${i + 1}`, test: compileLogic(c.if) })),
-    vars: Object.entries(rule.vars ?? {}).map(([name, expr]) => [name, compileLogic(expr)]),
+    conditions: rule.conditions.map((c, i) => ({ name: c.name ?? `condition ${i + 1}`, test: compileLogic(c.if, options) })),
+    vars: Object.entries(rule.vars ?? {}).map(([name, expr]) => [name, compileLogic(expr, options)]),
     limits: rule.limits,
     effects,
     order,
@@ -256,7 +261,7 @@ export interface ConfigInput {
 export function candidatesFor(config: CompiledConfig, type: string, channelId: string | null): CompiledRule[] {
   const entry = config.index.get(type);
   if (!entry) return [];
-  const channel = channelId ? entry.byChannel.get(channelId) : undefined;
+  const channel = channelId && entry.byChannel.size > 0 ? entry.byChannel.get(channelId) : undefined;
   if (!channel) return entry.open;
   if (entry.open.length === 0) return channel;
   const merged: CompiledRule[] = [];
@@ -332,6 +337,8 @@ export function compileConfig(input: ConfigInput): CompiledConfig {
     problems,
     moduleOff,
     listened,
+    listensToCredits: listened.has('currency_credited'),
+    listensToDebits: listened.has('currency_debited'),
     aiQuality: rules.some((r) => r.usesAiQuality),
     maxChainDepth: input.maxChainDepth ?? 3,
     milestones: compileMilestones(input.milestones ?? [], problems),

@@ -9,11 +9,12 @@ import { levelAfter, rewardRoles } from '../ledger/currency.ts';
 import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
 import { EvalContext, eventTime } from './context.ts';
 import { jsonLogic } from './logic/operations.ts';
-import { NO_AMOUNTS } from './limits.ts';
+import type { IdIndex } from './id-index.ts';
+import { NO_AMOUNTS, type ScopeIds } from './limits.ts';
 import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
 import { cachedThreshold } from './levels.ts';
 import { renderTemplate } from './template.ts';
-import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedPosting, RuleError, RuleTrace } from './types.ts';
+import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedLevel, PlannedMilestoneAward, PlannedOutbox, PlannedPosting, RuleError, RuleTrace } from './types.ts';
 
 export interface EvaluateOptions {
   /** The lake row of the root event (null in dry runs). */
@@ -37,10 +38,16 @@ interface QueuedEvent {
 
 /** The path of a root event: shared, frozen. */
 const NO_PATH: readonly string[] = Object.freeze([]);
+/** The errors and notes of an evaluation that has none (most): shared, frozen. */
+const NONE_YET: never[] = Object.freeze([]) as never[];
 const NO_OPTIONS: EvaluateOptions = Object.freeze({});
 
+/**
+ * A plan to fill. Most events change no level and produce no outbox row or award: those lists
+ * start as one shared, frozen empty array, replaced by the first row (see Evaluator#outbox).
+ */
 export function emptyPlan(): Plan {
-  return { postings: [], levels: [], firings: [], outbox: [], milestoneAwards: [] };
+  return { postings: [], levels: NONE_YET, firings: [], outbox: NONE_YET, milestoneAwards: NONE_YET };
 }
 
 /** Evaluates one root event and its chain. */
@@ -85,6 +92,29 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/**
+ * The ids of the event being evaluated, interned (state.ids) when a rule first needs them: its
+ * members for wallets and limits, its channel only for limits counted per channel.
+ */
+class EventIds implements ScopeIds {
+  readonly actor: number;
+  readonly target: number;
+  #channel = -1;
+
+  constructor(
+    readonly index: IdIndex,
+    readonly event: LakeEvent,
+  ) {
+    this.actor = index.of(event.actor_id);
+    this.target = index.of(event.target_id);
+  }
+
+  get channel(): number {
+    if (this.#channel < 0) this.#channel = this.index.of(this.event.channel_id);
+    return this.#channel;
+  }
+}
+
 /** A member whose curved currency rose, with the wallet it rose in (looked up when credited). */
 interface Credited {
   userId: string;
@@ -92,21 +122,21 @@ interface Credited {
   wallet: WalletView;
 }
 
-interface Undo {
-  wallet: WalletView;
-  balance: number;
-  lifetimeEarned: number;
-}
-
-/** What one firing rule changes, collected so it can be undone or committed as a whole. */
+/**
+ * What one firing rule changes, collected so it can be undone or committed as a whole. An
+ * evaluation applies one rule at a time, so it keeps one run and resets it for each rule.
+ */
 interface RuleRun {
   rule: CompiledRule;
   ctx: EvalContext;
   live: boolean;
-  undo: Undo[] | undefined;
+  /** Moved a wallet (its undo entries are in the evaluation's journal from `journalMark`). */
+  moved: boolean;
+  journalMark: number;
   amounts: Record<string, number> | undefined;
   emits: [LakeEvent['type'], string, Record<string, unknown>][] | undefined;
-  credited: Credited[] | undefined;
+  /** Curved currencies it raised (the first `pendingCount` of the evaluation's pending list). */
+  pendingCount: number;
   /** Members' roles before the rule changed them, to restore if it is undone. */
   roles: [string, string[]][] | undefined;
   capRemaining: Map<string, number> | undefined;
@@ -172,12 +202,26 @@ function triggerMismatch(rule: CompiledRule, event: LakeEvent, state: EngineStat
   return undefined;
 }
 
+/**
+ * Working lists an evaluation fills and empties by count (credited currencies, the rule's pending
+ * credits, the undo journal): kept between evaluations rather than allocated for each event. An
+ * evaluation takes a set and gives it back; one started inside another gets a set of its own.
+ */
+interface WorkLists {
+  credited: Credited[];
+  pending: Credited[];
+  journal: (WalletView | number)[];
+}
+const spareLists: WorkLists[] = [];
+
 class Evaluator {
   readonly plan = emptyPlan();
-  readonly traces: EventTrace[] = [];
-  readonly errors: RuleError[] = [];
-  readonly notes: string[] = [];
-  readonly queue: QueuedEvent[];
+  readonly traces: EventTrace[] | undefined;
+  /** Allocated by the first error or note (see fail() and note()). */
+  errors: RuleError[] = NONE_YET;
+  notes: string[] = NONE_YET;
+  /** Chained events waiting for their step (allocated by the first). */
+  queue: QueuedEvent[] | undefined;
   readonly tracing: boolean;
   /** Levels gained per member and currency in this root event (capped per event). */
   levelsGained: Map<string, number> | undefined;
@@ -185,8 +229,24 @@ class Evaluator {
   /** The event being evaluated and its trace. */
   current!: QueuedEvent;
   trace: EventTrace | undefined;
-  /** Curved currencies credited in the current step, by member. */
-  credited: Credited[] = [];
+  /**
+   * Curved currencies credited in the current step, by member: the first `creditedCount` entries
+   * (a count rather than `length = 0`, which is a call into the runtime, once per rule).
+   */
+  readonly credited: Credited[];
+  creditedCount = 0;
+  /** Curved currencies raised by the rule being applied, credited once it is done. */
+  readonly #pending: Credited[];
+  /** The current event's interned ids, once a rule needed them. */
+  #ids: EventIds | undefined;
+  /** The run of the rule being applied (one object, reset per rule). */
+  #run: RuleRun | undefined;
+  /**
+   * Wallets as they were before the moves of the rule being applied, to undo them: flat triples
+   * (wallet, balance, lifetime earned), emptied when the rule is done.
+   */
+  readonly #journal: (WalletView | number)[];
+  #journalLength = 0;
 
   constructor(
     readonly config: CompiledConfig,
@@ -194,26 +254,60 @@ class Evaluator {
     readonly root: LakeEvent,
     readonly options: EvaluateOptions,
   ) {
-    this.queue = [{ event: root, depth: 0, path: NO_PATH, at: eventTime(root.occurred_at) }];
     this.tracing = options.trace === true;
+    this.traces = this.tracing ? [] : undefined;
+    this.#lists = spareLists.pop() ?? { credited: [], pending: [], journal: [] };
+    this.credited = this.#lists.credited;
+    this.#pending = this.#lists.pending;
+    this.#journal = this.#lists.journal;
   }
 
+  readonly #lists: WorkLists;
+
   run(): Evaluation {
-    for (let q = 0; q < this.queue.length; q++) this.step(this.queue[q]!);
-    return this.tracing ? { plan: this.plan, errors: this.errors, notes: this.notes, trace: this.traces } : { plan: this.plan, errors: this.errors, notes: this.notes };
+    try {
+      this.step({ event: this.root, depth: 0, path: NO_PATH, at: eventTime(this.root.occurred_at) });
+      const queue = this.queue;
+      if (queue) for (let q = 0; q < queue.length; q++) this.step(queue[q]!);
+    } finally {
+      spareLists.push(this.#lists);
+    }
+    return this.traces ? { plan: this.plan, errors: this.errors, notes: this.notes, trace: this.traces } : { plan: this.plan, errors: this.errors, notes: this.notes };
   }
 
   note(text: string): void {
-    if (!this.notes.includes(text)) this.notes.push(text);
+    if (this.notes === NONE_YET) this.notes = [text];
+    else if (!this.notes.includes(text)) this.notes.push(text);
     this.trace?.notes.push(text);
+  }
+
+  outbox(row: PlannedOutbox): void {
+    if (this.plan.outbox === NONE_YET) this.plan.outbox = [row];
+    else this.plan.outbox.push(row);
+  }
+
+  level(row: PlannedLevel): void {
+    if (this.plan.levels === NONE_YET) this.plan.levels = [row];
+    else this.plan.levels.push(row);
+  }
+
+  award(row: PlannedMilestoneAward): void {
+    if (this.plan.milestoneAwards === NONE_YET) this.plan.milestoneAwards = [row];
+    else this.plan.milestoneAwards.push(row);
+  }
+
+  fail(error: RuleError): void {
+    if (this.errors === NONE_YET) this.errors = [error];
+    else this.errors.push(error);
   }
 
   step(item: QueuedEvent): void {
     const { event, depth, at } = item;
     this.current = item;
+    this.#ids = undefined;
     this.trace = this.tracing ? { event: summary(event), depth, rules: [], notes: [] } : undefined;
-    if (this.trace) this.traces.push(this.trace);
-    if (this.credited.length > 0) this.credited.length = 0;
+    if (this.trace) this.traces!.push(this.trace);
+    this.creditedCount = 0;
     const ctx = new EvalContext(event, this.config, this.state, depth, this.root.type, at);
     if (depth === 0) {
       const signals = this.options.signals;
@@ -241,7 +335,7 @@ class Evaluator {
         const fired = this.evaluateRule(rule, ctx);
         if (fired && !shadow && rule.stopProcessing) stopped = rule.key;
         // Levels move as soon as a rule raised a curved currency, so later rules see them.
-        if (this.credited.length > 0) this.checkLevels(ctx);
+        if (this.creditedCount > 0) this.checkLevels(ctx);
       }
     }
     this.checkLevels(ctx);
@@ -253,10 +347,11 @@ class Evaluator {
    */
   checkLevels(ctx: EvalContext): void {
     const credited = this.credited;
-    if (credited.length === 0) return;
+    const count = this.creditedCount;
+    if (count === 0) return;
     // Nothing below marks a member credited (markCredited runs only after a rule), so the list is
     // walked in place and emptied for the next check.
-    for (let i = 0; i < credited.length; i++) {
+    for (let i = 0; i < count; i++) {
       const { userId, currency, wallet } = credited[i]!;
       const curve = currency.level_curve!;
       const before = wallet.level ?? curve.start_level;
@@ -269,7 +364,7 @@ class Evaluator {
       if (after === before) continue;
       wallet.level = after;
       (this.levelsGained ??= new Map()).set(key, gained + (after - before));
-      this.plan.levels.push({ userId, currencyId: currency.id, level: after });
+      this.level({ userId, currencyId: currency.id, level: after });
       ctx.invalidate();
       this.trace?.notes.push(`${userId} reached ${currency.key} level ${after}`);
       if (curve.rewards.length > 0) this.syncRewardRoles(userId, curve, after, `${currency.name} level ${after}`);
@@ -277,7 +372,7 @@ class Evaluator {
         this.emit('level_up', userId, { currency: currency.key, level, previous_level: level - 1 }, this.current.path);
       }
     }
-    credited.length = 0;
+    this.creditedCount = 0;
   }
 
   /** Gives (and, in replace mode, takes) the roles a level earns. */
@@ -285,12 +380,12 @@ class Evaluator {
     const { hold, drop } = rewardRoles(curve, level);
     const roles = new Set(this.state.roles(userId));
     for (const role of drop) {
-      if (roles.delete(role)) this.plan.outbox.push({ kind: 'role_remove', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
+      if (roles.delete(role)) this.outbox({ kind: 'role_remove', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
     }
     for (const role of hold) {
       if (!roles.has(role)) {
         roles.add(role);
-        this.plan.outbox.push({ kind: 'role_add', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
+        this.outbox({ kind: 'role_add', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
       }
     }
     this.state.setRoles(userId, [...roles]);
@@ -313,14 +408,20 @@ class Evaluator {
       occurred_at: event.occurred_at,
       data,
     };
-    this.queue.push({ event: child, depth: depth + 1, path: via, at: this.current.at });
+    (this.queue ??= []).push({ event: child, depth: depth + 1, path: via, at: this.current.at });
   }
 
   /** Records a positive move of a curved currency for the level check at the end of the step. */
   markCredited(entry: Credited): void {
     if (!entry.currency.level_curve) return;
-    for (const c of this.credited) if (c.userId === entry.userId && c.currency === entry.currency) return;
-    this.credited.push(entry);
+    const credited = this.credited;
+    const count = this.creditedCount;
+    for (let i = 0; i < count; i++) {
+      const c = credited[i]!;
+      if (c.userId === entry.userId && c.currency === entry.currency) return;
+    }
+    credited[count] = entry;
+    this.creditedCount = count + 1;
   }
 
   /** A manual_award moves the target's wallet directly (source "manual"); rules may react as well. */
@@ -392,7 +493,7 @@ class Evaluator {
       if (!pass) return false;
       let capRemaining: Map<string, number> | undefined;
       if (rule.limits.length > 0) {
-        const scope = { actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id };
+        const scope = this.ids();
         for (const limit of rule.limits) {
           if (rt) {
             const check = this.state.limits.check(rule.id, limit, ctx.at, scope);
@@ -409,7 +510,7 @@ class Evaluator {
         if (!pass) return false;
       }
 
-      const run: RuleRun = { rule, ctx, live, undo: undefined, amounts: undefined, emits: undefined, credited: undefined, roles: undefined, capRemaining, produced: false };
+      const run = this.#startRun(rule, ctx, live, capRemaining);
       const postings = this.plan.postings.length;
       const outbox = this.plan.outbox.length;
       const awards = this.plan.milestoneAwards.length;
@@ -439,12 +540,13 @@ class Evaluator {
       // event); rule_firings keeps every firing of a rule whose limits need history, and those
       // that did something else (outbox rows, internal events, awards). One that changed nothing
       // leaves no trace. The planned row is also the limit history's record (never changed after).
-      if (rule.limits.length > 0 || (!run.undo && (run.produced || run.emits !== undefined))) {
+      if (run.moved) this.#journalLength = run.journalMark;
+      if (rule.limits.length > 0 || (!run.moved && (run.produced || run.emits !== undefined))) {
         const firing = { ruleId: rule.id, ruleVersion: rule.version, depth, actorId: event.actor_id, targetId: event.target_id, channelId: event.channel_id, amounts, at: ctx.at };
-        if (rule.limits.length > 0) this.state.limits.add(firing, rule.limits);
+        if (rule.limits.length > 0) this.state.limits.record(firing, rule.limits, this.ids());
         this.plan.firings.push(firing);
       }
-      if (run.credited) for (const c of run.credited) this.markCredited(c);
+      for (let i = 0; i < run.pendingCount; i++) this.markCredited(this.#pending[i]!);
       if (run.emits) {
         const via = [...path, rule.key];
         for (const [type, member, data] of run.emits) this.emit(type, member, data, via);
@@ -457,25 +559,44 @@ class Evaluator {
         rt.error = message;
         rt.fired = false;
       }
-      this.errors.push({ rule: rule.key, ruleId: rule.id, message, event: event.source_id });
+      this.fail({ rule: rule.key, ruleId: rule.id, message, event: event.source_id });
       return false;
     }
   }
 
+  #startRun(rule: CompiledRule, ctx: EvalContext, live: boolean, capRemaining: Map<string, number> | undefined): RuleRun {
+    const run = this.#run;
+    if (!run) return (this.#run = { rule, ctx, live, moved: false, journalMark: 0, amounts: undefined, emits: undefined, pendingCount: 0, roles: undefined, capRemaining, produced: false });
+    run.rule = rule;
+    run.ctx = ctx;
+    run.live = live;
+    run.moved = false;
+    run.amounts = undefined;
+    run.emits = undefined;
+    run.pendingCount = 0;
+    run.roles = undefined;
+    run.capRemaining = capRemaining;
+    run.produced = false;
+    return run;
+  }
+
   /** Takes back everything a rule changed in this event: wallets, roles, planned rows, awards. */
   undoRule(run: RuleRun, marks: { postings: number; outbox: number; awards: number }): void {
-    if (run.undo) {
-      for (let i = run.undo.length - 1; i >= 0; i--) {
-        const u = run.undo[i]!;
-        u.wallet.balance = u.balance;
-        u.wallet.lifetimeEarned = u.lifetimeEarned;
+    if (run.moved) {
+      const journal = this.#journal;
+      for (let i = this.#journalLength - 3; i >= run.journalMark; i -= 3) {
+        const wallet = journal[i] as WalletView;
+        wallet.balance = journal[i + 1] as number;
+        wallet.lifetimeEarned = journal[i + 2] as number;
       }
+      this.#journalLength = run.journalMark;
     }
     if (run.roles) for (let i = run.roles.length - 1; i >= 0; i--) this.state.setRoles(...run.roles[i]!);
     for (const award of this.plan.milestoneAwards.slice(marks.awards)) this.options.milestones?.forget?.(award.userId, award.milestoneId, award.seasonId);
-    this.plan.postings.length = marks.postings;
-    this.plan.outbox.length = marks.outbox;
-    this.plan.milestoneAwards.length = marks.awards;
+    // The shared empty lists are never shortened (nor need to be).
+    if (this.plan.postings.length > marks.postings) this.plan.postings.length = marks.postings;
+    if (this.plan.outbox.length > marks.outbox) this.plan.outbox.length = marks.outbox;
+    if (this.plan.milestoneAwards.length > marks.awards) this.plan.milestoneAwards.length = marks.awards;
     run.ctx.invalidate();
   }
 
@@ -483,8 +604,22 @@ class Evaluator {
     return who === 'actor' ? this.current.event.actor_id : this.current.event.target_id;
   }
 
+  /** The current event's ids, interned on first use in the step. */
+  ids(): EventIds {
+    return (this.#ids ??= new EventIds(this.state.ids, this.current.event));
+  }
+
   move(run: RuleRun, userId: string, wallet: WalletView, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
-    (run.undo ??= []).push({ wallet, balance: wallet.balance, lifetimeEarned: wallet.lifetimeEarned });
+    const journal = this.#journal;
+    const n = this.#journalLength;
+    if (!run.moved) {
+      run.moved = true;
+      run.journalMark = n;
+    }
+    journal[n] = wallet;
+    journal[n + 1] = wallet.balance;
+    journal[n + 2] = wallet.lifetimeEarned;
+    this.#journalLength = n + 3;
     wallet.balance += delta;
     if (delta > 0) wallet.lifetimeEarned += delta;
     run.ctx.invalidate();
@@ -555,7 +690,7 @@ class Evaluator {
     }
     // Each wallet is looked up once, where it is first needed (a locked state refuses a wallet it
     // does not hold, so the order of lookups is part of the behaviour).
-    const fromWallet = from ? this.state.wallet(from, currency) : undefined;
+    const fromWallet = from ? this.state.wallet(fromWho === 'actor' ? this.ids().actor : this.ids().target, currency) : undefined;
     if (fromWallet) {
       const balance = fromWallet.balance;
       if (balance - amount < 0 && !currency.allow_negative) {
@@ -564,14 +699,14 @@ class Evaluator {
     }
     // The ledger would refuse a balance or lifetime total beyond its limits: so does the rule.
     const beyond = fromWallet ? walletProblem(fromWallet, from!, currency, -amount) : undefined;
-    const toWallet = beyond === undefined && to ? this.state.wallet(to, currency) : undefined;
+    const toWallet = beyond === undefined && to ? this.state.wallet(toWho === 'actor' ? this.ids().actor : this.ids().target, currency) : undefined;
     const problem = beyond ?? (toWallet ? walletProblem(toWallet, to!, currency, amount) : undefined);
     if (problem) throw this.moveFailure(effect, member, currency, raw, amount, problem);
     if (!run.live) return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
     const reason = spec.reason;
     if (fromWallet) {
       this.move(run, from!, fromWallet, currency, -amount, spec.type === 'transfer' ? { to, effect: index } : null, reason);
-      if (this.config.listened.has('currency_debited')) {
+      if (this.config.listensToDebits) {
         (run.emits ??= []).push(['currency_debited', from!, { currency: currency.key, amount, balance_after: fromWallet.balance }]);
       }
     }
@@ -581,8 +716,8 @@ class Evaluator {
         const amounts = (run.amounts ??= {});
         amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
       }
-      if (currency.level_curve) (run.credited ??= []).push({ userId: to, currency, wallet: toWallet! });
-      if (this.config.listened.has('currency_credited')) {
+      if (currency.level_curve) this.#pending[run.pendingCount++] = { userId: to, currency, wallet: toWallet! };
+      if (this.config.listensToCredits) {
         (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: toWallet!.balance }]);
       }
     }
@@ -612,16 +747,16 @@ class Evaluator {
       if (effect.type === 'role_add') {
         for (const other of effect.replace ?? []) {
           if (other !== effect.role && roles.delete(other)) {
-            this.plan.outbox.push({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: other, reason } });
+            this.outbox({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: other, reason } });
           }
         }
         roles.add(effect.role);
-        this.plan.outbox.push({ kind: 'role_add', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
+        this.outbox({ kind: 'role_add', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
         run.produced = true;
       } else {
         run.produced = true;
         roles.delete(effect.role);
-        this.plan.outbox.push({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
+        this.outbox({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
       }
       this.state.setRoles(userId, [...roles]);
     }
@@ -654,7 +789,7 @@ class Evaluator {
         return this.tracing ? { type: 'message', channel, content, status: 'skipped', note: 'the member opted out of announcements (/settings announcements off)' } : undefined;
       }
       if (run.live) {
-        this.plan.outbox.push({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
+        this.outbox({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
         run.produced = true;
       }
       return this.tracing ? { type: 'message', channel, content, status: 'planned' } : undefined;
@@ -662,7 +797,7 @@ class Evaluator {
     const userId = this.memberOf(effect.to);
     if (!userId) return this.tracing ? { type: 'dm', member: null, content, status: 'skipped', note: 'the event has no target member' } : undefined;
     if (run.live) {
-      this.plan.outbox.push({ kind: 'dm', ruleId: run.rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
+      this.outbox({ kind: 'dm', ruleId: run.rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
       run.produced = true;
     }
     return this.tracing ? { type: 'dm', member: userId, content, status: 'planned' } : undefined;
@@ -680,9 +815,9 @@ class Evaluator {
         awarded.push(`${userId}:${award.key}`);
         if (!run.live) continue;
         run.produced = true;
-        this.plan.milestoneAwards.push({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: run.rule.id, at: event.occurred_at });
+        this.award({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: run.rule.id, at: event.occurred_at });
         (run.emits ??= []).push(['milestone_earned', userId, { milestone: award.key, name: award.name, rarity: award.rarity }]);
-        for (const row of award.outbox) this.plan.outbox.push({ ...row, ruleId: run.rule.id });
+        for (const row of award.outbox) this.outbox({ ...row, ruleId: run.rule.id });
       }
     }
     return this.tracing ? { type: 'milestone_check', status: 'planned', awarded } : undefined;

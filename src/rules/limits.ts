@@ -1,6 +1,7 @@
 // Limits that need history — cooldowns, rates, amount caps — answered from firings. The history is
 // loaded from stored rule_firings for the members of a batch, so limits survive restarts.
 import { MAX_WINDOW_SECONDS } from '../config/ranges.ts';
+import { IdIndex, NO_ID, setAt } from './id-index.ts';
 import type { Limit } from './schema.ts';
 
 export interface FiringRecord {
@@ -16,33 +17,39 @@ export interface FiringRecord {
 
 type Per = 'actor' | 'actor_channel' | 'actor_target' | 'guild' | 'target';
 
-/** Whose firings a limit counts: the member, a member in a channel, a pair, or everyone. */
-interface Scope {
+/** Whose firings a limit counts, by id: the member, a member in a channel, a pair, or everyone. */
+export interface Scope {
   actorId: string | null;
   targetId: string | null;
   channelId: string | null;
 }
 
+/** A scope as interned ids (IdIndex; NO_ID for none): what the engine holds for each event. */
+export interface ScopeIds {
+  readonly actor: number;
+  readonly target: number;
+  readonly channel: number;
+}
+
 /**
- * The two parts of a scope's key (the second empty for one-part scopes). Firings are found through
- * two map lookups on ids the event already holds, so checking a limit builds no key string.
+ * The two parts of a scope's key (the second -1 for one-part scopes). Firings are found through
+ * array reads on ids the event already interned, so checking a limit builds and hashes nothing.
  */
-function scopeFirst(per: Per, f: Scope): string {
+function scopeFirst(per: Per, f: ScopeIds): number {
   switch (per) {
     case 'actor':
-      return f.actorId ?? '';
-    case 'target':
-      return f.targetId ?? '';
     case 'actor_channel':
     case 'actor_target':
-      return `${f.actorId}`;
+      return f.actor;
+    case 'target':
+      return f.target;
     case 'guild':
-      return '';
+      return NO_ID;
   }
 }
 
-function scopeSecond(per: Per, f: Scope): string {
-  return per === 'actor_channel' ? `${f.channelId}` : per === 'actor_target' ? `${f.targetId}` : '';
+function scopeSecond(per: Per, f: ScopeIds): number {
+  return per === 'actor_channel' ? f.channel : per === 'actor_target' ? f.target : -1;
 }
 
 /** The amounts of a firing that credited no capped currency (shared, never changed). */
@@ -58,19 +65,33 @@ export const NO_AMOUNTS: Record<string, number> = Object.freeze({}) as Record<st
  * that has passed); once one arrives out of order, every question walks the list, as before.
  */
 class Firings {
-  readonly times: number[] = [];
+  /**
+   * Every firing's time once there are two; a single firing (most scopes ever hold one: a member
+   * in a channel, a pair of members) is only `latest`, so the history of a busy guild stays small
+   * and cheap for the garbage collector to carry.
+   */
+  #times: number[] | undefined;
   #amounts: Record<string, number>[] | undefined;
+  count = 0;
   sorted = true;
   /** The time of the last firing recorded (the latest while sorted); -Infinity when none. */
   latest = -Infinity;
 
   push(record: FiringRecord): void {
-    const n = this.times.length;
-    if (!(record.at === record.at) || (n > 0 && !(record.at >= this.latest))) this.sorted = false;
-    this.times.push(record.at);
-    this.latest = record.at;
+    const n = this.count;
+    const at = record.at;
+    if (!(at === at) || (n > 0 && !(at >= this.latest))) this.sorted = false;
+    if (n === 1) this.#times = [this.latest, at];
+    else if (n > 1) this.#times!.push(at);
+    this.latest = at;
+    this.count = n + 1;
     if (this.#amounts) this.#amounts.push(record.amounts);
     else if (record.amounts !== NO_AMOUNTS) this.#amounts = [...new Array<Record<string, number>>(n).fill(NO_AMOUNTS), record.amounts];
+  }
+
+  /** The time of the i-th firing (0 ≤ i < count). */
+  timeAt(i: number): number {
+    return this.#times === undefined ? this.latest : this.#times[i]!;
   }
 
   /** What the i-th firing credited, by "actor.<currency>" / "target.<currency>". */
@@ -80,12 +101,12 @@ class Firings {
 
   /** The first index whose time is above `t` (or at least `t` when `inclusive`); times sorted. */
   index(t: number, inclusive: boolean): number {
-    const times = this.times;
     let lo = 0;
-    let hi = times.length;
+    let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (inclusive ? times[mid]! >= t : times[mid]! > t) hi = mid;
+      const time = this.timeAt(mid);
+      if (inclusive ? time >= t : time > t) hi = mid;
       else lo = mid + 1;
     }
     return lo;
@@ -134,28 +155,40 @@ const PERS: readonly Per[] = ['actor', 'actor_channel', 'actor_target', 'guild',
 const perIndex = (per: Per): number => PERS.indexOf(per);
 
 /**
- * The firings of one rule under one scope kind, by the scope's key parts. One-part scopes (second
- * part empty) are found with one map lookup. Pairs are filed by their second part first: for
- * actor_channel that is the channel, of which a guild has few, so the outer map and the per-channel
- * maps stay in the CPU's cache while members vary (actor_target is symmetric either way).
+ * The firings of one rule under one scope kind, by the scope's key parts. One-part scopes are an
+ * array by member. Pairs are filed by their second part first: a member in a channel, of which a
+ * guild has few, by channel then in an array by member; a pair of members by target, then by actor
+ * in a map (an array would hold a slot for every member under every target).
  */
 class ScopeTable {
-  readonly #single = new Map<string, Firings>();
-  readonly #pairs = new Map<string, Map<string, Firings>>();
+  readonly #single: (Firings | undefined)[] = [];
+  readonly #byChannel: ((Firings | undefined)[] | undefined)[] = [];
+  readonly #pairs: (Map<number, Firings> | undefined)[] = [];
 
-  get(first: string, second: string): Firings | undefined {
-    return second === '' ? this.#single.get(first) : this.#pairs.get(second)?.get(first);
+  /** `perChannel`: the second part is a channel (actor_channel). */
+  constructor(readonly perChannel: boolean) {}
+
+  get(first: number, second: number): Firings | undefined {
+    if (second < 0) return this.#single[first];
+    return this.perChannel ? this.#byChannel[second]?.[first] : this.#pairs[second]?.get(first);
   }
 
-  getOrCreate(first: string, second: string): Firings {
+  getOrCreate(first: number, second: number): Firings {
     let firings: Firings | undefined;
-    if (second === '') {
-      firings = this.#single.get(first);
-      if (!firings) this.#single.set(first, (firings = new Firings()));
+    if (second < 0) {
+      firings = this.#single[first];
+      if (!firings) setAt(this.#single, first, (firings = new Firings()));
       return firings;
     }
-    let byFirst = this.#pairs.get(second);
-    if (!byFirst) this.#pairs.set(second, (byFirst = new Map()));
+    if (this.perChannel) {
+      let byMember = this.#byChannel[second];
+      if (!byMember) setAt(this.#byChannel, second, (byMember = []));
+      firings = byMember[first];
+      if (!firings) setAt(byMember, first, (firings = new Firings()));
+      return firings;
+    }
+    let byFirst = this.#pairs[second];
+    if (!byFirst) setAt(this.#pairs, second, (byFirst = new Map()));
     firings = byFirst.get(first);
     if (!firings) byFirst.set(first, (firings = new Firings()));
     return firings;
@@ -168,19 +201,32 @@ export class LimitHistory {
 
   /**
    * The firings the last check found, and whose: a rule that passes its limit check is recorded
-   * right after, under the same scope, so add() need not look them up again.
+   * right after, under the same scope, so record() need not look them up again.
    */
   #lastRule = 0;
   #lastPer: Per | undefined;
-  #lastFirst = '';
-  #lastSecond = '';
+  #lastFirst = -1;
+  #lastSecond = -1;
   #lastFirings = NONE;
+
+  /** `ids`: the index member and channel ids are interned in (the state's, shared with its wallets). */
+  constructor(readonly ids: IdIndex = new IdIndex()) {}
+
+  /** A scope by id as interned ids. */
+  scopeOf(f: Scope): ScopeIds {
+    return { actor: this.ids.of(f.actorId), target: this.ids.of(f.targetId), channel: this.ids.of(f.channelId) };
+  }
 
   /** Records a firing under every scope the rule's limits look at. */
   add(record: FiringRecord, limits: readonly Limit[]): void {
+    this.record(record, limits, this.scopeOf(record));
+  }
+
+  /** add() for a firing whose scope is interned already (`scope` is the record's). */
+  record(record: FiringRecord, limits: readonly Limit[], scope: ScopeIds): void {
     const per = this.#lastPer;
     if (per !== undefined && this.#lastFirings !== NONE && limits.length === 1 && this.#lastRule === record.ruleId && limits[0]!.per === per) {
-      if (scopeFirst(per, record) === this.#lastFirst && scopeSecond(per, record) === this.#lastSecond) {
+      if (scopeFirst(per, scope) === this.#lastFirst && scopeSecond(per, scope) === this.#lastSecond) {
         this.#lastFirings.push(record);
         return;
       }
@@ -193,12 +239,12 @@ export class LimitHistory {
       for (let j = 0; j < i && !seen; j++) seen = limits[j]!.per === per;
       if (seen) continue;
       const index = perIndex(per);
-      const table = (byPer[index] ??= new ScopeTable());
-      table.getOrCreate(scopeFirst(per, record), scopeSecond(per, record)).push(record);
+      const table = (byPer[index] ??= new ScopeTable(per === 'actor_channel'));
+      table.getOrCreate(scopeFirst(per, scope), scopeSecond(per, scope)).push(record);
     }
   }
 
-  #list(ruleId: number, per: Per, f: Scope): Firings {
+  #list(ruleId: number, per: Per, f: ScopeIds): Firings {
     const first = scopeFirst(per, f);
     const second = scopeSecond(per, f);
     const firings = this.#firings.get(ruleId)?.[perIndex(per)]?.get(first, second) ?? NONE;
@@ -214,7 +260,7 @@ export class LimitHistory {
    * How much more the limit allows now, for the engine's hot path (check() says the same with a
    * readable state for traces): above 0 when the limit passes; for a cap, the amount left.
    */
-  remaining(ruleId: number, limit: Limit, at: number, f: Scope): number {
+  remaining(ruleId: number, limit: Limit, at: number, f: ScopeIds): number {
     const firings = this.#list(ruleId, limit.per as Per, f);
     switch (limit.kind) {
       case 'cooldown':
@@ -228,17 +274,16 @@ export class LimitHistory {
 
   /** Firings in (at − window, at]: how many, and the latest time among them. */
   #inWindow(firings: Firings, at: number, window: number): { count: number; last: number | undefined } {
-    const times = firings.times;
     if (firings.searchable(at)) {
       if (!(firings.latest > at - window)) return NO_FIRINGS;
       const lo = firings.index(at - window, false);
       const hi = firings.index(at, false);
-      return hi > lo ? { count: hi - lo, last: times[hi - 1] } : { count: 0, last: undefined };
+      return hi > lo ? { count: hi - lo, last: firings.timeAt(hi - 1) } : { count: 0, last: undefined };
     }
     let count = 0;
     let last: number | undefined;
-    for (let i = 0; i < times.length; i++) {
-      const t = times[i]!;
+    for (let i = 0; i < firings.count; i++) {
+      const t = firings.timeAt(i);
       if (t <= at && t > at - window) {
         count++;
         if (last === undefined || t > last) last = t;
@@ -251,18 +296,20 @@ export class LimitHistory {
   #capUsed(firings: Firings, limit: Extract<Limit, { kind: 'cap' }>, at: number): { used: number; remaining: number } {
     const start = periodStart(at, limit.period);
     const field = `${limit.per}.${limit.currency}`;
-    const times = firings.times;
     let used = 0;
     if (firings.searchable(at) && start === start) {
       const hi = firings.index(at, false);
       for (let i = firings.index(start, true); i < hi; i++) used += firings.amountsAt(i)[field] ?? 0;
     } else {
-      for (let i = 0; i < times.length; i++) if (times[i]! >= start && times[i]! <= at) used += firings.amountsAt(i)[field] ?? 0;
+      for (let i = 0; i < firings.count; i++) {
+        const t = firings.timeAt(i);
+        if (t >= start && t <= at) used += firings.amountsAt(i)[field] ?? 0;
+      }
     }
     return { used, remaining: Math.max(0, limit.max - used) };
   }
 
-  check(ruleId: number, limit: Limit, at: number, f: Scope): LimitCheck {
+  check(ruleId: number, limit: Limit, at: number, f: ScopeIds): LimitCheck {
     const firings = this.#list(ruleId, limit.per as Per, f);
     switch (limit.kind) {
       case 'cooldown': {

@@ -113,6 +113,8 @@ export function validateRuleDocument(document: unknown, guildCurrencies: Currenc
     problems: [],
     moduleOff: [],
     listened: new Set<string>(),
+    listensToCredits: false,
+    listensToDebits: false,
     aiQuality: compiled.usesAiQuality,
     maxChainDepth: 3,
     milestones: [],

@@ -134,6 +134,6 @@ describe('limits read any stored window without failing', () => {
     const history = new LimitHistory();
     const at = Date.parse('2026-11-22T10:00:00Z');
     history.add({ ruleId: 1, at: at - 1000, actorId: ALICE, targetId: null, channelId: null, amounts: {} }, [huge]);
-    expect(history.check(1, huge, at, { actorId: ALICE, targetId: null, channelId: null }).passed).toBe(false);
+    expect(history.check(1, huge, at, history.scopeOf({ actorId: ALICE, targetId: null, channelId: null })).passed).toBe(false);
   });
 });

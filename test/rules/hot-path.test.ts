@@ -94,10 +94,10 @@ describe('limit history', () => {
           for (const limit of limits) {
             const at = T0 + offset;
             const expected = reference(all, 1, limit, at, SCOPES[scope]!);
-            const check = history.check(1, limit, at, SCOPES[scope]!);
+            const check = history.check(1, limit, at, history.scopeOf(SCOPES[scope]!));
             expect(check.passed).toBe(expected.passed);
             if (limit.kind === 'cap') expect(check.remaining).toBe(expected.remaining);
-            const remaining = history.remaining(1, limit, at, SCOPES[scope]!);
+            const remaining = history.remaining(1, limit, at, history.scopeOf(SCOPES[scope]!));
             expect(remaining > 0).toBe(expected.passed);
             if (limit.kind === 'cap') expect(remaining).toBe(expected.remaining);
           }
@@ -170,5 +170,31 @@ describe('compiled multiplier', () => {
       }),
       { seed: 17, numRuns: 2000 },
     );
+  });
+});
+
+describe('compiled JSON Logic of a guild without zones', () => {
+  /** What a context without zones answers for every multiplier. */
+  const noZones = { multiplier: () => 1 };
+
+  it('gives what json-logic-js gives on a context whose multipliers are all 1, constants and multipliers worked out at compile time (fast-check, 3,000 cases)', () => {
+    fc.assert(
+      fc.property(expression, hostile, hostile, hostile, (expr, x, y, z) => {
+        const data = { x, y, z, list: [x, y, z], nest: { a: { b: x, c: null }, none: null }, [MULTIPLIERS]: noZones };
+        const expected = outcome(() => jsonLogic.apply(expr as never, data));
+        const actual = outcome(() => compileLogic(expr, { noZones: true })(data));
+        if ('error' in expected) return 'error' in actual;
+        return 'value' in actual && (Object.is(actual.value, expected.value) || JSON.stringify(actual.value) === JSON.stringify(expected.value));
+      }),
+      { seed: 2027, numRuns: 3000 },
+    );
+  });
+
+  it('pays a written amount times a multiplier as the amount, reading nothing from the context', () => {
+    const amount = compileLogic({ '*': [2, { multiplier: ['stars', 'reaction_given'] }] }, { noZones: true });
+    expect(amount(undefined)).toBe(2);
+    expect(amount({ [MULTIPLIERS]: { multiplier: () => 7 } })).toBe(2);
+    // With zones the context decides.
+    expect(compileLogic({ '*': [2, { multiplier: ['stars', 'reaction_given'] }] })({ [MULTIPLIERS]: { multiplier: () => 7 } })).toBe(14);
   });
 });

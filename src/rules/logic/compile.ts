@@ -197,7 +197,32 @@ const FIXED_ARITY: Record<string, number> = {
   '==': 2, '===': 2, '!=': 2, '!==': 2, '>': 2, '>=': 2, '<': 3, '<=': 3, '!': 1, '!!': 1, '-': 2, '/': 2, '%': 2, missing_some: 2,
 };
 
+/** Operations whose value depends only on their arguments, charging nothing for primitive ones. */
+const PURE_OPERATIONS: ReadonlySet<string> = new Set(['==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', '+', '*', '-', '/', '%', 'min', 'max']);
+
+const isPrimitive = (value: unknown) => value === null || (typeof value !== 'object' && typeof value !== 'function');
+
+/**
+ * A pure operation on constant primitives is worked out once, here: `{"*": [2, 1]}` becomes the
+ * constant 2, so an amount like `2 × multiplier` in a guild without zones costs nothing per event.
+ */
 function compileFixed(op: string, parts: Compiled[]): Compiled {
+  const fn = compileFixedOp(op, parts);
+  if (!PURE_OPERATIONS.has(op) || !parts.every((p) => constants.has(p) && isPrimitive(constants.get(p)))) return fn;
+  try {
+    return constant(fn(undefined));
+  } catch {
+    return fn;
+  }
+}
+
+/**
+ * Set while a document of a guild without zones is compiled: every `multiplier` there is 1
+ * (context.ts answers 1 without zones, and 1 for data that is not a context).
+ */
+let multiplierIsOne = false;
+
+function compileFixedOp(op: string, parts: Compiled[]): Compiled {
   const [a = UNDEFINED, b = UNDEFINED, z] = parts;
   switch (op) {
     case '==':
@@ -263,7 +288,10 @@ function compileFixed(op: string, parts: Compiled[]): Compiled {
   // Every rule paying by zone calls `multiplier` with written keys: they are text already.
   if (op === 'multiplier' && (parts.length === 1 || parts.length === 2)) {
     const [currency, typeKey] = parts.map((p) => constants.get(p));
-    if (typeof currency === 'string' && (parts.length === 1 || typeof typeKey === 'string')) return (data) => multiplierOf(data, currency, typeKey as string | undefined);
+    if (typeof currency === 'string' && (parts.length === 1 || typeof typeKey === 'string')) {
+      if (multiplierIsOne) return constant(1);
+      return (data) => multiplierOf(data, currency, typeKey as string | undefined);
+    }
   }
   // Everything else: the registered function, called like json-logic-js calls it (data as `this`).
   const builtin = BUILTIN_FUNCTIONS[op];
@@ -336,9 +364,20 @@ function compile(expr: unknown, scoped: boolean): Compiled {
   return scoped ? counted(fn) : fn;
 }
 
+export interface CompileOptions {
+  /** The document belongs to a guild without zones: `multiplier` with written keys is 1. */
+  noZones?: boolean;
+}
+
 /** A document's closure: each call is one evaluation with its own run-time budget (budget.ts). */
-export function compileLogic(expr: unknown): Compiled {
-  const fn = compile(expr, false);
+export function compileLogic(expr: unknown, options: CompileOptions = {}): Compiled {
+  multiplierIsOne = options.noZones === true;
+  let fn: Compiled;
+  try {
+    fn = compile(expr, false);
+  } finally {
+    multiplierIsOne = false;
+  }
   if (constants.has(fn)) return fn;
   return (data) => {
     startEvaluation(data);
