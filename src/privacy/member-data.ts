@@ -76,6 +76,8 @@ export const QUOTING_COLUMNS: readonly { table: string; column: string; json: bo
   { table: 'audit_log', column: 'entity_key', json: false },
   { table: 'rule_errors', column: 'message', json: false },
   { table: 'ops_errors', column: 'message', json: false },
+  // A suggestion's backtest lists who would have reached or earned what.
+  { table: 'suggestions', column: 'backtest', json: true },
 ];
 
 const ident = (name: string) => sql.raw(`"${name.replace(/"/g, '""')}"`);

@@ -88,6 +88,13 @@ beforeAll(async () => {
     await database.db.execute(sql`INSERT INTO member_invites (guild_id, user_id, via, invite_code, inviter_id, joined_at) VALUES
       (${guildId}, ${ALICE}, 'code', 'bobcode', ${BOB}, '2026-11-01T00:00:00Z'), (${guildId}, '987654321098765499', 'code', 'alicecode', ${ALICE}, '2026-11-05T00:00:00Z')`);
   }
+  // A stored suggestion whose backtest names Alice among those who would reach its milestone.
+  for (const guildId of [GUILD, OTHER_GUILD]) {
+    const backtest = { kind: 'milestone', days: 30, from: '2026-10-20T00:00:00.000Z', to: '2026-11-19T00:00:00.000Z', metric: 'messages sent', threshold: 40, active_members: 2, reached: 1, reached_share: 0.5,
+      members: [{ user_id: ALICE, value: 48 }], already_qualified: 1, percentiles: { p50: 48, p90: 48, p99: 48 } };
+    await database.db.execute(sql`INSERT INTO suggestions (guild_id, kind, source, fingerprint, title, explanation, proposal, backtest)
+      VALUES (${guildId}, 'milestone_threshold', 'statistics', 'milestone:messages', 'A milestone at 40 messages', 'Reached by 1 of 2 active members.', '{}'::jsonb, ${JSON.stringify(backtest)}::jsonb)`);
+  }
   // An admin's grant to Alice: an audit entry and a manual award naming her.
   const grant = await api.request(`/api/guilds/${GUILD}/members/${ALICE}/award`, { method: 'POST', json: { currency: 'gold', amount: 5, reason: 'helped Alice Wonderland' } });
   expect(grant.status, await grant.clone().text()).toBeLessThan(300);
