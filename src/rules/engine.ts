@@ -1,20 +1,22 @@
 // The engine: for one event, the rules its type can trigger, by priority → trigger filters →
 // conditions → limits → effects, then level checks and internal events chained to a depth limit.
+// The loop is here; the trigger filters are in trigger.ts, level checks and reward roles in
+// levels.ts, manual awards in manual-award.ts, and each effect kind in effects/ (one table).
 // Pure: it reads and changes an in-memory EngineState and returns a plan (and, asked, a trace).
 // Without a trace it allocates little per rule: this loop is the hot path of every event.
-import { MAX_AMOUNT, MAX_BALANCE } from '../config/ranges.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
-import { postingProblem } from '../ledger/apply-postings.ts';
-import { levelAfter, rewardRoles } from '../ledger/currency.ts';
-import { candidatesFor, type CompiledConfig, type CompiledEffect, type CompiledRule, type CurrencyInfo } from './compiler.ts';
+import { candidatesFor, type CompiledConfig, type CompiledRule, type CurrencyInfo } from './compiler.ts';
 import { EvalContext, eventTime } from './context.ts';
-import { jsonLogic } from './logic/operations.ts';
+import { EFFECTS, EffectError } from './effects/index.ts';
+import type { EffectHandler } from './effects/effect.ts';
 import type { IdIndex } from './id-index.ts';
+import { checkLevels } from './levels.ts';
 import { NO_AMOUNTS, type ScopeIds } from './limits.ts';
-import { ANNOUNCED_EVENTS, type EngineState, type WalletView } from './state.ts';
-import { cachedThreshold } from './levels.ts';
-import { renderTemplate } from './template.ts';
-import type { EffectTrace, EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedLevel, PlannedMilestoneAward, PlannedOutbox, PlannedPosting, RuleError, RuleTrace } from './types.ts';
+import { jsonLogic } from './logic/operations.ts';
+import { manualAward } from './manual-award.ts';
+import type { EngineState, WalletView } from './state.ts';
+import { triggerMatches, triggerMismatch } from './trigger.ts';
+import type { EventSignals, EventTrace, Evaluation, MilestoneHook, Plan, PlannedLevel, PlannedMilestoneAward, PlannedOutbox, PlannedPosting, RuleError, RuleTrace } from './types.ts';
 
 export interface EvaluateOptions {
   /** The lake row of the root event (null in dry runs). */
@@ -59,40 +61,6 @@ export function evaluate(config: CompiledConfig, state: EngineState, root: LakeE
 class RuleAbort extends Error {}
 
 /**
- * An effect that must not be applied — a computed amount that is not a number or is beyond the
- * limits, a balance that would pass them: the rule's changes are undone and it is reported as a
- * rule error. Carries the effect's trace, so a dry run shows the failure where it happened.
- */
-class EffectError extends Error {
-  constructor(
-    message: string,
-    readonly trace: EffectTrace,
-  ) {
-    super(message);
-  }
-}
-
-/** Why the ledger would refuse this change of a member's wallet, or undefined. */
-function walletProblem(wallet: WalletView, userId: string, currency: CurrencyInfo, delta: number): string | undefined {
-  // The common case, decided without building a posting: a whole amount within the limits that
-  // leaves the balance (and, for a credit, the lifetime total) within them (config/ranges.ts).
-  if (wallet.problem === undefined && Number.isSafeInteger(delta) && delta <= MAX_AMOUNT && delta >= -MAX_AMOUNT) {
-    const after = wallet.balance + delta;
-    if (after <= MAX_BALANCE && after >= -MAX_BALANCE && (delta <= 0 || wallet.lifetimeEarned + delta <= MAX_BALANCE)) return undefined;
-  }
-  const problem = postingProblem(wallet, { delta, source: 'rule' });
-  return problem && `${currency.key} of member ${userId}: ${problem}`;
-}
-
-const formatNumber = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : String(n));
-
-/** A value as a short text for a message (a computed amount may be anything). */
-function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/**
  * The ids of the event being evaluated, interned (state.ids) when a rule first needs them: its
  * members for wallets and limits, its channel only for limits counted per channel.
  */
@@ -126,7 +94,7 @@ interface Credited {
  * What one firing rule changes, collected so it can be undone or committed as a whole. An
  * evaluation applies one rule at a time, so it keeps one run and resets it for each rule.
  */
-interface RuleRun {
+export interface RuleRun {
   rule: CompiledRule;
   ctx: EvalContext;
   live: boolean;
@@ -166,42 +134,6 @@ function ruleTrace(rule: CompiledRule): RuleTrace {
     applied: false,
   };
 }
-
-/** Whether the trigger's filters match (triggerMismatch without building the reason). */
-function triggerMatches(rule: CompiledRule, event: LakeEvent, state: EngineState): boolean {
-  const f = rule.filter;
-  if (rule.channels && !(event.channel_id && rule.channels.has(event.channel_id))) return false;
-  if (rule.excludeChannels && event.channel_id && rule.excludeChannels.has(event.channel_id)) return false;
-  if (f.excludeSelf && event.target_id === event.actor_id) return false;
-  if (f.hasTarget === true && !event.target_id) return false;
-  if (f.hasTarget === false && event.target_id) return false;
-  if (f.currency !== undefined && event.data.currency !== f.currency) return false;
-  if (f.milestone !== undefined && event.data.milestone !== f.milestone) return false;
-  if (f.item !== undefined && event.data.item !== f.item) return false;
-  if (f.roles) return triggerMismatch(rule, event, state) === undefined;
-  return true;
-}
-
-/** Why the trigger's filters do not match, or undefined if they do. */
-function triggerMismatch(rule: CompiledRule, event: LakeEvent, state: EngineState): string | undefined {
-  const t = rule.rule.trigger;
-  if (rule.channels && !(event.channel_id && rule.channels.has(event.channel_id))) return `channel ${event.channel_id ?? '(none)'} is not in the trigger's channels or zones`;
-  if (rule.excludeChannels && event.channel_id && rule.excludeChannels.has(event.channel_id)) return `channel ${event.channel_id} is excluded`;
-  if (t.exclude_self && event.target_id === event.actor_id) return 'the actor is also the target';
-  if (t.has_target === true && !event.target_id) return 'the event has no target member';
-  if (t.has_target === false && event.target_id) return 'the event has a target member';
-  if (t.currency !== undefined && event.data.currency !== t.currency) return `currency is ${String(event.data.currency)}, not ${t.currency}`;
-  if (t.milestone !== undefined && event.data.milestone !== t.milestone) return `milestone is ${String(event.data.milestone)}, not ${t.milestone}`;
-  if (t.item !== undefined && event.data.item !== t.item) return `item is ${String(event.data.item)}, not ${t.item}`;
-  if (t.roles) {
-    const roles = state.roles(event.actor_id);
-    if (t.roles.any && !t.roles.any.some((r) => roles.includes(r))) return 'the actor has none of the required roles';
-    if (t.roles.all && !t.roles.all.every((r) => roles.includes(r))) return 'the actor lacks a required role';
-    if (t.roles.none && t.roles.none.some((r) => roles.includes(r))) return 'the actor has an excluded role';
-  }
-  return undefined;
-}
-
 /**
  * Working lists an evaluation fills and empties by count (credited currencies, the rule's pending
  * credits, the undo journal): kept between evaluations rather than allocated for each event. An
@@ -214,7 +146,7 @@ interface WorkLists {
 }
 const spareLists: WorkLists[] = [];
 
-class Evaluator {
+export class Evaluator {
   readonly plan = emptyPlan();
   readonly traces: EventTrace[] | undefined;
   /** Allocated by the first error or note (see fail() and note()). */
@@ -236,7 +168,7 @@ class Evaluator {
   readonly credited: Credited[];
   creditedCount = 0;
   /** Curved currencies raised by the rule being applied, credited once it is done. */
-  readonly #pending: Credited[];
+  readonly pending: Credited[];
   /** The current event's interned ids, once a rule needed them. */
   #ids: EventIds | undefined;
   /** The run of the rule being applied (one object, reset per rule). */
@@ -258,7 +190,7 @@ class Evaluator {
     this.traces = this.tracing ? [] : undefined;
     this.#lists = spareLists.pop() ?? { credited: [], pending: [], journal: [] };
     this.credited = this.#lists.credited;
-    this.#pending = this.#lists.pending;
+    this.pending = this.#lists.pending;
     this.#journal = this.#lists.journal;
   }
 
@@ -313,7 +245,7 @@ class Evaluator {
       const signals = this.options.signals;
       if (typeof signals?.ai_quality === 'number') ctx.ai_quality = signals.ai_quality;
       if (this.trace && signals?.notes) for (const text of signals.notes) this.note(text);
-      if (event.type === 'manual_award') this.manualAward(event);
+      if (event.type === 'manual_award') manualAward(this, event);
     }
 
     let stopped: string | undefined;
@@ -335,60 +267,10 @@ class Evaluator {
         const fired = this.evaluateRule(rule, ctx);
         if (fired && !shadow && rule.stopProcessing) stopped = rule.key;
         // Levels move as soon as a rule raised a curved currency, so later rules see them.
-        if (this.creditedCount > 0) this.checkLevels(ctx);
+        if (this.creditedCount > 0) checkLevels(this, ctx);
       }
     }
-    this.checkLevels(ctx);
-  }
-
-  /**
-   * Levels: a member whose curved currency rose may gain levels — at most max_levels_per_event per
-   * root event, however many rules and chained events credited it.
-   */
-  checkLevels(ctx: EvalContext): void {
-    const credited = this.credited;
-    const count = this.creditedCount;
-    if (count === 0) return;
-    // Nothing below marks a member credited (markCredited runs only after a rule), so the list is
-    // walked in place and emptied for the next check.
-    for (let i = 0; i < count; i++) {
-      const { userId, currency, wallet } = credited[i]!;
-      const curve = currency.level_curve!;
-      const before = wallet.level ?? curve.start_level;
-      const total = curve.based_on === 'balance' ? wallet.balance : wallet.lifetimeEarned;
-      // Most credits reach no new level: levelAfter would return `before` for them.
-      if (total < cachedThreshold(curve, before)) continue;
-      const key = `${userId}:${currency.id}`;
-      const gained = this.levelsGained?.get(key) ?? 0;
-      const after = levelAfter(curve, before, total, gained);
-      if (after === before) continue;
-      wallet.level = after;
-      (this.levelsGained ??= new Map()).set(key, gained + (after - before));
-      this.level({ userId, currencyId: currency.id, level: after });
-      ctx.invalidate();
-      this.trace?.notes.push(`${userId} reached ${currency.key} level ${after}`);
-      if (curve.rewards.length > 0) this.syncRewardRoles(userId, curve, after, `${currency.name} level ${after}`);
-      for (let level = before + 1; level <= after; level++) {
-        this.emit('level_up', userId, { currency: currency.key, level, previous_level: level - 1 }, this.current.path);
-      }
-    }
-    this.creditedCount = 0;
-  }
-
-  /** Gives (and, in replace mode, takes) the roles a level earns. */
-  syncRewardRoles(userId: string, curve: NonNullable<CurrencyInfo['level_curve']>, level: number, reason: string): void {
-    const { hold, drop } = rewardRoles(curve, level);
-    const roles = new Set(this.state.roles(userId));
-    for (const role of drop) {
-      if (roles.delete(role)) this.outbox({ kind: 'role_remove', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
-    }
-    for (const role of hold) {
-      if (!roles.has(role)) {
-        roles.add(role);
-        this.outbox({ kind: 'role_add', ruleId: null, payload: { user_id: userId, role_id: role, reason } });
-      }
-    }
-    this.state.setRoles(userId, [...roles]);
+    checkLevels(this, ctx);
   }
 
   emit(type: LakeEvent['type'], member: string, data: Record<string, unknown>, via: readonly string[]): void {
@@ -422,31 +304,6 @@ class Evaluator {
     }
     credited[count] = entry;
     this.creditedCount = count + 1;
-  }
-
-  /** A manual_award moves the target's wallet directly (source "manual"); rules may react as well. */
-  manualAward(event: LakeEvent): void {
-    const currency = this.config.currencies.get(String(event.data.currency));
-    const amount = Number(event.data.amount);
-    const userId = event.target_id;
-    if (!currency) return this.note(`manual award not applied: unknown currency "${String(event.data.currency)}"`);
-    if (!userId || !Number.isSafeInteger(amount) || amount === 0) return this.note('manual award not applied: no member or no amount');
-    const wallet = this.state.wallet(userId, currency);
-    if (amount < 0 && wallet.balance + amount < 0 && !currency.allow_negative) {
-      return this.note(`manual award not applied: balance ${wallet.balance} is too low for ${amount}`);
-    }
-    const problem = postingProblem(wallet, { delta: amount, source: 'manual' });
-    if (problem) return this.note(`manual award not applied: ${problem}`);
-    wallet.balance += amount;
-    if (amount > 0) {
-      wallet.lifetimeEarned += amount;
-      this.markCredited({ userId, currency, wallet });
-    }
-    this.plan.postings.push({
-      userId, currencyId: currency.id, currency: currency.key, delta: amount, balanceAfter: wallet.balance, source: 'manual',
-      ruleId: null, ruleVersion: null, reason: `${String(event.data.reason || 'manual award')} (by ${event.actor_id})`, detail: null, at: event.occurred_at,
-    });
-    this.trace?.notes.push(`manual award: ${amount} ${currency.key} to ${userId}`);
   }
 
   /**
@@ -516,7 +373,8 @@ class Evaluator {
       const awards = this.plan.milestoneAwards.length;
       try {
         for (let index = 0; index < rule.effects.length; index++) {
-          const et = this.applyEffect(run, rule.effects[index]!, index);
+          const effect = rule.effects[index]!;
+          const et = (EFFECTS[effect.type] as EffectHandler)(this, run, effect, index);
           if (rt && et) rt.effects.push(et);
           if (et?.status === 'failed') throw new RuleAbort(et.note ?? 'effect failed');
         }
@@ -546,7 +404,7 @@ class Evaluator {
         if (rule.limits.length > 0) this.state.limits.record(firing, rule.limits, this.ids());
         this.plan.firings.push(firing);
       }
-      for (let i = 0; i < run.pendingCount; i++) this.markCredited(this.#pending[i]!);
+      for (let i = 0; i < run.pendingCount; i++) this.markCredited(this.pending[i]!);
       if (run.emits) {
         const via = [...path, rule.key];
         for (const [type, member, data] of run.emits) this.emit(type, member, data, via);
@@ -609,6 +467,7 @@ class Evaluator {
     return (this.#ids ??= new EventIds(this.state.ids, this.current.event));
   }
 
+  /** Moves a wallet for the rule being applied (journaled, for undoRule) and plans its posting. */
   move(run: RuleRun, userId: string, wallet: WalletView, currency: CurrencyInfo, delta: number, detail: Record<string, unknown> | null, reason: string | undefined): void {
     const journal = this.#journal;
     const n = this.#journalLength;
@@ -628,198 +487,5 @@ class Evaluator {
       ruleId: run.rule.id, ruleVersion: run.rule.version, reason: reason || run.rule.name, detail, at: this.current.event.occurred_at,
     };
     this.plan.postings.push(posting);
-  }
-
-  /** Applies one effect; returns its trace when tracing (or a failure, always). */
-  applyEffect(run: RuleRun, effect: CompiledEffect, index: number): EffectTrace | undefined {
-    switch (effect.type) {
-      case 'credit':
-      case 'debit':
-      case 'transfer':
-        return this.moveEffect(run, effect, index);
-      case 'role_add':
-      case 'role_remove':
-        return this.roleEffect(run, effect);
-      case 'message':
-      case 'dm':
-        return this.messageEffect(run, effect);
-      case 'milestone_check':
-        return this.milestoneEffect(run, effect);
-      case 'emit': {
-        const userId = this.memberOf(effect.member);
-        const data: Record<string, unknown> = {};
-        for (const [k, compute] of Object.entries(effect.compiledData ?? {})) data[k] = compute(run.ctx);
-        if (userId && run.live) (run.emits ??= []).push([effect.event, userId, data]);
-        if (!this.tracing) return undefined;
-        return userId
-          ? { type: 'emit', member: userId, event: effect.event, data, status: 'planned' }
-          : { type: 'emit', member: null, event: effect.event, data, status: 'skipped', note: 'the event has no target member' };
-      }
-    }
-  }
-
-  moveEffect(run: RuleRun, effect: CompiledEffect, index: number): EffectTrace | undefined {
-    // The spec holds what the effect says in one shape for every rule (compiler.ts).
-    const spec = run.rule.moves[index]!;
-    const currency = spec.currency;
-    const fromWho = spec.from;
-    const toWho = spec.to;
-    const from = fromWho ? this.memberOf(fromWho) : null;
-    const to = toWho ? this.memberOf(toWho) : null;
-    const member = spec.type === 'debit' ? from : to;
-    const value = spec.amount(run.ctx);
-    const raw = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-    if (!Number.isFinite(raw)) throw this.moveFailure(effect, member, currency, raw, 0, `amount is not a number (got ${describe(value)})`);
-    const computed = spec.round(raw);
-    if ((fromWho && !from) || (toWho && !to)) return this.moveTrace(effect, member, currency, raw, 'skipped', computed, 'the event has no target member');
-    if (computed <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'computed amount is not positive: nothing to move');
-    if (computed > MAX_AMOUNT) {
-      throw this.moveFailure(effect, member, currency, raw, computed, `the computed amount ${formatNumber(computed)} is more than ${formatNumber(MAX_AMOUNT)}, the most one posting may move`);
-    }
-    let amount = computed;
-    let note: string | undefined;
-    const capKey = toWho && run.capRemaining ? `${toWho}.${currency.key}` : undefined;
-    if (capKey && run.capRemaining!.has(capKey)) {
-      const remaining = run.capRemaining!.get(capKey)!;
-      if (amount > remaining) {
-        amount = remaining;
-        note = `capped to ${remaining} by the ${currency.key} cap`;
-      }
-      run.capRemaining!.set(capKey, remaining - amount);
-      if (amount <= 0) return this.moveTrace(effect, member, currency, raw, 'skipped', 0, 'cap reached');
-    }
-    // Each wallet is looked up once, where it is first needed (a locked state refuses a wallet it
-    // does not hold, so the order of lookups is part of the behaviour).
-    const fromWallet = from ? this.state.wallet(fromWho === 'actor' ? this.ids().actor : this.ids().target, currency) : undefined;
-    if (fromWallet) {
-      const balance = fromWallet.balance;
-      if (balance - amount < 0 && !currency.allow_negative) {
-        return this.moveTrace(effect, member, currency, raw, 'failed', amount, `insufficient ${currency.key}: balance ${balance}, needs ${amount}`);
-      }
-    }
-    // The ledger would refuse a balance or lifetime total beyond its limits: so does the rule.
-    const beyond = fromWallet ? walletProblem(fromWallet, from!, currency, -amount) : undefined;
-    const toWallet = beyond === undefined && to ? this.state.wallet(toWho === 'actor' ? this.ids().actor : this.ids().target, currency) : undefined;
-    const problem = beyond ?? (toWallet ? walletProblem(toWallet, to!, currency, amount) : undefined);
-    if (problem) throw this.moveFailure(effect, member, currency, raw, amount, problem);
-    if (!run.live) return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
-    const reason = spec.reason;
-    if (fromWallet) {
-      this.move(run, from!, fromWallet, currency, -amount, spec.type === 'transfer' ? { to, effect: index } : null, reason);
-      if (this.config.listensToDebits) {
-        (run.emits ??= []).push(['currency_debited', from!, { currency: currency.key, amount, balance_after: fromWallet.balance }]);
-      }
-    }
-    if (to) {
-      this.move(run, to, toWallet!, currency, amount, spec.type === 'transfer' ? { from, effect: index } : null, reason);
-      if (run.rule.hasCap) {
-        const amounts = (run.amounts ??= {});
-        amounts[`${toWho}.${currency.key}`] = (amounts[`${toWho}.${currency.key}`] ?? 0) + amount;
-      }
-      if (currency.level_curve) this.#pending[run.pendingCount++] = { userId: to, currency, wallet: toWallet! };
-      if (this.config.listensToCredits) {
-        (run.emits ??= []).push(['currency_credited', to, { currency: currency.key, amount, balance_after: toWallet!.balance }]);
-      }
-    }
-    return this.moveTrace(effect, member, currency, raw, 'planned', amount, note);
-  }
-
-  /** A move that must not happen, as an error carrying its failed trace. */
-  moveFailure(effect: CompiledEffect, member: string | null, currency: CurrencyInfo, raw: number, amount: number, message: string): EffectError {
-    const trace: EffectTrace = { type: effect.type, member, currency: currency.key, expression: 'amount' in effect ? effect.amount : undefined, value: raw, amount, status: 'failed', note: message };
-    return new EffectError(message, trace);
-  }
-
-  /** The trace of a credit, debit or transfer; failures are returned even without tracing. */
-  moveTrace(effect: CompiledEffect, member: string | null, currency: CurrencyInfo, raw: number, status: EffectTrace['status'], amount: number, note?: string): EffectTrace | undefined {
-    if (!this.tracing && status !== 'failed') return undefined;
-    return { type: effect.type, member, currency: currency.key, expression: 'amount' in effect ? effect.amount : undefined, value: raw, amount, status, ...(note ? { note } : {}) };
-  }
-
-  roleEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'role_add' | 'role_remove' }>): EffectTrace | undefined {
-    const userId = this.memberOf(effect.type === 'role_add' ? effect.to : effect.from);
-    if (!userId) return this.tracing ? { type: effect.type, member: null, role: effect.role, status: 'skipped', note: 'the event has no target member' } : undefined;
-    if (run.live) {
-      const before = this.state.roles(userId);
-      (run.roles ??= []).push([userId, before]);
-      const roles = new Set(before);
-      const reason = run.rule.rule.name;
-      if (effect.type === 'role_add') {
-        for (const other of effect.replace ?? []) {
-          if (other !== effect.role && roles.delete(other)) {
-            this.outbox({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: other, reason } });
-          }
-        }
-        roles.add(effect.role);
-        this.outbox({ kind: 'role_add', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
-        run.produced = true;
-      } else {
-        run.produced = true;
-        roles.delete(effect.role);
-        this.outbox({ kind: 'role_remove', ruleId: run.rule.id, payload: { user_id: userId, role_id: effect.role, reason } });
-      }
-      this.state.setRoles(userId, [...roles]);
-    }
-    return this.tracing ? { type: effect.type, member: userId, role: effect.role, status: 'planned' } : undefined;
-  }
-
-  messageEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'message' | 'dm' }>): EffectTrace | undefined {
-    const ctx = run.ctx;
-    const values = {
-      actor: { id: ctx.actor.id, mention: ctx.actor.mention, balances: ctx.actor.balances, levels: ctx.actor.levels },
-      target: ctx.target ? { id: ctx.target.id, mention: ctx.target.mention, balances: ctx.target.balances, levels: ctx.target.levels } : null,
-      event: ctx.event,
-      data: ctx.event.data,
-      vars: ctx.vars,
-      zone: ctx.zone,
-    };
-    const content = renderTemplate(effect.template, values);
-    const embed = effect.embed
-      ? {
-          ...effect.embed,
-          ...(effect.embed.title ? { title: renderTemplate(effect.embed.title, values) } : {}),
-          ...(effect.embed.description ? { description: renderTemplate(effect.embed.description, values) } : {}),
-          ...(effect.embed.fields ? { fields: effect.embed.fields.map((f) => ({ ...f, name: renderTemplate(f.name, values), value: renderTemplate(f.value, values) })) } : {}),
-        }
-      : undefined;
-    if (effect.type === 'message') {
-      const channel = effect.channel === 'event_channel' ? ctx.event.channel_id : effect.channel;
-      if (!channel) return this.tracing ? { type: 'message', channel, content, status: 'skipped', note: 'the event has no channel' } : undefined;
-      if (ANNOUNCED_EVENTS.has(ctx.event.type) && this.state.optedOutOfAnnouncements(ctx.event.actor_id)) {
-        return this.tracing ? { type: 'message', channel, content, status: 'skipped', note: 'the member opted out of announcements (/settings announcements off)' } : undefined;
-      }
-      if (run.live) {
-        this.outbox({ kind: 'message', ruleId: run.rule.id, payload: { channel_id: channel, content, ...(embed ? { embed } : {}) } });
-        run.produced = true;
-      }
-      return this.tracing ? { type: 'message', channel, content, status: 'planned' } : undefined;
-    }
-    const userId = this.memberOf(effect.to);
-    if (!userId) return this.tracing ? { type: 'dm', member: null, content, status: 'skipped', note: 'the event has no target member' } : undefined;
-    if (run.live) {
-      this.outbox({ kind: 'dm', ruleId: run.rule.id, payload: { user_id: userId, content, ...(embed ? { embed } : {}) } });
-      run.produced = true;
-    }
-    return this.tracing ? { type: 'dm', member: userId, content, status: 'planned' } : undefined;
-  }
-
-  milestoneEffect(run: RuleRun, effect: Extract<CompiledEffect, { type: 'milestone_check' }>): EffectTrace | undefined {
-    const { event } = this.current;
-    const hook = this.options.milestones;
-    if (!hook) return this.tracing ? { type: 'milestone_check', status: 'skipped', note: 'no milestone checker in this context' } : undefined;
-    const members = effect.member === 'both' ? [event.actor_id, event.target_id] : [this.memberOf(effect.member)];
-    const awarded: string[] = [];
-    for (const userId of members) {
-      if (!userId) continue;
-      for (const award of hook.check(userId, event, effect.milestones, run.live)) {
-        awarded.push(`${userId}:${award.key}`);
-        if (!run.live) continue;
-        run.produced = true;
-        this.award({ userId, milestoneId: award.id, key: award.key, seasonId: award.seasonId, ruleId: run.rule.id, at: event.occurred_at });
-        (run.emits ??= []).push(['milestone_earned', userId, { milestone: award.key, name: award.name, rarity: award.rarity }]);
-        for (const row of award.outbox) this.outbox({ ...row, ruleId: run.rule.id });
-      }
-    }
-    return this.tracing ? { type: 'milestone_check', status: 'planned', awarded } : undefined;
   }
 }
