@@ -10,6 +10,7 @@ import type { REST } from 'discord.js';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 import type { Logger } from '../log/logger.ts';
+import { GuildTurns } from './guild-turns.ts';
 
 export interface JoinSource {
   invite: 'code' | 'vanity' | 'unknown';
@@ -46,7 +47,7 @@ export class InviteTracker {
   readonly #invites = new Map<string, InviteList>();
   /** Invites deleted since the last join, kept to recognise a one-use invite used up by it. */
   readonly #deleted = new Map<string, InviteList>();
-  readonly #queue = new Map<string, Promise<unknown>>();
+  readonly #turns = new GuildTurns();
 
   constructor(
     private readonly rest: REST,
@@ -58,7 +59,7 @@ export class InviteTracker {
 
   /** Reads a guild's invites (when it becomes available); a refusal leaves it untracked. */
   prime(guildId: string): Promise<void> {
-    return this.#inTurn(guildId, async () => {
+    return this.#turns.run(guildId, async () => {
       const list = await this.#read(guildId);
       if (list) this.#invites.set(guildId, list);
       else this.#invites.delete(guildId);
@@ -82,7 +83,7 @@ export class InviteTracker {
 
   /** How the member who just joined came in; recorded for /invites and their leave. */
   joined(guildId: string, userId: string, joinedAt: string): Promise<JoinSource> {
-    return this.#inTurn(guildId, async () => {
+    return this.#turns.run(guildId, async () => {
       const before = this.#invites.get(guildId);
       const now = await this.#read(guildId);
       if (now) this.#invites.set(guildId, now);
@@ -130,16 +131,6 @@ export class InviteTracker {
     }
   }
 
-  #inTurn<T>(guildId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#queue.get(guildId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.#queue.set(guildId, settled);
-    void settled.then(() => {
-      if (this.#queue.get(guildId) === settled) this.#queue.delete(guildId);
-    });
-    return next;
-  }
 }
 
 /** The invite a join used, from the invites before and after it (and those deleted meanwhile). */

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/client.ts';
+import { GuildTurns } from './guild-turns.ts';
 import type { ScheduledEventInterest, ScheduledEventRecord } from './normalize/guild-scheduled-event.ts';
 
 const CHUNK = 500;
@@ -17,23 +18,33 @@ const row = (r: ScheduledEventRecord) => ({
 });
 
 export class ScheduledEventSync {
+  /**
+   * A guild's writes in arrival order: a GUILD_CREATE's list applied after an event created just
+   * after it would end that event as "no longer listed".
+   */
+  readonly #turns = new GuildTurns();
+
   constructor(private readonly db: Db) {}
 
   /** GUILD_SCHEDULED_EVENT_CREATE / UPDATE. */
   upsert(record: ScheduledEventRecord): Promise<void> {
-    return this.#write([record], null);
+    return this.#turns.run(record.guildId, () => this.#write([record], null));
   }
 
   /** GUILD_SCHEDULED_EVENT_DELETE: the row stays, marked deleted, with the status it ends in. */
   delete(record: ScheduledEventRecord, at: Date): Promise<void> {
-    return this.#write([record], at);
+    return this.#turns.run(record.guildId, () => this.#write([record], at));
   }
 
   /**
    * GUILD_CREATE: every event the guild lists now. Events stored as scheduled or active that are no
    * longer listed ended while the bot was away: completed when anyone attended, else canceled.
    */
-  async replace(guildId: string, records: ScheduledEventRecord[], presentIds: string[], at: Date): Promise<void> {
+  replace(guildId: string, records: ScheduledEventRecord[], presentIds: string[], at: Date): Promise<void> {
+    return this.#turns.run(guildId, () => this.#replace(guildId, records, presentIds, at));
+  }
+
+  async #replace(guildId: string, records: ScheduledEventRecord[], presentIds: string[], at: Date): Promise<void> {
     for (let i = 0; i < records.length; i += CHUNK) await this.#write(records.slice(i, i + CHUNK), null);
     await this.db.execute(sql`
       UPDATE scheduled_events e SET deleted_at = ${at.toISOString()}::timestamptz, updated_at = now(),
@@ -45,7 +56,11 @@ export class ScheduledEventSync {
   }
 
   /** USER_ADD / USER_REMOVE: the interested count moves only when the member's interest changed (a replay is a no-op). */
-  async interest(change: ScheduledEventInterest, interested: boolean): Promise<void> {
+  interest(change: ScheduledEventInterest, interested: boolean): Promise<void> {
+    return this.#turns.run(change.guildId, () => this.#interest(change, interested));
+  }
+
+  async #interest(change: ScheduledEventInterest, interested: boolean): Promise<void> {
     const { guildId, scheduledEventId, userId } = change;
     const changed = interested
       ? await queryRows(this.db, sql`INSERT INTO scheduled_event_interest (guild_id, scheduled_event_id, user_id) VALUES (${guildId}, ${scheduledEventId}, ${userId}) ON CONFLICT DO NOTHING RETURNING 1`)
