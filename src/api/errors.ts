@@ -1,6 +1,7 @@
 // The API's fixed list of error codes, their statuses, and the one JSON error shape.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AiFailure } from '../ai/errors.ts';
 
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -18,6 +19,16 @@ export const ERROR_STATUS = {
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** How an AI failure reaches an API caller: a stable code (with the plain message members see). */
+export const AI_FAILURE_CODE: Record<AiFailure['kind'], ErrorCode> = {
+  disabled: 'unavailable',
+  timeout: 'unavailable',
+  error: 'unavailable',
+  invalid_output: 'unavailable',
+  rate_limited: 'rate_limited',
+  budget_exhausted: 'rate_limited',
+};
 
 export interface ErrorDetail {
   path: string;

@@ -7,11 +7,10 @@ import { AuditVerdictSchema, auditEmbed, auditText, MAX_AUDIT_TEXT } from '../..
 import { aiSettingsOf, updateAiSettings } from '../../ai/budget.ts';
 import { costLedger, dayStart, recentCalls, spentSince } from '../../ai/call-log.ts';
 import { digestEmbed, lastWeek, queueDigest, weekStats, writeDigest } from '../../ai/digest.ts';
-import type { AiFailure } from '../../ai/errors.ts';
 import { audit } from '../../audit/audit.ts';
 import { guilds } from '../../db/schema.ts';
 import { Snowflake } from '../../events/lake-event.ts';
-import { ApiError, type ErrorCode } from '../errors.ts';
+import { AI_FAILURE_CODE, ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readJson } from '../validate.ts';
@@ -66,15 +65,6 @@ export const aiDocs: RouteDoc[] = [
   { method: 'post', path: `${G}/digest`, summary: "Write last week's digest (preview), and optionally queue it to the digest channel", tag: 'ai', body: DigestBody, response: DigestOut, statuses: [429, 503] },
 ];
 
-/** How an AI failure reaches an API caller: a stable code and the same plain message members see. */
-const FAILURE_CODE: Record<AiFailure['kind'], ErrorCode> = {
-  disabled: 'unavailable',
-  timeout: 'unavailable',
-  error: 'unavailable',
-  invalid_output: 'unavailable',
-  rate_limited: 'rate_limited',
-  budget_exhausted: 'rate_limited',
-};
 
 export function aiRoutes() {
   const app = new Hono<AppEnv>();
@@ -98,7 +88,7 @@ export function aiRoutes() {
     const { text } = parseWith(AuditBody, await readJson(c));
     const { ai } = c.get('services');
     const result = await auditText(ai, guildOf(c), text);
-    if (!result.ok) throw new ApiError(FAILURE_CODE[result.failure.kind], result.failure.message, { kind: result.failure.kind });
+    if (!result.ok) throw new ApiError(AI_FAILURE_CODE[result.failure.kind], result.failure.message, { kind: result.failure.kind });
     return c.json({ ...result.value, model: ai.modelName, embed: auditEmbed(result.value, ai.modelName) });
   });
 
@@ -148,7 +138,7 @@ export function aiRoutes() {
     const now = services.clock.now();
     const stats = await weekStats(db, guildId, now);
     const result = await writeDigest(services.ai, guildId, stats);
-    if (!result.ok) throw new ApiError(FAILURE_CODE[result.failure.kind], result.failure.message, { kind: result.failure.kind });
+    if (!result.ok) throw new ApiError(AI_FAILURE_CODE[result.failure.kind], result.failure.message, { kind: result.failure.kind });
     const queued = body.post && channel ? await queueDigest(db, guildId, channel, lastWeek(now).key, result.value) : false;
     return c.json({ week: stats.week, stats, digest: result.value, embed: digestEmbed(result.value, stats.week), queued });
   });

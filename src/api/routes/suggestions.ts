@@ -3,12 +3,11 @@
 // milestone or a rule version, audit-logged) and roll back what apply created.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AiFailure } from '../../ai/errors.ts';
 import { AiSuggestionError } from '../../suggestions/from-ai.ts';
 import { generateSuggestions } from '../../suggestions/generate.ts';
 import { applySuggestion, dismissSuggestion, listSuggestions, rollbackSuggestion, type Decision } from '../../suggestions/repository.ts';
 import { SUGGESTION_SOURCES, SUGGESTION_STATUSES, SuggestionOut } from '../../suggestions/types.ts';
-import { ApiError, type ErrorCode } from '../errors.ts';
+import { AI_FAILURE_CODE, ApiError } from '../errors.ts';
 import type { RouteDoc } from '../openapi.ts';
 import type { AppEnv } from '../types.ts';
 import { parseWith, readOptionalJson } from '../validate.ts';
@@ -55,15 +54,6 @@ export const suggestionDocs: RouteDoc[] = [
   },
 ];
 
-/** How an AI failure reaches the caller (as in routes/ai.ts). */
-const FAILURE_CODE: Record<AiFailure['kind'], ErrorCode> = {
-  disabled: 'unavailable',
-  timeout: 'unavailable',
-  error: 'unavailable',
-  invalid_output: 'unavailable',
-  rate_limited: 'rate_limited',
-  budget_exhausted: 'rate_limited',
-};
 
 function idOf(raw: string | undefined): number {
   const id = /^[1-9][0-9]{0,9}$/.test(raw ?? '') ? Number(raw) : NaN;
@@ -93,7 +83,7 @@ export function suggestionRoutes() {
     } catch (error) {
       if (!(error instanceof AiSuggestionError)) throw error;
       const kind = error.failure?.kind ?? 'invalid_output';
-      throw new ApiError(FAILURE_CODE[kind], error.message, error.problems.length > 0 ? error.problems : { kind });
+      throw new ApiError(AI_FAILURE_CODE[kind], error.message, error.problems.length > 0 ? error.problems : { kind });
     }
   });
   app.post('/:id/dismiss', async (c) => {
