@@ -1,9 +1,13 @@
 // Compiles a JSON Logic expression once into a closure with json-logic-js's exact semantics, so
 // evaluating a rule is a few function calls rather than a tree walk per event. Every operation is
-// one of json-logic-js's or a registered custom one (operations.ts); nothing is ever eval'd.
+// one of json-logic-js's or a registered custom one (operations.ts). The closures define the
+// semantics; compileLogic then hands the document to codegen.ts, which writes the common operations
+// as one function with the same semantics (no text of the document in its source), calling these
+// closures for the rest.
 // Evaluation is bounded (limits.ts): iterating operations and the operations inside them charge a
 // budget, built values are weighed, and `var` reads only what var-path.ts allows.
 import { charge, checkBuilt, checkJoin, coercible, counted, endEvaluation, startEvaluation, tooBig } from './budget.ts';
+import { generateLogic, type CodegenTools } from './codegen.ts';
 import { compileIterating } from './iterate.ts';
 import { ITERATING_OPERATIONS, MAX_ELEMENTS } from './limits.ts';
 import { CUSTOM_OPERATIONS, jsonLogic, multiplierOf, type Operation } from './operations.ts';
@@ -367,18 +371,33 @@ function compile(expr: unknown, scoped: boolean): Compiled {
 export interface CompileOptions {
   /** The document belongs to a guild without zones: `multiplier` with written keys is 1. */
   noZones?: boolean;
+  /** Closures only, no generated function (codegen.ts): for tests comparing the two. */
+  closures?: boolean;
 }
+
+/** What codegen.ts builds from: this module's closures, constants and helpers. */
+const CODEGEN_TOOLS: CodegenTools = {
+  closure: (expr) => compile(expr, false),
+  constantOf: (fn) => (constants.has(fn) ? { value: constants.get(fn) } : undefined),
+  fixedArity: FIXED_ARITY,
+  forbidden: FORBIDDEN_KEYS,
+  custom: CUSTOM_OPERATIONS,
+  helpers: { c, num, truthy, multiplierOf, start: startEvaluation, end: endEvaluation },
+};
 
 /** A document's closure: each call is one evaluation with its own run-time budget (budget.ts). */
 export function compileLogic(expr: unknown, options: CompileOptions = {}): Compiled {
   multiplierIsOne = options.noZones === true;
   let fn: Compiled;
+  let generated: Compiled | undefined;
   try {
     fn = compile(expr, false);
+    if (constants.has(fn)) return fn;
+    if (options.closures !== true) generated = generateLogic(expr, CODEGEN_TOOLS);
   } finally {
     multiplierIsOne = false;
   }
-  if (constants.has(fn)) return fn;
+  if (generated) return generated;
   return (data) => {
     startEvaluation(data);
     let value: unknown;
