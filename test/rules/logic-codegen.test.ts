@@ -1,6 +1,7 @@
 // The generated form of a JSON Logic document (logic/codegen.ts) against the closures it replaces
 // on the hot path: the same value or the same error on hostile data, the same budget spent, no
 // text of the document in the generated source, and the closures kept for what is not generated.
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { spentOperations } from '../../src/rules/logic/budget.ts';
@@ -91,5 +92,15 @@ describe('generated JSON Logic', () => {
     expect(fn({ list: [1, 2, 3] })).toBe(7);
     const huge = Array.from({ length: 60_000 }, () => 1);
     expect(() => fn({ list: huge })).toThrow(/budget|operations/i);
+  });
+
+  it('falls back to the closures, with the same values, in a process that forbids code generation', () => {
+    const script = `
+      import { compileLogic } from ${JSON.stringify(new URL('../../src/rules/logic/compile.ts', import.meta.url).pathname)};
+      const fn = compileLogic({ if: [{ '>': [{ var: 'x' }, 1] }, { '*': [15, { var: 'x' }] }, 'low'] });
+      console.log(JSON.stringify([fn.name, fn({ x: 2 }), fn({ x: 1 })]));`;
+    const run = (flags: string[]) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', ...flags, '--input-type=module', '-e', script], { encoding: 'utf8' })) as unknown[];
+    expect(run(['--disallow-code-generation-from-strings'])).toEqual(['', 30, 'low']);
+    expect(run([])).toEqual(['logic', 30, 'low']);
   });
 });
