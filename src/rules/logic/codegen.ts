@@ -324,15 +324,16 @@ class Generator {
  */
 export function generateLogic(expr: unknown, tools: CodegenTools): Compiled | undefined {
   if (!fits(expr)) return undefined;
-  const generator = new Generator(tools);
-  const body: string[] = [];
-  const value = generator.gen(expr, body);
-  const temps = generator.temps > 0 ? `let ${Array.from({ length: generator.temps }, (_, i) => `t${i}`).join(', ')};` : '';
-  const source = `return function logic(d) { ${temps} let r; h.start(d); try { ${body.join(' ')} r = ${value}; } catch (error) { h.end(d); throw error; } h.end(d); return r; };`;
   try {
+    const generator = new Generator(tools);
+    const body: string[] = [];
+    const value = generator.gen(expr, body);
+    const temps = generator.temps > 0 ? `let ${Array.from({ length: generator.temps }, (_, i) => `t${i}`).join(', ')};` : '';
+    const source = `return function logic(d) { ${temps} let r; h.start(d); try { ${body.join(' ')} r = ${value}; } catch (error) { h.end(d); throw error; } h.end(d); return r; };`;
     // Built from the document's shape only (see the header): no text of it is in `source`.
     return new Function('k', 'h', source)(generator.constants, tools.helpers) as Compiled;
   } catch {
+    // Code generation refused by the process (or anything unforeseen): the closures serve.
     return undefined;
   }
 }
