@@ -22,6 +22,8 @@ export interface CodegenTools {
   closure(expr: unknown): Compiled;
   /** The value of a closure compile.ts worked out at compile time, if it did. */
   constantOf(fn: Compiled): { value: unknown } | undefined;
+  /** Operations compile.ts may turn into a constant (its pure ones, and `multiplier`). */
+  foldable: ReadonlySet<string>;
   /** How many arguments the fixed-shape operations read (compile.ts's FIXED_ARITY). */
   fixedArity: Readonly<Record<string, number>>;
   /** Keys no `var` path may read (var-path.ts). */
@@ -87,6 +89,7 @@ class Generator {
   }
 
   ref(value: unknown): string {
+    // Numbers here are NaN, ±Infinity or -0; indexOf would take -0 for a stored 0.
     let index = this.constants.indexOf(value);
     if (index < 0 || typeof value === 'number') index = this.constants.push(value) - 1;
     return `k[${index}]`;
@@ -111,7 +114,8 @@ class Generator {
     const op = Object.keys(expr)[0]!;
     const raw = expr[op];
     const args = Array.isArray(raw) ? raw : [raw];
-    const folded = this.folded(expr);
+    // Only the operations compile.ts works out at compile time are asked for their constant.
+    const folded = this.tools.foldable.has(op) ? this.folded(expr) : undefined;
     if (folded !== undefined) return folded;
     switch (op) {
       case 'var':
@@ -225,7 +229,9 @@ class Generator {
       case '==':
       case '!=':
       case '>':
-      case '>=': {
+      case '>=':
+      case '/':
+      case '%': {
         if (n < 2) return undefined;
         const a = this.#value(args[0], out, 'c');
         const b = this.#value(args[1], out, 'c');
@@ -290,13 +296,6 @@ class Generator {
         if (n === 1) return set(`-${a}`);
         const b = this.#value(args[1], out, 'c');
         return set(`${b} === undefined ? -${a} : ${a} - ${b}`);
-      }
-      case '/':
-      case '%': {
-        if (n < 2) return undefined;
-        const a = this.#value(args[0], out, 'c');
-        const b = this.#value(args[1], out, 'c');
-        return set(`${a} ${op} ${b}`);
       }
       case 'min':
       case 'max': {

@@ -379,6 +379,7 @@ export interface CompileOptions {
 const CODEGEN_TOOLS: CodegenTools = {
   closure: (expr) => compile(expr, false),
   constantOf: (fn) => (constants.has(fn) ? { value: constants.get(fn) } : undefined),
+  foldable: new Set([...PURE_OPERATIONS, 'multiplier']),
   fixedArity: FIXED_ARITY,
   forbidden: FORBIDDEN_KEYS,
   custom: CUSTOM_OPERATIONS,
