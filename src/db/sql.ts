@@ -16,6 +16,25 @@ export const bigintArray = (ids: readonly string[]): SQL => sql`${arrayLiteral(i
 /** The same for integer ids. */
 export const intArray = (ids: readonly number[]): SQL => sql`${arrayLiteral(ids)}::int[]`;
 
+/**
+ * The rows of `select(member)` for each of the members, each found by its own index lookup:
+ * `unnest(ids) CROSS JOIN LATERAL (…)`, members in ascending numeric order (a `FOR UPDATE` inside
+ * locks in (member, …) order, as `ORDER BY user_id, … FOR UPDATE` does). A hot-path statement is
+ * prepared and soon planned once for any list (a generic plan), which cannot tell how long the list
+ * is: `user_id = ANY(list)` on a guild's table was planned as a scan of all the guild's rows (every
+ * wallet of the guild, every firing of a rule) filtered by member, for a batch of ten members. One
+ * lookup per member costs what the members have, whatever the guild holds. `OFFSET 0` keeps the
+ * subquery apart, so it is not merged into a join the planner may run as one scan.
+ */
+export function perMember(ids: readonly string[], select: (member: SQL) => SQL): SQL {
+  const sorted = [...new Set(ids)].sort((a, b) => {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return sql`SELECT x.* FROM unnest(${bigintArray(sorted)}) AS m(id) CROSS JOIN LATERAL (${select(sql`m.id`)} OFFSET 0) AS x`;
+}
+
 const WORD = /^[A-Za-z0-9_:.-]+$/;
 
 /** `'{a,b}'::text[]` for identifiers (event types, keys): only letters, digits and _ : . - */

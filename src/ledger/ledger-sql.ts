@@ -4,7 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { MAX_BALANCE, MAX_LEVEL } from '../config/ranges.ts';
-import { bigintArray, intArray } from '../db/sql.ts';
+import { intArray, perMember } from '../db/sql.ts';
 import type { LedgerWrite } from './apply-postings.ts';
 import type { TransactionSource } from './posting.ts';
 import type { WalletRef } from './wallet.ts';
@@ -33,6 +33,16 @@ const START_LEVEL = sql.raw(`CASE WHEN jsonb_typeof(cur.level_curve->'start_leve
 const refsJson = (refs: readonly WalletRef[]) => JSON.stringify(refs.map((k) => ({ g: k.guildId, u: k.userId, c: k.currencyId })));
 
 /**
+ * Locks the existing wallets among `list` (rows g, u, c), in (guild, member, currency) order, each
+ * through the primary key: a join on the key was planned, for any list (a prepared statement's
+ * generic plan), as a scan of every wallet in the database. The sorted list drives a nested loop
+ * (`OFFSET 0` keeps its order and keeps it from being merged into a join).
+ */
+const lockListedWallets = (list: SQL) => sql`SELECT w.* FROM (SELECT g, u, c FROM ${list} ORDER BY g, u, c OFFSET 0) AS k
+    CROSS JOIN LATERAL (SELECT guild_id, user_id, currency_id, balance, lifetime_earned, level FROM wallets
+      WHERE guild_id = k.g AND user_id = k.u AND currency_id = k.c FOR UPDATE) AS w`;
+
+/**
  * Inserts the missing wallets of `refs` (with their currency's start level) and locks the existing
  * ones, in key order. Both parts see one snapshot, so no wallet appears twice; locking with
  * FOR UPDATE rather than a no-op upsert leaves no dead row versions behind. Wallets whose currency
@@ -50,12 +60,7 @@ export function insertAndLockWallets(tx: Executor, refs: readonly WalletRef[]): 
           ORDER BY v.g, v.u, v.c
           ON CONFLICT (guild_id, user_id, currency_id) DO NOTHING
           RETURNING guild_id, user_id, currency_id, balance, lifetime_earned, level
-        ), locked AS (
-          SELECT w.guild_id, w.user_id, w.currency_id, w.balance, w.lifetime_earned, w.level
-          FROM wallets w JOIN v ON w.guild_id = v.g AND w.user_id = v.u AND w.currency_id = v.c
-          ORDER BY w.guild_id, w.user_id, w.currency_id
-          FOR UPDATE OF w
-        ), found AS (SELECT * FROM ins UNION ALL SELECT * FROM locked)
+        ), locked AS (${lockListedWallets(sql`v`)}), found AS (SELECT * FROM ins UNION ALL SELECT * FROM locked)
         SELECT f.guild_id::text, f.user_id::text, f.currency_id, f.balance::text,
                f.lifetime_earned::text, f.level, c.allow_negative
         FROM found f JOIN currencies c ON c.id = f.currency_id`,
@@ -68,22 +73,28 @@ export function lockExistingWallets(tx: Executor, refs: readonly WalletRef[]): P
     tx,
     sql`SELECT w.guild_id::text, w.user_id::text, w.currency_id, w.balance::text,
                w.lifetime_earned::text, w.level, c.allow_negative
-        FROM wallets w
-        JOIN json_to_recordset(${refsJson(refs)}::json) AS v(g bigint, u bigint, c int)
-          ON w.guild_id = v.g AND w.user_id = v.u AND w.currency_id = v.c
+        FROM (${lockListedWallets(sql`json_to_recordset(${refsJson(refs)}::json) AS v(g bigint, u bigint, c int)`)}) AS w
         JOIN currencies c ON c.id = w.currency_id
-        ORDER BY w.guild_id, w.user_id, w.currency_id
-        FOR UPDATE OF w`,
+        ORDER BY w.guild_id, w.user_id, w.currency_id`,
   );
+}
+
+/**
+ * Locks the members' existing wallets in some currencies, in (member, currency) order: member by
+ * member through the primary key (db/sql.ts perMember), never a scan of the guild's wallets.
+ */
+function lockMembersWallets(guildId: string, members: readonly string[], currencyIds: readonly number[]): SQL {
+  return perMember(members, (member) => sql`SELECT guild_id, user_id, currency_id, balance, lifetime_earned, level FROM wallets
+      WHERE guild_id = ${guildId} AND user_id = ${member} AND currency_id = ANY(${intArray(currencyIds)})
+      ORDER BY currency_id FOR UPDATE`);
 }
 
 /** Locks the existing wallets of members in some currencies, through the primary key, in order. */
 export function lockMemberWalletRows(tx: Executor, guildId: string, members: readonly string[], currencyIds: readonly number[]): Promise<StoredWallet[]> {
   return queryRows<StoredWallet>(
     tx,
-    sql`SELECT guild_id::text, user_id::text, currency_id, balance::text, lifetime_earned::text, level FROM wallets
-        WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(members)}) AND currency_id = ANY(${intArray(currencyIds)})
-        ORDER BY user_id, currency_id FOR UPDATE`,
+    sql`SELECT guild_id::text, user_id::text, currency_id, balance::text, lifetime_earned::text, level FROM (${lockMembersWallets(guildId, members, currencyIds)}) AS w
+        ORDER BY user_id, currency_id`,
   );
 }
 
@@ -107,11 +118,7 @@ export function lockOrCreateMemberWallets(tx: Executor, guildId: string, wanted:
   const currencies = [...new Set(wanted.map((m) => m.currencyId))];
   return queryRows<StoredWallet & { created: boolean }>(
     tx,
-    sql`WITH locked AS MATERIALIZED (
-          SELECT guild_id, user_id, currency_id, balance, lifetime_earned, level FROM wallets
-          WHERE guild_id = ${guildId} AND user_id = ANY(${bigintArray(members)}) AND currency_id = ANY(${intArray(currencies)})
-          ORDER BY user_id, currency_id FOR UPDATE
-        ), ins AS (
+    sql`WITH locked AS MATERIALIZED (${lockMembersWallets(guildId, members, currencies)}), ins AS (
           -- Runs after every existing wallet is locked (the outer query reads locked first).
           INSERT INTO wallets (guild_id, user_id, currency_id, level)
           SELECT ${guildId}, v.u, v.c, v.lv FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v(u bigint, c int, lv int)
@@ -190,10 +197,16 @@ export function ledgerCtes(write: LedgerWrite): SQL {
         d bigint, b bigint, s text, e bigint, r int, rv int, sn int, re text, dt jsonb, k text, t timestamptz)
       RETURNING id
     ), upd AS (
-      -- Every wallet exists and is locked by this transaction: update through the primary key.
+      -- Every wallet exists and is locked by this transaction (so its row cannot move): each is
+      -- found through the primary key, one lookup per wallet, and updated by its row address. A join
+      -- on the key itself was planned, for any list (a prepared statement's generic plan), as a scan
+      -- of every wallet in the database.
       UPDATE wallets w SET balance = v.b, lifetime_earned = v.l, level = v.lv, updated_at = now()
-      FROM json_to_recordset(${json.wallets}::json) AS v(g bigint, u bigint, c int, b bigint, l bigint, lv int)
-      WHERE w.guild_id = v.g AND w.user_id = v.u AND w.currency_id = v.c
+      FROM (
+        SELECT v.*, k.addr FROM json_to_recordset(${json.wallets}::json) AS v(g bigint, u bigint, c int, b bigint, l bigint, lv int)
+        CROSS JOIN LATERAL (SELECT ctid AS addr FROM wallets WHERE guild_id = v.g AND user_id = v.u AND currency_id = v.c OFFSET 0) AS k
+      ) AS v
+      WHERE w.ctid = v.addr
       RETURNING 1
     )`;
 }

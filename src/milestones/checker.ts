@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { readEach, type Reader } from '../db/read-together.ts';
-import { bigintArray, textArray } from '../db/sql.ts';
+import { bigintArray, perMember, textArray } from '../db/sql.ts';
 import type { LakeEvent } from '../events/lake-event.ts';
 import { counterValue } from '../events/lake-writer.ts';
 import type { CompiledConfig, CompiledMilestone } from '../rules/compiler.ts';
@@ -110,12 +110,12 @@ export class MilestoneChecker {
           sql`SELECT user_id::text, milestone_id, season_id FROM member_milestones WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids})`,
         ),
         types.size === 0 ? none : read<{ user_id: string; event_type: string; side: string; channel_id: string; count: string; value_sum: string }>(
-          sql`SELECT user_id::text, event_type, side, channel_id::text, count::text, value_sum::text FROM event_counters_total
-              WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids}) AND event_type = ANY(${textArray([...types])})`,
+          perMember(memberIds, (member) => sql`SELECT user_id::text, event_type, side, channel_id::text, count::text, value_sum::text FROM event_counters_total
+              WHERE guild_id = ${config.guildId} AND user_id = ${member} AND event_type = ANY(${textArray([...types])})`),
         ),
         from === undefined ? none : read<{ user_id: string; event_type: string; side: string; day: string; count: number; value_sum: string }>(
-          sql`SELECT user_id::text, event_type, side, day::text, count, value_sum::text FROM event_counters_daily
-              WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids}) AND day >= ${from}::date`,
+          perMember(memberIds, (member) => sql`SELECT user_id::text, event_type, side, day::text, count, value_sum::text FROM event_counters_daily
+              WHERE guild_id = ${config.guildId} AND user_id = ${member} AND day >= ${from}::date`),
         ),
         read<{ user_id: string }>(sql`SELECT user_id::text FROM members WHERE guild_id = ${config.guildId} AND user_id = ANY(${ids}) AND announce_opt_out`),
         channels.size === 0 ? none : read<{ channel: string; last: string }>(

@@ -4,7 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { readEach, type Reader } from '../db/read-together.ts';
-import { bigintArray } from '../db/sql.ts';
+import { bigintArray, perMember } from '../db/sql.ts';
 import type { CompiledConfig, CompiledRule } from './compiler.ts';
 import { lookbackStart, type FiringRecord, type LimitHistory } from './limits.ts';
 
@@ -39,7 +39,8 @@ export async function loadLimitHistory(exec: Executor, config: CompiledConfig, h
                      FROM rule_firings WHERE guild_id = ${config.guildId} AND rule_id = ${rule.id} AND at >= ${since}::timestamptz`;
     if (pers.has('guild')) parts.push(base);
     else {
-      if (pers.has('actor') || pers.has('actor_channel') || pers.has('actor_target')) parts.push(sql`${base} AND actor_id = ANY(${members})`);
+      // Through the (guild, rule, actor, at) index, member by member (db/sql.ts perMember).
+      if (pers.has('actor') || pers.has('actor_channel') || pers.has('actor_target')) parts.push(perMember(scope.members, (member) => sql`${base} AND actor_id = ${member}`));
       if (pers.has('target')) parts.push(sql`${base} AND target_id = ANY(${members}) AND actor_id <> ALL(${members})`);
     }
   }

@@ -74,6 +74,9 @@ export const eventCountersDaily = pgTable(
   (t) => [
     primaryKey({ columns: [t.guildId, t.userId, t.eventType, t.side, t.day] }),
     index('event_counters_daily_day').on(t.guildId, t.day),
+    // A batch's members' days since a streak's start (milestones/checker.ts), member by member: the
+    // key above holds a member's days under each type, so it would read the member's whole history.
+    index('event_counters_daily_member_day').on(t.guildId, t.userId, t.day),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "event_counters_daily_member_day" ON "event_counters_daily" USING btree ("guild_id","user_id","day");
