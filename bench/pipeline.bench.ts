@@ -17,6 +17,7 @@ const GUILD = '1160511689263947796';
 
 export async function benchPipeline(kind: 'pglite' | 'postgres'): Promise<void> {
   await benchSingleEventRequests(kind);
+  if (kind === 'postgres') await benchSingleEventBigGuild();
   if (kind === 'postgres') await benchSingleEventCeiling();
   if (process.env.BENCH_PIPELINE_SINGLES_ONLY) return;
   const { database, dispose } = await freshDatabase(kind);
@@ -108,6 +109,71 @@ async function benchSingleEventRequests(kind: 'pglite' | 'postgres'): Promise<vo
       const note = `${requests} requests; latency p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms; ${cpuNote}; ${perTransaction.toFixed(1)} requests per transaction`;
       record({ bench: 'pipeline', database: kind, case: `single-event HTTP requests (${concurrency} in flight)`, value: stats.throughput, unit: 'events/s', note });
     }
+    // The same requests' ingest called in the process, without HTTP: what the transaction path
+    // allows on its own, whatever the HTTP layer costs.
+    for (const concurrency of (process.env.BENCH_SINGLE_CONCURRENCY ? [Number(process.env.BENCH_SINGLE_CONCURRENCY)] : [10, 50])) {
+      const cpu = process.cpuUsage();
+      const postgresBefore = kind === 'postgres' ? postgresCpuMs() : undefined;
+      const groupsBefore = app.services.pipeline.groupStats;
+      let source = firstSource;
+      const seconds = await runConcurrent(requests, concurrency, async (i) => {
+        const result = await app.services.pipeline.ingest([singleEvent(String(++source), i)], { origin: 'api', guildId: GUILD, atomic: true });
+        if (result.accepted !== 1) throw new Error(`in-process ingest: ${JSON.stringify(result.events[0])}`);
+      });
+      const used = process.cpuUsage(cpu);
+      const postgresAfter = kind === 'postgres' ? postgresCpuMs() : undefined;
+      const groupsAfter = app.services.pipeline.groupStats;
+      firstSource += BigInt(requests + 1000);
+      const perTransaction = (groupsAfter.submissions - groupsBefore.submissions) / Math.max(1, groupsAfter.groups - groupsBefore.groups);
+      const postgresNote = postgresBefore !== undefined && postgresAfter !== undefined ? `, Postgres ${((postgresAfter - postgresBefore) / requests).toFixed(2)} ms` : '';
+      const note = `${requests} calls in ${seconds.toFixed(1)} s; CPU per event: process ${((used.user + used.system) / 1000 / requests).toFixed(2)} ms${postgresNote}; ${perTransaction.toFixed(1)} calls per transaction`;
+      record({ bench: 'pipeline', database: kind, case: `single-event ingest() in the process, no HTTP (${concurrency} in flight)`, value: requests / seconds, unit: 'events/s', note });
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * Single events in a guild of 50,000 members who each have wallets, a recent firing of every rule
+ * and a week of counters: what a batch locks and reads must stay its own members' rows (see
+ * test/pipeline/batch-reads-scale.test.ts), so the rate should be the small guild's.
+ */
+async function benchSingleEventBigGuild(): Promise<void> {
+  const app = await startBenchApp('postgres', GUILD);
+  try {
+    const members = 50_000;
+    const { sql } = await import('drizzle-orm');
+    const db = app.database.db;
+    const ids = sql`SELECT 900000000000000001 + n AS id FROM generate_series(0, ${members - 1}) AS n`;
+    const seeded = performance.now();
+    await db.execute(sql`INSERT INTO wallets (guild_id, user_id, currency_id, balance, lifetime_earned)
+      SELECT ${GUILD}, m.id, c.id, 100, 100 FROM (${ids}) AS m CROSS JOIN currencies c WHERE c.guild_id = ${GUILD}`);
+    await db.execute(sql`INSERT INTO rule_firings (guild_id, rule_id, rule_version, actor_id, channel_id, at)
+      SELECT ${GUILD}, r.id, 1, m.id, 705, now() - interval '30 seconds' FROM (${ids}) AS m CROSS JOIN rules r WHERE r.guild_id = ${GUILD}`);
+    await db.execute(sql`INSERT INTO event_counters_daily (guild_id, user_id, event_type, side, day, count, value_sum)
+      SELECT ${GUILD}, m.id, 'message_create', 'actor', current_date - d, 3, 900 FROM (${ids}) AS m CROSS JOIN generate_series(0, 6) AS d`);
+    await db.execute(sql`INSERT INTO event_counters_total (guild_id, user_id, event_type, side, channel_id, count, value_sum)
+      SELECT ${GUILD}, m.id, 'message_create', 'actor', 705, 21, 6300 FROM (${ids}) AS m`);
+    await db.execute(sql`ANALYZE`);
+    const seedSeconds = (performance.now() - seeded) / 1000;
+    const requests = Number(process.env.BENCH_SINGLE_REQUESTS ?? 3000);
+    let source = 1_700_000_000_000_000_000n;
+    for (const concurrency of (process.env.BENCH_SINGLE_CONCURRENCY ? [Number(process.env.BENCH_SINGLE_CONCURRENCY)] : [10, 50])) {
+      const cpu = process.cpuUsage();
+      const postgresBefore = postgresCpuMs();
+      const seconds = await runConcurrent(requests, concurrency, async (i) => {
+        const result = await app.services.pipeline.ingest([singleEvent(String(++source), i * 97, members)], { origin: 'api', guildId: GUILD, atomic: true });
+        if (result.accepted !== 1) throw new Error(`in-process ingest: ${JSON.stringify(result.events[0])}`);
+      });
+      const used = process.cpuUsage(cpu);
+      const postgresAfter = postgresCpuMs();
+      const postgresNote = postgresBefore !== undefined && postgresAfter !== undefined ? `, Postgres ${((postgresAfter - postgresBefore) / requests).toFixed(2)} ms` : '';
+      record({
+        bench: 'pipeline', database: 'postgres', case: `single-event ingest() in the process, a guild of 50,000 members (${concurrency} in flight)`, value: requests / seconds, unit: 'events/s',
+        note: `${requests} calls, members spread over the guild; CPU per event: process ${((used.user + used.system) / 1000 / requests).toFixed(2)} ms${postgresNote}; their wallets, firings and counters seeded in ${seedSeconds.toFixed(1)} s`,
+      });
+    }
   } finally {
     await app.close();
   }
@@ -139,6 +205,15 @@ async function benchSingleEventCeiling(): Promise<void> {
   } finally {
     await server.close();
   }
+}
+
+/** One classic-preset message event, as the load generator below builds it (from 500 members unless told). */
+function singleEvent(sourceId: string, i: number, members = 500) {
+  return {
+    source_id: sourceId, type: 'message_create', guild_id: GUILD, actor_id: String(900000000000000001n + BigInt(i % members)), channel_id: '705',
+    occurred_at: new Date(Date.now() - 60000 + (i % 60) * 1000).toISOString(),
+    data: { length: 240 + (i % 400), has_code_block: i % 7 === 0, has_link: i % 5 === 0, has_attachment: false, attachment_count: 0, emoji_count: i % 9, is_reply: false },
+  };
 }
 
 /** The load generator, run as `node --input-type=module -e` with its configuration as argument. */
