@@ -5,14 +5,13 @@
 // each firing of the rule in the window, each member's daily counters in the window), filtered by
 // member: a ten-member batch read all 3,000 members' rows here. This test replays the statements one
 // request sends, each under a generic plan, and counts the rows their scans visit.
-import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.ts';
 import { lockExistingWallets } from '../../src/ledger/ledger-sql.ts';
 import { lockWallets } from '../../src/ledger/wallet-locks.ts';
-import { importRecipe, parseRecipe } from '../../src/presets/import.ts';
 import { createTestApp } from '../support/app.ts';
+import { importClassicPreset, onStatements } from '../support/classic.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { GUILD, messageEvent } from '../support/factories.ts';
 
@@ -28,11 +27,7 @@ const FIRST_OTHER = 800000000000000000n;
 beforeAll(async () => {
   database = await createTestDatabase();
   api = await createTestApp(database);
-  const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../../presets/classic.json', import.meta.url), 'utf8')));
-  if (!recipe.ok) throw new Error('classic preset does not parse');
-  const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'test' });
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-  await api.services.configs.reload(GUILD);
+  await importClassicPreset(database, api.services.configs, GUILD);
   const members = sql`SELECT (${String(FIRST_OTHER)}::bigint + n) AS id FROM generate_series(1, ${OTHERS}) AS n`;
   await database.db.execute(sql`INSERT INTO wallets (guild_id, user_id, currency_id, balance, lifetime_earned)
     SELECT ${GUILD}, m.id, c.id, 100, 100 FROM (${members}) AS m CROSS JOIN currencies c WHERE c.guild_id = ${GUILD}`);
@@ -44,10 +39,9 @@ beforeAll(async () => {
   }
   await database.db.execute(sql`INSERT INTO event_counters_total (guild_id, user_id, event_type, side, channel_id, count, value_sum)
     SELECT ${GUILD}, m.id, 'message_create', 'actor', 705, 9, 2700 FROM (${members}) AS m`);
-  const session = (database.db as unknown as { session: { logger: unknown; options: { logger?: unknown } } }).session;
-  const logger = { logQuery: (query: string, params: unknown[]) => { if (capturing) captured.push({ query, params }); } };
-  session.logger = logger;
-  session.options.logger = logger;
+  onStatements(database, (query, params) => {
+    if (capturing) captured.push({ query, params });
+  });
 });
 afterAll(async () => {
   await database?.close();

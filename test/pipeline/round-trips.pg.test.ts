@@ -3,10 +3,9 @@
 // runs statements. A round trip is counted as a turn of the event loop in which statements were
 // sent: a statement sent after waiting for an answer is sent in a later turn (the answer arrives
 // as socket I/O), while statements sent together go out in the same turn.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importRecipe, parseRecipe } from '../../src/presets/import.ts';
 import { createTestApp } from '../support/app.ts';
+import { importClassicPreset, onStatements } from '../support/classic.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { GUILD, messageEvent } from '../support/factories.ts';
 
@@ -26,15 +25,10 @@ beforeAll(async () => {
   database = await createTestDatabase();
   expect(database.kind).toBe('postgres');
   api = await createTestApp(database);
-  const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../../presets/classic.json', import.meta.url), 'utf8')));
-  if (!recipe.ok) throw new Error('classic preset does not parse');
-  const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'test' });
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-  await api.services.configs.reload(GUILD);
-  const session = (database.db as unknown as { session: { logger: unknown; options: { logger?: unknown } } }).session;
-  const logger = { logQuery: (query: string) => { if (counting) sent.push({ turn, statement: query.replace(/\s+/g, ' ').trim() }); } };
-  session.logger = logger;
-  session.options.logger = logger;
+  await importClassicPreset(database, api.services.configs, GUILD);
+  onStatements(database, (query) => {
+    if (counting) sent.push({ turn, statement: query.replace(/\s+/g, ' ').trim() });
+  });
 });
 afterAll(async () => {
   await database.close();

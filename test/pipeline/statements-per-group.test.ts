@@ -1,9 +1,8 @@
 // Issue 17, the single-event path: what one group transaction costs in statements, counted through
 // drizzle's logger on the whole app (every processor, the pause gate) with the classic preset.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importRecipe, parseRecipe } from '../../src/presets/import.ts';
 import { createTestApp } from '../support/app.ts';
+import { importClassicPreset, onStatements } from '../support/classic.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { GUILD, messageEvent } from '../support/factories.ts';
 
@@ -17,16 +16,10 @@ const MAX = 8;
 beforeAll(async () => {
   database = await createTestDatabase();
   api = await createTestApp(database);
-  const recipe = parseRecipe(JSON.parse(readFileSync(new URL('../../presets/classic.json', import.meta.url), 'utf8')));
-  if (!recipe.ok) throw new Error('classic preset does not parse');
-  const imported = await importRecipe(database.db, GUILD, recipe.recipe, { actor: 'test' });
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-  await api.services.configs.reload(GUILD);
-  // drizzle's sessions hand their options (and so this logger) to every transaction they open.
-  const session = (database.db as unknown as { session: { logger: unknown; options: { logger?: unknown } } }).session;
-  const logger = { logQuery: (query: string) => { if (counting) statements.push(query.replace(/\s+/g, ' ').slice(0, 140)); } };
-  session.logger = logger;
-  session.options.logger = logger;
+  await importClassicPreset(database, api.services.configs, GUILD);
+  onStatements(database, (query) => {
+    if (counting) statements.push(query.replace(/\s+/g, ' ').slice(0, 140));
+  });
 });
 afterAll(async () => {
   await database.close();
