@@ -9,7 +9,8 @@ import { IngestPipeline } from '../src/pipeline/ingest.ts';
 import { ConfigStore } from '../src/rules/config-store.ts';
 import { saveRule } from '../src/rules/repository.ts';
 import { syntheticEvents } from './engine.bench.ts';
-import { BENCH_TOKEN, startBenchApp } from './app-server.ts';
+import { sql } from 'drizzle-orm';
+import { BENCH_TOKEN, startBenchApp, type BenchApp } from './app-server.ts';
 import { startCeilingServer } from './single-ceiling.ts';
 import { BENCH_PG_URL, freshDatabase, importClassic, percentile, record, runConcurrent } from './support.ts';
 
@@ -89,8 +90,7 @@ async function benchSingleEventRequests(kind: 'pglite' | 'postgres'): Promise<vo
     const url = `${app.guildUrl}/events`;
     const requests = Number(process.env.BENCH_SINGLE_REQUESTS ?? (kind === 'postgres' ? 3000 : 1500));
     let firstSource = 1_400_000_000_000_000_000n;
-    // BENCH_SINGLE_CONCURRENCY=10 measures one level alone.
-    for (const concurrency of (process.env.BENCH_SINGLE_CONCURRENCY ? [Number(process.env.BENCH_SINGLE_CONCURRENCY)] : [10, 50])) {
+    for (const concurrency of singleConcurrencies()) {
       const cpu = process.cpuUsage();
       const postgresBefore = kind === 'postgres' ? postgresCpuMs() : undefined;
       const groupsBefore = app.services.pipeline.groupStats;
@@ -111,23 +111,11 @@ async function benchSingleEventRequests(kind: 'pglite' | 'postgres'): Promise<vo
     }
     // The same requests' ingest called in the process, without HTTP: what the transaction path
     // allows on its own, whatever the HTTP layer costs.
-    for (const concurrency of (process.env.BENCH_SINGLE_CONCURRENCY ? [Number(process.env.BENCH_SINGLE_CONCURRENCY)] : [10, 50])) {
-      const cpu = process.cpuUsage();
-      const postgresBefore = kind === 'postgres' ? postgresCpuMs() : undefined;
-      const groupsBefore = app.services.pipeline.groupStats;
-      let source = firstSource;
-      const seconds = await runConcurrent(requests, concurrency, async (i) => {
-        const result = await app.services.pipeline.ingest([singleEvent(String(++source), i)], { origin: 'api', guildId: GUILD, atomic: true });
-        if (result.accepted !== 1) throw new Error(`in-process ingest: ${JSON.stringify(result.events[0])}`);
-      });
-      const used = process.cpuUsage(cpu);
-      const postgresAfter = kind === 'postgres' ? postgresCpuMs() : undefined;
-      const groupsAfter = app.services.pipeline.groupStats;
+    for (const concurrency of singleConcurrencies()) {
+      const run = await ingestInProcess(app, kind, { requests, concurrency, firstSource, members: 500 });
       firstSource += BigInt(requests + 1000);
-      const perTransaction = (groupsAfter.submissions - groupsBefore.submissions) / Math.max(1, groupsAfter.groups - groupsBefore.groups);
-      const postgresNote = postgresBefore !== undefined && postgresAfter !== undefined ? `, Postgres ${((postgresAfter - postgresBefore) / requests).toFixed(2)} ms` : '';
-      const note = `${requests} calls in ${seconds.toFixed(1)} s; CPU per event: process ${((used.user + used.system) / 1000 / requests).toFixed(2)} ms${postgresNote}; ${perTransaction.toFixed(1)} calls per transaction`;
-      record({ bench: 'pipeline', database: kind, case: `single-event ingest() in the process, no HTTP (${concurrency} in flight)`, value: requests / seconds, unit: 'events/s', note });
+      const note = `${requests} calls in ${run.seconds.toFixed(1)} s; CPU per event: ${run.cpuNote}; ${run.perTransaction.toFixed(1)} calls per transaction`;
+      record({ bench: 'pipeline', database: kind, case: `single-event ingest() in the process, no HTTP (${concurrency} in flight)`, value: requests / run.seconds, unit: 'events/s', note });
     }
   } finally {
     await app.close();
@@ -143,7 +131,6 @@ async function benchSingleEventBigGuild(): Promise<void> {
   const app = await startBenchApp('postgres', GUILD);
   try {
     const members = 50_000;
-    const { sql } = await import('drizzle-orm');
     const db = app.database.db;
     const ids = sql`SELECT 900000000000000001 + n AS id FROM generate_series(0, ${members - 1}) AS n`;
     const seeded = performance.now();
@@ -158,20 +145,13 @@ async function benchSingleEventBigGuild(): Promise<void> {
     await db.execute(sql`ANALYZE`);
     const seedSeconds = (performance.now() - seeded) / 1000;
     const requests = Number(process.env.BENCH_SINGLE_REQUESTS ?? 3000);
-    let source = 1_700_000_000_000_000_000n;
-    for (const concurrency of (process.env.BENCH_SINGLE_CONCURRENCY ? [Number(process.env.BENCH_SINGLE_CONCURRENCY)] : [10, 50])) {
-      const cpu = process.cpuUsage();
-      const postgresBefore = postgresCpuMs();
-      const seconds = await runConcurrent(requests, concurrency, async (i) => {
-        const result = await app.services.pipeline.ingest([singleEvent(String(++source), i * 97, members)], { origin: 'api', guildId: GUILD, atomic: true });
-        if (result.accepted !== 1) throw new Error(`in-process ingest: ${JSON.stringify(result.events[0])}`);
-      });
-      const used = process.cpuUsage(cpu);
-      const postgresAfter = postgresCpuMs();
-      const postgresNote = postgresBefore !== undefined && postgresAfter !== undefined ? `, Postgres ${((postgresAfter - postgresBefore) / requests).toFixed(2)} ms` : '';
+    let firstSource = 1_700_000_000_000_000_000n;
+    for (const concurrency of singleConcurrencies()) {
+      const run = await ingestInProcess(app, 'postgres', { requests, concurrency, firstSource, members, spread: 97 });
+      firstSource += BigInt(requests + 1000);
       record({
-        bench: 'pipeline', database: 'postgres', case: `single-event ingest() in the process, a guild of 50,000 members (${concurrency} in flight)`, value: requests / seconds, unit: 'events/s',
-        note: `${requests} calls, members spread over the guild; CPU per event: process ${((used.user + used.system) / 1000 / requests).toFixed(2)} ms${postgresNote}; their wallets, firings and counters seeded in ${seedSeconds.toFixed(1)} s`,
+        bench: 'pipeline', database: 'postgres', case: `single-event ingest() in the process, a guild of 50,000 members (${concurrency} in flight)`, value: requests / run.seconds, unit: 'events/s',
+        note: `${requests} calls, members spread over the guild; CPU per event: ${run.cpuNote}; their wallets, firings and counters seeded in ${seedSeconds.toFixed(1)} s`,
       });
     }
   } finally {
@@ -187,7 +167,7 @@ async function benchSingleEventCeiling(): Promise<void> {
   const server = await startCeilingServer(BENCH_PG_URL, Number(process.env.BENCH_CEILING_IN_FLIGHT ?? 2));
   try {
     let firstSource = 1_500_000_000_000_000_000n;
-    for (const concurrency of (process.env.BENCH_SINGLE_CONCURRENCY ? [Number(process.env.BENCH_SINGLE_CONCURRENCY)] : [10, 50])) {
+    for (const concurrency of singleConcurrencies()) {
       const requests = Number(process.env.BENCH_SINGLE_REQUESTS ?? 3000);
       const cpu = process.cpuUsage();
       const postgresBefore = postgresCpuMs();
@@ -205,6 +185,36 @@ async function benchSingleEventCeiling(): Promise<void> {
   } finally {
     await server.close();
   }
+}
+
+/** The numbers of requests in flight to measure (BENCH_SINGLE_CONCURRENCY=10 measures one level alone). */
+function singleConcurrencies(): number[] {
+  return process.env.BENCH_SINGLE_CONCURRENCY ? [Number(process.env.BENCH_SINGLE_CONCURRENCY)] : [10, 50];
+}
+
+/**
+ * The whole app's ingest of single events called in this process, `concurrency` at a time: seconds
+ * taken, CPU per event (this process, and Postgres when it runs here) and calls per transaction.
+ * Members are `i * spread % members`.
+ */
+async function ingestInProcess(app: BenchApp, kind: 'pglite' | 'postgres', o: { requests: number; concurrency: number; firstSource: bigint; members: number; spread?: number }) {
+  const cpu = process.cpuUsage();
+  const postgresBefore = kind === 'postgres' ? postgresCpuMs() : undefined;
+  const groupsBefore = app.services.pipeline.groupStats;
+  let source = o.firstSource;
+  const seconds = await runConcurrent(o.requests, o.concurrency, async (i) => {
+    const result = await app.services.pipeline.ingest([singleEvent(String(++source), i * (o.spread ?? 1), o.members)], { origin: 'api', guildId: GUILD, atomic: true });
+    if (result.accepted !== 1) throw new Error(`in-process ingest: ${JSON.stringify(result.events[0])}`);
+  });
+  const used = process.cpuUsage(cpu);
+  const postgresAfter = kind === 'postgres' ? postgresCpuMs() : undefined;
+  const groupsAfter = app.services.pipeline.groupStats;
+  const postgresNote = postgresBefore !== undefined && postgresAfter !== undefined ? `, Postgres ${((postgresAfter - postgresBefore) / o.requests).toFixed(2)} ms` : '';
+  return {
+    seconds,
+    cpuNote: `process ${((used.user + used.system) / 1000 / o.requests).toFixed(2)} ms${postgresNote}`,
+    perTransaction: (groupsAfter.submissions - groupsBefore.submissions) / Math.max(1, groupsAfter.groups - groupsBefore.groups),
+  };
 }
 
 /** One classic-preset message event, as the load generator below builds it (from 500 members unless told). */
