@@ -1,6 +1,6 @@
 // Loads the stored firings that limits need (cooldowns, rates, caps), so limits hold across
 // restarts and processes: they are derived from rule_firings, not from memory alone. Each rule is
-// read only as far back as its own limits look, through the (guild, rule, actor, at) index.
+// read only as far back as its own limits look, member by member through an index.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { readEach, type Reader } from '../db/read-together.ts';
@@ -39,9 +39,14 @@ export async function loadLimitHistory(exec: Executor, config: CompiledConfig, h
                      FROM rule_firings WHERE guild_id = ${config.guildId} AND rule_id = ${rule.id} AND at >= ${since}::timestamptz`;
     if (pers.has('guild')) parts.push(base);
     else {
-      // Through the (guild, rule, actor, at) index, member by member (db/sql.ts perMember).
-      if (pers.has('actor') || pers.has('actor_channel') || pers.has('actor_target')) parts.push(perMember(scope.members, (member) => sql`${base} AND actor_id = ${member}`));
-      if (pers.has('target')) parts.push(sql`${base} AND target_id = ANY(${members}) AND actor_id <> ALL(${members})`);
+      // Member by member (db/sql.ts perMember), through the (guild, rule, actor, at) index and,
+      // for caps per target, the (guild, rule, target, at) one. A firing whose actor is one of the
+      // members is read once: by the actor part when the rule has one, else by the target part.
+      const byActor = pers.has('actor') || pers.has('actor_channel') || pers.has('actor_target');
+      if (byActor) parts.push(perMember(scope.members, (member) => sql`${base} AND actor_id = ${member}`));
+      if (pers.has('target')) {
+        parts.push(perMember(scope.members, (member) => (byActor ? sql`${base} AND target_id = ${member} AND actor_id <> ALL(${members})` : sql`${base} AND target_id = ${member}`)));
+      }
     }
   }
   const rows = await read<FiringRow>(sql`${sql.join(parts, sql` UNION ALL `)} ORDER BY at`);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.ts';
 import { lockExistingWallets } from '../../src/ledger/ledger-sql.ts';
 import { lockWallets } from '../../src/ledger/wallet-locks.ts';
+import { saveRule } from '../../src/rules/repository.ts';
 import { createTestApp } from '../support/app.ts';
 import { importClassicPreset, onStatements } from '../support/classic.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -132,6 +133,34 @@ describe('a request of ten new events in a guild of 3,000 members', () => {
     }
     expect(read.has('rule_firings') && read.has('event_counters_daily'), JSON.stringify([...read])).toBe(true);
     console.log(`wallet lock: ${JSON.stringify([...locked])}; reads: ${JSON.stringify([...read])} (rows visited per table, generic plans)`);
+  });
+
+  it('reads the firings of a cap per target member by member too', async () => {
+    // Each member receives at most 50 XP a day from reactions; every other member already received some today.
+    const saved = await saveRule(database.db, GUILD, { key: 'received', name: 'received', trigger: { events: ['reaction_add'] }, limits: [{ kind: 'cap', currency: 'xp', max: 50, period: 'day', per: 'target' }], effects: [{ type: 'credit', to: 'target', currency: 'xp', amount: 1 }] }, 'test');
+    if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
+    await api.services.configs.reload(GUILD);
+    const members = sql`SELECT (${String(FIRST_OTHER)}::bigint + n) AS id FROM generate_series(1, ${OTHERS}) AS n`;
+    await database.db.execute(sql`INSERT INTO rule_firings (guild_id, rule_id, rule_version, actor_id, target_id, channel_id, amounts, at)
+      SELECT ${GUILD}, ${saved.value.id}, 1, ${String(FIRST_OTHER + 99_999n)}, m.id, 705, '{"target.xp": 1}', '2026-11-22T09:00:00Z' FROM (${members}) AS m`);
+    await database.db.execute(sql`ANALYZE rule_firings`);
+    const batch = Array.from({ length: 10 }, (_, i) =>
+      messageEvent({ type: 'reaction_add', actor_id: String(FIRST_OTHER + BigInt(3 + i * 97)), target_id: String(FIRST_OTHER + BigInt(4 + i * 89)), occurred_at: `2026-11-22T12:0${i}:00.000Z`, data: { emoji: '👍', message_id: '555', unique_reactor_count: 1, message_age_seconds: 60 } }),
+    );
+    captured.length = 0;
+    capturing = true;
+    try {
+      const answer = await api.request(`/api/guilds/${GUILD}/events`, { method: 'POST', json: batch });
+      expect(answer.status, await answer.text()).toBe(200);
+    } finally {
+      capturing = false;
+    }
+    const reads = captured.find((s) => /^SELECT \(SELECT COALESCE\(json_agg/.test(s.query.trim()) && s.query.includes('target_id'));
+    expect(reads, captured.map((s) => s.query.slice(0, 80)).join('\n')).toBeDefined();
+    const read = await genericPlanRows(reads!);
+    // Ten targets with one firing each, ten actors with a firing of each rule: a scan of the rule's firings today visits 3,000.
+    expect(read.get('rule_firings') ?? 0, JSON.stringify([...read])).toBeLessThanOrEqual(100);
+    expect(read.get('rule_firings') ?? 0).toBeGreaterThan(0);
   });
 
   it('visits no more than a few hundred rows of any table in any statement of its transaction', async () => {

@@ -10,7 +10,7 @@ import { ConfigStore } from '../../src/rules/config-store.ts';
 import { saveCurrency, saveRule, saveZone } from '../../src/rules/repository.ts';
 import { at, creditRule, event } from '../rules/support.ts';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../support/db.ts';
-import { ALICE, BOB, GUILD, seedGuild } from '../support/factories.ts';
+import { ALICE, BOB, CAROL, GUILD, seedGuild } from '../support/factories.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -92,6 +92,21 @@ describe('the engine in the event transaction', () => {
     }
     expect(await balance(BOB)).toBe(2);
     expect(await balance(ALICE)).toBe(50);
+  });
+
+  it('a cap per target counts every credit the target received across batches, also from the batch\'s own actor', async () => {
+    // Each member receives at most 3 XP a day from reactions, whoever reacts: Alice's earlier
+    // reactions to Bob count when Alice reacts to him again, as Carol's do.
+    await save({ ...creditRule('received'), trigger: { events: ['reaction_add'] }, limits: [{ kind: 'cap', currency: 'xp', max: 3, period: 'day', per: 'target' }], effects: [{ type: 'credit', to: 'target', currency: 'xp', amount: 1 }] });
+    const t0 = '2026-11-22T10:00:00.000Z';
+    for (const [i, actor] of [ALICE, ALICE, CAROL, ALICE, CAROL].entries()) {
+      await freshPipeline().ingestEvents([event('reaction_add', { actor_id: actor, target_id: BOB, occurred_at: at(t0, i) })], 'api');
+    }
+    expect(await balance(BOB)).toBe(3);
+    // In one batch with Bob as an actor too (he is then among the batch's members twice over).
+    await freshPipeline().ingestEvents([event('reaction_add', { actor_id: BOB, target_id: ALICE, occurred_at: at(t0, 10) }), event('reaction_add', { actor_id: ALICE, target_id: BOB, occurred_at: at(t0, 11) })], 'api');
+    expect(await balance(BOB)).toBe(3);
+    expect(await balance(ALICE)).toBe(1);
   });
 
   it('a failure during apply leaves no partial writes', async () => {

@@ -105,6 +105,8 @@ export const ruleFirings = pgTable(
   },
   (t) => [
     index('rule_firings_actor').on(t.guildId, t.ruleId, t.actorId, t.at),
+    // Caps per target (the member credited) read a member's firings as a target.
+    index('rule_firings_target').on(t.guildId, t.ruleId, t.targetId, t.at).where(sql`${t.targetId} IS NOT NULL`),
     index('rule_firings_event').on(t.lakeEventId),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "rule_firings_target" ON "rule_firings" USING btree ("guild_id","rule_id","target_id","at") WHERE "rule_firings"."target_id" IS NOT NULL;
