@@ -1,8 +1,10 @@
 // Limits (cooldowns, rates, caps, by every scope) answer the same whatever the batches: a stream
 // ingested in batches of any size, with the engine restarted between some of them (it then knows
 // only what rule_firings holds), pays what the pure engine pays on the whole stream in one
-// in-memory state, late events (earlier than the one before) included. The history a batch loads is read per scope from stored firings (rules/history.ts);
-// a scope read wrongly shows as a member paid more or less than the reference.
+// in-memory state, late events (earlier than the one before) included. XP has levels, and a
+// level-up may pay through a chained rule with limits of its own. The history a batch loads is
+// read per scope from stored firings (rules/history.ts): a scope read wrongly shows as a member
+// paid more or less than the reference.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -12,7 +14,7 @@ import { EngineProcessor } from '../../src/pipeline/engine-processor.ts';
 import { IngestPipeline } from '../../src/pipeline/ingest.ts';
 import { ConfigStore } from '../../src/rules/config-store.ts';
 import { evaluate } from '../../src/rules/engine.ts';
-import { saveRule } from '../../src/rules/repository.ts';
+import { saveCurrency, saveRule } from '../../src/rules/repository.ts';
 import type { RuleInput } from '../../src/rules/schema.ts';
 import { MemoryState } from '../../src/rules/state.ts';
 import { at, event } from '../rules/support.ts';
@@ -67,25 +69,48 @@ function ruleDocument(r: RuleSpec, i: number): RuleInput {
   };
 }
 
-async function balances(): Promise<Record<string, number>> {
-  const rows = await queryRows<{ user_id: string; key: string; balance: string | number }>(
+/** Each member's non-zero balances, and levels above the first, as `member.currency` → value. */
+async function stored(): Promise<{ balances: Record<string, number>; levels: Record<string, number> }> {
+  const rows = await queryRows<{ user_id: string; key: string; balance: string | number; level: number | null }>(
     database.db,
-    sql`SELECT w.user_id::text AS user_id, c.key, w.balance FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE w.guild_id = ${GUILD}`,
+    sql`SELECT w.user_id::text AS user_id, c.key, w.balance, w.level FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE w.guild_id = ${GUILD}`,
   );
-  const out: Record<string, number> = {};
-  for (const r of rows) if (Number(r.balance) !== 0) out[`${r.user_id}.${r.key}`] = Number(r.balance);
-  return out;
+  const balances: Record<string, number> = {};
+  const levels: Record<string, number> = {};
+  for (const r of rows) {
+    if (Number(r.balance) !== 0) balances[`${r.user_id}.${r.key}`] = Number(r.balance);
+    if (r.level !== null && r.level > 1) levels[`${r.user_id}.${r.key}`] = r.level;
+  }
+  return { balances, levels };
 }
+
+/** XP has levels (thresholds of lifetime XP), and a level-up may pay Gold: a chained event, limited too. */
+const XP_LEVELS = { key: 'xp', name: 'XP', level_curve: { kind: 'table', thresholds: [4, 9, 15, 22, 30, 40], start_level: 1, max_levels_per_event: 1 } };
+const levelUpRule = fc.option(
+  fc.record({ amount: fc.integer({ min: 1, max: 5 }), limit: fc.option(limit.filter((l) => l.kind !== 'cap' || l.per === 'actor'), { nil: undefined }) }),
+  { nil: undefined },
+);
 
 describe('limits across batches and restarts', () => {
   it('a stream pays the same in batches of any size, restarted anywhere, as in one pass of the pure engine', async () => {
+    // Runs in which members levelled up, and in which the chained level-up rule paid.
+    let levelled = 0;
+    let chained = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(rule, { minLength: 1, maxLength: 3 }), fc.array(step, { minLength: 6, maxLength: 30, size: 'max' }), async (rules, steps) => {
+      fc.asyncProperty(fc.array(rule, { minLength: 1, maxLength: 3 }), levelUpRule, fc.array(step, { minLength: 6, maxLength: 30, size: 'max' }), async (rules, levelUp, steps) => {
         await resetDatabase(database);
         await seedGuild(database, { currencies: [{ key: 'xp' }, { key: 'gold', spendable: true }] });
-        for (const [i, r] of rules.entries()) {
-          const saved = await saveRule(database.db, GUILD, ruleDocument(r, i), 'test');
+        const xp = await saveCurrency(database.db, GUILD, XP_LEVELS, 'test');
+        if (!xp.ok) throw new Error(JSON.stringify(xp.problems));
+        const documents = rules.map(ruleDocument);
+        if (levelUp) {
+          documents.push({ key: 'level_up', name: 'level up', trigger: { events: ['level_up'] }, ...(levelUp.limit ? { limits: [levelUp.limit] as RuleInput['limits'] } : {}), effects: [{ type: 'credit', to: 'actor', currency: 'gold', amount: levelUp.amount }] });
+        }
+        let levelUpRuleId: number | undefined;
+        for (const document of documents) {
+          const saved = await saveRule(database.db, GUILD, document, 'test');
           if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
+          if (document.key === 'level_up') levelUpRuleId = saved.value.id;
         }
         let seconds = 0;
         const events = steps.map((s) => {
@@ -96,10 +121,20 @@ describe('limits across batches and restarts', () => {
         // The reference: the whole stream, one in-memory state.
         const config = await new ConfigStore(database).get(GUILD);
         const state = new MemoryState(GUILD);
-        const expected: Record<string, number> = {};
+        const balances: Record<string, number> = {};
+        const levels: Record<string, number> = {};
+        let paidForLevel = false;
+        const keyOf = new Map([...config.currencies.values()].map((c) => [c.id, c.key]));
         for (const e of events) {
-          for (const p of evaluate(config, state, e).plan.postings) expected[`${p.userId}.${p.currency}`] = (expected[`${p.userId}.${p.currency}`] ?? 0) + p.delta;
+          const { plan } = evaluate(config, state, e);
+          for (const p of plan.postings) {
+            balances[`${p.userId}.${p.currency}`] = (balances[`${p.userId}.${p.currency}`] ?? 0) + p.delta;
+            if (p.ruleId === levelUpRuleId) paidForLevel = true;
+          }
+          for (const l of plan.levels) levels[`${l.userId}.${keyOf.get(l.currencyId)}`] = l.level;
         }
+        if (Object.keys(levels).length > 0) levelled++;
+        if (paidForLevel) chained++;
 
         // The pipeline: batches cut where the steps say, a fresh engine after each restart.
         let pipeline = new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database))]);
@@ -111,9 +146,12 @@ describe('limits across batches and restarts', () => {
           batch = [];
           if (s.cut === 'restart') pipeline = new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database))]);
         }
-        expect(await balances()).toEqual(Object.fromEntries(Object.entries(expected).filter(([, v]) => v !== 0)));
+        expect(await stored()).toEqual({ balances: Object.fromEntries(Object.entries(balances).filter(([, v]) => v !== 0)), levels });
       }),
       { seed: Number(process.env.CAIRN_PROPERTY_SEED ?? 1717), numRuns: Number(process.env.CAIRN_PROPERTY_RUNS ?? 40), endOnFailure: true },
     );
+    expect(levelled).toBeGreaterThan(0);
+    expect(chained).toBeGreaterThan(0);
+    console.log(`${levelled} runs with level-ups, ${chained} in which the level-up rule paid`);
   }, 240_000);
 });
