@@ -2,7 +2,8 @@
 // ingested in batches of any size, with the engine restarted between some of them (it then knows
 // only what rule_firings holds), pays what the pure engine pays on the whole stream in one
 // in-memory state, late events (earlier than the one before) included. XP has levels, and a
-// level-up may pay through a chained rule with limits of its own. The history a batch loads is
+// level-up may pay through a chained rule with limits of its own; debits and transfers of Gold fail
+// (undoing their rule) when a member holds too little. The history a batch loads is
 // read per scope from stored firings (rules/history.ts): a scope read wrongly shows as a member
 // paid more or less than the reference.
 import fc from 'fast-check';
@@ -43,7 +44,12 @@ const limit = fc.oneof(
 const rule = fc.record({
   type: fc.constantFrom('message_create', 'reaction_add'),
   limits: fc.array(limit, { minLength: 1, maxLength: 2 }),
-  effects: fc.array(fc.record({ to: fc.constantFrom('actor', 'target'), currency: fc.constantFrom('xp', 'gold'), amount: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 2 }),
+  // Mostly credits; a debit or transfer of Gold (no negative balances) fails when the member holds too
+  // little, and the rule is then undone as a whole, its other effects and its firing too.
+  effects: fc.array(
+    fc.record({ type: fc.constantFrom('credit', 'credit', 'credit', 'debit', 'transfer'), to: fc.constantFrom('actor', 'target'), currency: fc.constantFrom('xp', 'gold'), amount: fc.integer({ min: 1, max: 5 }) }),
+    { minLength: 1, maxLength: 2 },
+  ),
 });
 const step = fc.record({
   // Mostly reactions: they have the two members (actor and target) the scopes tell apart.
@@ -65,7 +71,13 @@ function ruleDocument(r: RuleSpec, i: number): RuleInput {
     name: `r${i}`,
     trigger: { events: [r.type] },
     limits: r.limits as RuleInput['limits'],
-    effects: r.effects.map((e) => ({ type: 'credit' as const, to: e.to, currency: e.currency, amount: e.amount })),
+    effects: r.effects.map((e) =>
+      e.type === 'credit'
+        ? { type: 'credit' as const, to: e.to, currency: e.currency, amount: e.amount }
+        : e.type === 'debit'
+          ? { type: 'debit' as const, from: e.to, currency: 'gold', amount: e.amount }
+          : { type: 'transfer' as const, from: e.to === 'actor' ? ('target' as const) : ('actor' as const), to: e.to, currency: 'gold', amount: e.amount },
+    ),
   };
 }
 
@@ -96,6 +108,7 @@ describe('limits across batches and restarts', () => {
     // Runs in which members levelled up, and in which the chained level-up rule paid.
     let levelled = 0;
     let chained = 0;
+    let debited = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(rule, { minLength: 1, maxLength: 3 }), levelUpRule, fc.array(step, { minLength: 6, maxLength: 30, size: 'max' }), async (rules, levelUp, steps) => {
         await resetDatabase(database);
@@ -124,17 +137,20 @@ describe('limits across batches and restarts', () => {
         const balances: Record<string, number> = {};
         const levels: Record<string, number> = {};
         let paidForLevel = false;
+        let spent = false;
         const keyOf = new Map([...config.currencies.values()].map((c) => [c.id, c.key]));
         for (const e of events) {
           const { plan } = evaluate(config, state, e);
           for (const p of plan.postings) {
             balances[`${p.userId}.${p.currency}`] = (balances[`${p.userId}.${p.currency}`] ?? 0) + p.delta;
             if (p.ruleId === levelUpRuleId) paidForLevel = true;
+            if (p.delta < 0) spent = true;
           }
           for (const l of plan.levels) levels[`${l.userId}.${keyOf.get(l.currencyId)}`] = l.level;
         }
         if (Object.keys(levels).length > 0) levelled++;
         if (paidForLevel) chained++;
+        if (spent) debited++;
 
         // The pipeline: batches cut where the steps say, a fresh engine after each restart.
         let pipeline = new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database))]);
@@ -152,6 +168,7 @@ describe('limits across batches and restarts', () => {
     );
     expect(levelled).toBeGreaterThan(0);
     expect(chained).toBeGreaterThan(0);
-    console.log(`${levelled} runs with level-ups, ${chained} in which the level-up rule paid`);
+    expect(debited).toBeGreaterThan(0);
+    console.log(`${levelled} runs with level-ups, ${chained} in which the level-up rule paid, ${debited} with debits or transfers`);
   }, 240_000);
 });
