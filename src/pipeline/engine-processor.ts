@@ -149,8 +149,14 @@ export class EngineProcessor implements EventProcessor {
     // reaches its query before the reader's microtask runs; test/pipeline/statements-per-group.test.ts
     // checks the order).
     const locking = lockBatchWallets(tx, config, memberIds);
+    // A limit over the whole guild counts the firings of members whose wallets this batch does not
+    // lock: a batch that can fire such a rule takes the guild's limit lock, issued after the wallet
+    // lock and before the reads, so they count what a concurrent batch committed. Taken after the
+    // wallets, its holder waits for no wallet (but for wallets a concurrent batch created, locked by
+    // a second statement: a deadlock then, which Postgres breaks and the ingest retries).
+    const guildLimits = reachableRules(config, events).some(limitsWholeGuild) ? lockGuildLimits(tx, guildId) : undefined;
     const reading = this.#read(tx, config, memberIds, events);
-    const [{ wallets, secondStatement }, firstRead] = await Promise.all([locking, reading]);
+    const [{ wallets, secondStatement }, firstRead] = await Promise.all([locking, reading, guildLimits]);
     // Wallets a concurrent batch created were locked by a second statement, after the reads ran:
     // read again, under every lock.
     const { state, hook } = secondStatement ? await this.#read(tx, config, memberIds, events) : firstRead;
@@ -226,12 +232,23 @@ function lockBatchWallets(tx: Tx, config: CompiledConfig, memberIds: string[]) {
   return lockMemberWalletsTelling(tx, config.guildId, memberIds, currencies);
 }
 
+/** Rules the batch's events can reach: those of their own types, and of any internal event of a chain. */
+function reachableRules(config: CompiledConfig, events: BatchEvent[]): CompiledRule[] {
+  const reachable = new Set<string>([...events.map((e) => e.event.type), ...INTERNAL_EVENT_TYPES]);
+  return config.rules.filter((r) => r.rule.trigger.events.some((t) => reachable.has(t)));
+}
+
+const limitsWholeGuild = (rule: CompiledRule) => rule.live && rule.limits.some((l) => l.per === 'guild');
+
+/** The guild's limit lock, held to the end of the transaction (see #processGuild). */
+function lockGuildLimits(tx: Tx, guildId: string): Promise<unknown> {
+  return queryRows(tx, sql`SELECT pg_advisory_xact_lock(hashtextextended(${`cairn:guild-limits:${guildId}`}, 0))::text AS locked`);
+}
+
 /** The stored firings the limits of the rules these events can reach need. */
 function loadBatchHistory(tx: Tx, read: Reader, config: CompiledConfig, state: LockedState, events: BatchEvent[], memberIds: string[]): Promise<void> {
-  // Rules the batch's events can reach: their own types, and any internal event of a chain.
-  const reachable = new Set<string>([...events.map((e) => e.event.type), ...INTERNAL_EVENT_TYPES]);
   return loadLimitHistory(tx, config, state.limits, {
-    rules: config.rules.filter((r) => r.rule.trigger.events.some((t) => reachable.has(t))),
+    rules: reachableRules(config, events),
     earliest: Math.min(...events.map((e) => Date.parse(e.event.occurred_at))),
     members: memberIds,
   }, read);
