@@ -27,9 +27,11 @@ const milestoneKeys = async () => ((await panel.api(`${G}/milestones`)) as { key
 
 async function findSuggestions(page: Page) {
   await page.getByRole('button', { name: 'Find suggestions' }).click();
-  // Both passes done: the button is back and the phase line is gone.
-  await page.getByRole('button', { name: 'Find suggestions' }).waitFor();
-  await page.getByRole('status').filter({ hasText: /Reading|Backtesting/ }).waitFor({ state: 'detached', timeout: 120_000 });
+  // The button reads "Looking…" through both passes (the replays take seconds, a minute on a busy
+  // server); it is back, and the phase line gone, once both are done.
+  await page.getByRole('button', { name: 'Looking…' }).waitFor();
+  await page.getByRole('button', { name: 'Find suggestions' }).waitFor({ timeout: 120_000 });
+  await page.getByRole('status').filter({ hasText: /Reading|Backtesting/ }).waitFor({ state: 'detached' });
 }
 
 describe('the suggestions page', () => {
