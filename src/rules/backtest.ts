@@ -21,9 +21,6 @@ import { ConfigStore } from './config-store.ts';
 import type { Problem } from './repository.ts';
 import { RuleSchema } from './schema.ts';
 
-/** The two replays' guilds inside the scratch database. */
-const LIVE = '1';
-const CANDIDATE = '2';
 const CHUNK = 1000;
 /** The largest page of events a backtest reads at a time. */
 const MAX_PAGE_SIZE = 10_000;
@@ -104,7 +101,7 @@ async function* recordedEvents(exec: Executor, guildId: string, since: Date, unt
   }
 }
 
-async function copyMembers(source: Executor, target: Database, guildId: string): Promise<void> {
+async function copyMembers(source: Executor, target: Database, guildId: string, into: string): Promise<void> {
   const members = await queryRows<{ u: string; r: string[]; b: boolean; j: string | null; l: string | null }>(
     source,
     sql`SELECT user_id::text AS u, roles AS r, is_bot AS b, joined_at AS j, left_at AS l FROM members WHERE guild_id = ${guildId}`,
@@ -114,21 +111,23 @@ async function copyMembers(source: Executor, target: Database, guildId: string):
     await target.db.execute(sql`
       INSERT INTO members (guild_id, user_id, roles, is_bot, joined_at, left_at)
       SELECT g, v.u, ARRAY(SELECT json_array_elements_text(v.r)), v.b, v.j, v.l
-      FROM json_to_recordset(${part}::json) AS v(u bigint, r json, b boolean, j timestamptz, l timestamptz), (VALUES (${LIVE}::bigint), (${CANDIDATE}::bigint)) AS gs(g)`);
+      FROM json_to_recordset(${part}::json) AS v(u bigint, r json, b boolean, j timestamptz, l timestamptz), (VALUES (${into}::bigint)) AS gs(g)`);
   }
 }
 
-async function payouts(database: Database): Promise<Map<string, Map<string, { live: number; candidate: number }>>> {
+/** Each member's balances per currency key in the live and the candidate replay. */
+async function payouts(database: Database, live: string, candidate: string): Promise<Map<string, Map<string, { live: number; candidate: number }>>> {
   const rows = await queryRows<{ g: string; u: string; k: string; b: string }>(
     database.db,
-    sql`SELECT w.guild_id::text g, w.user_id::text u, c.key k, w.balance::text b FROM wallets w JOIN currencies c ON c.id = w.currency_id WHERE w.balance <> 0`,
+    sql`SELECT w.guild_id::text g, w.user_id::text u, c.key k, w.balance::text b FROM wallets w JOIN currencies c ON c.id = w.currency_id
+        WHERE w.guild_id IN (${live}::bigint, ${candidate}::bigint) AND w.balance <> 0`,
   );
   const byMember = new Map<string, Map<string, { live: number; candidate: number }>>();
   for (const r of rows) {
     let m = byMember.get(r.u);
     if (!m) byMember.set(r.u, (m = new Map()));
     const p = m.get(r.k) ?? { live: 0, candidate: 0 };
-    if (r.g === LIVE) p.live += Number(r.b);
+    if (r.g === live) p.live += Number(r.b);
     else p.candidate += Number(r.b);
     m.set(r.k, p);
   }
@@ -147,33 +146,69 @@ function checkWindow(options: { days: number; now?: Date; pageSize?: number }): 
   if (problems.length > 0) throw new BacktestError('the backtest window is invalid', problems);
 }
 
-export async function backtest(source: Database, guildId: string, candidates: unknown[], options: { days: number; now?: Date; /** Events read and replayed at a time. */ pageSize?: number }): Promise<BacktestResult> {
-  checkWindow(options);
-  const [guild] = await source.db.select({ timezone: guilds.timezone }).from(guilds).where(eq(guilds.id, guildId));
-  if (!guild) throw new BacktestError(`guild ${guildId} is not known to Cairn`);
-  const live = await exportGuild(source.db, guildId);
-  const { recipe: candidate, added, replaced } = overlayRules(live, candidates);
-  const until = options.now ?? new Date();
-  const since = new Date(until.getTime() - options.days * 86_400_000);
+interface Scratch {
+  database: Database;
+  pipeline: IngestPipeline;
+  timezone: string;
+}
 
-  const scratch = await openDatabase({ kind: 'pglite' });
+/** `promise`, forgotten by `forget` if it fails, so the next run tries again. */
+async function forgetOnFailure<T>(promise: Promise<T>, forget: () => void): Promise<T> {
   try {
-    await migrate(scratch);
-    await scratch.db.insert(guilds).values([LIVE, CANDIDATE].map((id) => ({ id, name: id === LIVE ? 'live' : 'candidate', timezone: guild.timezone })));
-    for (const [id, recipe] of [[LIVE, live], [CANDIDATE, candidate]] as const) {
-      const imported = await importRecipe(scratch.db, id, recipe, { actor: 'backtest', allowUnbound: true });
-      if (!imported.ok) throw new BacktestError(`the ${id === LIVE ? 'live' : 'candidate'} configuration cannot be replayed`, imported.problems);
-    }
-    await copyMembers(source.db, scratch, guildId);
-    const pipeline = new IngestPipeline(scratch, [new EngineProcessor(new ConfigStore(scratch), { milestones: new MilestoneChecker() })]);
-    let events = 0;
-    for await (const chunk of recordedEvents(source.db, guildId, since, until, options.pageSize ?? CHUNK)) {
-      events += chunk.length;
-      await pipeline.ingestEvents([...chunk.map((e) => ({ ...e, guild_id: LIVE })), ...chunk.map((e) => ({ ...e, guild_id: CANDIDATE }))], 'backfill');
-    }
-    const byMember = await payouts(scratch);
+    return await promise;
+  } catch (error) {
+    forget();
+    throw error;
+  }
+}
+
+/**
+ * One scratch database for a guild's backtests: opened by the first, shared by the next (a
+ * generation of suggestions replays up to three candidates), so the embedded database (seconds to
+ * create) and the live replay of a window (the same for every candidate) are paid once.
+ */
+export class BacktestSession {
+  #source: Promise<{ live: Recipe; timezone: string }> | undefined;
+  #scratch: Promise<Scratch> | undefined;
+  /** The live replay of each window (`since/until`): its scratch guild, once replayed whole. */
+  readonly #liveReplays = new Map<string, string>();
+  #guilds = 0;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly source: Database,
+    readonly guildId: string,
+  ) {}
+
+  /** Runs one at a time: a run waits for the one before it (they share the scratch database). */
+  run(candidates: unknown[], options: BacktestOptions): Promise<BacktestResult> {
+    const result = this.#queue.then(() => this.#run(candidates, options));
+    this.#queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  async #run(candidates: unknown[], options: BacktestOptions): Promise<BacktestResult> {
+    checkWindow(options);
+    const source = await forgetOnFailure(this.#source ??= this.#readSource(), () => (this.#source = undefined));
+    // Candidates are checked before the scratch database is made: a bad rule costs nothing.
+    const { recipe: candidate, added, replaced } = overlayRules(source.live, candidates);
+    const scratch = await forgetOnFailure(this.#scratch ??= this.#openScratch(source.timezone), () => (this.#scratch = undefined));
+    const until = options.now ?? new Date();
+    const since = new Date(until.getTime() - options.days * 86_400_000);
+    const window = `${since.toISOString()}/${until.toISOString()}`;
+    // A new window replays both configurations over one read of the lake; a window seen before
+    // replays only the candidate and compares it with the live replay already done.
+    const knownLive = this.#liveReplays.get(window);
+    const liveGuild = knownLive ?? (await this.#addGuild(scratch, source.live, 'live'));
+    const candidateGuild = await this.#addGuild(scratch, candidate, 'candidate');
+    const events = await this.#replay(scratch.pipeline, knownLive ? [candidateGuild] : [liveGuild, candidateGuild], since, until, options.pageSize ?? CHUNK);
+    this.#liveReplays.set(window, liveGuild);
+    const byMember = await payouts(scratch.database, liveGuild, candidateGuild);
     const currencies: Record<string, Payout> = {};
-    for (const c of [...new Set([...live.currencies, ...candidate.currencies].map((c) => c.key))].sort()) currencies[c] = { live: 0, candidate: 0, difference: 0 };
+    for (const c of [...new Set([...source.live.currencies, ...candidate.currencies].map((c) => c.key))].sort()) currencies[c] = { live: 0, candidate: 0, difference: 0 };
     const members: BacktestResult['members'] = {};
     let unchangedMembers = 0;
     for (const userId of [...byMember.keys()].sort(compareIds)) {
@@ -190,8 +225,72 @@ export async function backtest(source: Database, guildId: string, candidates: un
       if (Object.keys(differs).length > 0) members[userId] = differs;
       else unchangedMembers++;
     }
-    return { guild: guildId, days: options.days, from: since.toISOString(), to: until.toISOString(), events, currencies, members, unchangedMembers, rules: { added, replaced } };
+    return { guild: this.guildId, days: options.days, from: since.toISOString(), to: until.toISOString(), events, currencies, members, unchangedMembers, rules: { added, replaced } };
+  }
+
+  async close(): Promise<void> {
+    const scratch = this.#scratch;
+    this.#scratch = undefined;
+    this.#liveReplays.clear();
+    await scratch?.then((s) => s.database.close()).catch(() => undefined);
+  }
+
+  /** The guild's time zone and live configuration, read once for the session. */
+  async #readSource(): Promise<{ live: Recipe; timezone: string }> {
+    const [guild] = await this.source.db.select({ timezone: guilds.timezone }).from(guilds).where(eq(guilds.id, this.guildId));
+    if (!guild) throw new BacktestError(`guild ${this.guildId} is not known to Cairn`);
+    return { live: await exportGuild(this.source.db, this.guildId), timezone: guild.timezone };
+  }
+
+  async #openScratch(timezone: string): Promise<Scratch> {
+    const database = await openDatabase({ kind: 'pglite' });
+    try {
+      await migrate(database);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    const pipeline = new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database), { milestones: new MilestoneChecker() })]);
+    return { database, pipeline, timezone };
+  }
+
+  /** A scratch guild under `recipe`, with the source guild's members (their roles, bots, joins). */
+  async #addGuild(scratch: Scratch, recipe: Recipe, name: 'live' | 'candidate'): Promise<string> {
+    const id = String(++this.#guilds);
+    await scratch.database.db.insert(guilds).values({ id, name, timezone: scratch.timezone });
+    const imported = await importRecipe(scratch.database.db, id, recipe, { actor: 'backtest', allowUnbound: true });
+    if (!imported.ok) throw new BacktestError(`the ${name} configuration cannot be replayed`, imported.problems);
+    await copyMembers(this.source.db, scratch.database, this.guildId, id);
+    return id;
+  }
+
+  /** The window's recorded events, replayed in each of `guildIds`; how many events that is. */
+  async #replay(pipeline: IngestPipeline, guildIds: string[], since: Date, until: Date, pageSize: number): Promise<number> {
+    let events = 0;
+    for await (const chunk of recordedEvents(this.source.db, this.guildId, since, until, pageSize)) {
+      events += chunk.length;
+      await pipeline.ingestEvents(
+        guildIds.flatMap((id) => chunk.map((e) => ({ ...e, guild_id: id }))),
+        'backfill',
+      );
+    }
+    return events;
+  }
+}
+
+export interface BacktestOptions {
+  days: number;
+  now?: Date;
+  /** Events read and replayed at a time. */
+  pageSize?: number;
+}
+
+/** One backtest on a scratch database of its own. */
+export async function backtest(source: Database, guildId: string, candidates: unknown[], options: BacktestOptions): Promise<BacktestResult> {
+  const session = new BacktestSession(source, guildId);
+  try {
+    return await session.run(candidates, options);
   } finally {
-    await scratch.close();
+    await session.close();
   }
 }

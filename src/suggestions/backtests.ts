@@ -2,8 +2,8 @@
 // window directly; a rule is replayed through the real pipeline by src/rules/backtest.ts, over a
 // window shortened (from the newest day back) until it holds at most `maxEvents` lake events, so a
 // guild of ten million events does not replay them all — the backtest says how many days it covered.
-import type { Database, Executor } from '../db/client.ts';
-import { backtest } from '../rules/backtest.ts';
+import type { Executor } from '../db/client.ts';
+import type { BacktestSession } from '../rules/backtest.ts';
 import { earningsDistribution, eventsPerDay, round3, thresholdReach, windowOf, type Metric, type Window } from './statistics.ts';
 import type { CurrencyBacktest, MilestoneBacktest, RuleBacktest } from './types.ts';
 
@@ -46,24 +46,25 @@ export function boundedDays(perDay: number[], maxEvents: number): number {
   return Math.max(1, days);
 }
 
+/** `rules` replayed in `session` (one scratch database for a generation's replays). */
 export async function ruleBacktest(
-  database: Database,
-  guildId: string,
+  session: BacktestSession,
   rules: unknown[],
   w: Window,
   currencies: { id: number; key: string }[],
   maxEvents: number,
 ): Promise<RuleBacktest> {
-  const days = boundedDays(await eventsPerDay(database.db, guildId, w), maxEvents);
+  const { source, guildId } = session;
+  const days = boundedDays(await eventsPerDay(source.db, guildId, w), maxEvents);
   const window = windowOf(w.to, days);
-  const result = await backtest(database, guildId, rules, { days, now: w.to });
+  const result = await session.run(rules, { days, now: w.to });
   const members = Object.entries(result.members).flatMap(([user_id, byCurrency]) => Object.entries(byCurrency).map(([currency, p]) => ({ user_id, currency, ...p })));
   const effects: RuleBacktest['currencies'] = {};
   for (const [key, payout] of Object.entries(result.currencies)) {
     const currency = currencies.find((c) => c.key === key);
     if (!currency) continue;
     const changes = Object.fromEntries(members.filter((m) => m.currency === key).map((m) => [m.user_id, m.difference]));
-    effects[key] = { ...payout, ...(await earningsDistribution(database.db, guildId, currency.id, window, changes)) };
+    effects[key] = { ...payout, ...(await earningsDistribution(source.db, guildId, currency.id, window, changes)) };
   }
   members.sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference) || a.user_id.localeCompare(b.user_id));
   return {

@@ -14,6 +14,7 @@ import { validateMilestone } from '../milestones/repository.ts';
 import { MilestoneSchema, type Milestone } from '../milestones/schema.ts';
 import { loadCurrencies, loadZones, validateRuleDocument, type Problem } from '../rules/repository.ts';
 import { RuleSchema } from '../rules/schema.ts';
+import { BacktestSession } from '../rules/backtest.ts';
 import { currencyBacktest, milestoneBacktest, ruleBacktest } from './backtests.ts';
 import type { GenerateOptions } from './from-statistics.ts';
 import { currencyFigures, eventVolumes, lifetimeQualified, METRICS, metricFigures, round3, withMemberWindow, type Metric, type Window } from './statistics.ts';
@@ -143,27 +144,32 @@ export async function aiDrafts(ai: AiService, database: Database, guildId: strin
   const figuresByCurrency = await currencyFigures(database.db, guildId, w);
   const drafts: Draft[] = [];
   let replays = options.maxRuleSuggestions;
-  for (const s of answer.suggestions) {
-    const base = { source: 'ai' as const, title: s.title, explanation: s.explanation };
-    if (s.kind === 'milestone_threshold') {
-      const m: Milestone = s.milestone;
-      const r = m.requirement as Extract<Milestone['requirement'], { type: 'event_count' }>;
-      const metric: Metric = { id: `${r.events[0]}_${r.side}`, event: r.events[0]!, side: r.side, measure: r.measure === 'voice_minutes' ? 'voice_minutes' : 'count', noun: `${r.events[0]} (${r.side}${r.measure === 'voice_minutes' ? ', voice minutes' : ''})`, icon: m.icon };
-      const backtest = await withMemberWindow(database.db, guildId, w, [metric], async (tx) => {
-        const [f] = await metricFigures(tx, [metric], options.percentile);
-        const [qualified] = await lifetimeQualified(tx, guildId, [{ metric, threshold: r.min }]);
-        return milestoneBacktest(tx, w, metric, 0, r.min, { p50: f?.p50 ?? 0, p90: f?.p90 ?? 0, p99: f?.p99 ?? 0 }, qualified ?? 0);
-      });
-      drafts.push({ ...base, kind: s.kind, fingerprint: `ai:milestone_threshold:${m.key}`, applicable: true, proposal: { milestone: m as unknown as Record<string, unknown> }, backtest });
-    } else if (s.kind === 'unspent_currency') {
-      const c = figuresByCurrency.find((x) => x.key === s.currency)!;
-      const backtest = await currencyBacktest(database.db, guildId, w, { id: c.currencyId, key: c.key, earned: c.earned, spent: c.spent, earners: c.earners });
-      drafts.push({ ...base, kind: s.kind, fingerprint: `ai:unspent_currency:${c.key}`, applicable: false, proposal: { currency: c.key }, backtest });
-    } else if (replays-- > 0) {
-      // Rules beyond the replays asked for are left out: every suggestion carries its backtest.
-      const backtest = await ruleBacktest(database, guildId, [s.rule], w, currencies, options.maxBacktestEvents);
-      drafts.push({ ...base, kind: s.kind, fingerprint: `ai:${s.kind}:${s.rule.key}`, applicable: true, proposal: { rule: s.rule as unknown as Record<string, unknown> }, backtest });
+  const session = new BacktestSession(database, guildId);
+  try {
+    for (const s of answer.suggestions) {
+      const base = { source: 'ai' as const, title: s.title, explanation: s.explanation };
+      if (s.kind === 'milestone_threshold') {
+        const m: Milestone = s.milestone;
+        const r = m.requirement as Extract<Milestone['requirement'], { type: 'event_count' }>;
+        const metric: Metric = { id: `${r.events[0]}_${r.side}`, event: r.events[0]!, side: r.side, measure: r.measure === 'voice_minutes' ? 'voice_minutes' : 'count', noun: `${r.events[0]} (${r.side}${r.measure === 'voice_minutes' ? ', voice minutes' : ''})`, icon: m.icon };
+        const backtest = await withMemberWindow(database.db, guildId, w, [metric], async (tx) => {
+          const [f] = await metricFigures(tx, [metric], options.percentile);
+          const [qualified] = await lifetimeQualified(tx, guildId, [{ metric, threshold: r.min }]);
+          return milestoneBacktest(tx, w, metric, 0, r.min, { p50: f?.p50 ?? 0, p90: f?.p90 ?? 0, p99: f?.p99 ?? 0 }, qualified ?? 0);
+        });
+        drafts.push({ ...base, kind: s.kind, fingerprint: `ai:milestone_threshold:${m.key}`, applicable: true, proposal: { milestone: m as unknown as Record<string, unknown> }, backtest });
+      } else if (s.kind === 'unspent_currency') {
+        const c = figuresByCurrency.find((x) => x.key === s.currency)!;
+        const backtest = await currencyBacktest(database.db, guildId, w, { id: c.currencyId, key: c.key, earned: c.earned, spent: c.spent, earners: c.earners });
+        drafts.push({ ...base, kind: s.kind, fingerprint: `ai:unspent_currency:${c.key}`, applicable: false, proposal: { currency: c.key }, backtest });
+      } else if (replays-- > 0) {
+        // Rules beyond the replays asked for are left out: every suggestion carries its backtest.
+        const backtest = await ruleBacktest(session, [s.rule], w, currencies, options.maxBacktestEvents);
+        drafts.push({ ...base, kind: s.kind, fingerprint: `ai:${s.kind}:${s.rule.key}`, applicable: true, proposal: { rule: s.rule as unknown as Record<string, unknown> }, backtest });
+      }
     }
+  } finally {
+    await session.close();
   }
   return drafts;
 }

@@ -3,6 +3,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Database, type Db, type Executor } from '../db/client.ts';
 import { milestones, rules } from '../db/schema.ts';
+import { BacktestSession } from '../rules/backtest.ts';
 import { currencyBacktest, milestoneBacktest, ruleBacktest } from './backtests.ts';
 import { cappedRule, PAYABLE, percentLabel, rewardRule, thresholdMilestone } from './proposals.ts';
 import { currencyFigures, eventVolumes, lifetimeQualified, METRICS, metricFigures, round3, withMemberWindow, type CurrencyFigures, type Window } from './statistics.ts';
@@ -86,7 +87,8 @@ function payingCurrency(all: RuleInfo[], currencies: { key: string }[]): { curre
   return { currency, amount: amounts.length > 0 ? Math.max(1, Math.round(amounts[Math.floor(amounts.length / 2)]!)) : 5 };
 }
 
-export async function rewardDrafts(database: Database, guildId: string, w: Window, currencies: { id: number; key: string }[], options: GenerateOptions, budget: { rules: number }): Promise<Draft[]> {
+export async function rewardDrafts(session: BacktestSession, w: Window, currencies: { id: number; key: string }[], options: GenerateOptions, budget: { rules: number }): Promise<Draft[]> {
+  const { source: database, guildId } = session;
   const all = await loadRules(database.db, guildId);
   const paid = new Set(liveRules(all).flatMap(triggers));
   const pay = payingCurrency(all, currencies);
@@ -98,7 +100,7 @@ export async function rewardDrafts(database: Database, guildId: string, w: Windo
     const dailyCap = pay.amount * Math.max(1, Math.ceil(v.dailyP90));
     const rule = rewardRule(v.event, pay.currency, pay.amount, dailyCap);
     budget.rules--;
-    const backtest = await ruleBacktest(database, guildId, [rule], w, currencies, options.maxBacktestEvents);
+    const backtest = await ruleBacktest(session, [rule], w, currencies, options.maxBacktestEvents);
     const effect = backtest.currencies[pay.currency];
     drafts.push({
       kind: 'reward_activity',
@@ -117,7 +119,8 @@ export async function rewardDrafts(database: Database, guildId: string, w: Windo
   return drafts;
 }
 
-export async function capDrafts(database: Database, guildId: string, w: Window, currencies: CurrencyFigures[], options: GenerateOptions, budget: { rules: number }): Promise<Draft[]> {
+export async function capDrafts(session: BacktestSession, w: Window, currencies: CurrencyFigures[], options: GenerateOptions, budget: { rules: number }): Promise<Draft[]> {
+  const { source: database, guildId } = session;
   const all = await loadRules(database.db, guildId);
   const drafts: Draft[] = [];
   for (const c of currencies) {
@@ -144,7 +147,7 @@ export async function capDrafts(database: Database, guildId: string, w: Window, 
     const max = Math.max(1, Math.ceil(Number(top.p90)));
     const document = cappedRule(rule.document, c.key, per, max);
     budget.rules--;
-    const backtest = await ruleBacktest(database, guildId, [document], w, currencies.map((x) => ({ id: x.currencyId, key: x.key })), options.maxBacktestEvents);
+    const backtest = await ruleBacktest(session, [document], w, currencies.map((x) => ({ id: x.currencyId, key: x.key })), options.maxBacktestEvents);
     const effectOf = backtest.currencies[c.key];
     drafts.push({
       kind: 'cap',
@@ -190,10 +193,15 @@ export async function statisticsDrafts(database: Database, guildId: string, w: W
   const budget = { rules: options.maxRuleSuggestions };
   const figures = await currencyFigures(database.db, guildId, w);
   const currencies = figures.map((c) => ({ id: c.currencyId, key: c.key }));
-  return [
-    ...(await milestoneDrafts(database.db, guildId, w, options.percentile)),
-    ...(await capDrafts(database, guildId, w, figures, options, budget)),
-    ...(await rewardDrafts(database, guildId, w, currencies, options, budget)),
-    ...(await unspentDrafts(database.db, guildId, w, figures)),
-  ];
+  const session = new BacktestSession(database, guildId);
+  try {
+    return [
+      ...(await milestoneDrafts(database.db, guildId, w, options.percentile)),
+      ...(await capDrafts(session, w, figures, options, budget)),
+      ...(await rewardDrafts(session, w, currencies, options, budget)),
+      ...(await unspentDrafts(database.db, guildId, w, figures)),
+    ];
+  } finally {
+    await session.close();
+  }
 }

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.ts';
 import { members } from '../../src/db/schema.ts';
-import { backtest, BacktestError } from '../../src/rules/backtest.ts';
+import { backtest, BacktestError, BacktestSession } from '../../src/rules/backtest.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { configure, enginePipeline } from '../support/engine.ts';
 import { ALICE, BOB, CAROL, GUILD } from '../support/factories.ts';
@@ -77,5 +77,27 @@ describe('cairn backtest', () => {
       .rejects.toThrow(/rules\[\d+\]\.effects\[0\]\.amount/);
     await expect(backtest(database, GUILD, [{ name: 'no key' }], { days: 30, now: NOW })).rejects.toBeInstanceOf(BacktestError);
     await expect(backtest(database, '1160511689263940000', [], { days: 30, now: NOW })).rejects.toThrow('not known');
+  });
+
+  it('replays several candidates in one session (one scratch database), each paying what it pays alone, and a refused candidate leaves the session working', async () => {
+    const runs = [
+      { candidates: [creditRule('chat', { amount: 12 })], options: { days: 30, now: NOW } },
+      { candidates: [creditRule('chat_gold', { amount: 3, currency: 'gold' })], options: { days: 30, now: NOW } },
+      { candidates: [creditRule('chat', { amount: 7 })], options: { days: 60, now: NOW, pageSize: 2 } },
+    ];
+    const alone = [];
+    for (const run of runs) alone.push(await backtest(database, GUILD, run.candidates, run.options));
+    const session = new BacktestSession(database, GUILD);
+    try {
+      const shared = [await session.run(runs[0]!.candidates, runs[0]!.options)];
+      await expect(session.run([{ name: 'no key' }], { days: 30, now: NOW })).rejects.toBeInstanceOf(BacktestError);
+      await expect(session.run(runs[1]!.candidates, { days: 0, now: NOW })).rejects.toThrow(/days/);
+      // Runs asked for together wait for each other.
+      shared.push(...(await Promise.all(runs.slice(1).map((run) => session.run(run.candidates, run.options)))));
+      expect(shared).toEqual(alone);
+      expect(alone.map((r) => r.currencies.xp?.difference)).toEqual([6, 0, -12]); // 4 messages in 60 days, 3 less each
+    } finally {
+      await session.close();
+    }
   });
 });
