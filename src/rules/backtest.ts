@@ -1,11 +1,10 @@
 // `cairn backtest`: what a candidate rule set would have paid. The guild's recorded lake events of
 // the last N days are replayed, in the order they happened, through the production pipeline (lake →
-// engine → ledger) twice on one fresh embedded database: once under the guild's live configuration,
+// engine → ledger) twice on one scratch embedded database: once under the guild's live configuration,
 // once with the candidate rules overlaid (by key). Both replays start from zero balances, with the
 // members' roles and the guild's time zone, so the difference is the rules' doing alone.
 import { eq, sql } from 'drizzle-orm';
-import { openDatabase, queryRows, type Database, type Executor } from '../db/client.ts';
-import { migrate } from '../db/migrate.ts';
+import { queryRows, type Database, type Executor } from '../db/client.ts';
 import { guilds } from '../db/schema.ts';
 import type { EventType, LakeEvent } from '../events/lake-event.ts';
 import { compareIds } from '../ledger/postings.ts';
@@ -19,6 +18,7 @@ import { MAX_BACKTEST_DAYS, wholeNumber } from '../config/ranges.ts';
 import { formatPath } from './compiler.ts';
 import { ConfigStore } from './config-store.ts';
 import type { Problem } from './repository.ts';
+import { openScratchDatabase } from './scratch-database.ts';
 import { RuleSchema } from './schema.ts';
 
 const CHUNK = 1000;
@@ -243,13 +243,7 @@ export class BacktestSession {
   }
 
   async #openScratch(timezone: string): Promise<Scratch> {
-    const database = await openDatabase({ kind: 'pglite' });
-    try {
-      await migrate(database);
-    } catch (error) {
-      await database.close();
-      throw error;
-    }
+    const database = await openScratchDatabase();
     const pipeline = new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database), { milestones: new MilestoneChecker() })]);
     return { database, pipeline, timezone };
   }
