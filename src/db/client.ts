@@ -93,6 +93,26 @@ export function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Postgres aborted the transaction to break a deadlock (40P01) or a serialization conflict (40001):
+ * nothing of it was kept, and tried again from the start it usually goes through.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const state = sqlState(error);
+  return state === '40P01' || state === '40001';
+}
+
+/** `run` (a whole transaction), tried again up to `attempts` times in all while it conflicts. */
+export async function retryConflicts<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !isTransactionConflict(error)) throw error;
+    }
+  }
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.kind === 'postgres' ? openPostgres(options) : openPglite(options);
 }

@@ -153,7 +153,7 @@ export class EngineProcessor implements EventProcessor {
     // lock: a batch that can fire such a rule takes the guild's limit lock, issued after the wallet
     // lock and before the reads, so they count what a concurrent batch committed. Taken after the
     // wallets, its holder waits for no wallet (but for wallets a concurrent batch created, locked by
-    // a second statement: a deadlock then, which Postgres breaks and the ingest retries).
+    // a second statement: a deadlock then, which Postgres breaks and the ingest or the purchase retries).
     const guildLimits = reachableRules(config, events).some(limitsWholeGuild) ? lockGuildLimits(tx, guildId) : undefined;
     const reading = this.#read(tx, config, memberIds, events);
     const [{ wallets, secondStatement }, firstRead] = await Promise.all([locking, reading, guildLimits]);

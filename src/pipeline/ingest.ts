@@ -2,7 +2,7 @@
 // (engine, ledger, outbox) → commit. A duplicate stops at the lake; a failure rolls back all of it.
 // Small batches that arrive together (single-event requests) share a transaction: group-commit.ts.
 import type { Database, Tx } from '../db/client.ts';
-import { errorMessage, sqlState } from '../db/client.ts';
+import { errorMessage, isTransactionConflict, sqlState } from '../db/client.ts';
 import { GuildRegistry } from '../guilds/guilds.ts';
 import { parseLakeEvent, type FieldError, type LakeEvent } from '../events/lake-event.ts';
 import { lakePartitionCache } from '../lake/partitions.ts';
@@ -177,8 +177,6 @@ const DefaultPipelineOptions = {
 };
 
 export type PipelineOptions = typeof DefaultPipelineOptions;
-
-const RETRYABLE = new Set(['40001', '40P01']);
 
 export class IngestPipeline {
   readonly #registry = new GuildRegistry();
@@ -553,9 +551,8 @@ export class IngestPipeline {
         }
         return result;
       } catch (error) {
-        const state = sqlState(error);
-        if (state && RETRYABLE.has(state) && attempt < this.#options.retries) {
-          this.logger.warn({ state, attempt }, 'ingest batch conflicted; retrying');
+        if (isTransactionConflict(error) && attempt < this.#options.retries) {
+          this.logger.warn({ state: sqlState(error), attempt }, 'ingest batch conflicted; retrying');
           continue;
         }
         throw error;

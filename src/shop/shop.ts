@@ -1,12 +1,11 @@
 // The shop: items (validated, audited) and purchases that debit atomically and never oversell —
 // the item's row is locked for the purchase, so concurrent buyers queue on it.
 import { isDeepStrictEqual } from 'node:util';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
 import { recordVersion } from '../config-history/record.ts';
-import type { Db, Executor } from '../db/client.ts';
+import { retryConflicts, type Db, type Executor } from '../db/client.ts';
 import { currencies, members, purchases, shopItems, wallets } from '../db/schema.ts';
-import { sql } from 'drizzle-orm';
 import { applyPostings } from '../ledger/apply-postings.ts';
 import type { Posting } from '../ledger/posting.ts';
 import { postEntries } from '../ledger/postings.ts';
@@ -86,7 +85,11 @@ export type PurchaseResult =
   | { ok: true; item: string; price: number; currency: string; balance: number; stockLeft: number | null; purchaseId: number }
   | { ok: false; code: PurchaseFailure; message: string };
 
-/** Buys one unit of an item for a member: all checks, the debit, stock and effects in one transaction. */
+/**
+ * Buys one unit of an item for a member: all checks, the debit, stock and effects in one
+ * transaction, tried again if Postgres aborts it to break a deadlock (its rules on
+ * `shop_purchase` can take locks after the wallet's).
+ */
 export async function purchase(
   db: Db,
   guildId: string,
@@ -95,6 +98,10 @@ export async function purchase(
   options: { at?: Date; engine?: EngineProcessor } = {},
 ): Promise<PurchaseResult> {
   const at = options.at ?? new Date();
+  return retryConflicts(() => buy(db, guildId, userId, itemKey, at, options.engine));
+}
+
+function buy(db: Db, guildId: string, userId: string, itemKey: string, at: Date, engine: EngineProcessor | undefined): Promise<PurchaseResult> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(shopItems).where(and(eq(shopItems.guildId, guildId), eq(shopItems.key, itemKey))).for('update');
     if (!row) return { ok: false, code: 'unknown_item', message: `there is no item "${itemKey}"` } as const;
@@ -151,7 +158,7 @@ export async function purchase(
       await tx.execute(sql`INSERT INTO outbox (guild_id, kind, payload) SELECT ${guildId}, k, p FROM json_to_recordset(${JSON.stringify(outbox)}::json) AS v(k text, p jsonb)`);
     }
     // Rules may react to the purchase (a thank-you, a bonus, an announcement).
-    await options.engine?.processUnstored(tx, {
+    await engine?.processUnstored(tx, {
       source_id: `purchase:${bought!.id}`,
       type: 'shop_purchase',
       guild_id: guildId,
