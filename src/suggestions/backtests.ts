@@ -2,9 +2,10 @@
 // window directly; a rule is replayed through the real pipeline by src/rules/backtest.ts, over a
 // window shortened (from the newest day back) until it holds at most `maxEvents` lake events, so a
 // guild of ten million events does not replay them all — the backtest says how many days it covered.
-import type { Executor } from '../db/client.ts';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.ts';
 import type { BacktestSession } from '../rules/backtest.ts';
-import { earningsDistribution, eventsPerDay, round3, thresholdReach, windowOf, type Metric, type Window } from './statistics.ts';
+import { earningsDistribution, round3, thresholdReach, windowOf, type Metric, type Window } from './statistics.ts';
 import type { CurrencyBacktest, MilestoneBacktest, RuleBacktest } from './types.ts';
 
 /** Inside withMemberWindow: metric `index` is the window table's column of `metric`. */
@@ -34,16 +35,21 @@ export async function milestoneBacktest(
   };
 }
 
-/** The most recent days, newest first, whose events fit in `maxEvents` (at least one day). */
-export function boundedDays(perDay: number[], maxEvents: number): number {
-  let total = 0;
-  let days = 0;
-  for (const n of perDay) {
-    if (days > 0 && total + n > maxEvents) break;
-    total += n;
-    days++;
-  }
-  return Math.max(1, days);
+/**
+ * The most whole days back from the window's end whose lake events number at most `maxEvents` (at
+ * least one day): a replay of D days reads the events of the last D × 24 hours, so the bound is the
+ * time of the first event past `maxEvents`, newest first (found on the lake's guild–time index).
+ */
+export async function boundedDays(exec: Executor, guildId: string, w: Window, maxEvents: number): Promise<number> {
+  const [beyond] = await queryRows<{ at: string | Date }>(
+    exec,
+    sql`SELECT occurred_at AS at FROM lake_events
+        WHERE guild_id = ${guildId} AND occurred_at >= ${w.from.toISOString()}::timestamptz AND occurred_at <= ${w.to.toISOString()}::timestamptz
+        ORDER BY occurred_at DESC OFFSET ${maxEvents} LIMIT 1`,
+  );
+  if (!beyond) return w.days;
+  // D days leave that event out when w.to − D days is after it.
+  return Math.max(1, Math.ceil((w.to.getTime() - new Date(beyond.at).getTime()) / 86_400_000) - 1);
 }
 
 /** `rules` replayed in `session` (one scratch database for a generation's replays). */
@@ -55,7 +61,7 @@ export async function ruleBacktest(
   maxEvents: number,
 ): Promise<RuleBacktest> {
   const { source, guildId } = session;
-  const days = boundedDays(await eventsPerDay(source.db, guildId, w), maxEvents);
+  const days = await boundedDays(source.db, guildId, w, maxEvents);
   const window = windowOf(w.to, days);
   const result = await session.run(rules, { days, now: w.to });
   const members = Object.entries(result.members).flatMap(([user_id, byCurrency]) => Object.entries(byCurrency).map(([currency, p]) => ({ user_id, currency, ...p })));

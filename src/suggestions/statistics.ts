@@ -163,17 +163,6 @@ export async function eventVolumes(exec: Executor, guildId: string, w: Window): 
   return rows.map((r) => ({ event: r.event_type, events: Number(r.events), members: r.members, dailyP90: Number(r.p90 ?? 1) }));
 }
 
-/** Lake events per local day of the window, newest first (activity_daily): how long a replay may be. */
-export async function eventsPerDay(exec: Executor, guildId: string, w: Window): Promise<number[]> {
-  const rows = await queryRows<{ day: string; n: string }>(
-    exec,
-    sql`SELECT day::text AS day, sum(count)::text AS n FROM activity_daily
-        WHERE guild_id = ${guildId} AND day > ${dayAfter(w)}::date AND day <= ${lastDay(w)}::date GROUP BY day ORDER BY day DESC`,
-  );
-  const byDay = new Map(rows.map((r) => [r.day, Number(r.n)]));
-  return Array.from({ length: w.days }, (_, i) => byDay.get(new Date(w.to.getTime() - i * 86_400_000).toISOString().slice(0, 10)) ?? 0);
-}
-
 export interface CurrencyFigures {
   currencyId: number;
   key: string;
