@@ -149,6 +149,10 @@ function checkWindow(options: { days: number; now?: Date; pageSize?: number }): 
 interface Scratch {
   database: Database;
   pipeline: IngestPipeline;
+}
+
+interface Source {
+  live: Recipe;
   timezone: string;
 }
 
@@ -168,7 +172,7 @@ async function forgetOnFailure<T>(promise: Promise<T>, forget: () => void): Prom
  * create) and the live replay of a window (the same for every candidate) are paid once.
  */
 export class BacktestSession {
-  #source: Promise<{ live: Recipe; timezone: string }> | undefined;
+  #source: Promise<Source> | undefined;
   #scratch: Promise<Scratch> | undefined;
   /** The live replay of each window (`since/until`): its scratch guild, once replayed whole. */
   readonly #liveReplays = new Map<string, string>();
@@ -195,15 +199,15 @@ export class BacktestSession {
     const source = await forgetOnFailure(this.#source ??= this.#readSource(), () => (this.#source = undefined));
     // Candidates are checked before the scratch database is made: a bad rule costs nothing.
     const { recipe: candidate, added, replaced } = overlayRules(source.live, candidates);
-    const scratch = await forgetOnFailure(this.#scratch ??= this.#openScratch(source.timezone), () => (this.#scratch = undefined));
+    const scratch = await forgetOnFailure(this.#scratch ??= this.#openScratch(), () => (this.#scratch = undefined));
     const until = options.now ?? new Date();
     const since = new Date(until.getTime() - options.days * 86_400_000);
     const window = `${since.toISOString()}/${until.toISOString()}`;
     // A new window replays both configurations over one read of the lake; a window seen before
     // replays only the candidate and compares it with the live replay already done.
     const knownLive = this.#liveReplays.get(window);
-    const liveGuild = knownLive ?? (await this.#addGuild(scratch, source.live, 'live'));
-    const candidateGuild = await this.#addGuild(scratch, candidate, 'candidate');
+    const liveGuild = knownLive ?? (await this.#addGuild(scratch, source, source.live, 'live'));
+    const candidateGuild = await this.#addGuild(scratch, source, candidate, 'candidate');
     const events = await this.#replay(scratch.pipeline, knownLive ? [candidateGuild] : [liveGuild, candidateGuild], since, until, options.pageSize ?? CHUNK);
     this.#liveReplays.set(window, liveGuild);
     const byMember = await payouts(scratch.database, liveGuild, candidateGuild);
@@ -236,22 +240,22 @@ export class BacktestSession {
   }
 
   /** The guild's time zone and live configuration, read once for the session. */
-  async #readSource(): Promise<{ live: Recipe; timezone: string }> {
+  async #readSource(): Promise<Source> {
     const [guild] = await this.source.db.select({ timezone: guilds.timezone }).from(guilds).where(eq(guilds.id, this.guildId));
     if (!guild) throw new BacktestError(`guild ${this.guildId} is not known to Cairn`);
     return { live: await exportGuild(this.source.db, this.guildId), timezone: guild.timezone };
   }
 
-  async #openScratch(timezone: string): Promise<Scratch> {
+  async #openScratch(): Promise<Scratch> {
     const database = await openScratchDatabase();
     const pipeline = new IngestPipeline(database, [new EngineProcessor(new ConfigStore(database), { milestones: new MilestoneChecker() })]);
-    return { database, pipeline, timezone };
+    return { database, pipeline };
   }
 
   /** A scratch guild under `recipe`, with the source guild's members (their roles, bots, joins). */
-  async #addGuild(scratch: Scratch, recipe: Recipe, name: 'live' | 'candidate'): Promise<string> {
+  async #addGuild(scratch: Scratch, source: Source, recipe: Recipe, name: 'live' | 'candidate'): Promise<string> {
     const id = String(++this.#guilds);
-    await scratch.database.db.insert(guilds).values({ id, name, timezone: scratch.timezone });
+    await scratch.database.db.insert(guilds).values({ id, name, timezone: source.timezone });
     const imported = await importRecipe(scratch.database.db, id, recipe, { actor: 'backtest', allowUnbound: true });
     if (!imported.ok) throw new BacktestError(`the ${name} configuration cannot be replayed`, imported.problems);
     await copyMembers(this.source.db, scratch.database, this.guildId, id);
@@ -279,12 +283,17 @@ export interface BacktestOptions {
   pageSize?: number;
 }
 
-/** One backtest on a scratch database of its own. */
-export async function backtest(source: Database, guildId: string, candidates: unknown[], options: BacktestOptions): Promise<BacktestResult> {
+/** `use` with a backtest session of the guild, closed (its scratch database freed) afterwards. */
+export async function withBacktestSession<T>(source: Database, guildId: string, use: (session: BacktestSession) => Promise<T>): Promise<T> {
   const session = new BacktestSession(source, guildId);
   try {
-    return await session.run(candidates, options);
+    return await use(session);
   } finally {
     await session.close();
   }
+}
+
+/** One backtest on a scratch database of its own. */
+export function backtest(source: Database, guildId: string, candidates: unknown[], options: BacktestOptions): Promise<BacktestResult> {
+  return withBacktestSession(source, guildId, (session) => session.run(candidates, options));
 }

@@ -14,7 +14,7 @@ import { validateMilestone } from '../milestones/repository.ts';
 import { MilestoneSchema, type Milestone } from '../milestones/schema.ts';
 import { loadCurrencies, loadZones, validateRuleDocument, type Problem } from '../rules/repository.ts';
 import { RuleSchema } from '../rules/schema.ts';
-import { BacktestSession } from '../rules/backtest.ts';
+import { withBacktestSession } from '../rules/backtest.ts';
 import { currencyBacktest, milestoneBacktest, ruleBacktest } from './backtests.ts';
 import type { GenerateOptions } from './from-statistics.ts';
 import { currencyFigures, eventVolumes, lifetimeQualified, METRICS, metricFigures, round3, withMemberWindow, type Metric, type Window } from './statistics.ts';
@@ -144,8 +144,7 @@ export async function aiDrafts(ai: AiService, database: Database, guildId: strin
   const figuresByCurrency = await currencyFigures(database.db, guildId, w);
   const drafts: Draft[] = [];
   let replays = options.maxRuleSuggestions;
-  const session = new BacktestSession(database, guildId);
-  try {
+  return withBacktestSession(database, guildId, async (session) => {
     for (const s of answer.suggestions) {
       const base = { source: 'ai' as const, title: s.title, explanation: s.explanation };
       if (s.kind === 'milestone_threshold') {
@@ -168,8 +167,6 @@ export async function aiDrafts(ai: AiService, database: Database, guildId: strin
         drafts.push({ ...base, kind: s.kind, fingerprint: `ai:${s.kind}:${s.rule.key}`, applicable: true, proposal: { rule: s.rule as unknown as Record<string, unknown> }, backtest });
       }
     }
-  } finally {
-    await session.close();
-  }
-  return drafts;
+    return drafts;
+  });
 }

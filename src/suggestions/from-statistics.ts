@@ -3,7 +3,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Database, type Db, type Executor } from '../db/client.ts';
 import { milestones, rules } from '../db/schema.ts';
-import { BacktestSession } from '../rules/backtest.ts';
+import { withBacktestSession, type BacktestSession } from '../rules/backtest.ts';
 import { currencyBacktest, milestoneBacktest, ruleBacktest } from './backtests.ts';
 import { cappedRule, PAYABLE, percentLabel, rewardRule, thresholdMilestone } from './proposals.ts';
 import { currencyFigures, eventVolumes, lifetimeQualified, METRICS, metricFigures, round3, withMemberWindow, type CurrencyFigures, type Window } from './statistics.ts';
@@ -193,15 +193,10 @@ export async function statisticsDrafts(database: Database, guildId: string, w: W
   const budget = { rules: options.maxRuleSuggestions };
   const figures = await currencyFigures(database.db, guildId, w);
   const currencies = figures.map((c) => ({ id: c.currencyId, key: c.key }));
-  const session = new BacktestSession(database, guildId);
-  try {
-    return [
-      ...(await milestoneDrafts(database.db, guildId, w, options.percentile)),
-      ...(await capDrafts(session, w, figures, options, budget)),
-      ...(await rewardDrafts(session, w, currencies, options, budget)),
-      ...(await unspentDrafts(database.db, guildId, w, figures)),
-    ];
-  } finally {
-    await session.close();
-  }
+  return withBacktestSession(database, guildId, async (session) => [
+    ...(await milestoneDrafts(database.db, guildId, w, options.percentile)),
+    ...(await capDrafts(session, w, figures, options, budget)),
+    ...(await rewardDrafts(session, w, currencies, options, budget)),
+    ...(await unspentDrafts(database.db, guildId, w, figures)),
+  ]);
 }
